@@ -1,0 +1,2 @@
+/** JMH micro benchmarks and the scenario runner. */
+package dev.strata.bench;

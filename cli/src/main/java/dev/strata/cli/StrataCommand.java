@@ -1,0 +1,72 @@
+package dev.strata.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The top-level {@code strata} command: global options and the list of subcommands. Each
+ * subcommand is its own class; add it to {@code subcommands} below.
+ */
+@Command(
+    name = "strata",
+    mixinStandardHelpOptions = false,
+    description = "Builds OCI images from Dockerfiles, rootless and daemonless.",
+    subcommands = {
+      VersionCommand.class,
+    })
+public final class StrataCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      scope = ScopeType.INHERIT,
+      description = "Store directory (default: $XDG_DATA_HOME/strata or ~/.local/share/strata).")
+  Path root;
+
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      description = "error, warn, info or debug (debug adds stack traces to errors).")
+  String logLevel = "info";
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      scope = ScopeType.INHERIT,
+      description = "auto, plain, tty or json.")
+  String progress = "auto";
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      scope = ScopeType.INHERIT,
+      description = "Show this help and exit.")
+  boolean help;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  static CommandLine commandLine() {
+    StrataCommand top = new StrataCommand();
+    CommandLine cl = new CommandLine(top);
+    cl.setExecutionExceptionHandler(new ErrorMapper(top));
+    cl.setParameterExceptionHandler(ErrorMapper::usageError);
+    return cl;
+  }
+
+  boolean debug() {
+    return "debug".equalsIgnoreCase(logLevel);
+  }
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    spec.commandLine().usage(out);
+    return 2;
+  }
+}
