@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.store.Store;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -18,6 +19,14 @@ import picocli.CommandLine.ScopeType;
     description = "Builds OCI images from Dockerfiles, rootless and daemonless.",
     subcommands = {
       VersionCommand.class,
+      ImagesCommand.class,
+      InspectCommand.class,
+      TagCommand.class,
+      RmiCommand.class,
+      PruneCommand.class,
+      ImportCommand.class,
+      LoadCommand.class,
+      SaveCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 
@@ -57,6 +66,11 @@ public final class StrataCommand implements Callable<Integer> {
     cl.setExecutionExceptionHandler(new ErrorMapper(top));
     cl.setParameterExceptionHandler(ErrorMapper::usageError);
     return cl;
+  }
+
+  /** Opens the store at {@code --root} or the default place; the caller closes it. */
+  Store openStore() {
+    return Store.open(root != null ? root : Store.defaultRoot());
   }
 
   boolean debug() {

@@ -1,0 +1,153 @@
+package dev.strata.index;
+
+import dev.strata.oci.Digest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The one owner of the store's RocksDB database ({@code index/}): options and handles are made
+ * once and closed in reverse order; multi-key updates go in one {@link WriteBatch}; no RocksDB
+ * type leaves this class. RocksDB lets one process open a database at a time, so callers hold
+ * it briefly, under the store's index lock (see {@code Store.withIndex}).
+ *
+ * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache},
+ * {@code filehash} and {@code stats} are the build cache's (cache keys -> records, file stat ->
+ * content hash, build statistics).
+ */
+public final class StoreIndex implements AutoCloseable {
+  private static final List<String> TABLES = List.of("layers", "cache", "filehash", "stats");
+
+  static {
+    RocksDB.loadLibrary();
+  }
+
+  private final DBOptions dbOptions;
+  private final ColumnFamilyOptions cfOptions;
+  private final WriteOptions writeOptions;
+  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+  private final RocksDB db;
+
+  private StoreIndex(Path dir) throws RocksDBException {
+    dbOptions =
+        new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setKeepLogFileNum(2)
+            .setMaxOpenFiles(64);
+    cfOptions = new ColumnFamilyOptions();
+    // Sync writes: a record must never point at a layer the next run cannot find.
+    writeOptions = new WriteOptions().setSync(true);
+    List<ColumnFamilyDescriptor> cfs = new ArrayList<>();
+    cfs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+    for (String t : TABLES) {
+      cfs.add(new ColumnFamilyDescriptor(t.getBytes(StandardCharsets.UTF_8), cfOptions));
+    }
+    db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
+  }
+
+  /** Opens (creating) the index in {@code dir}. */
+  public static StoreIndex open(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return new StoreIndex(dir);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot open the store index " + dir + ": " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new IndexException("cannot create the store index " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private ColumnFamilyHandle table(String name) {
+    return handles.get(1 + TABLES.indexOf(name));
+  }
+
+  private static byte[] layerKey(Digest diffId, Digest blob) {
+    return (diffId + "|" + blob).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Records one stored form of a layer. */
+  public void putLayer(LayerRecord r) {
+    try {
+      db.put(table("layers"), writeOptions, layerKey(r.diffId(), r.blob()), r.value());
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot record layer " + r.diffId() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every stored form of the layer {@code diffId}. */
+  public List<LayerRecord> layers(Digest diffId) {
+    byte[] prefix = (diffId + "|").getBytes(StandardCharsets.UTF_8);
+    List<LayerRecord> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(table("layers"))) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+          break;
+        }
+        String blob = new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8);
+        out.add(LayerRecord.decode(diffId, Digest.parse(blob), it.value()));
+      }
+    }
+    return out;
+  }
+
+  /** The stored form of a layer held in blob {@code blob}, or null. */
+  public LayerRecord layerByBlob(Digest blob) {
+    String suffix = "|" + blob;
+    try (RocksIterator it = db.newIterator(table("layers"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String k = new String(it.key(), StandardCharsets.UTF_8);
+        if (k.endsWith(suffix)) {
+          return LayerRecord.decode(
+              Digest.parse(k.substring(0, k.indexOf('|'))), blob, it.value());
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Forgets the records of blobs that were deleted, in one batch. */
+  public void forgetBlobs(List<Digest> blobs) {
+    if (blobs.isEmpty()) {
+      return;
+    }
+    java.util.Set<String> gone = new java.util.HashSet<>();
+    blobs.forEach(b -> gone.add(b.toString()));
+    try (WriteBatch batch = new WriteBatch();
+        RocksIterator it = db.newIterator(table("layers"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String k = new String(it.key(), StandardCharsets.UTF_8);
+        if (gone.contains(k.substring(k.indexOf('|') + 1))) {
+          batch.delete(table("layers"), it.key());
+        }
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot update the store index: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (int i = handles.size() - 1; i >= 0; i--) {
+      handles.get(i).close();
+    }
+    db.close();
+    writeOptions.close();
+    cfOptions.close();
+    dbOptions.close();
+  }
+}

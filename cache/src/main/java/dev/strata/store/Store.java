@@ -1,0 +1,397 @@
+package dev.strata.store;
+
+import dev.strata.index.StoreIndex;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.ImageIndex;
+import dev.strata.oci.InvalidJsonException;
+import dev.strata.oci.InvalidReferenceException;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Reference;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/**
+ * The store at {@code --root}: an OCI image layout (oci-layout, index.json, blobs/sha256) that
+ * skopeo and umoci read as it stands, each image name an index.json entry with a {@code
+ * org.opencontainers.image.ref.name} annotation; the RocksDB index under {@code index/}; work
+ * in progress under {@code tmp/}.
+ *
+ * <p>Concurrency: several processes may use one store. Blob writes are atomic renames of
+ * verified temp files; index.json changes are read-modify-rename under {@code index.json.lock};
+ * a writer holds {@code gc.lock} shared from its first blob until the blobs are named, and
+ * {@code prune} takes it exclusively, so it never deletes a blob about to be named. Each
+ * process works in its own {@code tmp/<session>/}, locked while it lives; a session whose lock
+ * is free belongs to a dead process and is swept at the next open.
+ */
+public final class Store implements AutoCloseable {
+  /** Manifests, configs and indexes larger than this are refused (a hostile or broken store). */
+  public static final long MAX_DOCUMENT = 8L << 20;
+
+  private static final byte[] OCI_LAYOUT =
+      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+
+  private final Path root;
+  private final Path tmp;
+  private final FileChannel sessionLockChannel;
+  private final FileLock sessionLock;
+  private final BlobStore blobs;
+
+  private Store(Path root) throws IOException {
+    this.root = root;
+    Path tmpRoot = root.resolve("tmp");
+    Files.createDirectories(tmpRoot);
+    Files.createDirectories(root.resolve("index"));
+    sweepDeadSessions(tmpRoot);
+    // Lock first, then make the directory: a sweeping process only looks at directories, and
+    // by the time it sees this one, the lock beside it is held.
+    String session = UUID.randomUUID().toString();
+    this.sessionLockChannel =
+        FileChannel.open(
+            tmpRoot.resolve(session + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    this.sessionLock = sessionLockChannel.lock();
+    this.tmp = Files.createDirectory(tmpRoot.resolve(session));
+    this.blobs = new BlobStore(root, tmp);
+    if (!Files.exists(root.resolve("oci-layout"))) {
+      AtomicFiles.write(root.resolve("oci-layout"), OCI_LAYOUT, tmp);
+    }
+    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
+      if (!Files.exists(root.resolve("index.json"))) {
+        AtomicFiles.write(root.resolve("index.json"), ImageIndex.empty().bytes(), tmp);
+      }
+    }
+  }
+
+  /** Opens the store at {@code root}, creating it when missing. */
+  public static Store open(Path root) {
+    try {
+      Files.createDirectories(root);
+      return new Store(root.toAbsolutePath().normalize());
+    } catch (IOException e) {
+      throw new StoreException("cannot open the store at " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code $XDG_DATA_HOME/strata}, else {@code ~/.local/share/strata}. */
+  public static Path defaultRoot() {
+    String xdg = System.getenv("XDG_DATA_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return Path.of(xdg, "strata");
+    }
+    return Path.of(System.getProperty("user.home"), ".local", "share", "strata");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  /** This process's private work directory inside the store (same filesystem as blobs). */
+  public Path tmp() {
+    return tmp;
+  }
+
+  /**
+   * Marks the start of a write that creates blobs and then names them; while the returned lock
+   * is held, prune waits. Close it after {@link #tag}.
+   */
+  public AutoCloseable beginWrite() {
+    try {
+      FileLocks.Held h = FileLocks.shared(root.resolve("gc.lock"));
+      return h::close;
+    } catch (IOException e) {
+      throw new StoreException("cannot lock " + root.resolve("gc.lock") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@code fn} with the RocksDB index open. RocksDB admits one process at a time, so the
+   * index is held only for the call, under {@code index/strata.lock}.
+   */
+  public <T> T withIndex(Function<StoreIndex, T> fn) {
+    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index").resolve("strata.lock"));
+        StoreIndex idx = StoreIndex.open(root.resolve("index").resolve("db"))) {
+      return fn.apply(idx);
+    } catch (IOException e) {
+      throw new StoreException("cannot lock the store index: " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ names
+
+  /** The index.json entries, in file order. */
+  public List<Descriptor> entries() {
+    return readIndex().manifests();
+  }
+
+  private ImageIndex readIndex() {
+    Path p = root.resolve("index.json");
+    try {
+      return ImageIndex.parse(Files.readAllBytes(p));
+    } catch (NoSuchFileException e) {
+      return ImageIndex.empty();
+    } catch (InvalidJsonException e) {
+      throw new StoreException(
+          p + " is corrupt (" + e.getMessage() + "); restore it or delete it to forget all names");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private interface IndexEdit {
+    List<Descriptor> apply(List<Descriptor> entries);
+  }
+
+  private void editIndex(IndexEdit edit) {
+    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
+      ImageIndex idx = readIndex();
+      List<Descriptor> next = edit.apply(new ArrayList<>(idx.manifests()));
+      AtomicFiles.write(root.resolve("index.json"), idx.withManifests(next).bytes(), tmp);
+    } catch (IOException e) {
+      throw new StoreException("cannot update " + root.resolve("index.json") + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The store's name for a user's name: familiar form, {@code :latest} when untagged. */
+  public static String canonicalName(String name) {
+    return Reference.parse(name).withDefaultTag().familiar();
+  }
+
+  /** Names the image whose manifest is {@code manifest}; an existing name is moved. */
+  public void tag(Descriptor manifest, String name) {
+    String n = canonicalName(name);
+    if (!blobs.has(manifest.digest())) {
+      throw new StoreException("cannot tag " + n + ": manifest " + manifest.digest() + " is not in the store");
+    }
+    Descriptor entry =
+        new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size())
+            .withAnnotation(Descriptor.REF_NAME, n);
+    editIndex(
+        entries -> {
+          entries.removeIf(d -> n.equals(d.refName()));
+          entries.add(entry);
+          return entries;
+        });
+  }
+
+  /** Removes names; returns the names removed. An id or digest removes every name it has. */
+  public List<String> untag(String nameOrId) {
+    StoredImage img = image(nameOrId);
+    List<String> removed = new ArrayList<>();
+    boolean byName = img.name() != null && img.name().equals(tryCanonical(nameOrId));
+    editIndex(
+        entries -> {
+          entries.removeIf(
+              d -> {
+                boolean hit =
+                    byName ? img.name().equals(d.refName()) : d.digest().equals(img.digest());
+                if (hit && d.refName() != null) {
+                  removed.add(d.refName());
+                }
+                return hit;
+              });
+          return entries;
+        });
+    return removed;
+  }
+
+  private static String tryCanonical(String name) {
+    try {
+      return canonicalName(name);
+    } catch (InvalidReferenceException e) {
+      return null;
+    }
+  }
+
+  /** Every named image, in index.json order. */
+  public List<StoredImage> images() {
+    List<StoredImage> out = new ArrayList<>();
+    for (Descriptor d : entries()) {
+      if (MediaType.isManifest(d.mediaType())) {
+        out.add(load(d.refName(), d));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Finds an image by name ({@code busybox}, {@code busybox:latest}), manifest digest, image id
+   * ({@code sha256:...}) or a prefix of at least 3 hex digits of the id, as podman does.
+   */
+  public StoredImage image(String nameOrId) {
+    return find(nameOrId).orElseThrow(() -> new ImageNotFoundException(nameOrId));
+  }
+
+  public Optional<StoredImage> find(String nameOrId) {
+    List<Descriptor> entries = entries();
+    String n = tryCanonical(nameOrId);
+    if (n != null) {
+      for (Descriptor d : entries) {
+        if (n.equals(d.refName())) {
+          return Optional.of(load(d.refName(), d));
+        }
+      }
+    }
+    String hex = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
+    if (hex.length() >= 3 && hex.matches("[0-9a-f]+")) {
+      for (Descriptor d : entries) {
+        if (!MediaType.isManifest(d.mediaType())) {
+          continue;
+        }
+        if (d.digest().hex().startsWith(hex) && hex.length() == 64) {
+          return Optional.of(load(d.refName(), d));
+        }
+        StoredImage img = load(d.refName(), d);
+        if (img.id().hex().startsWith(hex)) {
+          return Optional.of(img);
+        }
+      }
+    }
+    if (n == null) {
+      // Neither a valid name nor an id: say why the name is wrong.
+      Reference.parse(nameOrId);
+    }
+    return Optional.empty();
+  }
+
+  /** Reads and verifies an image's manifest and config. */
+  public StoredImage load(String name, Descriptor manifestDesc) {
+    try {
+      Manifest m =
+          Manifest.parse(blobs.readSmall(manifestDesc.digest(), MAX_DOCUMENT), manifestDesc.mediaType());
+      ImageConfig c = ImageConfig.parse(blobs.readSmall(m.config().digest(), MAX_DOCUMENT));
+      return new StoredImage(name, manifestDesc, m, c);
+    } catch (InvalidJsonException e) {
+      throw new StoreException(
+          "image " + (name == null ? manifestDesc.digest() : name) + " is unreadable: " + e.getMessage());
+    } catch (IOException e) {
+      throw new StoreException("cannot read image " + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ------------------------------------------------------------------ prune
+
+  /** What a prune removed. */
+  public record PruneResult(List<Digest> removed, long bytes) {}
+
+  /**
+   * Deletes every blob that no named image reaches (manifests, indexes, configs, layers) and
+   * that {@code extraRoots} does not keep. Waits for writers that have not named their blobs.
+   */
+  public PruneResult prune(Set<Digest> extraRoots) {
+    try (FileLocks.Held gc = FileLocks.exclusive(root.resolve("gc.lock"))) {
+      Set<Digest> live = new HashSet<>(extraRoots);
+      for (Descriptor d : entries()) {
+        mark(d, live);
+      }
+      List<Digest> removed = new ArrayList<>();
+      long bytes = 0;
+      for (Digest b : blobs.list()) {
+        if (!live.contains(b)) {
+          long size = blobs.size(b);
+          if (blobs.delete(b)) {
+            removed.add(b);
+            bytes += size;
+          }
+        }
+      }
+      withIndex(
+          idx -> {
+            idx.forgetBlobs(removed);
+            return null;
+          });
+      return new PruneResult(removed, bytes);
+    } catch (IOException e) {
+      throw new StoreException("prune failed: " + e.getMessage(), e);
+    }
+  }
+
+  private void mark(Descriptor d, Set<Digest> live) throws IOException {
+    if (!live.add(d.digest()) || !blobs.has(d.digest())) {
+      return;
+    }
+    if (MediaType.isManifest(d.mediaType())) {
+      Manifest m = Manifest.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT), d.mediaType());
+      live.add(m.config().digest());
+      m.layers().forEach(l -> live.add(l.digest()));
+    } else if (MediaType.isIndex(d.mediaType())) {
+      for (Descriptor child : ImageIndex.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT)).manifests()) {
+        mark(child, live);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ sessions
+
+  private static void sweepDeadSessions(Path tmpRoot) throws IOException {
+    try (Stream<Path> s = Files.list(tmpRoot)) {
+      for (Path dir : (Iterable<Path>) s::iterator) {
+        if (!Files.isDirectory(dir)) {
+          continue;
+        }
+        Path lock = dir.resolveSibling(dir.getFileName() + ".lock");
+        boolean dead;
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          FileLock l = ch.tryLock();
+          dead = l != null;
+          if (l != null) {
+            l.release();
+          }
+        } catch (OverlappingFileLockException e) {
+          dead = false; // held by another Store in this JVM
+        } catch (IOException e) {
+          dead = false;
+        }
+        if (dead) {
+          deleteTree(dir);
+          Files.deleteIfExists(lock);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> w = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) w.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      deleteTree(tmp);
+      Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".lock"));
+      sessionLock.release();
+      sessionLockChannel.close();
+    } catch (IOException e) {
+      // Left for the next open to sweep.
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package dev.strata.archive;
+
+import dev.strata.codec.Compression;
+import dev.strata.index.LayerRecord;
+import dev.strata.oci.Digest;
+import dev.strata.oci.MediaType;
+import dev.strata.store.BlobStore;
+import dev.strata.store.Store;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+
+/**
+ * Puts a layer stream into the store in one pass: the diffID (sha256 of the tar), the blob
+ * digest and size are computed as the bytes go by; nothing is held in memory.
+ *
+ * <p>Uncompressed input is compressed with zstd (DESIGN.md: the store keeps zstd, gzip costs
+ * 10x the time); compressed input is kept as it is, so a pulled or loaded blob keeps its digest.
+ */
+final class LayerIngester {
+  private LayerIngester() {}
+
+  /** Reads {@code raw} to its end (does not close it) and returns the stored layer. */
+  static LayerRecord ingest(Store store, InputStream raw, boolean recompress) throws IOException {
+    BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+    Compression c = Compression.detect(in);
+    BlobStore blobs = store.blobs();
+    MessageDigest diff = Digest.newSha256();
+    try (BlobStore.BlobWriter w = blobs.newWriter()) {
+      long uncompressed;
+      String mediaType;
+      if (c == Compression.NONE || recompress) {
+        InputStream plain = new DigestInputStream(c.decompress(nonClosing(in)), diff);
+        try (OutputStream z = Compression.ZSTD.compress(nonClosing(w))) {
+          uncompressed = plain.transferTo(z);
+        }
+        mediaType = MediaType.OCI_LAYER_ZSTD;
+      } else {
+        // Keep the compressed bytes: tee them into the blob while decompressing for the diffID.
+        InputStream tee = new TeeInputStream(in, w);
+        InputStream plain = new DigestInputStream(c.decompress(tee), diff);
+        uncompressed = plain.transferTo(OutputStream.nullOutputStream());
+        tee.transferTo(OutputStream.nullOutputStream()); // trailing bytes after the last frame
+        mediaType = c == Compression.GZIP ? MediaType.OCI_LAYER_GZIP : MediaType.OCI_LAYER_ZSTD;
+      }
+      long size = w.size();
+      Digest blob = w.commit(null);
+      return new LayerRecord(Digest.fromSha256(diff.digest()), blob, mediaType, size, uncompressed);
+    }
+  }
+
+  private static InputStream nonClosing(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static OutputStream nonClosing(OutputStream out) {
+    return new java.io.FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    };
+  }
+
+  /** Copies every byte read from {@code in} to {@code out}. */
+  private static final class TeeInputStream extends FilterInputStream {
+    private final OutputStream out;
+
+    TeeInputStream(InputStream in, OutputStream out) {
+      super(in);
+      this.out = out;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        out.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        out.write(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    @Override
+    public void close() {}
+  }
+}
