@@ -21,11 +21,11 @@ import java.security.MessageDigest;
  * <p>Uncompressed input is compressed with zstd (DESIGN.md: the store keeps zstd, gzip costs
  * 10x the time); compressed input is kept as it is, so a pulled or loaded blob keeps its digest.
  */
-final class LayerIngester {
+public final class LayerIngester {
   private LayerIngester() {}
 
   /** Reads {@code raw} to its end (does not close it) and returns the stored layer. */
-  static LayerRecord ingest(Store store, InputStream raw, boolean recompress) throws IOException {
+  public static LayerRecord ingest(Store store, InputStream raw, boolean recompress) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     Compression c = Compression.detect(in);
     BlobStore blobs = store.blobs();
