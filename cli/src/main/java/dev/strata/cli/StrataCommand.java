@@ -18,6 +18,7 @@ import picocli.CommandLine.ScopeType;
     description = "Builds OCI images from Dockerfiles, rootless and daemonless.",
     subcommands = {
       VersionCommand.class,
+      ParseCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 
