@@ -385,8 +385,15 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code ONBUILD instruction}: kept as text, run when the image is used as a base. */
-  record Onbuild(Location location, String trigger) implements Instruction {
+  /**
+   * {@code ONBUILD instruction}: kept as text, run when the image is used as a base. A trigger
+   * with heredocs carries their bodies and delimiter lines after it, so the text stands alone.
+   */
+  record Onbuild(Location location, String trigger, List<Heredoc> heredocs) implements Instruction {
+    public Onbuild {
+      heredocs = List.copyOf(heredocs);
+    }
+
     public String keyword() {
       return "ONBUILD";
     }

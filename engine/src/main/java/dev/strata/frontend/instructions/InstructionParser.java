@@ -148,7 +148,11 @@ public final class InstructionParser {
             throw new InstructionException(n.child().keyword() + " isn't allowed as an ONBUILD trigger", loc, null);
           }
           parse(n.child()); // refuse what would fail when the trigger runs
-          return new Instruction.Onbuild(loc, n.rest());
+          StringBuilder trigger = new StringBuilder(n.rest());
+          for (var h : n.heredocs()) {
+            trigger.append('\n').append(h.content()).append(h.name());
+          }
+          return new Instruction.Onbuild(loc, trigger.toString(), n.heredocs());
         }
       default:
         {

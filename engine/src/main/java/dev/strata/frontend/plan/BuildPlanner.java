@@ -75,7 +75,7 @@ public final class BuildPlanner {
     for (int i = 0; i < raw.size(); i++) {
       Instruction.From f = raw.get(i).from();
       if (f.name() != null && byName.putIfAbsent(f.name(), i) != null) {
-        throw new PlanException("duplicate stage name \"" + f.name() + "\"", f.location(), f.name());
+        throw new PlanException("duplicate stage name \"" + f.name() + "\" (first used by stage " + byName.get(f.name()) + ")", f.location(), null);
       }
       display.add(f.name() != null ? f.name() : String.valueOf(i));
     }
