@@ -258,7 +258,10 @@ public final class ShellLexer {
       }
       String name = processName();
       int ch = next();
-      String chs = ch == -1 ? "" : String.valueOf((char) ch);
+      if (ch == -1) {
+        throw new ExpansionException("syntax error: missing '}'");
+      }
+      String chs = String.valueOf((char) ch);
       boolean nullIsUnset = false;
       switch (ch) {
         case '}':
