@@ -56,7 +56,7 @@ class ShellLexerTest {
       if (line.isBlank() || line.startsWith("# ")) {
         continue;
       }
-      if (line.startsWith("[")) {
+      if (line.matches("\\[[a-z]+\\]")) {
         section = line.substring(1, line.indexOf(']'));
         continue;
       }
