@@ -27,6 +27,7 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       LoadCommand.class,
       SaveCommand.class,
+      ParseCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 

@@ -1,0 +1,62 @@
+package dev.strata.frontend;
+
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.instructions.InstructionException;
+import dev.strata.frontend.instructions.InstructionParser;
+import dev.strata.frontend.parser.DockerfileParser;
+import dev.strata.frontend.parser.ParseResult;
+import dev.strata.frontend.parser.SyntaxException;
+import dev.strata.frontend.plan.BuildOptions;
+import dev.strata.frontend.plan.BuildPlan;
+import dev.strata.frontend.plan.BuildPlanner;
+import dev.strata.frontend.plan.PlanException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The frontend's one entry: Dockerfile text to {@link BuildPlan}. Each layer throws plain
+ * messages; this is the one place that prefixes them with {@code file:line:column} (STYLE.md).
+ */
+public final class DockerfileFrontend {
+  private DockerfileFrontend() {}
+
+  /** Reads and plans a Dockerfile; {@code displayName} is the file name as the user gave it. */
+  public static BuildPlan plan(Path dockerfile, String displayName, BuildOptions options)
+      throws IOException, DockerfileException {
+    return plan(displayName, Files.readString(dockerfile, StandardCharsets.UTF_8), options);
+  }
+
+  /** Plans Dockerfile text. */
+  public static BuildPlan plan(String displayName, String text, BuildOptions options) throws DockerfileException {
+    ParseResult parsed = parse(displayName, text);
+    List<Instruction> instructions = instructions(displayName, parsed);
+    try {
+      return BuildPlanner.plan(instructions, parsed.escape(), options, parsed.warnings());
+    } catch (PlanException e) {
+      int line = e.location() == null ? 0 : e.location().startLine();
+      throw new DockerfileException(displayName, line, e.column(), e.getMessage(), e);
+    }
+  }
+
+  /** The untyped tree only. */
+  public static ParseResult parse(String displayName, String text) throws DockerfileException {
+    try {
+      return DockerfileParser.parse(text);
+    } catch (SyntaxException e) {
+      throw new DockerfileException(displayName, e.line(), e.column(), e.getMessage(), e);
+    }
+  }
+
+  /** The typed instructions, unexpanded. */
+  public static List<Instruction> instructions(String displayName, ParseResult parsed) throws DockerfileException {
+    try {
+      return InstructionParser.parseAll(parsed.nodes());
+    } catch (InstructionException e) {
+      int line = e.location() == null ? 0 : e.location().startLine();
+      throw new DockerfileException(displayName, line, e.column(), e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.strata.frontend.plan;
+
+/**
+ * One {@code RUN --mount}, expanded and checked (BuildKit's instructions/commands_runmount.go).
+ *
+ * @param type bind, cache, tmpfs, secret or ssh
+ * @param target the path inside the container (for secret and ssh, may be null: a default applies)
+ * @param source the path in {@code from} (or the context), null when not given
+ * @param from a stage name or index, or an image reference; null for the build context
+ * @param readOnly bind mounts default to read-only, cache mounts to read-write
+ * @param id the cache, secret or ssh id; null when not given
+ * @param sharing shared, private or locked (cache mounts)
+ * @param mode file mode for cache, secret and ssh mounts, null when not given
+ * @param uid owner uid, null when not given
+ * @param gid owner gid, null when not given
+ * @param required whether a missing secret or ssh agent is an error
+ * @param size tmpfs size, null when not given
+ * @param env for secret mounts, the variable to expose the secret as, null when not given
+ */
+public record Mount(
+    String type,
+    String target,
+    String source,
+    String from,
+    boolean readOnly,
+    String id,
+    String sharing,
+    String mode,
+    Long uid,
+    Long gid,
+    boolean required,
+    String size,
+    String env) {}

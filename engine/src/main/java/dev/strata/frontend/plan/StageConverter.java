@@ -1,0 +1,115 @@
+package dev.strata.frontend.plan;
+
+import dev.strata.frontend.instructions.Expander;
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.instructions.KeyValue;
+import dev.strata.frontend.shell.ExpansionException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Converts the instructions of one stage: keeps the variables in scope (ENV, ARG, SHELL),
+ * expands each instruction with the scope before it, parses RUN mounts, and records the stages
+ * that COPY --from and RUN --mount from= refer to.
+ */
+final class StageConverter {
+  /** A converted stage; its dependencies are known only once every stage is converted. */
+  record Result(
+      int index, Instruction.From from, Integer baseStage, List<Step> steps,
+      Map<String, String> finalEnv, List<String> finalShell) {
+    Stage stage(List<Integer> dependsOn) {
+      return new Stage(index, from.name(), from.image(), baseStage, from.platform(), dependsOn, steps, from.location());
+    }
+  }
+
+  private final BuildPlanner planner;
+  private final int index;
+  private final Map<String, Integer> byName;
+  private final int stageCount;
+  private final StageGraph graph;
+
+  StageConverter(BuildPlanner planner, int index, Map<String, Integer> byName, int stageCount, StageGraph graph) {
+    this.planner = planner;
+    this.index = index;
+    this.byName = byName;
+    this.stageCount = stageCount;
+    this.graph = graph;
+  }
+
+  Result convert(Instruction.From from, Integer base, List<Instruction> body, Map<String, String> baseEnv, List<String> baseShell)
+      throws PlanException {
+    Map<String, String> env = new LinkedHashMap<>(baseEnv);
+    Map<String, String> args = new LinkedHashMap<>();
+    List<String> shell = baseShell;
+    List<Step> steps = new ArrayList<>(body.size());
+    for (Instruction in : body) {
+      Environment scope = new Environment(env, args, shell);
+      Expander e = planner.expander(scope::lookup);
+      Instruction out;
+      List<Mount> mounts = List.of();
+      try {
+        if (in instanceof Instruction.Arg a) {
+          List<KeyValue> resolved = new ArrayList<>();
+          for (KeyValue decl : a.declarations()) {
+            // Each declaration sees the ones before it (ARG A=1 B=$A).
+            Expander now = planner.expander(name -> env.containsKey(name) ? env.get(name) : args.get(name));
+            String value = planner.stageArgValue(decl, now);
+            if (value != null) {
+              args.put(decl.key(), value);
+            }
+            resolved.add(new KeyValue(decl.key(), value));
+          }
+          out = new Instruction.Arg(a.location(), resolved);
+        } else {
+          out = in.expand(e);
+        }
+      } catch (ExpansionException ex) {
+        throw new PlanException(ex.getMessage(), in.location(), null);
+      }
+      if (out instanceof Instruction.Env en) {
+        // All pairs of one ENV expand with the scope before it (ENV a=1 b=$a sees the old a).
+        for (KeyValue kv : en.vars()) {
+          env.put(kv.key(), kv.value());
+        }
+      } else if (out instanceof Instruction.Shell sh) {
+        shell = sh.shell();
+      } else if (out instanceof Instruction.Copy c && c.from() != null) {
+        reference(c.from(), in, "--from");
+      } else if (out instanceof Instruction.Run r) {
+        List<Mount> ms = new ArrayList<>();
+        for (String m : r.mounts()) {
+          Mount mount = RunMountConverter.convert(m, in.location());
+          if (mount.from() != null) {
+            reference(mount.from(), in, "--mount");
+          }
+          ms.add(mount);
+        }
+        mounts = ms;
+      }
+      steps.add(new Step(out, scope, mounts));
+    }
+    return new Result(index, from, base, steps, env, shell);
+  }
+
+  /** A stage name or index makes an edge; anything else is an image reference. */
+  private void reference(String ref, Instruction in, String token) throws PlanException {
+    Integer target = null;
+    if (ref.matches("[0-9]+")) {
+      long n = Long.parseLong(ref.length() > 9 ? "999999999" : ref);
+      if (n >= stageCount) {
+        throw new PlanException(
+            "invalid stage index " + ref + ": the Dockerfile has " + stageCount + " stage" + (stageCount == 1 ? "" : "s") + " (0 to " + (stageCount - 1) + ")",
+            in.location(), token);
+      }
+      target = (int) n;
+    } else {
+      target = byName.get(ref.toLowerCase(Locale.ROOT));
+    }
+    if (target != null) {
+      graph.add(index, target, in.location(), token);
+    }
+  }
+}

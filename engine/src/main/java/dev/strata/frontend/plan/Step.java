@@ -1,0 +1,15 @@
+package dev.strata.frontend.plan;
+
+import dev.strata.frontend.instructions.Instruction;
+import java.util.List;
+
+/**
+ * One instruction of a stage, expanded, with the variables in scope before it and, for RUN, its
+ * parsed mounts. The engine's cache key for the step hashes {@code instruction.keyword()},
+ * {@code args()}, {@code flags()}, {@code heredocs()} and, for RUN, {@code env.runEnv()}.
+ */
+public record Step(Instruction instruction, Environment env, List<Mount> mounts) {
+  public Step {
+    mounts = List.copyOf(mounts);
+  }
+}
