@@ -10,7 +10,9 @@
  *  - otherwise we write /proc/self/{uid,gid}_map ourselves, which an
  *    unprivileged process may do only for its own id, after denying
  *    setgroups(2) (user_namespaces(7));
- *  - as real root, the maps Java passes are the identity range.
+ *  - as real root, the maps Java passes are the identity range; the same
+ *    child writes them, since after unshare() we no longer hold CAP_SETUID
+ *    in the parent namespace, which mapping more than our own id needs.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -105,17 +107,39 @@ static void explain_userns_failure(void)
 	_exit(NSH_SETUP_FAILED);
 }
 
+/* Writes the maps of process PID directly; needs CAP_SETUID/CAP_SETGID here (real root). */
+static void write_maps(const struct config *c, pid_t pid)
+{
+	char path[64], maps[MAX_MAPS * 64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	format_maps(maps, sizeof(maps), c->uid_maps, c->n_uid_maps);
+	write_file(path, maps);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	format_maps(maps, sizeof(maps), c->gid_maps, c->n_gid_maps);
+	write_file(path, maps);
+}
+
+/* Only 0 -> our own uid and gid: the one mapping we may write ourselves. */
+static int maps_only_self(const struct config *c)
+{
+	return c->n_uid_maps == 1 && c->n_gid_maps == 1 && c->uid_maps[0].inside == 0 &&
+	       c->uid_maps[0].count == 1 && c->uid_maps[0].outside == getuid() && c->gid_maps[0].inside == 0 &&
+	       c->gid_maps[0].count == 1 && c->gid_maps[0].outside == getgid();
+}
+
 void enter(struct config *c)
 {
 	char maps[MAX_MAPS * 64];
 	int through_tools = c->newuidmap && c->newgidmap;
+	int through_child = through_tools || !maps_only_self(c);
 	int sync[2] = {-1, -1};
 	pid_t mapper = -1;
 	int status;
 
 	if (c->n_uid_maps == 0 || c->n_gid_maps == 0)
 		die("enter needs --uid-map and --gid-map");
-	if (through_tools) {
+	if (through_child) {
 		if (pipe2(sync, O_CLOEXEC) < 0)
 			bail("pipe");
 		mapper = fork();
@@ -128,8 +152,12 @@ void enter(struct config *c)
 			close(sync[1]);
 			if (read(sync[0], &go, 1) != 1)
 				_exit(NSH_SETUP_FAILED);
-			run_map_tool(c->newuidmap, target, c->uid_maps, c->n_uid_maps);
-			run_map_tool(c->newgidmap, target, c->gid_maps, c->n_gid_maps);
+			if (through_tools) {
+				run_map_tool(c->newuidmap, target, c->uid_maps, c->n_uid_maps);
+				run_map_tool(c->newgidmap, target, c->gid_maps, c->n_gid_maps);
+			} else {
+				write_maps(c, target);
+			}
 			_exit(0);
 		}
 		close(sync[0]);
@@ -138,7 +166,7 @@ void enter(struct config *c)
 	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
 		explain_userns_failure();
 
-	if (through_tools) {
+	if (through_child) {
 		if (write(sync[1], "x", 1) != 1)
 			bail("signal the id mapper");
 		close(sync[1]);
@@ -149,8 +177,7 @@ void enter(struct config *c)
 			_exit(NSH_SETUP_FAILED); /* the mapper said why */
 	} else {
 		/* An unprivileged writer of gid_map must deny setgroups first. */
-		if (getuid() != 0)
-			write_file("/proc/self/setgroups", "deny");
+		write_file("/proc/self/setgroups", "deny");
 		format_maps(maps, sizeof(maps), c->uid_maps, c->n_uid_maps);
 		write_file("/proc/self/uid_map", maps);
 		format_maps(maps, sizeof(maps), c->gid_maps, c->n_gid_maps);
@@ -162,9 +189,8 @@ void enter(struct config *c)
 	if (setresuid(0, 0, 0) < 0)
 		bail("setresuid(0) in the user namespace");
 	/* Host supplementary groups would show as nogroup; drop them where allowed. */
-	if (through_tools || c->uid_maps[0].outside == 0)
-		if (setgroups(0, NULL) < 0)
-			bail("setgroups");
+	if (through_child && setgroups(0, NULL) < 0)
+		bail("setgroups");
 	/* Mounts made in here must never propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
 		bail("make / a slave mount");
