@@ -12,7 +12,14 @@ public final class ForegroundProcess {
 
   /** Starts {@code pb}, waits for it and returns its exit status (128+N after signal N). */
   public static int run(ProcessBuilder pb) throws IOException, InterruptedException {
-    Process p = start(pb);
+    return waitFor(start(pb));
+  }
+
+  /**
+   * Waits for a process from {@link #start} and stops relaying signals to it; if interrupted,
+   * kills it (the sandbox then takes everything in it down).
+   */
+  public static int waitFor(Process p) throws InterruptedException {
     try {
       return p.waitFor();
     } finally {
@@ -23,7 +30,7 @@ public final class ForegroundProcess {
     }
   }
 
-  /** Starts {@code pb} with signals relayed; the caller waits and then calls {@link SignalRelay#unregister}. */
+  /** Starts {@code pb} with signals relayed; the caller then calls {@link #waitFor}. */
   public static Process start(ProcessBuilder pb) throws IOException {
     SignalRelay.install();
     Process p;
