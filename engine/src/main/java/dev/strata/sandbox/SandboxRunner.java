@@ -1,0 +1,115 @@
+package dev.strata.sandbox;
+
+import dev.strata.nshelper.ForegroundProcess;
+import dev.strata.nshelper.HelperBinary;
+import dev.strata.nshelper.NativeProtocol;
+import dev.strata.nshelper.NativeProtocol.Job;
+import dev.strata.nshelper.NativeProtocol.Option;
+import dev.strata.nshelper.UserNamespace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a {@link SandboxSpec} through {@code strata-nshelper run}, from inside Strata's user
+ * namespace. Output either goes straight to this process's stdout/stderr ({@link #runInherited})
+ * or streams into the given sinks as it comes ({@link #run}), e.g. the build's progress output.
+ * The exit status is the command's, 128+N if it died of signal N, 125-127 if the sandbox could not
+ * start it (see {@link NativeProtocol.Status}). SIGINT/SIGTERM/SIGHUP to Strata are passed on to
+ * the command; if Strata dies, the sandbox dies with it, mounts and all.
+ */
+public final class SandboxRunner {
+  private final HelperBinary helper;
+
+  public SandboxRunner(HelperBinary helper) {
+    this.helper = helper;
+  }
+
+  /** Runs with stdin, stdout and stderr inherited (for {@code strata run}). */
+  public int runInherited(SandboxSpec spec) throws IOException, InterruptedException {
+    return ForegroundProcess.run(processBuilder(spec).inheritIO());
+  }
+
+  /**
+   * Runs with stdin empty and stdout/stderr copied to {@code out}/{@code err} as they arrive.
+   * The sinks are not closed. The calling thread waits and must not end before this returns.
+   */
+  public int run(SandboxSpec spec, OutputStream out, OutputStream err)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = processBuilder(spec).redirectInput(ProcessBuilder.Redirect.from(devNull()));
+    Process p = ForegroundProcess.start(pb);
+    Thread o = pump(p.getInputStream(), out, "sandbox-stdout");
+    Thread e = pump(p.getErrorStream(), err, "sandbox-stderr");
+    int code = ForegroundProcess.waitFor(p);
+    o.join();
+    e.join();
+    return code;
+  }
+
+  private static java.io.File devNull() {
+    return new java.io.File("/dev/null");
+  }
+
+  private static Thread pump(InputStream in, OutputStream sink, String name) {
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[8192];
+              try (in) {
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  synchronized (sink) {
+                    sink.write(buf, 0, n);
+                    sink.flush();
+                  }
+                }
+              } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+              }
+            },
+            name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private ProcessBuilder processBuilder(SandboxSpec spec) throws IOException {
+    if (!UserNamespace.inside()) {
+      throw new IllegalStateException(
+          "the sandbox runs inside Strata's user namespace; enter it first (UserNamespace)");
+    }
+    if (!Files.isDirectory(spec.rootfs())) {
+      throw new IOException("rootfs " + spec.rootfs() + ": no such directory");
+    }
+    ProcessBuilder pb = new ProcessBuilder(helperCommand(spec));
+    // The command's environment is exactly spec.env(); the helper clears its own.
+    return pb;
+  }
+
+  /** The helper's argv for {@code spec}. */
+  List<String> helperCommand(SandboxSpec spec) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(helper.path().toString());
+    cmd.add(Job.RUN.word);
+    add(cmd, Option.PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+    add(cmd, Option.ROOTFS, spec.rootfs().toAbsolutePath().toString());
+    spec.user().ifPresent(u -> add(cmd, Option.USER, u));
+    spec.workdir().ifPresent(w -> add(cmd, Option.WORKDIR, w));
+    for (String e : spec.env()) {
+      add(cmd, Option.ENV, e);
+    }
+    add(cmd, Option.NETWORK, spec.network().word());
+    spec.hostname().ifPresent(h -> add(cmd, Option.HOSTNAME, h));
+    cmd.add(NativeProtocol.END_OF_OPTIONS);
+    cmd.addAll(spec.command());
+    return cmd;
+  }
+
+  private static void add(List<String> cmd, Option o, String value) {
+    cmd.add(o.flag);
+    cmd.add(value);
+  }
+}

@@ -1,0 +1,201 @@
+/*
+ * enter.c: the "enter" job. Creates a user + mount namespace, maps ids,
+ * becomes uid 0 in it and execs PROGRAM (DESIGN.md "Rootless model", step 1).
+ *
+ * Mapping, as podman and buildah do it:
+ *  - with subordinate ranges, newuidmap/newgidmap (setuid root) write the
+ *    maps; they must run outside the namespace, so a child forked before
+ *    unshare() runs them against our pid (util-linux unshare --map-auto does
+ *    the same);
+ *  - otherwise we write /proc/self/{uid,gid}_map ourselves, which an
+ *    unprivileged process may do only for its own id, after denying
+ *    setgroups(2) (user_namespaces(7));
+ *  - as real root, the maps Java passes are the identity range; the same
+ *    child writes them, since after unshare() we no longer hold CAP_SETUID
+ *    in the parent namespace, which mapping more than our own id needs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nshelper.h"
+#include "protocol.h"
+
+static void format_maps(char *buf, size_t size, const struct idmap *maps, int n)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += snprintf(buf + used, size - used, "%lu %lu %lu\n", maps[i].inside, maps[i].outside,
+				 maps[i].count);
+}
+
+/* Runs TOOL PID INSIDE OUTSIDE COUNT... and fails unless it succeeds. */
+static void run_map_tool(const char *tool, pid_t pid, const struct idmap *maps, int n)
+{
+	char numbers[3 * MAX_MAPS + 1][24];
+	char *args[3 * MAX_MAPS + 3];
+	int i, status, argc = 0;
+	pid_t child;
+
+	args[argc++] = (char *)tool;
+	snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)pid);
+	args[argc++] = numbers[0];
+	for (i = 0; i < n; i++) {
+		snprintf(numbers[1 + 3 * i], 24, "%lu", maps[i].inside);
+		snprintf(numbers[2 + 3 * i], 24, "%lu", maps[i].outside);
+		snprintf(numbers[3 + 3 * i], 24, "%lu", maps[i].count);
+		args[argc++] = numbers[1 + 3 * i];
+		args[argc++] = numbers[2 + 3 * i];
+		args[argc++] = numbers[3 + 3 * i];
+	}
+	args[argc] = NULL;
+
+	child = fork();
+	if (child < 0)
+		bail("fork for %s", tool);
+	if (child == 0) {
+		execv(tool, args);
+		fprintf(stderr, "strata-nshelper: cannot execute %s: %s\n", tool, strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(child, &status, 0) < 0)
+		if (errno != EINTR)
+			bail("wait for %s", tool);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die("%s failed (status %d); check this user's ranges in /etc/subuid and /etc/subgid, "
+		    "or set STRATA_ID_MAPPING=single to map only your own id",
+		    tool, exit_code(status));
+}
+
+/* Says why a user namespace could not be created, and what to do about it. */
+static void explain_userns_failure(void)
+{
+	int err = errno;
+	char value[64];
+
+	fprintf(stderr, "strata-nshelper: cannot create a user namespace: %s\n", strerror(err));
+	fprintf(stderr, "Strata runs rootless inside a user namespace, and this system does not allow one.\n");
+	if (read_small_file("/proc/sys/user/max_user_namespaces", value, sizeof(value)) == 0 &&
+	    atol(value) == 0)
+		fprintf(stderr, "  user.max_user_namespaces is 0; as root: sysctl -w user.max_user_namespaces=15000\n");
+	if (read_small_file("/proc/sys/kernel/unprivileged_userns_clone", value, sizeof(value)) == 0 &&
+	    atol(value) == 0)
+		fprintf(stderr, "  kernel.unprivileged_userns_clone is 0 (Debian/Arch kernels); as root: "
+				"sysctl -w kernel.unprivileged_userns_clone=1\n");
+	if (read_small_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", value, sizeof(value)) == 0 &&
+	    atol(value) == 1)
+		fprintf(stderr, "  AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later); as root: "
+				"sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor profile "
+				"with 'userns,' for java\n");
+	if (access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0)
+		fprintf(stderr, "  This is a container: its seccomp profile blocks unshare(2); start it with "
+				"--security-opt seccomp=unconfined (docker, podman) or --privileged\n");
+	if (err == ENOSPC)
+		fprintf(stderr, "  The limit of user namespaces is reached (ENOSPC): raise user.max_user_namespaces\n");
+	_exit(NSH_SETUP_FAILED);
+}
+
+/* Writes the maps of process PID directly; needs CAP_SETUID/CAP_SETGID here (real root). */
+static void write_maps(const struct config *c, pid_t pid)
+{
+	char path[64], maps[MAX_MAPS * 64];
+
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	format_maps(maps, sizeof(maps), c->uid_maps, c->n_uid_maps);
+	write_file(path, maps);
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	format_maps(maps, sizeof(maps), c->gid_maps, c->n_gid_maps);
+	write_file(path, maps);
+}
+
+/* Only 0 -> our own uid and gid: the one mapping we may write ourselves. */
+static int maps_only_self(const struct config *c)
+{
+	return c->n_uid_maps == 1 && c->n_gid_maps == 1 && c->uid_maps[0].inside == 0 &&
+	       c->uid_maps[0].count == 1 && c->uid_maps[0].outside == getuid() && c->gid_maps[0].inside == 0 &&
+	       c->gid_maps[0].count == 1 && c->gid_maps[0].outside == getgid();
+}
+
+void enter(struct config *c)
+{
+	char maps[MAX_MAPS * 64];
+	int through_tools = c->newuidmap && c->newgidmap;
+	int through_child = through_tools || !maps_only_self(c);
+	int sync[2] = {-1, -1};
+	pid_t mapper = -1;
+	int status;
+
+	if (c->n_uid_maps == 0 || c->n_gid_maps == 0)
+		die("enter needs --uid-map and --gid-map");
+	if (through_child) {
+		if (pipe2(sync, O_CLOEXEC) < 0)
+			bail("pipe");
+		mapper = fork();
+		if (mapper < 0)
+			bail("fork");
+		if (mapper == 0) {
+			pid_t target = getppid();
+			char go;
+
+			close(sync[1]);
+			if (read(sync[0], &go, 1) != 1)
+				_exit(NSH_SETUP_FAILED);
+			if (through_tools) {
+				run_map_tool(c->newuidmap, target, c->uid_maps, c->n_uid_maps);
+				run_map_tool(c->newgidmap, target, c->gid_maps, c->n_gid_maps);
+			} else {
+				write_maps(c, target);
+			}
+			_exit(0);
+		}
+		close(sync[0]);
+	}
+
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		explain_userns_failure();
+
+	if (through_child) {
+		if (write(sync[1], "x", 1) != 1)
+			bail("signal the id mapper");
+		close(sync[1]);
+		while (waitpid(mapper, &status, 0) < 0)
+			if (errno != EINTR)
+				bail("wait for the id mapper");
+		if (exit_code(status) != 0)
+			_exit(NSH_SETUP_FAILED); /* the mapper said why */
+	} else {
+		/* An unprivileged writer of gid_map must deny setgroups first. */
+		write_file("/proc/self/setgroups", "deny");
+		format_maps(maps, sizeof(maps), c->uid_maps, c->n_uid_maps);
+		write_file("/proc/self/uid_map", maps);
+		format_maps(maps, sizeof(maps), c->gid_maps, c->n_gid_maps);
+		write_file("/proc/self/gid_map", maps);
+	}
+
+	if (setresgid(0, 0, 0) < 0)
+		bail("setresgid(0) in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		bail("setresuid(0) in the user namespace");
+	/* Host supplementary groups would show as nogroup; drop them where allowed. */
+	if (through_child && setgroups(0, NULL) < 0)
+		bail("setgroups");
+	/* Mounts made in here must never propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+		bail("make / a slave mount");
+
+	/* setresuid() cleared the parent-death signal; set it again. */
+	die_with_parent(c->parent_pid);
+	exec_program(c->argv);
+}

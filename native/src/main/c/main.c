@@ -1,0 +1,257 @@
+/*
+ * strata-nshelper: the single-threaded helper that does Strata's namespace
+ * work. A JVM is multithreaded, and unshare(CLONE_NEWUSER) fails with EINVAL
+ * in a multithreaded process, so the JVM re-executes itself through this
+ * program (as runc does with nsexec and Bazel with linux-sandbox).
+ * See protocol.h for the interface and README.md for why this is C.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "nshelper.h"
+#include "protocol.h"
+
+static void vreport(const char *fmt, va_list ap, int err)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (err)
+		fprintf(stderr, "strata-nshelper: %s: %s\n", msg, strerror(err));
+	else
+		fprintf(stderr, "strata-nshelper: %s\n", msg);
+}
+
+/* Fails with the errno text appended, as runc's nsexec bail() does. */
+void bail(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, err);
+	va_end(ap);
+	_exit(NSH_SETUP_FAILED);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, 0);
+	va_end(ap);
+	_exit(NSH_SETUP_FAILED);
+}
+
+void warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(fmt, ap, 0);
+	va_end(ap);
+}
+
+/*
+ * PR_SET_PDEATHSIG: when our parent dies (Ctrl-C, kill -9 of strata), so do
+ * we. The kernel clears it on credential changes, so callers set it again
+ * after setresuid(). Checking the parent afterwards closes the race with a
+ * parent that died before the prctl (Bazel's linux-sandbox does the same).
+ */
+void die_with_parent(pid_t expected)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		bail("prctl(PR_SET_PDEATHSIG)");
+	if (expected > 0 && getppid() != expected)
+		_exit(NSH_SETUP_FAILED);
+}
+
+/* The JVM leaves signals blocked or ignored that a command expects to have. */
+void reset_signals(void)
+{
+	sigset_t none;
+	int sig;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			signal(sig, SIG_DFL);
+}
+
+/* Runs PROGRAM with the current environment; PATH applies as a shell's would. */
+void exec_program(char **argv)
+{
+	int err;
+
+	close_range(3, ~0U, 0);
+	execvp(argv[0], argv);
+	err = errno;
+	if (err == ENOENT || err == ENOTDIR) {
+		const char *path = getenv("PATH");
+
+		fprintf(stderr, "strata-nshelper: %s: not found%s%s%s\n", argv[0],
+			strchr(argv[0], '/') ? "" : " (PATH=", strchr(argv[0], '/') ? "" : (path ? path : ""),
+			strchr(argv[0], '/') ? "" : ")");
+		_exit(NSH_NOT_FOUND);
+	}
+	fprintf(stderr, "strata-nshelper: cannot execute %s: %s\n", argv[0], strerror(err));
+	_exit(NSH_CANNOT_EXEC);
+}
+
+/* A shell's convention, which Java's Process.exitValue() also follows. */
+int exit_code(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return NSH_SETUP_FAILED;
+}
+
+int read_small_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+void write_file(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	size_t len = strlen(data);
+
+	if (fd < 0)
+		bail("open %s", path);
+	if (write(fd, data, len) != (ssize_t)len)
+		bail("write %s", path);
+	close(fd);
+}
+
+static void parse_map(const char *opt, const char *value, struct idmap *maps, int *n)
+{
+	char *end;
+	struct idmap m;
+
+	if (*n == MAX_MAPS)
+		die("%s: at most %d ranges", opt, MAX_MAPS);
+	m.inside = strtoul(value, &end, 10);
+	if (*end == ':')
+		m.outside = strtoul(end + 1, &end, 10);
+	if (*end == ':')
+		m.count = strtoul(end + 1, &end, 10);
+	if (*end != '\0' || m.count == 0)
+		die("%s %s: expected INSIDE:OUTSIDE:COUNT", opt, value);
+	maps[(*n)++] = m;
+}
+
+static int option_index(const char *arg)
+{
+	int i;
+
+	for (i = 0; i < NSH_OPT_COUNT; i++)
+		if (strcmp(arg, nsh_option_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void parse(int argc, char **argv, struct config *c)
+{
+	int i;
+
+	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
+		int opt = option_index(argv[i]);
+		char *value = argv[i + 1];
+
+		if (opt < 0)
+			die("unknown option %s", argv[i]);
+		if (i + 1 >= argc)
+			die("%s needs a value", argv[i]);
+		switch ((enum nsh_option)opt) {
+		case NSH_OPT_PARENT_PID:
+			c->parent_pid = (pid_t)atol(value);
+			break;
+		case NSH_OPT_UID_MAP:
+			parse_map(argv[i], value, c->uid_maps, &c->n_uid_maps);
+			break;
+		case NSH_OPT_GID_MAP:
+			parse_map(argv[i], value, c->gid_maps, &c->n_gid_maps);
+			break;
+		case NSH_OPT_NEWUIDMAP:
+			c->newuidmap = value;
+			break;
+		case NSH_OPT_NEWGIDMAP:
+			c->newgidmap = value;
+			break;
+		case NSH_OPT_ROOTFS:
+			c->rootfs = value;
+			break;
+		case NSH_OPT_USER:
+			c->user = value;
+			break;
+		case NSH_OPT_WORKDIR:
+			if (value[0] != '/')
+				die("--workdir %s: not an absolute path", value);
+			c->workdir = value;
+			break;
+		case NSH_OPT_ENV:
+			if (c->n_env == MAX_ENV)
+				die("--env: at most %d variables", MAX_ENV);
+			if (!strchr(value, '='))
+				die("--env %s: expected KEY=VALUE", value);
+			c->env[c->n_env++] = value;
+			break;
+		case NSH_OPT_NETWORK:
+			if (strcmp(value, "none") == 0)
+				c->network_none = 1;
+			else if (strcmp(value, "host") != 0)
+				die("--network %s: expected host or none", value);
+			break;
+		case NSH_OPT_HOSTNAME:
+			c->hostname = value;
+			break;
+		case NSH_OPT_COUNT:
+			break;
+		}
+	}
+	if (i >= argc - 1)
+		die("no program: expected -- PROGRAM [ARG]...");
+	c->argv = argv + i + 1;
+}
+
+int main(int argc, char **argv)
+{
+	static struct config c;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: strata-nshelper enter|run [OPTION VALUE]... -- PROGRAM [ARG]...\n"
+				"(an internal program of Strata; see protocol.h)\n");
+		return NSH_SETUP_FAILED;
+	}
+	parse(argc, argv, &c);
+	reset_signals();
+	if (strcmp(argv[1], NSH_JOB_ENTER) == 0)
+		enter(&c);
+	if (strcmp(argv[1], NSH_JOB_RUN) == 0)
+		run(&c);
+	die("unknown job %s: expected %s or %s", argv[1], NSH_JOB_ENTER, NSH_JOB_RUN);
+}

@@ -1,0 +1,57 @@
+/* nshelper.h: what the files of strata-nshelper share. See protocol.h for the interface. */
+#ifndef STRATA_NSHELPER_H
+#define STRATA_NSHELPER_H
+
+#include <sys/types.h>
+
+#define MAX_MAPS 16
+#define MAX_ENV 4096
+
+struct idmap {
+	unsigned long inside, outside, count;
+};
+
+struct config {
+	pid_t parent_pid; /* 0: not checked */
+	struct idmap uid_maps[MAX_MAPS], gid_maps[MAX_MAPS];
+	int n_uid_maps, n_gid_maps;
+	const char *newuidmap, *newgidmap;
+	const char *rootfs, *user, *workdir, *hostname;
+	int network_none;
+	char *env[MAX_ENV + 1];
+	int n_env;
+	char **argv; /* PROGRAM [ARG]..., NULL-terminated */
+};
+
+/* main.c */
+void bail(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void die_with_parent(pid_t expected);
+void reset_signals(void);
+void exec_program(char **argv) __attribute__((noreturn));
+int exit_code(int wait_status);
+int read_small_file(const char *path, char *buf, size_t size);
+void write_file(const char *path, const char *data);
+
+/* enter.c */
+void enter(struct config *c) __attribute__((noreturn));
+
+/* run.c */
+void run(struct config *c) __attribute__((noreturn));
+
+/* rootfs.c */
+void setup_rootfs(struct config *c);
+void remove_created_mountpoints(void);
+
+/* user.c */
+struct identity {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
+	int n_groups;
+	char home[4096];
+};
+void resolve_user(const char *spec, struct identity *id);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * rootfs.c: the sandbox's file system view (DESIGN.md "Rootless model",
+ * step 3): the rootfs bound onto itself, /proc, a minimal /dev, the host's
+ * resolv.conf and hosts for --network host, then pivot_root.
+ *
+ * Every mount target inside the rootfs is resolved with openat2(2)
+ * RESOLVE_IN_ROOT, so a symlink in the rootfs (/etc/resolv.conf ->
+ * /home/you/.bashrc) resolves inside the rootfs, never on the host; the
+ * mount then goes onto /proc/self/fd/N, as runc does since CVE-2021-30465.
+ * /proc and /dev must be real directories. Mount points we had to create
+ * are recorded and removed after the command, so they never reach a layer.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "nshelper.h"
+
+#define MAX_CREATED 16
+
+/* Paths (relative to the new root) of mount points we created, in order. */
+static struct {
+	char path[PATH_MAX];
+	int is_dir;
+} created[MAX_CREATED];
+static int n_created;
+
+static char *fd_path(int fd)
+{
+	static char buf[4][32];
+	static int next;
+	char *p = buf[next++ % 4];
+
+	snprintf(p, sizeof(buf[0]), "/proc/self/fd/%d", fd);
+	return p;
+}
+
+static int open_in_root(int root, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (unsigned long long)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
+}
+
+static void remember_created(const char *path, int is_dir)
+{
+	if (n_created == MAX_CREATED)
+		return;
+	snprintf(created[n_created].path, PATH_MAX, "%s", path);
+	created[n_created++].is_dir = is_dir;
+}
+
+/* Splits "/a/b/c" into "/a/b" and "c" (in BUF); returns the name. */
+static const char *split_parent(const char *path, char *parent, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == path)
+		snprintf(parent, size, "/");
+	else
+		snprintf(parent, size, "%.*s", (int)(slash - path), path);
+	return slash + 1;
+}
+
+/* An O_PATH fd of directory PATH under ROOT, created (0755) when missing. */
+static int ensure_dir(int root, const char *path)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	int fd, pfd;
+
+	fd = open_in_root(root, path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOTDIR || errno == ELOOP)
+		die("rootfs: %s is not a directory (a symlink?); refusing to mount over it", path);
+	if (errno != ENOENT)
+		bail("rootfs: open %s", path);
+	name = split_parent(path, parent, sizeof(parent));
+	pfd = ensure_dir(root, parent);
+	if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+		bail("rootfs: mkdir %s", path);
+	close(pfd);
+	remember_created(path, 1);
+	fd = open_in_root(root, path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (fd < 0)
+		bail("rootfs: open %s", path);
+	return fd;
+}
+
+/* An O_PATH fd of file PATH (symlinks followed inside ROOT), created when missing; -1 if a dangling link. */
+static int ensure_file(int root, const char *path)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	int fd, pfd;
+
+	fd = open_in_root(root, path, O_PATH);
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOENT)
+		bail("rootfs: open %s", path);
+	name = split_parent(path, parent, sizeof(parent));
+	pfd = ensure_dir(root, parent);
+	fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
+	close(pfd);
+	if (fd < 0) {
+		warn("rootfs: %s is a dangling symlink; not binding the host's file over it", path);
+		return -1;
+	}
+	close(fd);
+	remember_created(path, 0);
+	return open_in_root(root, path, O_PATH);
+}
+
+/* Adds MS_RDONLY to a bind mount, keeping the flags a user namespace may not drop. */
+static void remount_readonly(const char *target)
+{
+	unsigned long flags = MS_REMOUNT | MS_BIND | MS_RDONLY;
+	struct statvfs st;
+
+	if (statvfs(target, &st) < 0)
+		bail("statvfs %s", target);
+	if (st.f_flag & ST_NOSUID)
+		flags |= MS_NOSUID;
+	if (st.f_flag & ST_NODEV)
+		flags |= MS_NODEV;
+	if (st.f_flag & ST_NOEXEC)
+		flags |= MS_NOEXEC;
+	if (st.f_flag & ST_NOATIME)
+		flags |= MS_NOATIME;
+	if (st.f_flag & ST_NODIRATIME)
+		flags |= MS_NODIRATIME;
+	if (st.f_flag & ST_RELATIME)
+		flags |= MS_RELATIME;
+	if (mount(NULL, target, NULL, flags, NULL) < 0)
+		bail("remount %s read-only", target);
+}
+
+/* Binds the host's file SRC over PATH in the rootfs, read-only. */
+static void bind_host_file(int root, const char *src, const char *path)
+{
+	int fd;
+
+	if (access(src, R_OK) < 0)
+		return; /* nothing to share */
+	fd = ensure_file(root, path);
+	if (fd < 0)
+		return;
+	if (mount(src, fd_path(fd), NULL, MS_BIND, NULL) < 0)
+		bail("bind %s over the rootfs's %s", src, path);
+	close(fd);
+	fd = open_in_root(root, path, O_PATH); /* now the bind mount itself */
+	if (fd < 0)
+		bail("rootfs: reopen %s", path);
+	remount_readonly(fd_path(fd));
+	close(fd);
+}
+
+static void mount_proc(int root)
+{
+	int fd = ensure_dir(root, "/proc");
+
+	/* Needs our new PID namespace: this runs in its PID 1. */
+	if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		bail("mount /proc");
+	close(fd);
+}
+
+/*
+ * A tmpfs /dev with the host's device nodes bound in (an unprivileged user
+ * namespace may not mknod them; bubblewrap does the same), a private devpts,
+ * /dev/shm and the usual links (runc's default devices).
+ */
+static void mount_dev(int root)
+{
+	static const char *const devices[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const char *const links[][2] = {
+		{"ptmx", "pts/ptmx"},	     {"fd", "/proc/self/fd"},	     {"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"}, {"core", "/proc/kcore"},
+	};
+	char target[64], host[64];
+	unsigned i;
+	int fd;
+
+	fd = ensure_dir(root, "/dev");
+	if (mount("tmpfs", fd_path(fd), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
+		bail("mount tmpfs on /dev");
+	close(fd);
+	fd = open_in_root(root, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW); /* the tmpfs */
+	if (fd < 0)
+		bail("rootfs: open /dev");
+
+	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		int f = openat(fd, devices[i], O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666);
+
+		if (f < 0)
+			bail("create /dev/%s", devices[i]);
+		close(f);
+		snprintf(host, sizeof(host), "/dev/%s", devices[i]);
+		snprintf(target, sizeof(target), "%s/%s", fd_path(fd), devices[i]);
+		if (mount(host, target, NULL, MS_BIND, NULL) < 0)
+			bail("bind %s", host);
+	}
+	if (mkdirat(fd, "pts", 0755) < 0 || mkdirat(fd, "shm", 01777) < 0)
+		bail("mkdir /dev/pts, /dev/shm");
+	snprintf(target, sizeof(target), "%s/pts", fd_path(fd));
+	if (mount("devpts", target, "devpts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=620") < 0)
+		bail("mount devpts on /dev/pts");
+	snprintf(target, sizeof(target), "%s/shm", fd_path(fd));
+	if (mount("shm", target, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k") < 0)
+		bail("mount tmpfs on /dev/shm");
+	for (i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+		if (symlinkat(links[i][1], fd, links[i][0]) < 0)
+			bail("symlink /dev/%s", links[i][0]);
+	close(fd);
+}
+
+/* pivot_root(".", ".") then detach the old root: pivot_root(2), NOTES. */
+static void pivot(int root)
+{
+	if (fchdir(root) < 0)
+		bail("chdir to the rootfs");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		bail("pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		bail("detach the old root");
+	if (chdir("/") < 0)
+		bail("chdir /");
+}
+
+void setup_rootfs(struct config *c)
+{
+	int root;
+
+	if (!c->rootfs)
+		die("run needs --rootfs");
+	/* Nothing we mount may propagate out (the enter namespace made / a slave). */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		bail("make / private");
+	/* pivot_root needs the new root to be a mount point. */
+	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		bail("bind the rootfs %s", c->rootfs);
+	root = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		bail("open the rootfs %s", c->rootfs);
+	mount_proc(root);
+	mount_dev(root);
+	if (!c->network_none) {
+		bind_host_file(root, "/etc/resolv.conf", "/etc/resolv.conf");
+		bind_host_file(root, "/etc/hosts", "/etc/hosts");
+	}
+	pivot(root);
+	close(root);
+}
+
+/* Undoes what setup_rootfs() had to create, newest first; best effort. */
+void remove_created_mountpoints(void)
+{
+	int i;
+
+	for (i = n_created - 1; i >= 0; i--) {
+		umount2(created[i].path, MNT_DETACH);
+		if (created[i].is_dir)
+			rmdir(created[i].path);
+		else
+			unlink(created[i].path);
+	}
+}

@@ -1,0 +1,132 @@
+/*
+ * user.c: USER of a Dockerfile resolved through the rootfs's /etc/passwd
+ * and /etc/group (called after pivot_root, so these are the image's files).
+ * Follows docker/runc: "name" or "uid" gets the passwd entry's primary group
+ * and every group listing the name as a member; "user:group" gets exactly
+ * that group; a numeric uid without an entry gets gid 0 and HOME=/.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nshelper.h"
+
+/* Parses a decimal id; -1 when S is not a number. */
+static long parse_id(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!*s)
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end || errno || v < 0 || v > 0xfffffffeL)
+		return -1;
+	return v;
+}
+
+/* Splits LINE at ':' into at most N fields; returns how many. */
+static int split_fields(char *line, char **fields, int n)
+{
+	int count = 0;
+	char *p = line;
+
+	line[strcspn(line, "\n")] = '\0';
+	while (count < n) {
+		fields[count++] = p;
+		p = strchr(p, ':');
+		if (!p)
+			break;
+		*p++ = '\0';
+	}
+	return count;
+}
+
+/* Finds USER (a name, or with BY_ID a uid) in /etc/passwd; returns 1 if found. */
+static int find_passwd(const char *user, long uid, char *name, size_t name_size, struct identity *id)
+{
+	FILE *f = fopen("/etc/passwd", "re");
+	char line[4096], *fld[7];
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (split_fields(line, fld, 7) < 7)
+			continue;
+		if (uid >= 0 ? parse_id(fld[2]) == uid : strcmp(fld[0], user) == 0) {
+			snprintf(name, name_size, "%s", fld[0]);
+			id->uid = (uid_t)parse_id(fld[2]);
+			id->gid = (gid_t)parse_id(fld[3]);
+			snprintf(id->home, sizeof(id->home), "%s", fld[5]);
+			found = 1;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* Group GROUP by name; -1 if absent. With MEMBER, also collects MEMBER's groups into ID. */
+static long scan_groups(const char *group, const char *member, struct identity *id)
+{
+	FILE *f = fopen("/etc/group", "re");
+	char line[8192], *fld[4];
+	long found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *m, *save = NULL;
+		long gid;
+
+		if (split_fields(line, fld, 4) < 4 || (gid = parse_id(fld[2])) < 0)
+			continue;
+		if (group && strcmp(fld[0], group) == 0 && found < 0)
+			found = gid;
+		if (!member)
+			continue;
+		for (m = strtok_r(fld[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
+			if (strcmp(m, member) == 0 && id->n_groups < (int)(sizeof(id->groups) / sizeof(id->groups[0])))
+				id->groups[id->n_groups++] = (gid_t)gid;
+	}
+	fclose(f);
+	return found;
+}
+
+void resolve_user(const char *spec, struct identity *id)
+{
+	char user[256], name[256] = "";
+	const char *group = NULL;
+	const char *colon = strchr(spec, ':');
+	long uid;
+
+	snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	if (colon)
+		group = colon + 1;
+	memset(id, 0, sizeof(*id));
+	snprintf(id->home, sizeof(id->home), "/");
+
+	uid = parse_id(user);
+	if (!find_passwd(user, uid, name, sizeof(name), id)) {
+		if (uid < 0)
+			die("unable to find user %s: no matching entries in the rootfs's /etc/passwd", user);
+		id->uid = (uid_t)uid; /* a bare uid needs no entry */
+		id->gid = 0;
+	}
+	if (group) {
+		long gid = parse_id(group);
+
+		if (gid < 0 && (gid = scan_groups(group, NULL, id)) < 0)
+			die("unable to find group %s: no matching entries in the rootfs's /etc/group", group);
+		id->gid = (gid_t)gid;
+		id->n_groups = 0;
+		id->groups[id->n_groups++] = id->gid;
+		return;
+	}
+	id->groups[id->n_groups++] = id->gid;
+	if (name[0])
+		scan_groups(NULL, name, id);
+}

@@ -1,0 +1,63 @@
+package dev.strata.nshelper;
+
+/**
+ * The handshake with {@code strata-nshelper}, mirroring {@code native/src/main/c/protocol.h}
+ * (enum nsh_status, enum nsh_option, NSH_JOB_*): a change there is a change here, in the same
+ * commit. The helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...} and exits with
+ * PROGRAM's status, 128+N when PROGRAM died of signal N, or a {@link Status} when it failed before
+ * PROGRAM ran (after one line on stderr starting "strata-nshelper: ").
+ */
+public final class NativeProtocol {
+  private NativeProtocol() {}
+
+  /** The helper's jobs (protocol.h NSH_JOB_*). */
+  public enum Job {
+    /** Create a user + mount namespace, map ids, become uid 0, exec PROGRAM. */
+    ENTER("enter"),
+    /** Inside it: new mount/PID/IPC/UTS(/net) namespaces, rootfs, pivot_root, exec PROGRAM. */
+    RUN("run");
+
+    public final String word;
+
+    Job(String word) {
+      this.word = word;
+    }
+  }
+
+  /** protocol.h enum nsh_status; values follow podman's exit codes. */
+  public enum Status {
+    SETUP_FAILED(125),
+    CANNOT_EXEC(126),
+    NOT_FOUND(127);
+
+    public final int code;
+
+    Status(int code) {
+      this.code = code;
+    }
+  }
+
+  /** protocol.h enum nsh_option, in the same order; each takes one value. */
+  public enum Option {
+    PARENT_PID("--parent-pid"),
+    UID_MAP("--uid-map"),
+    GID_MAP("--gid-map"),
+    NEWUIDMAP("--newuidmap"),
+    NEWGIDMAP("--newgidmap"),
+    ROOTFS("--rootfs"),
+    USER("--user"),
+    WORKDIR("--workdir"),
+    ENV("--env"),
+    NETWORK("--network"),
+    HOSTNAME("--hostname");
+
+    public final String flag;
+
+    Option(String flag) {
+      this.flag = flag;
+    }
+  }
+
+  /** Separates the options from PROGRAM. */
+  public static final String END_OF_OPTIONS = "--";
+}

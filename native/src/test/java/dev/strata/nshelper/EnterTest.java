@@ -1,0 +1,47 @@
+package dev.strata.nshelper;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The helper's enter job as a black box, in the mapping this user gets and in single-id mode. */
+class EnterTest {
+  @TempDir Path dir;
+
+  private String enter(IdMapping mapping, String... program) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                UserNamespace.enterCommand(HelperBinary.in(dir), mapping, List.of(program)))
+            .redirectErrorStream(true);
+    pb.environment().put(UserNamespace.ENV_INSIDE, mapping.mode().word());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), "exit status of " + List.of(program) + "; output: " + out);
+    return out;
+  }
+
+  @Test
+  void callerIsRootInside() throws Exception {
+    IdMapping m = UserNamespace.mappingFor(Optional.empty());
+    String out = enter(m, "sh", "-c", "id -u; cat /proc/self/uid_map; echo $STRATA_NAMESPACE");
+    String[] lines = out.split("\n");
+    assertEquals("0", lines[0], out);
+    assertEquals(m.mode().word(), lines[lines.length - 1], out);
+  }
+
+  @Test
+  void singleIdModeMapsOnlyTheCaller() throws Exception {
+    long[] ids = UserNamespace.callerIds();
+    String out =
+        enter(IdMapping.single(ids[0], ids[1]), "sh", "-c", "id -u; cat /proc/self/uid_map");
+    String[] lines = out.trim().split("\n");
+    assertEquals("0", lines[0]);
+    assertEquals(2, lines.length, "one range only: " + out);
+    assertTrue(lines[1].trim().matches("0\\s+" + ids[0] + "\\s+1"), out);
+  }
+}
