@@ -6,7 +6,7 @@ import java.io.IOException;
 public final class PosixException extends IOException {
   private final int errno;
 
-  PosixException(String call, String path, int errno, String text) {
+  public PosixException(String call, String path, int errno, String text) {
     super(call + " " + path + ": " + Errno.name(errno) + " (" + text + ")");
     this.errno = errno;
   }
