@@ -196,7 +196,7 @@ public final class LayerWriter {
 
   private static TarEntry hardlink(TarEntry e, String target) {
     return new TarEntry(e.name(), TarEntry.HARDLINK, e.mode(), e.uid(), e.gid(), 0, e.mtimeSec(),
-        e.mtimeNsec(), target, 0, 0, e.xattrs());
+        e.mtimeNsec(), target, 0, 0, Map.of()); // the inode's xattrs went with its first name
   }
 
   private static final class CountingOutput extends FilterOutputStream {
