@@ -445,32 +445,10 @@ public final class Unpacker {
   }
 
   private static FileStat lstatOrNull(Path p) throws PosixException {
-    try {
-      return Posix.lstat(p);
-    } catch (PosixException e) {
-      if (e.errno() == Errno.ENOENT) {
-        return null;
-      }
-      throw e;
-    }
+    return Trees.lstatOrNull(p);
   }
 
-  /** Deletes a tree without following symlinks; makes read-only dirs writable first. */
-  static void removeAll(Path p) throws IOException {
-    FileStat st = lstatOrNull(p);
-    if (st == null) {
-      return;
-    }
-    if (st.isDirectory()) {
-      if ((st.permissions() & 0700) != 0700) {
-        Posix.chmod(p, st.permissions() | 0700);
-      }
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-        for (Path c : ds) {
-          removeAll(c);
-        }
-      }
-    }
-    Files.delete(p);
+  private static void removeAll(Path p) throws IOException {
+    Trees.removeAll(p);
   }
 }

@@ -6,6 +6,8 @@ package dev.strata.posix;
  *
  * @param mode type and permission bits as in {@code st_mode} (S_IFMT | 07777)
  * @param rdevMajor device major number for char/block devices (0:0 for overlay whiteouts)
+ * @param btimeSec birth time, or 0 where the filesystem does not record it: with {@code ino} it
+ *     tells a directory recreated under a reused inode number from the same directory
  */
 public record FileStat(
     int mode,
@@ -21,7 +23,9 @@ public record FileStat(
     long mtimeSec,
     int mtimeNsec,
     long ctimeSec,
-    int ctimeNsec) {
+    int ctimeNsec,
+    long btimeSec,
+    int btimeNsec) {
   public static final int S_IFMT = 0170000;
   public static final int S_IFSOCK = 0140000;
   public static final int S_IFLNK = 0120000;

@@ -20,7 +20,7 @@ import jnr.ffi.Runtime;
 public final class Posix {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
-  private static final int STATX_BASIC_STATS = 0x7ff;
+  private static final int STATX_BASIC_STATS_AND_BTIME = 0xfff;
   private static final int XATTR_BUF = 64 * 1024;
 
   private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
@@ -85,7 +85,7 @@ public final class Posix {
   /** lstat with nanosecond times. */
   public static FileStat lstat(Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0) {
+    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
       throw error("statx", path);
     }
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
@@ -104,7 +104,9 @@ public final class Posix {
         b.getLong(112),
         b.getInt(120),
         b.getLong(96),
-        b.getInt(104));
+        b.getInt(104),
+        (b.getInt(0) & 0x800) != 0 ? b.getLong(80) : 0,
+        (b.getInt(0) & 0x800) != 0 ? b.getInt(88) : 0);
   }
 
   /** Sets an extended attribute on {@code path} itself. */
