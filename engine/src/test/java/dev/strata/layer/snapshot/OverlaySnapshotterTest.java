@@ -2,14 +2,12 @@ package dev.strata.layer.snapshot;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.strata.layer.InUserNamespace;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,18 +33,7 @@ class OverlaySnapshotterTest {
       org.junit.jupiter.api.Assumptions.assumeTrue(hasRange,
           "no /etc/subuid range for " + user + ": --map-auto cannot be tried");
     }
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--user"));
-    cmd.addAll(Arrays.asList(mapping.split(" ")));
-    cmd.addAll(List.of("--mount", java, "-cp", System.getProperty("java.class.path"),
-        ContractMain.class.getName(), tmp.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    if (!p.waitFor(300, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      fail("child JVM timed out: " + out);
-    }
-    assertEquals(0, p.exitValue(), String.join(" ", cmd) + " failed:\n" + out);
+    String out = InUserNamespace.run(mapping, ContractMain.class, tmp.toString());
     Map<String, String[]> overlay = new HashMap<>();
     Map<String, String[]> copy = new HashMap<>();
     for (String line : out.split("\n")) {
