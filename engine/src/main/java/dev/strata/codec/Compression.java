@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * How a layer stream is compressed. Detected from the first bytes, never trusted from the media
@@ -79,12 +78,13 @@ public enum Compression {
 
   /**
    * A stream that compresses into {@code out}; closing it finishes the frame and closes {@code
-   * out}. zstd uses level 3 and all cores ({@code zstd -T0 -3}), the speed DESIGN.md measured.
+   * out}. zstd uses level 3 and all cores ({@code zstd -T0 -3}), the speed DESIGN.md measured;
+   * gzip uses level 6 in parallel blocks on all cores ({@link ParallelGzipOutputStream}, as pigz).
    */
   public OutputStream compress(OutputStream out) throws IOException {
     return switch (this) {
       case NONE -> out;
-      case GZIP -> new GZIPOutputStream(out, 1 << 16);
+      case GZIP -> new ParallelGzipOutputStream(out);
       case ZSTD -> {
         ZstdOutputStream z = new ZstdOutputStream(out, 3);
         z.setWorkers(Runtime.getRuntime().availableProcessors());

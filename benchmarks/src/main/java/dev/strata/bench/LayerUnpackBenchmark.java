@@ -1,0 +1,76 @@
+package dev.strata.bench;
+
+import dev.strata.codec.Compression;
+import dev.strata.layer.LayerWriter;
+import dev.strata.layer.Trees;
+import dev.strata.layer.Unpacker;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Unpacking the rootfs layer (decompress + safe resolve + write + diffID) into a fresh directory.
+ * Compare with {@code tar -x} and {@code zstd -dc | tar -x} in layer-cli-baseline.sh.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgs = {"-Xmx256m"})
+public class LayerUnpackBenchmark {
+  @Param({"NONE", "ZSTD"})
+  public String compression;
+
+  Path layer;
+  Path target;
+
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    Path rootfs = LayerBenchState.rootfs();
+    layer = LayerBenchState.SCRATCH.resolve("layer." + compression);
+    if (!Files.exists(layer)) {
+      Path part = LayerBenchState.SCRATCH.resolve("layer.part");
+      try (OutputStream out = Files.newOutputStream(part)) {
+        new LayerWriter(new LayerWriter.Options(Compression.valueOf(compression), null))
+            .writeTree(rootfs, Set.of(), out);
+      }
+      Files.move(part, layer);
+    }
+  }
+
+  @Setup(Level.Invocation)
+  public void clean() throws Exception {
+    target = LayerBenchState.SCRATCH.resolve("unpack");
+    Trees.removeAll(target);
+    Files.createDirectories(target);
+  }
+
+  @Benchmark
+  public Unpacker.Result unpack() throws Exception {
+    try (InputStream in = Files.newInputStream(layer)) {
+      return new Unpacker(Unpacker.Options.defaults()).unpack(in, target);
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    Trees.removeAll(LayerBenchState.SCRATCH.resolve("unpack"));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.strata.layer;
+
+import dev.strata.posix.Errno;
+import dev.strata.posix.FileStat;
+import dev.strata.posix.Posix;
+import dev.strata.posix.PosixException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Whole-tree operations that never follow symlinks: delete, and a copy that keeps everything. */
+public final class Trees {
+  private Trees() {}
+
+  /** lstat, or null when nothing is there. */
+  public static FileStat lstatOrNull(Path p) throws PosixException {
+    try {
+      return Posix.lstat(p);
+    } catch (PosixException e) {
+      if (e.errno() == Errno.ENOENT) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  /** Deletes a tree without following symlinks; makes read-only directories writable first. */
+  public static void removeAll(Path p) throws IOException {
+    FileStat st = lstatOrNull(p);
+    if (st == null) {
+      return;
+    }
+    if (st.isDirectory()) {
+      if ((st.permissions() & 0700) != 0700) {
+        Posix.chmod(p, st.permissions() | 0700);
+      }
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+        for (Path c : ds) {
+          removeAll(c);
+        }
+      }
+    }
+    Files.delete(p);
+  }
+
+  /**
+   * Copies {@code src} into the new directory {@code dst}: contents, type, mode with setuid and
+   * sticky, owners (recorded ones too, see {@link Ownership}), nanosecond mtimes, xattrs, hard
+   * links among the copied files, symlinks as they are, fifos, and device nodes where allowed
+   * (else skipped with a warning). Overlay whiteouts (char 0:0) are copied like any device.
+   */
+  public static void copy(Path src, Path dst, Consumer<String> warn) throws IOException {
+    Map<String, Path> copiedInodes = new HashMap<>();
+    List<Path[]> dirs = new ArrayList<>();
+    copyOne(src, dst, Posix.lstat(src), copiedInodes, dirs, warn);
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      finish(dirs.get(i)[0], dirs.get(i)[1], Posix.lstat(dirs.get(i)[0]), warn);
+    }
+  }
+
+  private static void copyOne(Path s, Path d, FileStat st, Map<String, Path> inodes,
+      List<Path[]> dirs, Consumer<String> warn) throws IOException {
+    switch (st.type()) {
+      case FileStat.S_IFDIR -> {
+        Files.createDirectory(d);
+        dirs.add(new Path[] {s, d});
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(s)) {
+          ds.forEach(children::add);
+        }
+        for (Path c : children) {
+          copyOne(c, d.resolve(c.getFileName().toString()), Posix.lstat(c), inodes, dirs, warn);
+        }
+        return;
+      }
+      case FileStat.S_IFREG -> {
+        if (st.nlink() > 1) {
+          Path first = inodes.putIfAbsent(st.inodeKey(), d);
+          if (first != null) {
+            Files.createLink(d, first);
+            return;
+          }
+        }
+        Files.copy(s, d); // content only; copy_file_range/reflink where the JDK and fs do it
+      }
+      case FileStat.S_IFLNK -> Files.createSymbolicLink(d, Files.readSymbolicLink(s));
+      case FileStat.S_IFIFO -> Posix.mkfifo(d, 0600);
+      case FileStat.S_IFCHR, FileStat.S_IFBLK -> {
+        try {
+          Posix.mknod(d, st.type(), 0600, st.rdevMajor(), st.rdevMinor());
+        } catch (PosixException e) {
+          if (e.errno() != Errno.EPERM) {
+            throw e;
+          }
+          warn.accept("device " + s + " not copied: " + e.getMessage());
+          return;
+        }
+      }
+      default -> {
+        warn.accept("socket " + s + " not copied");
+        return;
+      }
+    }
+    finish(s, d, st, warn);
+  }
+
+  private static void finish(Path s, Path d, FileStat st, Consumer<String> warn)
+      throws IOException {
+    int[] owner = Ownership.of(s, st);
+    Ownership.apply(d, Posix.lstat(d), owner[0], owner[1], warn);
+    if (!st.isSymlink()) {
+      for (String x : Posix.llistxattr(s)) {
+        if (!x.equals(Ownership.XATTR)) {
+          byte[] v = Posix.lgetxattr(s, x);
+          if (v != null) {
+            try {
+              Posix.lsetxattr(d, x, v);
+            } catch (PosixException e) {
+              warn.accept("xattr " + x + " of " + s + " not copied: " + e.getMessage());
+            }
+          }
+        }
+      }
+      Posix.chmod(d, st.permissions());
+    }
+    Posix.lutimes(d, st.mtimeSec(), st.mtimeNsec());
+  }
+}

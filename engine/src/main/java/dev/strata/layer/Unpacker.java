@@ -1,0 +1,454 @@
+package dev.strata.layer;
+
+import dev.strata.codec.Compression;
+import dev.strata.layer.tar.TarEntry;
+import dev.strata.layer.tar.TarReader;
+import dev.strata.oci.Digest;
+import dev.strata.posix.Errno;
+import dev.strata.posix.FileStat;
+import dev.strata.posix.Posix;
+import dev.strata.posix.PosixException;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * Streams a layer (gzip, zstd or plain, told by its magic bytes) into a directory. Every name is
+ * resolved inside the directory ({@link RootResolver}); refusals name the entry. The diffID and
+ * the compressed digest are computed in the same pass and checked against those expected. On any
+ * exception the directory holds a partial result: unpack into a fresh directory and rename it
+ * into place only on success.
+ */
+public final class Unpacker {
+  private static final Logger LOG = Logger.getLogger(Unpacker.class.getName());
+  private static final String WH_PREFIX = ".wh.";
+  private static final String WH_OPAQUE = ".wh..wh..opq";
+
+  /** What to do with OCI whiteouts. */
+  public enum Whiteouts {
+    /** Delete what they hide (flattening onto a rootfs that holds the lower layers). */
+    APPLY,
+    /** Turn them into overlayfs whiteouts (char 0:0, opaque xattr): a layer dir used as lower. */
+    OVERLAY
+  }
+
+  /** What to do with device nodes. */
+  public enum Devices {
+    /** Make them; skip with a warning where the kernel does not allow it (user namespace). */
+    CREATE_OR_SKIP,
+    /** Skip them with a warning. */
+    SKIP,
+    /** Refuse the layer, naming the entry. */
+    REFUSE
+  }
+
+  /**
+   * @param whiteouts how OCI whiteouts are applied
+   * @param devices what device nodes become
+   * @param maxBytes refuse the layer when its uncompressed tar exceeds this (zip bombs)
+   * @param opaqueXattr for {@link Whiteouts#OVERLAY}: {@code user.overlay.opaque} (overlayfs with
+   *     the userxattr option, as in a user namespace) or {@code trusted.overlay.opaque}
+   * @param expectedDiffId null, or the diffID the tar must hash to
+   * @param expectedDigest null, or the digest the raw (compressed) bytes must hash to
+   */
+  public record Options(
+      Whiteouts whiteouts,
+      Devices devices,
+      long maxBytes,
+      String opaqueXattr,
+      Digest expectedDiffId,
+      Digest expectedDigest) {
+    public static Options defaults() {
+      return new Options(
+          Whiteouts.APPLY, Devices.CREATE_OR_SKIP, 64L << 30, "user.overlay.opaque", null, null);
+    }
+
+    public Options withWhiteouts(Whiteouts w) {
+      return new Options(w, devices, maxBytes, opaqueXattr, expectedDiffId, expectedDigest);
+    }
+
+    public Options withDevices(Devices d) {
+      return new Options(whiteouts, d, maxBytes, opaqueXattr, expectedDiffId, expectedDigest);
+    }
+
+    public Options withMaxBytes(long max) {
+      return new Options(whiteouts, devices, max, opaqueXattr, expectedDiffId, expectedDigest);
+    }
+
+    public Options withOpaqueXattr(String x) {
+      return new Options(whiteouts, devices, maxBytes, x, expectedDiffId, expectedDigest);
+    }
+
+    public Options expecting(Digest diffId, Digest digest) {
+      return new Options(whiteouts, devices, maxBytes, opaqueXattr, diffId, digest);
+    }
+  }
+
+  /**
+   * What was unpacked.
+   *
+   * @param diffId sha256 of the uncompressed tar
+   * @param digest sha256 of the bytes as read (equal to diffId when uncompressed)
+   * @param compressedSize bytes read
+   * @param size bytes of the uncompressed tar
+   * @param warnings entries skipped or owners that could not be kept
+   */
+  public record Result(
+      Digest diffId,
+      Digest digest,
+      long compressedSize,
+      long size,
+      Compression compression,
+      List<String> warnings) {}
+
+  private final Options options;
+
+  public Unpacker(Options options) {
+    this.options = options;
+  }
+
+  /** Unpacks {@code raw} into {@code root}, which must exist. Does not close {@code raw}. */
+  public Result unpack(InputStream raw, Path root) throws IOException {
+    MessageDigest compressedHash = Digest.newSha256();
+    CountingInput compressedCount = new CountingInput(raw, Long.MAX_VALUE, null);
+    BufferedInputStream in =
+        new BufferedInputStream(new DigestInputStream(compressedCount, compressedHash), 1 << 16);
+    Compression compression = Compression.detect(in);
+    InputStream decompressed = compression.decompress(nonClosing(in));
+    MessageDigest diffHash = Digest.newSha256();
+    Run run = new Run(root.toAbsolutePath().normalize());
+    CountingInput tarCount = new CountingInput(decompressed, options.maxBytes(), run);
+    InputStream tarStream = new DigestInputStream(tarCount, diffHash);
+    TarReader reader = new TarReader(tarStream);
+    TarEntry e;
+    while ((e = nextEntry(reader, run)) != null) {
+      run.current = e.name();
+      tarCount.limitFor(e);
+      try {
+        run.apply(e, reader);
+      } catch (LayerException x) {
+        throw x;
+      } catch (IOException x) {
+        throw new LayerException(e.name(), x.getMessage(), x);
+      }
+    }
+    run.current = "(end of archive)";
+    run.finishDirectories();
+    tarStream.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
+    in.transferTo(OutputStream.nullOutputStream());
+    Digest diffId = Digest.fromSha256(diffHash.digest());
+    Digest digest = Digest.fromSha256(compressedHash.digest());
+    if (options.expectedDiffId() != null && !options.expectedDiffId().equals(diffId)) {
+      throw new LayerException(null, "diffID mismatch: expected " + options.expectedDiffId()
+          + ", the uncompressed layer hashes to " + diffId);
+    }
+    if (options.expectedDigest() != null && !options.expectedDigest().equals(digest)) {
+      throw new LayerException(null, "digest mismatch: expected " + options.expectedDigest()
+          + ", the layer blob hashes to " + digest);
+    }
+    return new Result(diffId, digest, compressedCount.count, tarCount.count, compression,
+        List.copyOf(run.warnings));
+  }
+
+  private static TarEntry nextEntry(TarReader reader, Run run) throws IOException {
+    try {
+      return reader.next();
+    } catch (LayerException x) {
+      throw x;
+    } catch (IOException x) {
+      throw new LayerException(run.current, x.getMessage(), x);
+    }
+  }
+
+  private static InputStream nonClosing(InputStream in) {
+    return new FilterInputStream(in) {
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** Counts bytes and refuses more than {@code limit}, naming the entry being read. */
+  private static final class CountingInput extends FilterInputStream {
+    private final long limit;
+    private final Run run;
+    long count;
+
+    CountingInput(InputStream in, long limit, Run run) {
+      super(in);
+      this.limit = limit;
+      this.run = run;
+    }
+
+    /** Refuses at once an entry whose declared size alone breaks the limit. */
+    void limitFor(TarEntry e) throws LayerException {
+      if (e.isRegularFile() && e.size() > limit - count) {
+        throw new LayerException(e.name(), "declares " + e.size()
+            + " bytes; the layer may not exceed " + limit + " bytes uncompressed");
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        add(1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        add(n);
+      }
+      return n;
+    }
+
+    private void add(long n) throws LayerException {
+      count += n;
+      if (count > limit) {
+        throw new LayerException(run == null ? null : run.current,
+            "the layer exceeds " + limit + " bytes uncompressed (a decompression bomb?)");
+      }
+    }
+  }
+
+  /** The state of one unpack. */
+  private final class Run {
+    final Path root;
+    final RootResolver resolver;
+    final Set<Path> createdHere = new HashSet<>();
+    final List<Object[]> dirs = new ArrayList<>(); // {Path, TarEntry}, fixed up at the end
+    final List<String> warnings = new ArrayList<>();
+    String current = "(start of archive)";
+
+    Run(Path root) {
+      this.root = root;
+      this.resolver = new RootResolver(root);
+    }
+
+    void warn(String msg) {
+      warnings.add(msg);
+      LOG.warning(msg);
+    }
+
+    void apply(TarEntry e, TarReader reader) throws IOException {
+      List<String> comps = RootResolver.clean(e.name());
+      if (comps.isEmpty()) {
+        if (e.isDirectory()) {
+          dirs.add(new Object[] {root, e}); // "./": the root's own metadata
+          return;
+        }
+        throw new LayerException(e.name(), "names the root but is not a directory");
+      }
+      String base = comps.get(comps.size() - 1);
+      if (base.startsWith(WH_PREFIX)) {
+        whiteout(e, comps, base);
+        return;
+      }
+      Path target = resolver.resolve(e.name(), comps);
+      resolver.mkdirs(e.name(), target.getParent());
+      FileStat existing = lstatOrNull(target);
+      if (existing != null) {
+        if (e.isDirectory() && existing.isDirectory()) {
+          dirs.add(new Object[] {target, e});
+          createdHere.add(target);
+          return;
+        }
+        if (e.type() == TarEntry.HARDLINK) {
+          Path linkTarget = hardlinkTarget(e);
+          if (linkTarget.equals(target)) {
+            return; // a link to itself: nothing to do
+          }
+        }
+        removeAll(target);
+      }
+      switch (e.type()) {
+        case TarEntry.DIR -> {
+          Files.createDirectory(target);
+          dirs.add(new Object[] {target, e});
+        }
+        case TarEntry.FILE -> {
+          try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            reader.content().transferTo(out);
+          }
+          finish(target, e);
+        }
+        case TarEntry.SYMLINK -> {
+          Files.createSymbolicLink(target, Path.of(e.linkName()));
+          finish(target, e);
+        }
+        case TarEntry.HARDLINK -> {
+          Path linkTarget = hardlinkTarget(e);
+          Files.createLink(target, linkTarget); // link(2) does not follow a symlink target
+        }
+        case TarEntry.FIFO -> {
+          Posix.mkfifo(target, 0600);
+          finish(target, e);
+        }
+        case TarEntry.CHAR, TarEntry.BLOCK -> {
+          if (!device(target, e)) {
+            return;
+          }
+          finish(target, e);
+        }
+        default -> throw new LayerException(e.name(), "unsupported type " + e.type());
+      }
+      createdHere.add(target);
+    }
+
+    /** Hard link targets are archive names, resolved in the root; they must exist. */
+    Path hardlinkTarget(TarEntry e) throws IOException {
+      List<String> comps;
+      try {
+        comps = RootResolver.clean(e.linkName());
+      } catch (LayerException x) {
+        throw new LayerException(e.name(), "hard link target \"" + e.linkName()
+            + "\" climbs above the root");
+      }
+      if (comps.isEmpty()) {
+        throw new LayerException(e.name(), "hard link to the root");
+      }
+      Path t = resolver.resolve(e.name(), comps);
+      FileStat st = lstatOrNull(t);
+      if (st == null) {
+        throw new LayerException(e.name(), "hard link target \"" + e.linkName()
+            + "\" does not exist in the layer or below it");
+      }
+      if (st.isDirectory()) {
+        throw new LayerException(e.name(), "hard link to directory \"" + e.linkName() + "\"");
+      }
+      return t;
+    }
+
+    boolean device(Path target, TarEntry e) throws IOException {
+      String what = (e.type() == TarEntry.CHAR ? "char" : "block") + " device "
+          + e.devMajor() + ":" + e.devMinor();
+      switch (options.devices()) {
+        case REFUSE -> throw new LayerException(e.name(), what + " not allowed here");
+        case SKIP -> {
+          warn("skipped " + what + " " + e.name());
+          return false;
+        }
+        default -> {
+          try {
+            Posix.mknod(target, e.type() == TarEntry.CHAR ? FileStat.S_IFCHR : FileStat.S_IFBLK,
+                0600, e.devMajor(), e.devMinor());
+            return true;
+          } catch (PosixException x) {
+            if (x.errno() == Errno.EPERM || x.errno() == Errno.EACCES) {
+              warn("skipped " + what + " " + e.name() + ": " + x.getMessage());
+              return false;
+            }
+            throw x;
+          }
+        }
+      }
+    }
+
+    void whiteout(TarEntry e, List<String> comps, String base) throws IOException {
+      List<String> dirComps = comps.subList(0, comps.size() - 1);
+      Path dir = resolver.resolveAll(e.name(), dirComps);
+      if (base.equals(WH_OPAQUE)) {
+        if (options.whiteouts() == Whiteouts.OVERLAY) {
+          resolver.mkdirs(e.name(), dir);
+          Posix.lsetxattr(dir, options.opaqueXattr(), "y".getBytes(StandardCharsets.US_ASCII));
+          return;
+        }
+        // image-spec layer.md: an opaque whiteout hides the lower layers' children only.
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path child : ds) {
+              if (!createdHere.contains(child)) {
+                removeAll(child);
+              }
+            }
+          }
+        }
+        return;
+      }
+      String hidden = base.substring(WH_PREFIX.length());
+      if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
+        throw new LayerException(e.name(), "malformed whiteout");
+      }
+      Path victim = dir.resolve(hidden);
+      if (options.whiteouts() == Whiteouts.OVERLAY) {
+        resolver.mkdirs(e.name(), dir);
+        if (lstatOrNull(victim) != null) {
+          removeAll(victim);
+        }
+        Posix.mkWhiteout(victim);
+        return;
+      }
+      if (!createdHere.contains(victim) && lstatOrNull(victim) != null) {
+        removeAll(victim);
+      }
+    }
+
+    /** Owner, xattrs, mode and mtime of a non-directory just made. */
+    void finish(Path p, TarEntry e) throws IOException {
+      FileStat st = Posix.lstat(p);
+      Ownership.apply(p, st, e.uid(), e.gid(), this::warn);
+      xattrs(p, e);
+      if (!st.isSymlink()) {
+        Posix.chmod(p, e.mode()); // after chown, which clears setuid
+      }
+      Posix.lutimes(p, e.mtimeSec(), e.mtimeNsec());
+    }
+
+    void xattrs(Path p, TarEntry e) throws PosixException {
+      for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+        if (Ownership.isInternalXattr(x.getKey())) {
+          continue;
+        }
+        try {
+          Posix.lsetxattr(p, x.getKey(), x.getValue());
+        } catch (PosixException ex) {
+          if (ex.errno() != Errno.EPERM && ex.errno() != Errno.ENOTSUP
+              && ex.errno() != Errno.EACCES) {
+            throw ex;
+          }
+          warn("xattr " + x.getKey() + " of " + e.name() + " not kept: " + ex.getMessage());
+        }
+      }
+    }
+
+    /** Directories last, deepest first: children change a dir's mtime and need it writable. */
+    void finishDirectories() throws IOException {
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        Path p = (Path) dirs.get(i)[0];
+        TarEntry e = (TarEntry) dirs.get(i)[1];
+        current = e.name();
+        if (lstatOrNull(p) != null) { // a later whiteout may have removed it
+          finish(p, e);
+        }
+      }
+    }
+  }
+
+  private static FileStat lstatOrNull(Path p) throws PosixException {
+    return Trees.lstatOrNull(p);
+  }
+
+  private static void removeAll(Path p) throws IOException {
+    Trees.removeAll(p);
+  }
+}

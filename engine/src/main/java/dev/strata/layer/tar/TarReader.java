@@ -1,0 +1,349 @@
+package dev.strata.layer.tar;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
+ * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes),
+ * GNU long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files and bad
+ * checksums; a stream cut short raises {@link EOFException} naming the entry. Does not close the
+ * stream.
+ */
+public final class TarReader {
+  private static final int BLOCK = 512;
+
+  private final InputStream in;
+  private final Map<String, byte[]> globalPax = new HashMap<>();
+  private TarEntry current;
+  private long remaining;
+  private long padding;
+  private boolean ended;
+
+  public TarReader(InputStream in) {
+    this.in = in;
+  }
+
+  /** The next entry, or null at the end of the archive; skips what is left of the previous one. */
+  public TarEntry next() throws IOException {
+    skipRest();
+    if (ended) {
+      return null;
+    }
+    Map<String, byte[]> pax = new HashMap<>(globalPax);
+    String longName = null;
+    String longLink = null;
+    while (true) {
+      byte[] h = new byte[BLOCK];
+      int n = in.readNBytes(h, 0, BLOCK);
+      if (n == 0) {
+        ended = true; // no end blocks: tolerated, as Go's archive/tar does; digests catch cuts
+        return null;
+      }
+      if (n < BLOCK) {
+        throw new EOFException("truncated tar header after " + describe(longName, pax));
+      }
+      if (isZero(h)) {
+        ended = true;
+        return null;
+      }
+      verifyChecksum(h, longName, pax);
+      char type = (char) h[156];
+      long size = number(h, 124, 12, "size");
+      switch (type) {
+        case 'x', 'g' -> {
+          byte[] body = readBody(size, "PAX header before " + describe(longName, pax));
+          Map<String, byte[]> recs = parsePax(body);
+          (type == 'x' ? pax : globalPax).putAll(recs);
+          if (type == 'g') {
+            pax.putAll(recs);
+          }
+          continue;
+        }
+        case 'L' -> {
+          longName = cString(readBody(size, "GNU long name"));
+          continue;
+        }
+        case 'K' -> {
+          longLink = cString(readBody(size, "GNU long link name"));
+          continue;
+        }
+        case 'S' -> throw new TarFormatException(
+            "entry " + describe(headerName(h), pax) + ": GNU sparse files are not supported");
+        default -> {}
+      }
+      String name = longName != null ? longName : headerName(h);
+      String link = longLink != null ? longLink : cString(h, 157, 100);
+      if (pax.containsKey("path")) {
+        name = utf8(pax.get("path"));
+      }
+      if (pax.containsKey("linkpath")) {
+        link = utf8(pax.get("linkpath"));
+      }
+      if (pax.containsKey("size")) {
+        size = paxLong(pax, "size", name);
+      }
+      if (pax.containsKey("GNU.sparse.major") || pax.containsKey("GNU.sparse.map")) {
+        throw new TarFormatException("entry " + name + ": PAX sparse files are not supported");
+      }
+      int uid = pax.containsKey("uid") ? (int) paxLong(pax, "uid", name) : (int) number(h, 108, 8, "uid");
+      int gid = pax.containsKey("gid") ? (int) paxLong(pax, "gid", name) : (int) number(h, 116, 8, "gid");
+      long mtime = number(h, 136, 12, "mtime");
+      int mtimeNs = 0;
+      if (pax.containsKey("mtime")) {
+        String t = utf8(pax.get("mtime"));
+        try {
+          java.math.BigDecimal d = new java.math.BigDecimal(t);
+          mtime = d.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
+          mtimeNs = d.subtract(java.math.BigDecimal.valueOf(mtime)).movePointRight(9).intValue();
+        } catch (NumberFormatException | ArithmeticException e) {
+          throw new TarFormatException("entry " + name + ": bad PAX mtime \"" + t + "\"");
+        }
+      }
+      Map<String, byte[]> xattrs = new HashMap<>();
+      for (Map.Entry<String, byte[]> p : pax.entrySet()) {
+        if (p.getKey().startsWith("SCHILY.xattr.")) {
+          xattrs.put(p.getKey().substring("SCHILY.xattr.".length()), p.getValue());
+        }
+      }
+      if (type == 0 || type == '7') {
+        type = TarEntry.FILE;
+      }
+      if (name.endsWith("/") && type == TarEntry.FILE) {
+        type = TarEntry.DIR; // old tars mark directories by the trailing slash only
+      }
+      while (name.length() > 1 && name.endsWith("/")) {
+        name = name.substring(0, name.length() - 1);
+      }
+      boolean hasData = type == TarEntry.FILE;
+      if (!hasData && type != TarEntry.HARDLINK && type != TarEntry.SYMLINK && type != TarEntry.CHAR
+          && type != TarEntry.BLOCK && type != TarEntry.DIR && type != TarEntry.FIFO) {
+        throw new TarFormatException("entry " + name + ": unsupported tar type '" + type + "'");
+      }
+      if (size < 0) {
+        throw new TarFormatException("entry " + name + ": negative size");
+      }
+      long devMajor = type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 329, 8, "devmajor") : 0;
+      long devMinor = type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 337, 8, "devminor") : 0;
+      int mode = (int) (number(h, 100, 8, "mode") & 07777);
+      long dataSize = hasData ? size : 0;
+      // A header may carry a size for links or dirs; its bytes still follow and must be skipped.
+      long skipSize = type == TarEntry.DIR || type == TarEntry.SYMLINK || type == TarEntry.HARDLINK
+          || type == TarEntry.CHAR || type == TarEntry.BLOCK || type == TarEntry.FIFO ? size : 0;
+      TarEntry entry = new TarEntry(name, type, mode, uid, gid, dataSize, mtime, mtimeNs, link,
+          devMajor, devMinor, xattrs);
+      current = entry;
+      remaining = hasData ? size : skipSize;
+      padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
+      if (!hasData) {
+        skipRest();
+      }
+      return entry;
+    }
+  }
+
+  /** The content of the current entry (regular files); reading past it returns -1. */
+  public InputStream content() {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (remaining <= 0) {
+          return -1;
+        }
+        int n = in.read(b, off, (int) Math.min(len, remaining));
+        if (n < 0) {
+          throw new EOFException("truncated tar stream in entry " + current.name()
+              + " (" + remaining + " bytes missing)");
+        }
+        remaining -= n;
+        return n;
+      }
+    };
+  }
+
+  private void skipRest() throws IOException {
+    if (current == null) {
+      return;
+    }
+    long toSkip = remaining + padding;
+    byte[] sink = new byte[8192];
+    while (toSkip > 0) {
+      int n = in.read(sink, 0, (int) Math.min(sink.length, toSkip));
+      if (n < 0) {
+        throw new EOFException("truncated tar stream in entry " + current.name());
+      }
+      toSkip -= n;
+    }
+    remaining = 0;
+    padding = 0;
+    current = null;
+  }
+
+  private byte[] readBody(long size, String what) throws IOException {
+    if (size > (1 << 20)) {
+      throw new TarFormatException(what + ": extension header of " + size + " bytes is too big");
+    }
+    byte[] body = in.readNBytes((int) size);
+    long pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (body.length < size || in.readNBytes((int) pad).length < pad) {
+      throw new EOFException("truncated tar stream in " + what);
+    }
+    return body;
+  }
+
+  static Map<String, byte[]> parsePax(byte[] body) throws TarFormatException {
+    Map<String, byte[]> out = new HashMap<>();
+    int pos = 0;
+    while (pos < body.length) {
+      if (body[pos] == 0) {
+        break;
+      }
+      int sp = pos;
+      while (sp < body.length && body[sp] != ' ') {
+        sp++;
+      }
+      int len;
+      try {
+        len = Integer.parseInt(new String(body, pos, sp - pos, StandardCharsets.US_ASCII));
+      } catch (NumberFormatException e) {
+        throw new TarFormatException("bad PAX record length");
+      }
+      int end = pos + len;
+      if (len <= 0 || end > body.length || body[end - 1] != '\n') {
+        throw new TarFormatException("bad PAX record");
+      }
+      int eq = sp + 1;
+      while (eq < end && body[eq] != '=') {
+        eq++;
+      }
+      if (eq >= end) {
+        throw new TarFormatException("bad PAX record: no '='");
+      }
+      String key = new String(body, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
+      byte[] value = java.util.Arrays.copyOfRange(body, eq + 1, end - 1);
+      out.put(key, value);
+      pos = end;
+    }
+    return out;
+  }
+
+  private static long paxLong(Map<String, byte[]> pax, String key, String name)
+      throws TarFormatException {
+    String v = utf8(pax.get(key));
+    try {
+      return Long.parseLong(v);
+    } catch (NumberFormatException e) {
+      throw new TarFormatException("entry " + name + ": bad PAX " + key + " \"" + v + "\"");
+    }
+  }
+
+  private static String headerName(byte[] h) {
+    String name = cString(h, 0, 100);
+    boolean posixUstar = h[257] == 'u' && h[262] == 0 && h[263] == '0';
+    if (posixUstar) {
+      String prefix = cString(h, 345, 155);
+      if (!prefix.isEmpty()) {
+        return prefix + "/" + name;
+      }
+    }
+    return name;
+  }
+
+  private static String describe(String longName, Map<String, byte[]> pax) {
+    if (pax.containsKey("path")) {
+      return utf8(pax.get("path"));
+    }
+    return longName != null ? longName : "(start of archive or previous entry)";
+  }
+
+  private static void verifyChecksum(byte[] h, String longName, Map<String, byte[]> pax)
+      throws TarFormatException {
+    long want;
+    try {
+      want = number(h, 148, 8, "checksum");
+    } catch (TarFormatException e) {
+      throw new TarFormatException("not a tar stream: bad header checksum field near entry "
+          + cString(h, 0, 100));
+    }
+    long unsigned = 0;
+    long signed = 0;
+    for (int i = 0; i < BLOCK; i++) {
+      int b = (i >= 148 && i < 156) ? ' ' : h[i];
+      unsigned += b & 0xff;
+      signed += (i >= 148 && i < 156) ? ' ' : h[i];
+    }
+    if (want != unsigned && want != signed) {
+      throw new TarFormatException("invalid tar header checksum at entry \"" + cString(h, 0, 100)
+          + "\" (after " + describe(longName, pax) + ")");
+    }
+  }
+
+  /** Octal (NUL/space terminated) or GNU base-256 (high bit of the first byte set). */
+  static long number(byte[] h, int off, int len, String field) throws TarFormatException {
+    if ((h[off] & 0x80) != 0) {
+      long v = h[off] & 0x7f;
+      if ((h[off] & 0x40) != 0) {
+        throw new TarFormatException("negative base-256 " + field);
+      }
+      for (int i = 1; i < len; i++) {
+        if (v > (Long.MAX_VALUE >> 8)) {
+          throw new TarFormatException("base-256 " + field + " overflows");
+        }
+        v = (v << 8) | (h[off + i] & 0xff);
+      }
+      return v;
+    }
+    long v = 0;
+    int i = off;
+    int end = off + len;
+    while (i < end && (h[i] == ' ' || h[i] == 0)) {
+      i++;
+    }
+    for (; i < end; i++) {
+      byte b = h[i];
+      if (b == 0 || b == ' ') {
+        break;
+      }
+      if (b < '0' || b > '7') {
+        throw new TarFormatException("bad octal number in tar " + field + " field");
+      }
+      v = (v << 3) | (b - '0');
+    }
+    return v;
+  }
+
+  private static String cString(byte[] h, int off, int len) {
+    int end = off;
+    while (end < off + len && h[end] != 0) {
+      end++;
+    }
+    return new String(h, off, end - off, StandardCharsets.UTF_8);
+  }
+
+  private static String cString(byte[] b) {
+    return cString(b, 0, b.length);
+  }
+
+  private static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  private static boolean isZero(byte[] h) {
+    for (byte b : h) {
+      if (b != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

@@ -1,0 +1,202 @@
+package dev.strata.layer.tar;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * Writes tar entries deterministically: ustar headers, a PAX header only when a field needs it
+ * (long or non-ASCII names, big numbers, nanosecond mtimes, xattrs), empty uname/gname, no
+ * atime/ctime, and the PAX header named {@code PaxHeaders/<name>} so equal input gives equal bytes.
+ * Closing writes the two zero end blocks and closes the underlying stream.
+ */
+public final class TarWriter implements Closeable {
+  private static final int BLOCK = 512;
+  private static final long MAX_OCTAL_11 = 077777777777L;
+  private static final int MAX_OCTAL_7 = 07777777;
+
+  private final OutputStream out;
+  private final byte[] buf = new byte[1 << 16];
+  private boolean finished;
+
+  /** {@code out} is closed by {@link #close}. */
+  public TarWriter(OutputStream out) {
+    this.out = out;
+  }
+
+  /**
+   * Writes {@code e}; for a regular file {@code content} must give exactly {@code e.size()} bytes
+   * (it is not closed here). Directories get a trailing '/' in the archive.
+   */
+  public void write(TarEntry e, InputStream content) throws IOException {
+    String name = e.isDirectory() ? e.name() + "/" : e.name();
+    java.io.ByteArrayOutputStream paxBytes = new java.io.ByteArrayOutputStream();
+    byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
+    byte[] linkBytes = e.linkName().getBytes(StandardCharsets.UTF_8);
+    if (nameBytes.length > 100 || !isAscii(name)) {
+      record(paxBytes, "path", name.getBytes(StandardCharsets.UTF_8));
+    }
+    if (linkBytes.length > 100 || !isAscii(e.linkName())) {
+      record(paxBytes, "linkpath", linkBytes);
+    }
+    long size = e.isRegularFile() ? e.size() : 0;
+    if (size > MAX_OCTAL_11) {
+      record(paxBytes, "size", Long.toString(size).getBytes(StandardCharsets.US_ASCII));
+    }
+    if (e.uid() > MAX_OCTAL_7 || e.uid() < 0) {
+      record(paxBytes, "uid", Integer.toUnsignedString(e.uid()).getBytes(StandardCharsets.US_ASCII));
+    }
+    if (e.gid() > MAX_OCTAL_7 || e.gid() < 0) {
+      record(paxBytes, "gid", Integer.toUnsignedString(e.gid()).getBytes(StandardCharsets.US_ASCII));
+    }
+    if (e.mtimeNsec() != 0 || e.mtimeSec() < 0 || e.mtimeSec() > MAX_OCTAL_11) {
+      record(paxBytes, "mtime", paxTime(e.mtimeSec(), e.mtimeNsec()).getBytes(StandardCharsets.US_ASCII));
+    }
+    for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+      record(paxBytes, "SCHILY.xattr." + x.getKey(), x.getValue());
+    }
+    if (paxBytes.size() > 0) {
+      String paxName = "PaxHeaders/" + name;
+      byte[] body = paxBytes.toByteArray();
+      writeHeader(truncate(paxName, 100), 'x', 0644, 0, 0, body.length, 0, "", 0, 0);
+      out.write(body);
+      pad(body.length);
+    }
+    writeHeader(
+        truncate(name, 100),
+        e.type(),
+        e.mode(),
+        Math.max(0, Math.min(e.uid(), MAX_OCTAL_7)),
+        Math.max(0, Math.min(e.gid(), MAX_OCTAL_7)),
+        Math.min(size, MAX_OCTAL_11),
+        Math.max(0, Math.min(e.mtimeSec(), MAX_OCTAL_11)),
+        truncate(e.linkName(), 100),
+        e.devMajor(),
+        e.devMinor());
+    if (size > 0) {
+      long left = size;
+      while (left > 0) {
+        int n = content.read(buf, 0, (int) Math.min(buf.length, left));
+        if (n < 0) {
+          throw new IOException(
+              "file " + e.name() + " shrank while being archived (" + left + " bytes missing)");
+        }
+        out.write(buf, 0, n);
+        left -= n;
+      }
+      pad(size);
+    }
+  }
+
+  private static String paxTime(long sec, int nsec) {
+    if (nsec == 0) {
+      return Long.toString(sec);
+    }
+    String frac = String.format("%09d", nsec).replaceAll("0+$", "");
+    return sec + "." + frac;
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80 || s.charAt(i) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Only ASCII reaches here when it is not PAX-covered, so chars are bytes. */
+  private static String truncate(String s, int max) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return b.length <= max ? s : new String(Arrays.copyOf(b, max), StandardCharsets.ISO_8859_1);
+  }
+
+  /** PAX record "LEN KEY=VALUE\n", where LEN counts the whole record including itself. */
+  private static void record(java.io.ByteArrayOutputStream to, String key, byte[] value) {
+    byte[] k = key.getBytes(StandardCharsets.UTF_8);
+    int rest = 1 + k.length + 1 + value.length + 1; // ' ' key '=' value '\n'
+    int len = rest + Integer.toString(rest).length();
+    if (Integer.toString(len).length() != Integer.toString(rest).length()) {
+      len++;
+    }
+    to.writeBytes(Integer.toString(len).getBytes(StandardCharsets.US_ASCII));
+    to.write(' ');
+    to.writeBytes(k);
+    to.write('=');
+    to.writeBytes(value);
+    to.write('\n');
+  }
+
+  private void writeHeader(
+      String name, char type, int mode, int uid, int gid, long size, long mtime, String link,
+      long devMajor, long devMinor)
+      throws IOException {
+    byte[] h = new byte[BLOCK];
+    putString(h, 0, 100, name);
+    putOctal(h, 100, 8, mode & 07777);
+    putOctal(h, 108, 8, uid);
+    putOctal(h, 116, 8, gid);
+    putOctal(h, 124, 12, size);
+    putOctal(h, 136, 12, mtime);
+    Arrays.fill(h, 148, 156, (byte) ' ');
+    h[156] = (byte) type;
+    putString(h, 157, 100, link);
+    putString(h, 257, 6, "ustar");
+    h[263] = '0';
+    h[264] = '0';
+    if (type == TarEntry.CHAR || type == TarEntry.BLOCK) {
+      putOctal(h, 329, 8, devMajor);
+      putOctal(h, 337, 8, devMinor);
+    }
+    long sum = 0;
+    for (byte b : h) {
+      sum += b & 0xff;
+    }
+    String cs = String.format("%06o", sum);
+    putString(h, 148, 6, cs);
+    h[154] = 0;
+    h[155] = ' ';
+    out.write(h);
+  }
+
+  private static void putString(byte[] h, int off, int len, String s) {
+    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
+    System.arraycopy(b, 0, h, off, Math.min(len, b.length));
+  }
+
+  private static void putOctal(byte[] h, int off, int len, long v) {
+    String s = Long.toOctalString(v);
+    while (s.length() < len - 1) {
+      s = "0" + s;
+    }
+    putString(h, off, len - 1, s);
+    h[off + len - 1] = 0;
+  }
+
+  private void pad(long n) throws IOException {
+    int rem = (int) (n % BLOCK);
+    if (rem != 0) {
+      out.write(new byte[BLOCK - rem]);
+    }
+  }
+
+  /** Writes the end-of-archive blocks without closing the underlying stream. */
+  public void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    out.write(new byte[2 * BLOCK]);
+    out.flush();
+  }
+
+  @Override
+  public void close() throws IOException {
+    finish();
+    out.close();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.strata.posix;
+
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.SaveError;
+import jnr.ffi.types.size_t;
+import jnr.ffi.types.ssize_t;
+
+/**
+ * The libc calls {@link Posix} binds with jnr-ffi. Every call saves errno; paths are passed as
+ * strings in the platform encoding. The l* variants never follow a final symlink.
+ */
+public interface LibC {
+  @SaveError
+  int lchown(String path, int uid, int gid);
+
+  @SaveError
+  int chmod(String path, int mode);
+
+  /** times: {atime sec, atime nsec, mtime sec, mtime nsec} (two struct timespec). */
+  @SaveError
+  int utimensat(int dirfd, String path, @In long[] times, int flags);
+
+  @SaveError
+  int mknod(String path, int mode, long dev);
+
+  @SaveError
+  int mkfifo(String path, int mode);
+
+  @SaveError
+  int lsetxattr(String path, String name, @In byte[] value, @size_t long size, int flags);
+
+  @SaveError
+  @ssize_t
+  long lgetxattr(String path, String name, @Out byte[] value, @size_t long size);
+
+  @SaveError
+  @ssize_t
+  long llistxattr(String path, @Out byte[] list, @size_t long size);
+
+  @SaveError
+  int lremovexattr(String path, String name);
+
+  /** struct statx is 256 bytes with a fixed, architecture-independent layout. */
+  @SaveError
+  int statx(int dirfd, String path, int flags, int mask, @Out byte[] statxbuf);
+
+  @SaveError
+  int mount(String source, String target, String fstype, long flags, String data);
+
+  @SaveError
+  int umount2(String target, int flags);
+
+  String strerror(int errnum);
+}

@@ -1,0 +1,179 @@
+package dev.strata.posix;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+/**
+ * The calls {@code java.nio} cannot make: ownership, permission bits with setuid/sticky and
+ * nanosecond times on a path without following a final symlink, device nodes and fifos, extended
+ * attributes (the l* calls, which never follow a symlink), a full lstat and mount. Every method
+ * throws {@link PosixException} carrying errno.
+ */
+public final class Posix {
+  private static final int AT_FDCWD = -100;
+  private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+  private static final int STATX_BASIC_STATS_AND_BTIME = 0xfff;
+  private static final int XATTR_BUF = 64 * 1024;
+
+  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+  private Posix() {}
+
+  private static PosixException error(String call, Object path) {
+    int errno = LastError.getLastError(RUNTIME);
+    return new PosixException(call, String.valueOf(path), errno, LIBC.strerror(errno));
+  }
+
+  /** Sets the owner of {@code path} itself (a symlink is not followed). */
+  public static void lchown(Path path, int uid, int gid) throws PosixException {
+    if (LIBC.lchown(path.toString(), uid, gid) != 0) {
+      throw error("lchown", path);
+    }
+  }
+
+  /** Sets all 07777 mode bits (setuid, setgid, sticky included); follows symlinks, as chmod(2). */
+  public static void chmod(Path path, int mode) throws PosixException {
+    if (LIBC.chmod(path.toString(), mode & 07777) != 0) {
+      throw error("chmod", path);
+    }
+  }
+
+  /** Sets atime and mtime with nanoseconds on {@code path} itself (symlinks included). */
+  public static void lutimes(Path path, long mtimeSec, int mtimeNsec) throws PosixException {
+    long[] times = {mtimeSec, mtimeNsec, mtimeSec, mtimeNsec};
+    if (LIBC.utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw error("utimensat", path);
+    }
+  }
+
+  /** Makes a device node; {@code type} is {@link FileStat#S_IFCHR} or {@link FileStat#S_IFBLK}. */
+  public static void mknod(Path path, int type, int perm, long major, long minor)
+      throws PosixException {
+    if (LIBC.mknod(path.toString(), type | (perm & 07777), makedev(major, minor)) != 0) {
+      throw error("mknod", path);
+    }
+  }
+
+  /** An overlayfs whiteout: a character device 0:0. Allowed unprivileged since Linux 5.8. */
+  public static void mkWhiteout(Path path) throws PosixException {
+    mknod(path, FileStat.S_IFCHR, 0, 0, 0);
+  }
+
+  public static void mkfifo(Path path, int perm) throws PosixException {
+    if (LIBC.mkfifo(path.toString(), perm & 07777) != 0) {
+      throw error("mkfifo", path);
+    }
+  }
+
+  /** glibc's gnu_dev_makedev. */
+  static long makedev(long major, long minor) {
+    return ((major & 0xfffff000L) << 32)
+        | ((major & 0xfffL) << 8)
+        | ((minor & 0xffffff00L) << 12)
+        | (minor & 0xffL);
+  }
+
+  /** lstat with nanosecond times. */
+  public static FileStat lstat(Path path) throws PosixException {
+    byte[] buf = new byte[256];
+    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
+      throw error("statx", path);
+    }
+    ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+    // struct statx (include/uapi/linux/stat.h): fixed offsets.
+    return new FileStat(
+        b.getShort(28) & 0xffff,
+        b.getInt(20),
+        b.getInt(24),
+        b.getLong(40),
+        b.getLong(32),
+        b.getInt(16),
+        b.getInt(136) & 0xffffffffL,
+        b.getInt(140) & 0xffffffffL,
+        b.getInt(128) & 0xffffffffL,
+        b.getInt(132) & 0xffffffffL,
+        b.getLong(112),
+        b.getInt(120),
+        b.getLong(96),
+        b.getInt(104),
+        (b.getInt(0) & 0x800) != 0 ? b.getLong(80) : 0,
+        (b.getInt(0) & 0x800) != 0 ? b.getInt(88) : 0);
+  }
+
+  /** Sets an extended attribute on {@code path} itself. */
+  public static void lsetxattr(Path path, String name, byte[] value) throws PosixException {
+    if (LIBC.lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+      throw error("lsetxattr " + name, path);
+    }
+  }
+
+  /** The value of an extended attribute, or null when {@code path} has none of that name. */
+  public static byte[] lgetxattr(Path path, String name) throws PosixException {
+    byte[] buf = new byte[XATTR_BUF];
+    long n = LIBC.lgetxattr(path.toString(), name, buf, buf.length);
+    if (n < 0) {
+      int errno = LastError.getLastError(RUNTIME);
+      if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
+        return null;
+      }
+      throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
+    }
+    byte[] out = new byte[(int) n];
+    System.arraycopy(buf, 0, out, 0, (int) n);
+    return out;
+  }
+
+  /** The names of the extended attributes of {@code path} itself, in the kernel's order. */
+  public static List<String> llistxattr(Path path) throws PosixException {
+    byte[] buf = new byte[XATTR_BUF];
+    long n = LIBC.llistxattr(path.toString(), buf, buf.length);
+    if (n < 0) {
+      int errno = LastError.getLastError(RUNTIME);
+      if (errno == Errno.ENOTSUP) {
+        return List.of();
+      }
+      throw new PosixException("llistxattr", path.toString(), errno, LIBC.strerror(errno));
+    }
+    List<String> names = new ArrayList<>();
+    ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    for (int i = 0; i < n; i++) {
+      if (buf[i] == 0) {
+        names.add(cur.toString(StandardCharsets.UTF_8));
+        cur.reset();
+      } else {
+        cur.write(buf[i]);
+      }
+    }
+    return names;
+  }
+
+  public static void lremovexattr(Path path, String name) throws PosixException {
+    if (LIBC.lremovexattr(path.toString(), name) != 0) {
+      throw error("lremovexattr " + name, path);
+    }
+  }
+
+  /** mount(2); {@code data} may be null. */
+  public static void mount(String source, Path target, String fstype, long flags, String data)
+      throws PosixException {
+    if (LIBC.mount(source, target.toString(), fstype, flags, data) != 0) {
+      throw error("mount " + fstype, target);
+    }
+  }
+
+  /** umount2(2) with MNT_DETACH when {@code lazy}. */
+  public static void umount(Path target, boolean lazy) throws PosixException {
+    if (LIBC.umount2(target.toString(), lazy ? 2 : 0) != 0) {
+      throw error("umount", target);
+    }
+  }
+}
