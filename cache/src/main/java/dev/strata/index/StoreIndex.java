@@ -1,5 +1,7 @@
 package dev.strata.index;
 
+import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.CacheRecord;
 import dev.strata.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -117,6 +119,48 @@ public final class StoreIndex implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** The build cache record of {@code key}, or null. */
+  public CacheRecord cacheRecord(CacheKey key) {
+    try {
+      byte[] v = db.get(table("cache"), key.toString().getBytes(StandardCharsets.UTF_8));
+      return v == null ? null : CacheRecord.decode(v);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read cache record " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Records what a build step made. */
+  public void putCacheRecord(CacheKey key, CacheRecord record) {
+    try {
+      db.put(table("cache"), writeOptions, key.toString().getBytes(StandardCharsets.UTF_8), record.encode());
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write cache record " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Every layer blob a cache record keeps alive: prune's extra roots. */
+  public java.util.Set<Digest> cachedBlobs() {
+    java.util.Set<Digest> out = new java.util.HashSet<>();
+    try (RocksIterator it = db.newIterator(table("cache"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        CacheRecord r = CacheRecord.decode(it.value());
+        if (r.hasLayer()) {
+          out.add(r.blob());
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Appends one build's statistics (JSON) under its id. */
+  public void putBuildStats(String buildId, byte[] json) {
+    try {
+      db.put(table("stats"), writeOptions, buildId.getBytes(StandardCharsets.UTF_8), json);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write build statistics: " + e.getMessage(), e);
+    }
   }
 
   /** Forgets the records of blobs that were deleted, in one batch. */

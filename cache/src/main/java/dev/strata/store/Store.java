@@ -196,6 +196,21 @@ public final class Store implements AutoCloseable {
         });
   }
 
+  /**
+   * Keeps an image that has no name (a build without {@code -t}): an index.json entry without
+   * a ref.name, listed as {@code <none>}, found by id; prune keeps it until it is removed.
+   */
+  public void keep(Descriptor manifest) {
+    Descriptor entry = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size());
+    editIndex(
+        entries -> {
+          if (entries.stream().noneMatch(d -> d.digest().equals(manifest.digest()))) {
+            entries.add(entry);
+          }
+          return entries;
+        });
+  }
+
   /** Removes names; returns the names removed. An id or digest removes every name it has. */
   public List<String> untag(String nameOrId) {
     StoredImage img = image(nameOrId);

@@ -28,6 +28,7 @@ import picocli.CommandLine.ScopeType;
       LoadCommand.class,
       SaveCommand.class,
       ParseCommand.class,
+      BuildCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 

@@ -18,12 +18,12 @@ import java.util.List;
  * following); it is race-free only while nothing else writes the tree, which holds for an unpack
  * into a private directory.
  */
-final class RootResolver {
+public final class RootResolver {
   private static final int MAX_LINKS = 40; // as Linux's MAXSYMLINKS
 
   private final Path root;
 
-  RootResolver(Path root) {
+  public RootResolver(Path root) {
     this.root = root;
   }
 
@@ -31,7 +31,7 @@ final class RootResolver {
    * The cleaned components of an archive name, with {@code ./} and leading {@code /} dropped;
    * refuses names that climb above the root with {@code ..} (containerd and moby refuse them too).
    */
-  static List<String> clean(String name) throws LayerException {
+  public static List<String> clean(String name) throws LayerException {
     List<String> out = new ArrayList<>();
     for (String c : name.split("/")) {
       if (c.isEmpty() || c.equals(".")) {
@@ -56,7 +56,7 @@ final class RootResolver {
    * The host path of {@code comps} with every component but the last resolved inside the root.
    * Missing components are kept as they are (the caller creates them as directories).
    */
-  Path resolve(String name, List<String> comps) throws IOException {
+  public Path resolve(String name, List<String> comps) throws IOException {
     if (comps.isEmpty()) {
       return root;
     }
@@ -65,7 +65,7 @@ final class RootResolver {
   }
 
   /** The host path of {@code comps} with every component, the last included, resolved. */
-  Path resolveAll(String name, List<String> comps) throws IOException {
+  public Path resolveAll(String name, List<String> comps) throws IOException {
     Deque<String> todo = new ArrayDeque<>(comps);
     List<String> done = new ArrayList<>();
     int links = 0;
@@ -113,7 +113,7 @@ final class RootResolver {
   }
 
   /** Makes the directories of {@code dir} that are missing; refuses a non-directory on the way. */
-  void mkdirs(String name, Path dir) throws IOException {
+  public void mkdirs(String name, Path dir) throws IOException {
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
  * Go's path/filepath.Match for one path segment, and its syntax check: {@code *} and {@code ?}
  * (never {@code /}), {@code [...]} classes with {@code ^} negation and ranges, {@code \} escapes.
  */
-final class GoMatch {
+public final class GoMatch {
   private GoMatch() {}
 
   /** Refuses what filepath.Match refuses with ErrBadPattern. */
@@ -71,7 +71,7 @@ final class GoMatch {
   }
 
   /** Whether one segment pattern (no {@code /}) matches one path segment. */
-  static boolean matchSegment(String pattern, String segment) {
+  public static boolean matchSegment(String pattern, String segment) {
     StringBuilder re = new StringBuilder();
     for (int i = 0; i < pattern.length(); i++) {
       char c = pattern.charAt(i);

@@ -1,0 +1,151 @@
+package dev.strata.cli;
+
+import dev.strata.build.BuildException;
+import dev.strata.build.BuildOutput;
+import dev.strata.build.BuildRequest;
+import dev.strata.build.BuildResult;
+import dev.strata.build.Builder;
+import dev.strata.layer.snapshot.Snapshotter;
+import dev.strata.nshelper.HelperBinary;
+import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.UserNamespace;
+import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.SandboxRunner;
+import dev.strata.store.Store;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strata build}: a Dockerfile and a context into an image in the store. The JVM first
+ * re-executes itself inside Strata's user namespace (it unpacks layers with their owners, mounts
+ * overlays and runs RUN steps there).
+ */
+@Command(name = "build", description = "Build an image from a Dockerfile.")
+final class BuildCommand implements Callable<Integer> {
+  @ParentCommand StrataCommand top;
+  @Spec CommandSpec spec;
+
+  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+      description = "The Dockerfile (default CONTEXT/Dockerfile); - reads it from stdin.")
+  String file;
+
+  @Option(names = {"-t", "--tag"}, paramLabel = "NAME", description = "Name the image (repeatable).")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--target", paramLabel = "STAGE", description = "Build this stage (default: the last).")
+  String target;
+
+  @Option(names = "--build-arg", paramLabel = "K=V", description = "A build argument (repeatable).")
+  List<String> buildArgs = new ArrayList<>();
+
+  @Option(names = "--no-cache", description = "Run every step; record the results.")
+  boolean noCache;
+
+  @Option(names = "--network", paramLabel = "MODE",
+      description = "Network of RUN steps: host (default) or none.")
+  String network = "host";
+
+  @Option(names = {"-o", "--output"}, paramLabel = "type=T,dest=D",
+      description = "Also write the result: oci, oci-archive, docker-archive or local (repeatable).")
+  List<String> outputs = new ArrayList<>();
+
+  @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the build statistics here.")
+  Path statsJson;
+
+  @Option(names = "--snapshotter", paramLabel = "NAME", description = "overlay, copy or auto (default).")
+  String snapshotter = "auto";
+
+  @Option(names = "--id-mapping", paramLabel = "MODE",
+      description = "auto (default), identity, subids or single.")
+  String idMapping = "auto";
+
+  @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
+  Path context;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isDirectory(context)) {
+      throw new BuildException("build context " + context + " is not a directory");
+    }
+    List<BuildOutput> outs = new ArrayList<>();
+    outputs.forEach(o -> outs.add(BuildOutput.parse(o)));
+    tags.forEach(Store::canonicalName);
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String a : buildArgs) {
+      int eq = a.indexOf('=');
+      if (eq < 0) {
+        String v = System.getenv(a); // --build-arg NAME takes the value from the environment
+        if (v != null) {
+          args.put(a, v);
+        }
+      } else {
+        args.put(a.substring(0, eq), a.substring(eq + 1));
+      }
+    }
+    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
+    if (!UserNamespace.inside()) {
+      if ("-".equals(file)) {
+        // stdin cannot be read twice: keep it in a file the second JVM reads
+        Path tmp = Files.createTempFile("strata-dockerfile", "");
+        tmp.toFile().deleteOnExit();
+        Files.copy(System.in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        file = tmp.toString();
+        List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+        int i = argv.indexOf("-");
+        argv.set(i, tmp.toString());
+        IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
+        return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+      }
+      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
+      List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
+      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+    }
+    Path ctx = context.toAbsolutePath().normalize();
+    Path dockerfile = file == null ? ctx.resolve("Dockerfile") : Path.of(file).toAbsolutePath();
+    String shownName = file == null ? "Dockerfile" : Path.of(file).getFileName().toString();
+    String epoch = System.getenv("SOURCE_DATE_EPOCH");
+    Long sde = epoch == null || epoch.isBlank() ? null : Long.parseLong(epoch.strip());
+    Instant created = Times.created();
+    PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+    try (Store store = top.openStore()) {
+      Path layers = store.root().resolve("layers");
+      Files.createDirectories(layers);
+      Snapshotter snap =
+          switch (snapshotter) {
+            case "overlay" -> Snapshotter.overlay(layers);
+            case "copy" -> Snapshotter.copy(layers);
+            case "auto" -> Snapshotter.detect(layers);
+            default -> throw new BuildException("--snapshotter " + snapshotter + ": want overlay, copy or auto");
+          };
+      NetworkMode net =
+          switch (network) {
+            case "host", "default" -> NetworkMode.HOST;
+            case "none" -> NetworkMode.NONE;
+            default -> throw new BuildException("--network " + network + ": want host or none");
+          };
+      BuildRequest req = new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache,
+          net, created, sde, outs);
+      BuildResult r = new Builder(store, snap, new SandboxRunner(helper), log).build(req);
+      if (statsJson != null) {
+        Files.write(statsJson, r.statsJson());
+      }
+      log.printf("--> %s (%d steps, hit rate %.0f%%)%n", r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100);
+      spec.commandLine().getOut().println(r.imageId());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,41 @@
+package dev.strata.build;
+
+import dev.strata.sandbox.NetworkMode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code strata build}.
+ *
+ * @param context the build context directory
+ * @param dockerfile the Dockerfile (may be outside the context)
+ * @param dockerfileName how errors name it ({@code Dockerfile}, {@code Dockerfile.multi})
+ * @param tags names to give the result, canonical form
+ * @param target the stage to build, or null for the last
+ * @param buildArgs {@code --build-arg} values
+ * @param noCache run every step, recording the results
+ * @param network the default network of RUN steps
+ * @param created the creation time of history and config (SOURCE_DATE_EPOCH or now)
+ * @param sourceDateEpoch when set, layer mtimes are clamped to it
+ * @param outputs where the result goes besides the tags
+ */
+public record BuildRequest(
+    Path context,
+    Path dockerfile,
+    String dockerfileName,
+    List<String> tags,
+    String target,
+    Map<String, String> buildArgs,
+    boolean noCache,
+    NetworkMode network,
+    Instant created,
+    Long sourceDateEpoch,
+    List<BuildOutput> outputs) {
+  public BuildRequest {
+    tags = List.copyOf(tags);
+    buildArgs = Map.copyOf(buildArgs);
+    outputs = List.copyOf(outputs);
+  }
+}

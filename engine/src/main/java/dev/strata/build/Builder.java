@@ -1,0 +1,577 @@
+package dev.strata.build;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.CacheRecord;
+import dev.strata.codec.Compression;
+import dev.strata.frontend.DockerfileException;
+import dev.strata.frontend.DockerfileFrontend;
+import dev.strata.frontend.ignore.DockerIgnore;
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.plan.BuildOptions;
+import dev.strata.frontend.plan.BuildPlan;
+import dev.strata.frontend.plan.Stage;
+import dev.strata.frontend.plan.Step;
+import dev.strata.index.LayerRecord;
+import dev.strata.layer.Change;
+import dev.strata.layer.LayerWriter;
+import dev.strata.layer.snapshot.LayerRef;
+import dev.strata.layer.snapshot.Snapshot;
+import dev.strata.layer.snapshot.Snapshotter;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Json;
+import dev.strata.oci.Manifest;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Platform;
+import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSpec;
+import dev.strata.store.BlobStore;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Runs a build (DESIGN.md "The path of a build"): plans the Dockerfile, builds the stages the
+ * target needs in dependency order over the layer cache, assembles the target's image and
+ * names it. Runs inside Strata's user namespace (it unpacks, mounts and runs commands).
+ *
+ * <p>Per step: {@code key = parent key + canonical instruction + inputs}; a hit reuses the
+ * recorded layer without running or unpacking anything; a miss prepares a snapshot over the
+ * stage's layers, runs the step (RUN in the sandbox, COPY in Java), writes the diff as a zstd
+ * layer into the store and records {@code key -> layer}.
+ */
+public final class Builder {
+  private final Store store;
+  private final Snapshotter snapshotter;
+  private final SandboxRunner sandbox;
+  private final PrintStream log;
+
+  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log) {
+    this.store = store;
+    this.snapshotter = snapshotter;
+    this.sandbox = sandbox;
+    this.log = log;
+  }
+
+  public BuildResult build(BuildRequest req) throws IOException, InterruptedException {
+    long t0 = System.nanoTime();
+    BuildPlan plan = plan(req);
+    DockerIgnore ignore;
+    try {
+      ignore = DockerIgnore.forBuild(req.context(), req.dockerfile());
+    } catch (IOException | dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
+      throw new BuildException(".dockerignore: " + e.getMessage(), e);
+    }
+    Run run = new Run(req, plan, ignore);
+    try (AutoCloseable w = store.beginWrite()) {
+      for (List<Integer> wave : plan.buildOrder()) {
+        for (int idx : wave) {
+          run.results.put(idx, run.buildStage(plan.stage(idx)));
+        }
+      }
+      StageResult target = run.results.get(plan.target());
+      Descriptor manifest = assemble(target, req);
+      for (String tag : req.tags()) {
+        store.tag(manifest, tag);
+      }
+      if (req.tags().isEmpty()) {
+        store.keep(manifest);
+      }
+      StoredImage img = store.load(req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
+      writeOutputs(req, img, target);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      return run.result(img, seconds);
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  private BuildPlan plan(BuildRequest req) {
+    BuildOptions opts = BuildOptions.defaults().withBuildArgs(req.buildArgs());
+    if (req.target() != null) {
+      opts = opts.withTarget(req.target());
+    }
+    // ${VAR} in a stage may use the base image's ENV: look the base up in the store.
+    opts =
+        opts.withBaseImageEnv(
+            ref -> {
+              Map<String, String> env = new LinkedHashMap<>();
+              store
+                  .find(ref)
+                  .ifPresent(
+                      i ->
+                          i.config()
+                              .env()
+                              .forEach(
+                                  e -> {
+                                    int eq = e.indexOf('=');
+                                    if (eq > 0) {
+                                      env.put(e.substring(0, eq), e.substring(eq + 1));
+                                    }
+                                  }));
+              return env;
+            });
+    try {
+      return DockerfileFrontend.plan(req.dockerfile(), req.dockerfileName(), opts);
+    } catch (DockerfileException e) {
+      throw new BuildException(e.getMessage(), e);
+    } catch (IOException e) {
+      throw new BuildException("cannot read " + req.dockerfile() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The state of one build: results per stage and the statistics of every step. */
+  private final class Run {
+    final BuildRequest req;
+    final BuildPlan plan;
+    final DockerIgnore ignore;
+    final Map<Integer, StageResult> results = new HashMap<>();
+    final List<StepStat> stats = new ArrayList<>();
+    final String buildId = UUID.randomUUID().toString();
+    int stepNo;
+    final int totalSteps;
+
+    Run(BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
+      this.req = req;
+      this.plan = plan;
+      this.ignore = ignore;
+      int n = 0;
+      for (Stage s : plan.stages()) {
+        n += 1 + s.steps().size();
+      }
+      this.totalSteps = n;
+    }
+
+    String where(int line) {
+      return req.dockerfileName() + ":" + line;
+    }
+
+    StageResult buildStage(Stage stage) throws IOException, InterruptedException {
+      long t = System.nanoTime();
+      stepNo++;
+      log.printf("[%s] STEP %d/%d: FROM %s%n", stage.displayName(), stepNo, totalSteps, stage.base());
+      StageResult base = base(stage);
+      stats.add(new StepStat(stage.index(), stage.name(), stage.from().startLine(),
+          "FROM " + stage.base(), null, null, base.key().toString(), secs(t), 0));
+      ImageConfig config = base.config();
+      List<StageResult.Layer> layers = new ArrayList<>(base.layers());
+      CacheKey key = base.key();
+      boolean cmdSetHere = false;
+      for (Step step : stage.steps()) {
+        Instruction in = step.instruction();
+        long ts = System.nanoTime();
+        stepNo++;
+        String text = in.location().original().strip();
+        log.printf("[%s] STEP %d/%d: %s%n", stage.displayName(), stepNo, totalSteps, text);
+        if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+          Map<String, String> inputs = inputs(stage, step, config);
+          CacheKey k = key.child(canonical(in), inputs);
+          CacheRecord rec = req.noCache() ? null : lookup(k);
+          String reason;
+          if (rec != null) {
+            log.println("--> cached " + k.digest().shortHex());
+            reason = null;
+          } else {
+            reason = req.noCache() ? "--no-cache" : "no record for this key";
+            rec = execute(stage, step, config, layers, inputs, k);
+          }
+          long bytes = 0;
+          if (rec.hasLayer()) {
+            layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
+            bytes = rec.size();
+          }
+          config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, req.created(), rec.createdBy(), null);
+          key = k;
+          stats.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+              rec != null && reason == null ? "hit" : "miss", reason, k.toString(), secs(ts), bytes));
+        } else {
+          if (in instanceof Instruction.Cmd) {
+            cmdSetHere = true;
+          }
+          config = ConfigChanges.apply(config, in, step.env().shell(), cmdSetHere);
+          if (!(in instanceof Instruction.Arg)) {
+            config = config.withLayer(null, req.created(), createdBy(in, step), null);
+          }
+          key = key.child(canonical(in), Map.of());
+          stats.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+              null, null, key.toString(), secs(ts), 0));
+        }
+      }
+      return new StageResult(stage.index(), stage.name(), config, layers, key);
+    }
+
+    private StageResult base(Stage stage) {
+      if (stage.baseStage() != null) {
+        StageResult b = results.get(stage.baseStage());
+        return new StageResult(stage.index(), stage.name(), b.config(), b.layers(), b.key());
+      }
+      if ("scratch".equals(stage.base())) {
+        Platform p = stage.platform() != null ? Platform.parse(stage.platform()) : Platform.host();
+        ImageConfig c = ImageConfig.empty(p, req.created());
+        return new StageResult(stage.index(), stage.name(), c, List.of(), CacheKey.scratch());
+      }
+      StoredImage img =
+          store
+              .find(stage.base())
+              .orElseThrow(
+                  () ->
+                      new BuildException(
+                          where(stage.from().startLine())
+                              + ": base image "
+                              + stage.base()
+                              + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
+      List<StageResult.Layer> layers = new ArrayList<>();
+      List<Digest> diffIds = img.config().diffIds();
+      for (int i = 0; i < diffIds.size(); i++) {
+        layers.add(new StageResult.Layer(diffIds.get(i), img.manifest().layers().get(i)));
+      }
+      return new StageResult(stage.index(), stage.name(), img.config(), layers, CacheKey.base(img.digest()));
+    }
+
+    /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
+    private Map<String, String> inputs(Stage stage, Step step, ImageConfig config) throws IOException {
+      Map<String, String> in = new TreeMap<>();
+      Instruction i = step.instruction();
+      in.put("user", config.configField("User").asText(""));
+      in.put("workdir", config.configField("WorkingDir").asText(""));
+      if (i instanceof Instruction.Run r) {
+        in.put("env", String.join("\n", runEnv(step, config)));
+        in.put("shell", String.join(" ", step.env().shell()));
+        in.put("network", network(r).name().toLowerCase());
+        in.put("mounts", step.mounts().toString());
+      } else if (i instanceof Instruction.Copy c) {
+        CopySources src = sources(c.from(), stage, i);
+        in.put("files", src.contentHash(src.select(c.sources()), c.from() != null));
+      } else if (i instanceof Instruction.Add a) {
+        CopySources src = sources(null, stage, i);
+        in.put("files", src.contentHash(src.select(a.sources()), false));
+      }
+      return in;
+    }
+
+    private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
+      if (from == null) {
+        return new CopySources(req.context(), ignore, "build context");
+      }
+      StageResult src = stageByRef(from, in);
+      Path rootfs = mounted(src);
+      return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
+    }
+
+    private StageResult stageByRef(String from, Instruction in) {
+      for (Stage s : plan.stages()) {
+        if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
+          StageResult r = results.get(s.index());
+          if (r != null) {
+            return r;
+          }
+        }
+      }
+      // --from=IMAGE: an image from the store
+      StoredImage img =
+          store
+              .find(from)
+              .orElseThrow(
+                  () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
+                      + ": no such stage, and no such image in the store"));
+      List<StageResult.Layer> layers = new ArrayList<>();
+      for (int i = 0; i < img.config().diffIds().size(); i++) {
+        layers.add(new StageResult.Layer(img.config().diffIds().get(i), img.manifest().layers().get(i)));
+      }
+      return new StageResult(-1, from, img.config(), layers, CacheKey.base(img.digest()));
+    }
+
+    /** Snapshots kept for COPY --from sources, closed when the build ends. */
+    final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
+
+    private Path mounted(StageResult r) throws IOException {
+      List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
+      Snapshot s = sourceSnapshots.get(ids);
+      if (s == null) {
+        s = snapshotter.prepare(refs(r.layers()));
+        sourceSnapshots.put(ids, s);
+      }
+      return s.rootfs();
+    }
+
+    private CacheRecord lookup(CacheKey k) {
+      CacheRecord r = store.withIndex(idx -> idx.cacheRecord(k));
+      if (r != null && r.hasLayer() && !store.blobs().has(r.blob())) {
+        return null; // the layer was pruned: run the step again
+      }
+      return r;
+    }
+
+    private CacheRecord execute(
+        Stage stage, Step step, ImageConfig config, List<StageResult.Layer> layers,
+        Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
+      Instruction in = step.instruction();
+      try (Snapshot snap = snapshotter.prepare(refs(layers))) {
+        if (in instanceof Instruction.Run r) {
+          runStep(r, step, config, snap.rootfs());
+        } else if (in instanceof Instruction.Copy c) {
+          copyStep(stage, in, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs());
+        } else if (in instanceof Instruction.Add a) {
+          for (String s : a.sources()) {
+            if (s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@")) {
+              throw new BuildException(where(in.location().startLine()) + ": ADD " + s
+                  + ": remote sources are not supported yet (offline by default)");
+            }
+          }
+          copyStep(stage, in, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs());
+        }
+        List<Change> changes = snap.changes(Set.of());
+        String createdBy = createdBy(in, step);
+        if (changes.isEmpty()) {
+          CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs);
+          store.withIndex(idx -> { idx.putCacheRecord(key, rec); return null; });
+          return rec;
+        }
+        LayerWriter writer = new LayerWriter(new LayerWriter.Options(Compression.ZSTD, req.sourceDateEpoch()));
+        LayerWriter.Written written;
+        Digest blob;
+        try (BlobStore.BlobWriter out = store.blobs().newWriter()) {
+          written = snap.writeLayer(writer, Set.of(), out);
+          blob = out.commit(written.digest());
+        }
+        LayerRecord lr = new LayerRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD, written.size(), written.uncompressedSize());
+        CacheRecord rec = new CacheRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD,
+            written.size(), written.uncompressedSize(), createdBy, inputs);
+        store.withIndex(idx -> {
+          idx.putLayer(lr);
+          idx.putCacheRecord(key, rec);
+          return null;
+        });
+        return rec;
+      }
+    }
+
+    private void runStep(Instruction.Run r, Step step, ImageConfig config, Path rootfs)
+        throws IOException, InterruptedException {
+      List<String> argv = new ArrayList<>();
+      if (r.command().exec()) {
+        argv.addAll(r.command().args());
+      } else {
+        argv.addAll(step.env().shell());
+        String line = r.command().shellLine();
+        if (!r.heredocs().isEmpty() && line.strip().startsWith("<<")) {
+          line = r.heredocs().get(0).content();
+        }
+        argv.add(line);
+      }
+      String user = config.configField("User").asText("");
+      String workdir = config.configField("WorkingDir").asText("");
+      SandboxSpec spec =
+          new SandboxSpec(rootfs, argv, runEnv(step, config),
+              user.isEmpty() ? Optional.empty() : Optional.of(user),
+              workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
+              network(r), Optional.of("strata"));
+      log.flush();
+      int code = sandbox.run(spec, log, log);
+      if (code != 0) {
+        throw new BuildException(where(r.location().startLine()) + ": RUN " + r.command().shellLine()
+            + ": exit status " + code);
+      }
+    }
+
+    private void copyStep(Stage stage, Instruction in, List<String> srcs, String dest, String from,
+        String chown, String chmod, ImageConfig config, Path rootfs) throws IOException {
+      CopySources src = sources(from, stage, in);
+      List<CopySources.Selected> sel = src.select(srcs);
+      String workdir = config.configField("WorkingDir").asText("");
+      String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
+      if (dest.endsWith("/") && !d.endsWith("/")) {
+        d = d + "/";
+      }
+      Integer uid = null;
+      Integer gid = null;
+      if (chown != null && !chown.isEmpty()) {
+        int[] ids = ChownSpec.resolve(chown, rootfs);
+        uid = ids[0];
+        gid = ids[1];
+      }
+      Integer mode = null;
+      if (chmod != null && !chmod.isEmpty()) {
+        try {
+          mode = Integer.parseInt(chmod, 8);
+        } catch (NumberFormatException e) {
+          throw new BuildException(where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
+        }
+      }
+      try {
+        new FileCopier(rootfs, m -> log.println("warning: " + m))
+            .copy(src, sel, d, new FileCopier.Attrs(uid, gid, mode, from != null));
+      } catch (BuildException e) {
+        throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
+      }
+    }
+
+    private List<String> runEnv(Step step, ImageConfig config) {
+      Map<String, String> env = new LinkedHashMap<>();
+      for (String e : config.env()) {
+        int eq = e.indexOf('=');
+        if (eq > 0) {
+          env.put(e.substring(0, eq), e.substring(eq + 1));
+        }
+      }
+      env.putAll(plan.proxyArgs());
+      step.env().runEnv().forEach(env::putIfAbsent);
+      step.env().env().forEach(env::put);
+      List<String> out = new ArrayList<>();
+      env.forEach((k, v) -> out.add(k + "=" + v));
+      return out;
+    }
+
+    private NetworkMode network(Instruction.Run r) {
+      if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
+        return req.network();
+      }
+      return switch (r.network()) {
+        case "none" -> NetworkMode.NONE;
+        case "host" -> NetworkMode.HOST;
+        default -> throw new BuildException(where(r.location().startLine()) + ": RUN --network=" + r.network()
+            + ": want default, none or host");
+      };
+    }
+
+    BuildResult result(StoredImage img, double seconds) {
+      int cacheable = 0;
+      int hits = 0;
+      for (StepStat s : stats) {
+        if (s.cache() != null) {
+          cacheable++;
+          if (s.cache().equals("hit")) {
+            hits++;
+          }
+        }
+      }
+      double hitRate = cacheable == 0 ? 1.0 : (double) hits / cacheable;
+      ObjectNode o = Json.object();
+      o.put("buildId", buildId);
+      o.put("dockerfile", req.dockerfileName());
+      o.put("target", plan.targetStage().displayName());
+      o.put("imageDigest", img.digest().toString());
+      o.put("imageId", img.id().toString());
+      o.put("seconds", Math.round(seconds * 1000) / 1000.0);
+      o.put("hitRate", Math.round(hitRate * 1000) / 1000.0);
+      ArrayNode steps = o.putArray("steps");
+      for (StepStat s : stats) {
+        ObjectNode st = steps.addObject();
+        st.put("stage", s.stage());
+        st.put("stageName", s.stageName());
+        st.put("line", s.line());
+        st.put("instruction", s.instruction());
+        st.put("cache", s.cache());
+        st.put("reason", s.reason());
+        st.put("key", s.key());
+        st.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+        st.put("layerBytes", s.layerBytes());
+      }
+      byte[] json = Json.bytes(o);
+      store.withIndex(idx -> { idx.putBuildStats(buildId, json); return null; });
+      for (Snapshot s : sourceSnapshots.values()) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          log.println("warning: " + e.getMessage());
+        }
+      }
+      return new BuildResult(img.id(), img.digest(), List.copyOf(stats), hitRate, json);
+    }
+  }
+
+  private List<LayerRef> refs(List<StageResult.Layer> layers) {
+    List<LayerRef> refs = new ArrayList<>();
+    for (StageResult.Layer l : layers) {
+      Digest blob = l.blob().digest();
+      refs.add(new LayerRef(l.diffId(), () -> store.blobs().openVerified(blob)));
+    }
+    return refs;
+  }
+
+  /** The instruction as the cache key sees it: keyword, expanded args, flags, heredocs. */
+  static String canonical(Instruction in) {
+    ObjectNode o = Json.object();
+    o.put("keyword", in.keyword());
+    o.set("args", ConfigChanges.strings(in.args()));
+    ObjectNode flags = o.putObject("flags");
+    new TreeMap<>(in.flags()).forEach((k, v) -> flags.set(k, ConfigChanges.strings(v)));
+    ArrayNode h = o.putArray("heredocs");
+    in.heredocs().forEach(d -> h.addObject().put("name", d.name()).put("content", d.content()));
+    return Json.text(o);
+  }
+
+  /** history's created_by, in BuildKit's words. */
+  static String createdBy(Instruction in, Step step) {
+    if (in instanceof Instruction.Run r) {
+      String cmd = r.command().exec()
+          ? String.join(" ", r.command().args())
+          : String.join(" ", step.env().shell()) + " " + r.command().shellLine();
+      return "RUN " + cmd + " # buildkit";
+    }
+    return in.keyword() + " " + String.join(" ", in.args()) + (in instanceof Instruction.Copy || in instanceof Instruction.Add ? " # buildkit" : "");
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private Descriptor assemble(StageResult target, BuildRequest req) throws IOException {
+    ImageConfig config = target.config().withField("created", ImageConfig.timestamp(req.created()));
+    byte[] cb = config.bytes();
+    Descriptor cd = new Descriptor(MediaType.OCI_CONFIG, store.blobs().writeBytes(cb), cb.length);
+    List<Descriptor> layers = target.layers().stream().map(StageResult.Layer::blob).toList();
+    Manifest m = Manifest.oci(cd, layers);
+    byte[] mb = m.bytes();
+    return new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
+  }
+
+  private void writeOutputs(BuildRequest req, StoredImage img, StageResult target) throws IOException {
+    for (BuildOutput o : req.outputs()) {
+      switch (o.type()) {
+        case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
+        case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
+        case "oci" -> new dev.strata.archive.ArchiveSaver(store).saveLayout(img, o.dest());
+        case "local" -> {
+          try (Snapshot s = snapshotter.prepare(refs(target.layers()))) {
+            Files.createDirectories(o.dest());
+            dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> log.println("warning: " + m));
+          }
+          moveContents(o.dest().resolve(".strata-new"), o.dest());
+        }
+        default -> throw new BuildException("--output type=" + o.type() + " is not supported");
+      }
+    }
+  }
+
+  private static void moveContents(Path from, Path to) throws IOException {
+    try (var s = Files.list(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path dst = to.resolve(p.getFileName());
+        if (Files.exists(dst, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          dev.strata.layer.Trees.removeAll(dst);
+        }
+        Files.move(p, dst);
+      }
+    }
+    Files.delete(from);
+  }
+}

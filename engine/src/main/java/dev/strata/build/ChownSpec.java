@@ -1,0 +1,72 @@
+package dev.strata.build;
+
+import dev.strata.layer.RootResolver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code --chown=user[:group]} resolved to ids through the stage's own /etc/passwd and
+ * /etc/group (read inside the rootfs), as Docker does. A user alone means its primary group.
+ */
+final class ChownSpec {
+  private ChownSpec() {}
+
+  /** {uid, gid}. */
+  static int[] resolve(String spec, Path rootfs) throws IOException {
+    String user = spec;
+    String group = null;
+    int colon = spec.indexOf(':');
+    if (colon >= 0) {
+      user = spec.substring(0, colon);
+      group = spec.substring(colon + 1);
+    }
+    int uid;
+    int primary = -1;
+    if (user.matches("\\d+")) {
+      uid = Integer.parseInt(user);
+      primary = uid;
+      String[] pw = lookup(rootfs, "etc/passwd", 2, user);
+      if (pw != null) {
+        primary = Integer.parseInt(pw[3]);
+      }
+    } else {
+      String[] pw = lookup(rootfs, "etc/passwd", 0, user);
+      if (pw == null) {
+        throw new BuildException("--chown=" + spec + ": unable to find user " + user + " in the stage's /etc/passwd");
+      }
+      uid = Integer.parseInt(pw[2]);
+      primary = Integer.parseInt(pw[3]);
+    }
+    int gid;
+    if (group == null || group.isEmpty()) {
+      gid = primary;
+    } else if (group.matches("\\d+")) {
+      gid = Integer.parseInt(group);
+    } else {
+      String[] gr = lookup(rootfs, "etc/group", 0, group);
+      if (gr == null) {
+        throw new BuildException("--chown=" + spec + ": unable to find group " + group + " in the stage's /etc/group");
+      }
+      gid = Integer.parseInt(gr[2]);
+    }
+    return new int[] {uid, gid};
+  }
+
+  private static String[] lookup(Path rootfs, String file, int field, String value) throws IOException {
+    Path p = new RootResolver(rootfs).resolveAll(file, RootResolver.clean(file));
+    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+      return null;
+    }
+    List<String> lines = Files.readAllLines(p);
+    for (String l : lines) {
+      String[] f = l.split(":", -1);
+      if (f.length > Math.max(field, 3) && f[field].equals(value)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,181 @@
+package dev.strata.build;
+
+import dev.strata.layer.Ownership;
+import dev.strata.layer.RootResolver;
+import dev.strata.posix.FileStat;
+import dev.strata.posix.Posix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Copies selected sources into a stage rootfs as COPY does: a directory source copies its
+ * contents, a file goes to {@code dest} or, when dest is a directory, under it; missing parents
+ * are made 0755. Every destination path is resolved inside the rootfs (a symlink in the image
+ * cannot lead a write outside). Modes and mtimes are kept; owners are 0:0 from the context,
+ * kept from another stage, or {@code --chown}'s.
+ */
+final class FileCopier {
+  /**
+   * How copied files are owned and moded.
+   *
+   * @param uid owner to set, or null to keep (COPY --from) / use 0 (context)
+   * @param gid group to set, or null
+   * @param chmod permission bits to set, or null
+   * @param keepOwners keep the source's owners (COPY --from without --chown)
+   */
+  record Attrs(Integer uid, Integer gid, Integer chmod, boolean keepOwners) {}
+
+  private final Path rootfs;
+  private final RootResolver resolver;
+  private final Consumer<String> warn;
+
+  FileCopier(Path rootfs, Consumer<String> warn) {
+    this.rootfs = rootfs;
+    this.resolver = new RootResolver(rootfs);
+    this.warn = warn;
+  }
+
+  /** Copies; {@code dest} is absolute in the container (WORKDIR already applied). */
+  void copy(CopySources sources, List<CopySources.Selected> selected, String dest, Attrs attrs)
+      throws IOException {
+    boolean destIsDir =
+        dest.endsWith("/")
+            || selected.size() > 1
+            || Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
+    for (CopySources.Selected s : selected) {
+      String base;
+      if (s.isDir()) {
+        base = dest;
+      } else if (destIsDir) {
+        base = join(dest, Path.of(s.source()).getFileName().toString());
+      } else {
+        base = dest;
+      }
+      List<Path> dirs = new ArrayList<>();
+      for (String[] f : sources.walk(s)) {
+        String target = f[1].isEmpty() ? base : join(base, f[1]);
+        copyOne(Path.of(f[0]), target, attrs, dirs);
+      }
+      if (s.isDir()) {
+        // the destination directory itself
+        Path d = ensureDir(dest, attrs);
+        dirs.add(0, d);
+        setDirMeta(s.host(), d, attrs);
+      }
+      for (int i = dirs.size() - 1; i >= 0; i--) {
+        setTimes(dirs.get(i), null);
+      }
+    }
+  }
+
+  private static String join(String a, String b) {
+    return a.endsWith("/") ? a + b : a + "/" + b;
+  }
+
+  private Path resolve(String containerPath) throws IOException {
+    return resolver.resolveAll(containerPath, RootResolver.clean(containerPath));
+  }
+
+  private Path ensureDir(String containerPath, Attrs attrs) throws IOException {
+    List<String> comps = RootResolver.clean(containerPath);
+    Path p = resolver.resolveAll(containerPath, comps);
+    if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+      mkdirsOwned(containerPath, p, attrs);
+    }
+    return p;
+  }
+
+  /** Makes missing directories 0755, owned by --chown's user when given, else root. */
+  private void mkdirsOwned(String name, Path dir, Attrs attrs) throws IOException {
+    List<Path> made = new ArrayList<>();
+    for (Path p = dir; p != null && p.startsWith(rootfs) && !p.equals(rootfs); p = p.getParent()) {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      made.add(0, p);
+    }
+    resolver.mkdirs(name, dir);
+    for (Path p : made) {
+      Posix.chmod(p, 0755);
+      int uid = attrs.uid() != null ? attrs.uid() : 0;
+      int gid = attrs.gid() != null ? attrs.gid() : 0;
+      Ownership.apply(p, Posix.lstat(p), uid, gid, warn);
+    }
+  }
+
+  private void copyOne(Path src, String target, Attrs attrs, List<Path> dirs) throws IOException {
+    FileStat st = Posix.lstat(src);
+    List<String> comps = RootResolver.clean(target);
+    if (comps.isEmpty()) {
+      return; // the root itself: its contents come as their own entries
+    }
+    Path dst = resolver.resolve(target, comps);
+    if (!Files.isDirectory(dst.getParent(), LinkOption.NOFOLLOW_LINKS)) {
+      mkdirsOwned(target, dst.getParent(), attrs);
+    }
+    boolean exists = Files.exists(dst, LinkOption.NOFOLLOW_LINKS);
+    if (st.isDirectory()) {
+      if (exists && !Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)) {
+        Files.delete(dst);
+        exists = false;
+      }
+      if (!exists) {
+        Files.createDirectory(dst);
+      }
+      setDirMeta(src, dst, attrs);
+      dirs.add(dst);
+      return;
+    }
+    if (exists) {
+      if (Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)) {
+        throw new BuildException("cannot copy " + src.getFileName() + " to " + target + ": a directory is there");
+      }
+      Files.delete(dst);
+    }
+    if (st.isSymlink()) {
+      Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
+    } else if (st.isRegularFile()) {
+      Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
+    } else {
+      warn.accept("skipped " + src + ": COPY takes files, directories and symlinks only");
+      return;
+    }
+    setOwner(src, st, dst, attrs);
+    setTimes(dst, st);
+  }
+
+  private void setDirMeta(Path src, Path dst, Attrs attrs) throws IOException {
+    FileStat st = Posix.lstat(src);
+    Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
+    setOwner(src, st, dst, attrs);
+  }
+
+  private void setOwner(Path src, FileStat st, Path dst, Attrs attrs) throws IOException {
+    int uid = 0;
+    int gid = 0;
+    if (attrs.keepOwners()) {
+      int[] o = Ownership.of(src, st);
+      uid = o[0];
+      gid = o[1];
+    }
+    if (attrs.uid() != null) {
+      uid = attrs.uid();
+      gid = attrs.gid() != null ? attrs.gid() : attrs.uid();
+    }
+    Ownership.apply(dst, Posix.lstat(dst), uid, gid, warn);
+  }
+
+  /** The source's mtime (files), or the directory's own after its children were written. */
+  private void setTimes(Path dst, FileStat srcStat) throws IOException {
+    if (srcStat != null) {
+      Posix.lutimes(dst, srcStat.mtimeSec(), srcStat.mtimeNsec());
+    }
+  }
+}
