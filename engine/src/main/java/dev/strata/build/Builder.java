@@ -398,7 +398,11 @@ public final class Builder {
       List<CopySources.Selected> sel = src.select(srcs);
       String workdir = config.configField("WorkingDir").asText("");
       String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
-      if (dest.endsWith("/") && !d.endsWith("/")) {
+      // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
+      if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
+        d = d.substring(0, d.length() - 1);
+      }
+      if ((dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.")) && !d.endsWith("/")) {
         d = d + "/";
       }
       Integer uid = null;

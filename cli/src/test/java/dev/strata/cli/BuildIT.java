@@ -1,0 +1,176 @@
+package dev.strata.cli;
+
+import static dev.strata.cli.StrataProcess.fixture;
+import static dev.strata.cli.StrataProcess.requireTool;
+import static dev.strata.cli.StrataProcess.run;
+import static dev.strata.cli.StrataProcess.strata;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.oci.Json;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** strata build end to end, as the user running the tests (scripts/test: an unprivileged one). */
+class BuildIT {
+  @TempDir Path dir;
+
+  private Path store() throws Exception {
+    Path s = dir.resolve("store");
+    if (!Files.exists(s)) {
+      strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
+    }
+    return s;
+  }
+
+  private Path context(String dockerfile, Map<String, String> files) throws Exception {
+    Path c = Files.createTempDirectory(dir, "ctx");
+    Files.writeString(c.resolve("Dockerfile"), dockerfile);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = c.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f.getValue());
+    }
+    return c;
+  }
+
+  private static JsonNode json(Path p) throws Exception {
+    return Json.parse(Files.readAllBytes(p));
+  }
+
+  private static List<String> caches(JsonNode stats) {
+    List<String> l = new ArrayList<>();
+    stats.get("steps").forEach(s -> l.add(s.get("cache").isNull() ? "-" : s.get("cache").asText()));
+    return l;
+  }
+
+  @Test
+  void rebuildWithNothingChangedRunsNothing() throws Exception {
+    Path s = store();
+    Path ctx =
+        context(
+            "FROM busybox\nRUN cat /proc/sys/kernel/random/uuid > /stamp\nCOPY app/ /app/\n"
+                + "ENV A=1\nCMD [\"cat\",\"/stamp\"]\n",
+            Map.of("app/a.txt", "a", "app/sub/b.txt", "b"));
+    Path s1 = dir.resolve("s1.json");
+    Path s2 = dir.resolve("s2.json");
+    strata(s, "build", "-t", "t:1", "--stats-json", s1.toString(), ctx.toString()).ok();
+    strata(s, "build", "-t", "t:1", "--stats-json", s2.toString(), ctx.toString()).ok();
+    assertEquals(List.of("-", "miss", "miss", "-", "-"), caches(json(s1)));
+    assertEquals(List.of("-", "hit", "hit", "-", "-"), caches(json(s2)));
+    assertEquals(1.0, json(s2).get("hitRate").asDouble());
+    assertEquals(0.0, json(s1).get("hitRate").asDouble());
+    // The RUN wrote a random uuid: a re-run would give another layer. Same layers => not re-run.
+    JsonNode l1 = Json.parse(strata(s, "inspect", "t:1").ok().out().getBytes(StandardCharsets.UTF_8)).get("manifest").get("layers");
+    assertEquals(json(s1).get("steps").get(1).get("key"), json(s2).get("steps").get(1).get("key"));
+    assertEquals(3, l1.size());
+    // every step line names the Dockerfile line
+    assertEquals(2, json(s2).get("steps").get(1).get("line").asInt());
+    assertEquals("RUN cat /proc/sys/kernel/random/uuid > /stamp", json(s2).get("steps").get(1).get("instruction").asText());
+  }
+
+  @Test
+  void changingOneFileMissesFromItsCopyOn() throws Exception {
+    Path s = store();
+    Path ctx = context("FROM busybox\nRUN echo one > /one\nCOPY a.txt /a\nRUN cat /a > /b\n", Map.of("a.txt", "v1"));
+    strata(s, "build", "-t", "c", ctx.toString()).ok();
+    Files.writeString(ctx.resolve("a.txt"), "v2");
+    Path st = dir.resolve("st.json");
+    strata(s, "build", "-t", "c", "--stats-json", st.toString(), ctx.toString()).ok();
+    assertEquals(List.of("-", "hit", "miss", "miss"), caches(json(st)));
+    // a .dockerignore'd file changing does not matter
+    Files.writeString(ctx.resolve(".dockerignore"), "ignored.txt\n");
+    Files.writeString(ctx.resolve("ignored.txt"), "x");
+    Path ctx2Df = ctx.resolve("Dockerfile");
+    Files.writeString(ctx2Df, "FROM busybox\nRUN echo one > /one\nCOPY . /ctx/\n");
+    strata(s, "build", "-t", "c", ctx.toString()).ok();
+    Files.writeString(ctx.resolve("ignored.txt"), "y");
+    strata(s, "build", "-t", "c", "--stats-json", st.toString(), ctx.toString()).ok();
+    assertEquals(List.of("-", "hit", "hit"), caches(json(st)));
+  }
+
+  @Test
+  void sourceDateEpochGivesTheSameDigestInTwoStores() throws Exception {
+    Path ctx = context("FROM busybox\nRUN echo hi > /hi && mkdir -p /d && touch /d/f\nCOPY a /a\nLABEL x=y\n", Map.of("a", "a"));
+    List<String> digests = new ArrayList<>();
+    for (String name : List.of("s1", "s2")) {
+      Path s = dir.resolve(name);
+      Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", "1700000000");
+      run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "import", fixture("busybox.tar").toString(), "busybox"), env).ok();
+      Path st = dir.resolve(name + ".json");
+      run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "build", "-t", "r", "--stats-json", st.toString(), ctx.toString()), env).ok();
+      digests.add(json(st).get("imageDigest").asText());
+    }
+    assertEquals(digests.get(0), digests.get(1));
+  }
+
+  @Test
+  void failingRunExitsOneNamingTheLineAndTheStoreStaysUsable() throws Exception {
+    Path s = store();
+    Path ctx = context("FROM busybox\nRUN true\nRUN echo about to fail && exit 7\n", Map.of());
+    StrataProcess.Result r = strata(s, "build", "-t", "f", ctx.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("Dockerfile:3"), r.err());
+    assertTrue(r.err().contains("exit status 7"), r.err());
+    assertTrue(r.err().contains("about to fail"), "the RUN's output is shown: " + r.err());
+    Path ok = context("FROM busybox\nRUN true\n", Map.of());
+    strata(s, "build", "-t", "f", ok.toString()).ok();
+  }
+
+  @Test
+  void multiStageFromScratchWithTargetAndOutputs() throws Exception {
+    requireTool("skopeo", "skopeo");
+    Path s = store();
+    Path ctx =
+        context(
+            "FROM busybox AS builder\nWORKDIR /src\nCOPY hello.sh .\nRUN chmod 755 hello.sh && mkdir /out && cp hello.sh /out/hello\n"
+                + "RUN echo 'app:x:10001:10001::/:/bin/sh' >> /etc/passwd\n"
+                + "FROM scratch\nCOPY --from=builder /out/hello /hello\nCOPY --from=0 /etc/passwd /etc/passwd\n"
+                + "USER app\nEXPOSE 8080\nENV PORT=8080\nLABEL org.example=yes\nENTRYPOINT [\"/hello\"]\n",
+            Map.of("hello.sh", "#!/bin/sh\necho hello\n"));
+    Path oci = dir.resolve("oci");
+    Path local = dir.resolve("local");
+    strata(s, "build", "-t", "final", "-o", "type=oci,dest=" + oci, "-o", "type=local,dest=" + local, ctx.toString()).ok();
+    JsonNode img = Json.parse(strata(s, "inspect", "final").ok().out().getBytes(StandardCharsets.UTF_8));
+    JsonNode cfg = img.get("config").get("config");
+    assertEquals("app", cfg.get("User").asText());
+    assertEquals("[\"/hello\"]", cfg.get("Entrypoint").toString());
+    assertTrue(cfg.get("ExposedPorts").has("8080/tcp"));
+    assertEquals("yes", cfg.get("Labels").get("org.example").asText());
+    assertEquals(2, img.get("manifest").get("layers").size(), "scratch + two COPY layers");
+    assertEquals("#!/bin/sh\necho hello\n", Files.readString(local.resolve("hello")));
+    assertTrue(Files.isExecutable(local.resolve("hello")));
+    assertTrue(Files.readString(local.resolve("etc/passwd")).contains("app:x:10001"));
+    run("skopeo", "inspect", "oci:" + oci + ":final:latest").ok();
+    // --target stops at the builder: its layers, its config
+    strata(s, "build", "-t", "b", "--target", "builder", ctx.toString()).ok();
+    JsonNode b = Json.parse(strata(s, "inspect", "b").ok().out().getBytes(StandardCharsets.UTF_8));
+    assertEquals("/src", b.get("config").get("config").get("WorkingDir").asText());
+    assertNotEquals(img.get("id").asText(), b.get("id").asText());
+  }
+
+  @Test
+  void dockerfileErrorsNameFileLineAndColumn() throws Exception {
+    Path s = store();
+    Path ctx = context("FROM busybox\nRUNN true\n", Map.of());
+    StrataProcess.Result r = strata(s, "build", ctx.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("Dockerfile:2:1"), r.err());
+    Path missing = context("FROM nosuch:image\nRUN true\n", Map.of());
+    r = strata(s, "build", missing.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("Dockerfile:1") && r.err().contains("nosuch:image"), r.err());
+    Path copyMissing = context("FROM busybox\nCOPY nothere /x\n", Map.of());
+    r = strata(s, "build", copyMissing.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("nothere"), r.err());
+  }
+}
