@@ -33,7 +33,7 @@ public final class StoreIndex implements AutoCloseable {
   private static final List<String> TABLES = List.of("layers", "cache", "filehash", "stats");
 
   static {
-    RocksDB.loadLibrary();
+    NativeLibrary.load();
   }
 
   private final DBOptions dbOptions;

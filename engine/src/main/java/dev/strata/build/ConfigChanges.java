@@ -47,19 +47,19 @@ final class ConfigChanges {
     if (in instanceof Instruction.Label l) {
       ObjectNode labels = objectField(c, "Labels");
       l.labels().forEach(kv -> labels.put(kv.key(), kv.value() == null ? "" : kv.value()));
-      return c.withConfigField("Labels", labels);
+      return c.withConfigField("Labels", sorted(labels));
     }
     if (in instanceof Instruction.Expose x) {
       ObjectNode ports = objectField(c, "ExposedPorts");
       for (String p : x.ports()) {
         ports.putObject(p.contains("/") ? p.toLowerCase() : p + "/tcp");
       }
-      return c.withConfigField("ExposedPorts", ports);
+      return c.withConfigField("ExposedPorts", sorted(ports));
     }
     if (in instanceof Instruction.Volume v) {
       ObjectNode vols = objectField(c, "Volumes");
       v.paths().forEach(vols::putObject);
-      return c.withConfigField("Volumes", vols);
+      return c.withConfigField("Volumes", sorted(vols));
     }
     if (in instanceof Instruction.User u) {
       return c.withConfigField("User", text(u.user()));
@@ -176,6 +176,19 @@ final class ConfigChanges {
   private static ObjectNode objectField(ImageConfig c, String name) {
     JsonNode old = c.configField(name);
     return old.isObject() ? ((ObjectNode) old).deepCopy() : Json.object();
+  }
+
+  /** Keys sorted, as Go's encoding/json writes a map (Labels, ExposedPorts, Volumes). */
+  private static ObjectNode sorted(ObjectNode o) {
+    ObjectNode out = Json.object();
+    new java.util.TreeMap<String, JsonNode>(toMap(o)).forEach(out::set);
+    return out;
+  }
+
+  private static java.util.Map<String, JsonNode> toMap(ObjectNode o) {
+    java.util.Map<String, JsonNode> m = new java.util.LinkedHashMap<>();
+    o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
+    return m;
   }
 
   static ArrayNode strings(List<String> l) {
