@@ -1,0 +1,3 @@
+module example.com/cgostatic
+
+go 1.19

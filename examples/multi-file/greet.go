@@ -1,0 +1,5 @@
+package main
+
+func greeting(who string) string {
+	return "Hello from " + who + "!"
+}
