@@ -173,4 +173,21 @@ class BuildIT {
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("nothere"), r.err());
   }
+
+  @Test
+  void addUnpacksALocalTarArchiveAndRunMountIsRefusedForNow() throws Exception {
+    Path s = store();
+    Path ctx = context("FROM busybox\nADD stuff.tar.gz /opt/\nADD plain.txt /opt/plain.txt\n", Map.of("plain.txt", "p"));
+    Path inner = Files.createDirectories(dir.resolve("inner/stuff"));
+    Files.writeString(inner.resolve("x.txt"), "x");
+    run("tar", "-C", dir.resolve("inner").toString(), "-czf", ctx.resolve("stuff.tar.gz").toString(), "stuff").ok();
+    Path local = dir.resolve("out");
+    strata(s, "build", "-o", "type=local,dest=" + local, ctx.toString()).ok();
+    assertEquals("x", Files.readString(local.resolve("opt/stuff/x.txt")));
+    assertEquals("p", Files.readString(local.resolve("opt/plain.txt")));
+    Path m = context("FROM busybox\nRUN --mount=type=cache,target=/c true\n", Map.of());
+    StrataProcess.Result r = strata(s, "build", m.toString());
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("Dockerfile:2") && r.err().contains("not supported yet"), r.err());
+  }
 }

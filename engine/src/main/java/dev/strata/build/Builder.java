@@ -328,7 +328,7 @@ public final class Builder {
         if (in instanceof Instruction.Run r) {
           runStep(r, step, config, snap.rootfs());
         } else if (in instanceof Instruction.Copy c) {
-          copyStep(stage, in, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs());
+          copyStep(stage, in, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs(), false);
         } else if (in instanceof Instruction.Add a) {
           for (String s : a.sources()) {
             if (s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@")) {
@@ -336,7 +336,7 @@ public final class Builder {
                   + ": remote sources are not supported yet (offline by default)");
             }
           }
-          copyStep(stage, in, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs());
+          copyStep(stage, in, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs(), true);
         }
         List<Change> changes = snap.changes(Set.of());
         String createdBy = createdBy(in, step);
@@ -366,6 +366,10 @@ public final class Builder {
 
     private void runStep(Instruction.Run r, Step step, ImageConfig config, Path rootfs)
         throws IOException, InterruptedException {
+      if (!step.mounts().isEmpty()) {
+        throw new BuildException(where(r.location().startLine()) + ": RUN --mount=type="
+            + step.mounts().get(0).type() + " is not supported yet (planned: cache, bind, tmpfs, secret)");
+      }
       List<String> argv = new ArrayList<>();
       if (r.command().exec()) {
         argv.addAll(r.command().args());
@@ -393,9 +397,10 @@ public final class Builder {
     }
 
     private void copyStep(Stage stage, Instruction in, List<String> srcs, String dest, String from,
-        String chown, String chmod, ImageConfig config, Path rootfs) throws IOException {
+        String chown, String chmod, ImageConfig config, Path rootfs, boolean extractArchives)
+        throws IOException {
       CopySources src = sources(from, stage, in);
-      List<CopySources.Selected> sel = src.select(srcs);
+      List<CopySources.Selected> sel = new ArrayList<>(src.select(srcs));
       String workdir = config.configField("WorkingDir").asText("");
       String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
       // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
@@ -421,6 +426,19 @@ public final class Builder {
         }
       }
       try {
+        if (extractArchives) {
+          // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
+          for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
+            CopySources.Selected s = it.next();
+            if (!s.isDir() && Archives.isTar(s.host())) {
+              Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", where(in.location().startLine()));
+              it.remove();
+            }
+          }
+          if (sel.isEmpty()) {
+            return;
+          }
+        }
         new FileCopier(rootfs, m -> log.println("warning: " + m))
             .copy(src, sel, d, new FileCopier.Attrs(uid, gid, mode, from != null));
       } catch (BuildException e) {

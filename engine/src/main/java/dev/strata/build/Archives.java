@@ -1,0 +1,43 @@
+package dev.strata.build;
+
+import dev.strata.codec.Compression;
+import dev.strata.layer.LayerException;
+import dev.strata.layer.RootResolver;
+import dev.strata.layer.Unpacker;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** ADD's local archives: recognised by content (not by name) and unpacked inside the rootfs. */
+final class Archives {
+  private Archives() {}
+
+  /** A plain, gzip or zstd tar: the ustar magic at offset 257 of the uncompressed bytes. */
+  static boolean isTar(Path file) throws IOException {
+    try (InputStream in = Compression.decompressAny(new BufferedInputStream(Files.newInputStream(file)))) {
+      byte[] head = in.readNBytes(263);
+      if (head.length < 262) {
+        return false;
+      }
+      String magic = new String(head, 257, 5, StandardCharsets.US_ASCII);
+      return magic.equals("ustar");
+    } catch (IOException e) {
+      return false; // not decompressible: copied as a file
+    }
+  }
+
+  /** Unpacks {@code archive} into {@code destDir} (absolute in the container) of {@code rootfs}. */
+  static void extract(Path archive, Path rootfs, String destDir, String where) throws IOException {
+    RootResolver r = new RootResolver(rootfs);
+    Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
+    r.mkdirs(destDir, dest);
+    try (InputStream in = Files.newInputStream(archive)) {
+      new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
+    } catch (LayerException e) {
+      throw new BuildException(where + ": ADD " + archive.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+}
