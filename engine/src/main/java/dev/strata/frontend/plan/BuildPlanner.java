@@ -87,7 +87,7 @@ public final class BuildPlanner {
       try {
         from = raw.get(i).from().expand(metaExpander());
       } catch (ExpansionException e) {
-        throw new PlanException(e.getMessage(), raw.get(i).from().location(), null);
+        throw new PlanException(e.getMessage(), raw.get(i).from().location(), e.source());
       }
       Integer base = byName.get(from.image().toLowerCase(Locale.ROOT));
       if (base != null && base >= i) {
@@ -156,7 +156,7 @@ public final class BuildPlanner {
         try {
           value = lexer.processWord(kv.value(), this::metaLookup);
         } catch (ExpansionException e) {
-          throw new PlanException(e.getMessage(), a.location(), kv.key());
+          throw new PlanException(e.getMessage(), a.location(), e.source());
         }
       } else {
         value = null;

@@ -67,7 +67,7 @@ final class StageConverter {
           out = in.expand(e);
         }
       } catch (ExpansionException ex) {
-        throw new PlanException(ex.getMessage(), in.location(), null);
+        throw new PlanException(ex.getMessage(), in.location(), ex.source());
       }
       if (out instanceof Instruction.Env en) {
         // All pairs of one ENV expand with the scope before it (ENV a=1 b=$a sees the old a).
