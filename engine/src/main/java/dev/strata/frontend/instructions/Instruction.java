@@ -53,7 +53,9 @@ public sealed interface Instruction {
     }
 
     public From expand(Expander e) throws ExpansionException {
-      return new From(location, e.word(image), name, platform == null ? null : e.word(platform));
+      String p = platform == null ? null : e.word(platform);
+      // An empty --platform (an unset variable) means the default, as BuildKit treats it.
+      return new From(location, e.word(image), name, p == null || p.isEmpty() ? null : p);
     }
   }
 
@@ -174,7 +176,11 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code ARG name[=default] ...}; defaults are expanded by the planner, in order. */
+  /**
+   * {@code ARG name[=default] ...}. As parsed, values are the defaults as written; in a plan's
+   * {@code Step}, each value is the one the variable took (build arg, default, global, automatic
+   * platform arg) or null when it has none.
+   */
   record Arg(Location location, List<KeyValue> declarations) implements Instruction {
     public Arg {
       declarations = List.copyOf(declarations);
