@@ -59,7 +59,12 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code RUN [--mount=...]... [--network=...] [--security=...] command}. */
+  /**
+   * {@code RUN [--mount=...]... [--network=...] [--security=...] command}. With heredocs the
+   * shell-form command names them ({@code <<EOF}, {@code python3 <<EOF}); their bodies are in
+   * {@link #heredocs()}, in order, for the shell to read (BuildKit runs a command that is only
+   * one heredoc as a script).
+   */
   record Run(Location location, Command command, List<String> mounts, String network, String security, List<Heredoc> heredocs)
       implements Instruction {
     public Run {
@@ -84,7 +89,11 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code COPY [--from] [--chown] [--chmod] [--link] [--parents] [--exclude]... src... dest}. */
+  /**
+   * {@code COPY [--from] [--chown] [--chmod] [--link] [--parents] [--exclude]... src... dest}. A
+   * source written {@code <<NAME} (quotes kept as written) is an inline file: the heredocs, in
+   * the order of those sources, hold the contents; the file is named after the delimiter.
+   */
   record Copy(
       Location location,
       List<String> sources,
