@@ -96,17 +96,15 @@ public final class BuildPlanner {
       if (base != null) {
         graph.add(i, base, from.location(), from.image());
       }
-      Map<String, String> env;
-      List<String> shell;
+      Environment start;
       if (base != null) {
-        env = converted.get(base).finalEnv();
-        shell = converted.get(base).finalShell();
+        start = converted.get(base).end();
       } else {
-        env = options.baseImageEnv().apply(from.image());
-        shell = Environment.DEFAULT_SHELL;
+        Map<String, String> imageEnv = options.baseImageEnv().apply(from.image());
+        start = new Environment(imageEnv, imageEnv, Map.of(), Environment.DEFAULT_SHELL);
       }
       StageConverter sc = new StageConverter(this, i, byName, raw.size(), graph);
-      converted.add(sc.convert(from, base, raw.get(i).body(), env, shell));
+      converted.add(sc.convert(from, base, raw.get(i).body(), start));
     }
 
     int target = raw.size() - 1;

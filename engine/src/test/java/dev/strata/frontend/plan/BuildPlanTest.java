@@ -29,9 +29,27 @@ class BuildPlanTest {
     assertEquals(Map.of("B", "1"), atFirstRun.env());
     assertEquals("2", atFirstRun.lookup("A"));
     Environment atSecondRun = steps.get(5).env();
-    assertEquals("env", atSecondRun.lookup("A")); // ENV wins over ARG
+    assertEquals("env", atSecondRun.lookup("A")); // a later ENV hides the ARG
     assertEquals(Map.of("A", "env", "B", "1"), atSecondRun.runEnv());
+    assertEquals(List.of("A", "B"), List.copyOf(atSecondRun.vars().keySet())); // order first set
     assertEquals(Environment.DEFAULT_SHELL, atSecondRun.shell());
+  }
+
+  @Test
+  void aLaterArgChangesWhatStepsSeeButNotTheImageEnv() throws DockerfileException {
+    BuildPlan p = plan("FROM alpine\nENV V=env\nARG V=arg\nRUN echo\n", BuildOptions.defaults());
+    Environment atRun = p.targetStage().steps().get(2).env();
+    assertEquals("arg", atRun.lookup("V"));
+    assertEquals(Map.of("V", "env"), atRun.env());
+  }
+
+  @Test
+  void argsOfABaseStageAreInherited() throws DockerfileException {
+    BuildPlan p = plan("FROM alpine AS base\nARG V=1\nFROM base\nRUN echo\nFROM alpine\nCOPY --from=1 / /\n", BuildOptions.defaults().withTarget(null));
+    Environment child = p.stage(1).steps().get(0).env();
+    assertEquals(Map.of("V", "1"), child.args());
+    assertEquals("1", child.lookup("V"));
+    assertEquals(Map.of(), p.stage(2).steps().get(0).env().vars()); // an unrelated stage does not see it
   }
 
   @Test
@@ -40,6 +58,7 @@ class BuildPlanTest {
         plan("FROM alpine AS base\nENV X=1\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nRUN echo\n", BuildOptions.defaults());
     Step run = p.targetStage().steps().get(0);
     assertEquals(Map.of("X", "1"), run.env().env());
+    assertEquals(Map.of("X", "1"), run.env().vars());
     assertEquals(List.of("/bin/bash", "-c"), run.env().shell());
     assertEquals(Integer.valueOf(0), p.targetStage().baseStage());
   }
