@@ -53,9 +53,15 @@ public sealed interface Instruction {
     }
 
     public From expand(Expander e) throws ExpansionException {
+      String img = e.word(image);
+      if (img.isEmpty()) {
+        throw new ExpansionException("base name (" + image + ") should not be blank", image);
+      }
       String p = platform == null ? null : e.word(platform);
-      // An empty --platform (an unset variable) means the default, as BuildKit treats it.
-      return new From(location, e.word(image), name, p == null || p.isEmpty() ? null : p);
+      if (p != null && p.isEmpty()) {
+        throw new ExpansionException("empty platform value from expression " + platform, platform);
+      }
+      return new From(location, img, name, p);
     }
   }
 

@@ -100,7 +100,10 @@ public final class BuildPlanner {
       if (base != null) {
         start = converted.get(base).end();
       } else {
-        Map<String, String> imageEnv = options.baseImageEnv().apply(from.image());
+        // BuildKit makes sure PATH is always set: an image (or scratch) without one gets the
+        // default, in its config as well.
+        Map<String, String> imageEnv = new LinkedHashMap<>(options.baseImageEnv().apply(from.image()));
+        imageEnv.putIfAbsent("PATH", Environment.DEFAULT_PATH);
         start = new Environment(imageEnv, imageEnv, Map.of(), Environment.DEFAULT_SHELL);
       }
       StageConverter sc = new StageConverter(this, i, byName, raw.size(), graph);

@@ -23,6 +23,9 @@ public record Environment(
     Map<String, String> vars, Map<String, String> env, Map<String, String> args, List<String> shell) {
   public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
+  /** The PATH a Linux image without one gets (BuildKit's system.DefaultPathEnv). */
+  public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
   public Environment {
     vars = Collections.unmodifiableMap(new LinkedHashMap<>(vars));
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));

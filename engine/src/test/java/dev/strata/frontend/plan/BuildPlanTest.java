@@ -14,6 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /** The plan as the engine consumes it: scopes per step, mounts, inherited state, options. */
 class BuildPlanTest {
+  /** Every stage from an image has PATH (BuildKit sets the default when the image has none). */
+  private static final String PATH = Environment.DEFAULT_PATH;
+
   private static BuildPlan plan(String text, BuildOptions options) throws DockerfileException {
     return DockerfileFrontend.plan("Dockerfile", text, options);
   }
@@ -23,15 +26,15 @@ class BuildPlanTest {
     BuildPlan p =
         plan("FROM alpine\nARG A=1\nENV B=$A\nARG A=2\nRUN echo\nENV A=env\nRUN echo\n", BuildOptions.defaults());
     List<Step> steps = p.targetStage().steps();
-    assertEquals(Map.of(), steps.get(0).env().runEnv()); // before ARG A=1
+    assertEquals(Map.of("PATH", PATH), steps.get(0).env().runEnv()); // before ARG A=1
     Environment atFirstRun = steps.get(3).env();
     assertEquals(Map.of("A", "2"), atFirstRun.args());
-    assertEquals(Map.of("B", "1"), atFirstRun.env());
+    assertEquals(Map.of("PATH", PATH, "B", "1"), atFirstRun.env());
     assertEquals("2", atFirstRun.lookup("A"));
     Environment atSecondRun = steps.get(5).env();
     assertEquals("env", atSecondRun.lookup("A")); // a later ENV hides the ARG
-    assertEquals(Map.of("A", "env", "B", "1"), atSecondRun.runEnv());
-    assertEquals(List.of("A", "B"), List.copyOf(atSecondRun.vars().keySet())); // order first set
+    assertEquals(Map.of("PATH", PATH, "A", "env", "B", "1"), atSecondRun.runEnv());
+    assertEquals(List.of("PATH", "A", "B"), List.copyOf(atSecondRun.vars().keySet())); // order first set
     assertEquals(Environment.DEFAULT_SHELL, atSecondRun.shell());
   }
 
@@ -40,7 +43,7 @@ class BuildPlanTest {
     BuildPlan p = plan("FROM alpine\nENV V=env\nARG V=arg\nRUN echo\n", BuildOptions.defaults());
     Environment atRun = p.targetStage().steps().get(2).env();
     assertEquals("arg", atRun.lookup("V"));
-    assertEquals(Map.of("V", "env"), atRun.env());
+    assertEquals(Map.of("PATH", PATH, "V", "env"), atRun.env());
   }
 
   @Test
@@ -49,7 +52,7 @@ class BuildPlanTest {
     Environment child = p.stage(1).steps().get(0).env();
     assertEquals(Map.of("V", "1"), child.args());
     assertEquals("1", child.lookup("V"));
-    assertEquals(Map.of(), p.stage(2).steps().get(0).env().vars()); // an unrelated stage does not see it
+    assertEquals(Map.of("PATH", PATH), p.stage(2).steps().get(0).env().vars()); // an unrelated stage does not see it
   }
 
   @Test
@@ -57,8 +60,8 @@ class BuildPlanTest {
     BuildPlan p =
         plan("FROM alpine AS base\nENV X=1\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nRUN echo\n", BuildOptions.defaults());
     Step run = p.targetStage().steps().get(0);
-    assertEquals(Map.of("X", "1"), run.env().env());
-    assertEquals(Map.of("X", "1"), run.env().vars());
+    assertEquals(Map.of("PATH", PATH, "X", "1"), run.env().env());
+    assertEquals(Map.of("PATH", PATH, "X", "1"), run.env().vars());
     assertEquals(List.of("/bin/bash", "-c"), run.env().shell());
     assertEquals(Integer.valueOf(0), p.targetStage().baseStage());
   }
@@ -115,7 +118,7 @@ class BuildPlanTest {
     BuildOptions o = BuildOptions.defaults().withBuildArgs(Map.of("HTTP_PROXY", "http://p:3128", "NOPE", "1"));
     BuildPlan p = plan("FROM alpine\nRUN echo\n", o);
     assertEquals(Map.of("HTTP_PROXY", "http://p:3128"), p.proxyArgs());
-    assertEquals(Map.of(), p.targetStage().steps().get(0).env().runEnv());
+    assertEquals(Map.of("PATH", PATH), p.targetStage().steps().get(0).env().runEnv());
     assertTrue(p.warnings().stream().anyMatch(w -> w.contains("NOPE")), p.warnings().toString());
     assertFalse(p.warnings().stream().anyMatch(w -> w.contains("HTTP_PROXY")), p.warnings().toString());
   }
