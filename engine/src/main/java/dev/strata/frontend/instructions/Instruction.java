@@ -53,11 +53,24 @@ public sealed interface Instruction {
     }
 
     public From expand(Expander e) throws ExpansionException {
-      return new From(location, e.word(image), name, platform == null ? null : e.word(platform));
+      String img = e.word(image);
+      if (img.isEmpty()) {
+        throw new ExpansionException("base name (" + image + ") should not be blank", image);
+      }
+      String p = platform == null ? null : e.word(platform);
+      if (p != null && p.isEmpty()) {
+        throw new ExpansionException("empty platform value from expression " + platform, platform);
+      }
+      return new From(location, img, name, p);
     }
   }
 
-  /** {@code RUN [--mount=...]... [--network=...] [--security=...] command}. */
+  /**
+   * {@code RUN [--mount=...]... [--network=...] [--security=...] command}. With heredocs the
+   * shell-form command names them ({@code <<EOF}, {@code python3 <<EOF}); their bodies are in
+   * {@link #heredocs()}, in order, for the shell to read (BuildKit runs a command that is only
+   * one heredoc as a script).
+   */
   record Run(Location location, Command command, List<String> mounts, String network, String security, List<Heredoc> heredocs)
       implements Instruction {
     public Run {
@@ -82,7 +95,11 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code COPY [--from] [--chown] [--chmod] [--link] [--parents] [--exclude]... src... dest}. */
+  /**
+   * {@code COPY [--from] [--chown] [--chmod] [--link] [--parents] [--exclude]... src... dest}. A
+   * source written {@code <<NAME} (quotes kept as written) is an inline file: the heredocs, in
+   * the order of those sources, hold the contents; the file is named after the delimiter.
+   */
   record Copy(
       Location location,
       List<String> sources,
@@ -174,7 +191,11 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code ARG name[=default] ...}; defaults are expanded by the planner, in order. */
+  /**
+   * {@code ARG name[=default] ...}. As parsed, values are the defaults as written; in a plan's
+   * {@code Step}, each value is the one the variable took (build arg, default, global, automatic
+   * platform arg) or null when it has none.
+   */
   record Arg(Location location, List<KeyValue> declarations) implements Instruction {
     public Arg {
       declarations = List.copyOf(declarations);

@@ -44,7 +44,7 @@ public final class InstructionParser {
         return from(n, loc);
       case "RUN":
         {
-          FlagSet f = flags(n, loc).add("mount", Kind.LIST).add("network", Kind.STRING).add("security", Kind.STRING).parse(n.flags(), loc);
+          FlagSet f = flags(n).add("mount", Kind.LIST).add("network", Kind.STRING).add("security", Kind.STRING).parse(n.flags(), loc);
           atLeast(n, loc, 1);
           String network = f.string("network");
           if (network != null && !Set.of("default", "none", "host").contains(network)) {
@@ -59,7 +59,7 @@ public final class InstructionParser {
       case "COPY":
         {
           FlagSet f =
-              flags(n, loc)
+              flags(n)
                   .add("from", Kind.STRING).add("chown", Kind.STRING).add("chmod", Kind.STRING)
                   .add("link", Kind.BOOL).add("parents", Kind.BOOL).add("exclude", Kind.LIST)
                   .parse(n.flags(), loc);
@@ -71,7 +71,7 @@ public final class InstructionParser {
       case "ADD":
         {
           FlagSet f =
-              flags(n, loc)
+              flags(n)
                   .add("chown", Kind.STRING).add("chmod", Kind.STRING).add("link", Kind.BOOL)
                   .add("keep-git-dir", Kind.BOOL).add("checksum", Kind.STRING).add("exclude", Kind.LIST)
                   .parse(n.flags(), loc);
@@ -164,7 +164,7 @@ public final class InstructionParser {
   }
 
   private static Instruction from(Node n, Location loc) throws InstructionException {
-    FlagSet f = flags(n, loc).add("platform", Kind.STRING).parse(n.flags(), loc);
+    FlagSet f = flags(n).add("platform", Kind.STRING).parse(n.flags(), loc);
     List<String> a = n.args();
     if (a.size() != 1 && !(a.size() == 3 && a.get(1).equalsIgnoreCase("as"))) {
       throw new InstructionException("FROM requires either one or three arguments (FROM image [AS name])", loc, null);
@@ -183,7 +183,7 @@ public final class InstructionParser {
 
   private static Instruction healthcheck(Node n, Location loc) throws InstructionException {
     FlagSet f =
-        flags(n, loc)
+        flags(n)
             .add("interval", Kind.STRING).add("timeout", Kind.STRING).add("start-period", Kind.STRING)
             .add("start-interval", Kind.STRING).add("retries", Kind.STRING)
             .parse(n.flags(), loc);
@@ -236,7 +236,7 @@ public final class InstructionParser {
     return out;
   }
 
-  private static FlagSet flags(Node n, Location loc) {
+  private static FlagSet flags(Node n) {
     return new FlagSet(n.keyword());
   }
 

@@ -19,7 +19,6 @@ final class Directives {
   private final Set<String> seen = new HashSet<>();
   private boolean done;
   private char escape = '\\';
-  private Pattern continuation = continuationFor('\\');
   private String syntax;
 
   char escape() {
@@ -28,16 +27,6 @@ final class Directives {
 
   String syntax() {
     return syntax;
-  }
-
-  /** The escape token at the end of a line, unless itself escaped; or alone on its line. */
-  Pattern continuation() {
-    return continuation;
-  }
-
-  private static Pattern continuationFor(char e) {
-    String q = e == '\\' ? "\\\\" : "`";
-    return Pattern.compile("([^" + q + "])" + q + "[ \\t]*$|^" + q + "[ \\t]*$");
   }
 
   /** Looks at a line (newline and leading space removed); returns true if it was a directive. */
@@ -64,7 +53,6 @@ final class Directives {
         throw new SyntaxException("invalid escape token '" + value + "' does not match ` or \\", 0, 1);
       }
       escape = value.charAt(0);
-      continuation = continuationFor(escape);
     } else if (key.equals("syntax")) {
       syntax = value;
     }

@@ -145,11 +145,20 @@ public final class DockerfileParser {
     return !strippedLine.isEmpty() && strippedLine.charAt(0) == '#';
   }
 
+  /**
+   * Removes a line-continuation escape: the escape token as the last character before optional
+   * spaces and tabs, unless itself preceded by the escape token (BuildKit's regular expression
+   * {@code ([^\\])\\[ \t]*$|^\\[ \t]*$}, written out because it ran on every line).
+   */
   private static String trimContinuation(String line, Directives d, boolean[] eol) {
-    Matcher m = d.continuation().matcher(line);
-    if (m.find()) {
+    char e = d.escape();
+    int end = line.length();
+    while (end > 0 && (line.charAt(end - 1) == ' ' || line.charAt(end - 1) == '\t')) {
+      end--;
+    }
+    if (end > 0 && line.charAt(end - 1) == e && (end == 1 || line.charAt(end - 2) != e)) {
       eol[0] = false;
-      return m.replaceAll("$1");
+      return line.substring(0, end - 1);
     }
     eol[0] = true;
     return line;

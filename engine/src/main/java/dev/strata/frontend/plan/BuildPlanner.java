@@ -87,7 +87,7 @@ public final class BuildPlanner {
       try {
         from = raw.get(i).from().expand(metaExpander());
       } catch (ExpansionException e) {
-        throw new PlanException(e.getMessage(), raw.get(i).from().location(), null);
+        throw new PlanException(e.getMessage(), raw.get(i).from().location(), e.source());
       }
       Integer base = byName.get(from.image().toLowerCase(Locale.ROOT));
       if (base != null && base >= i) {
@@ -96,17 +96,18 @@ public final class BuildPlanner {
       if (base != null) {
         graph.add(i, base, from.location(), from.image());
       }
-      Map<String, String> env;
-      List<String> shell;
+      Environment start;
       if (base != null) {
-        env = converted.get(base).finalEnv();
-        shell = converted.get(base).finalShell();
+        start = converted.get(base).end();
       } else {
-        env = options.baseImageEnv().apply(from.image());
-        shell = Environment.DEFAULT_SHELL;
+        // BuildKit makes sure PATH is always set: an image (or scratch) without one gets the
+        // default, in its config as well.
+        Map<String, String> imageEnv = new LinkedHashMap<>(options.baseImageEnv().apply(from.image()));
+        imageEnv.putIfAbsent("PATH", Environment.DEFAULT_PATH);
+        start = new Environment(imageEnv, imageEnv, Map.of(), Environment.DEFAULT_SHELL);
       }
       StageConverter sc = new StageConverter(this, i, byName, raw.size(), graph);
-      converted.add(sc.convert(from, base, raw.get(i).body(), env, shell));
+      converted.add(sc.convert(from, base, raw.get(i).body(), start));
     }
 
     int target = raw.size() - 1;
@@ -156,7 +157,7 @@ public final class BuildPlanner {
         try {
           value = lexer.processWord(kv.value(), this::metaLookup);
         } catch (ExpansionException e) {
-          throw new PlanException(e.getMessage(), a.location(), kv.key());
+          throw new PlanException(e.getMessage(), a.location(), e.source());
         }
       } else {
         value = null;

@@ -1,5 +1,6 @@
 package dev.strata.frontend.plan;
 
+import dev.strata.frontend.instructions.Command;
 import dev.strata.frontend.instructions.Instruction;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,23 @@ import java.util.stream.Collectors;
 /** The readable listing {@code strata parse} prints without {@code --format json}. */
 public final class PlanText {
   private PlanText() {}
+
+  private static Command command(Instruction in) {
+    if (in instanceof Instruction.Run r) {
+      return r.command();
+    }
+    if (in instanceof Instruction.Cmd c) {
+      return c.command();
+    }
+    if (in instanceof Instruction.Entrypoint e) {
+      return e.command();
+    }
+    return null;
+  }
+
+  private static String quote(String s) {
+    return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+  }
 
   public static String write(BuildPlan plan) {
     StringBuilder b = new StringBuilder();
@@ -32,8 +50,15 @@ public final class PlanText {
             b.append(" --").append(f.getKey()).append('=').append(v);
           }
         }
-        for (String a : in.args()) {
-          b.append(' ').append(a.contains(" ") || a.isEmpty() ? '"' + a.replace("\n", "\\n") + '"' : a);
+        Command cmd = command(in);
+        if (cmd != null && !cmd.exec()) {
+          b.append(' ').append(cmd.shellLine().replace("\n", "\\n"));
+        } else if (cmd != null || in instanceof Instruction.Shell) {
+          b.append(' ').append(in.args().stream().map(PlanText::quote).collect(Collectors.joining(", ", "[", "]")));
+        } else {
+          for (String a : in.args()) {
+            b.append(' ').append(a.contains(" ") || a.contains("\"") || a.isEmpty() ? quote(a) : a);
+          }
         }
         if (!in.heredocs().isEmpty()) {
           b.append("  [heredocs: ").append(in.heredocs().stream().map(h -> h.name()).collect(Collectors.joining(", "))).append(']');

@@ -19,7 +19,7 @@ final class StageConverter {
   /** A converted stage; its dependencies are known only once every stage is converted. */
   record Result(
       int index, Instruction.From from, Integer baseStage, List<Step> steps,
-      Map<String, String> finalEnv, List<String> finalShell) {
+      Environment end) {
     Stage stage(List<Integer> dependsOn) {
       return new Stage(index, from.name(), from.image(), baseStage, from.platform(), dependsOn, steps, from.location());
     }
@@ -39,14 +39,20 @@ final class StageConverter {
     this.graph = graph;
   }
 
-  Result convert(Instruction.From from, Integer base, List<Instruction> body, Map<String, String> baseEnv, List<String> baseShell)
+  /**
+   * Converts the stage body starting from {@code start}: a base stage's final scope (BuildKit:
+   * ARG values of a base stage are inherited by stages built FROM it, as its ENV and SHELL are) or
+   * an image's ENV.
+   */
+  Result convert(Instruction.From from, Integer base, List<Instruction> body, Environment start)
       throws PlanException {
-    Map<String, String> env = new LinkedHashMap<>(baseEnv);
-    Map<String, String> args = new LinkedHashMap<>();
-    List<String> shell = baseShell;
+    Map<String, String> env = new LinkedHashMap<>(start.env());
+    Map<String, String> vars = new LinkedHashMap<>(start.vars());
+    Map<String, String> args = new LinkedHashMap<>(start.args());
+    List<String> shell = start.shell();
     List<Step> steps = new ArrayList<>(body.size());
     for (Instruction in : body) {
-      Environment scope = new Environment(env, args, shell);
+      Environment scope = new Environment(vars, env, args, shell);
       Expander e = planner.expander(scope::lookup);
       Instruction out;
       List<Mount> mounts = List.of();
@@ -55,10 +61,10 @@ final class StageConverter {
           List<KeyValue> resolved = new ArrayList<>();
           for (KeyValue decl : a.declarations()) {
             // Each declaration sees the ones before it (ARG A=1 B=$A).
-            Expander now = planner.expander(name -> env.containsKey(name) ? env.get(name) : args.get(name));
-            String value = planner.stageArgValue(decl, now);
+            String value = planner.stageArgValue(decl, planner.expander(vars::get));
             if (value != null) {
               args.put(decl.key(), value);
+              vars.put(decl.key(), value);
             }
             resolved.add(new KeyValue(decl.key(), value));
           }
@@ -67,12 +73,13 @@ final class StageConverter {
           out = in.expand(e);
         }
       } catch (ExpansionException ex) {
-        throw new PlanException(ex.getMessage(), in.location(), null);
+        throw new PlanException(ex.getMessage(), in.location(), ex.source());
       }
       if (out instanceof Instruction.Env en) {
         // All pairs of one ENV expand with the scope before it (ENV a=1 b=$a sees the old a).
         for (KeyValue kv : en.vars()) {
           env.put(kv.key(), kv.value());
+          vars.put(kv.key(), kv.value());
         }
       } else if (out instanceof Instruction.Shell sh) {
         shell = sh.shell();
@@ -91,7 +98,7 @@ final class StageConverter {
       }
       steps.add(new Step(out, scope, mounts));
     }
-    return new Result(index, from, base, steps, env, shell);
+    return new Result(index, from, base, steps, new Environment(vars, env, args, shell));
   }
 
   /** A stage name or index makes an edge; anything else is an image reference. */

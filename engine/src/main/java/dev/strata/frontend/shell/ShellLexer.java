@@ -94,7 +94,7 @@ public final class ShellLexer {
       Result r = s.processStopOn(-1, rawEscapes);
       return new Result(r.word, List.copyOf(r.words), List.copyOf(s.used));
     } catch (ExpansionException e) {
-      throw new ExpansionException("failed to process \"" + source + "\": " + e.getMessage());
+      throw new ExpansionException("failed to process \"" + source + "\": " + e.getMessage(), source);
     }
   }
 
