@@ -20,8 +20,8 @@ tarflags="--sort=name --numeric-owner -C $dir"
 size=$(tar $tarflags -cf - . | wc -c)
 t() { # LABEL CMD: prints wall and CPU seconds and MB/s of the uncompressed tar
     local label=$1 out; shift
-    out=$( { /usr/bin/time -f "%e %U %S" bash -c "$*" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    read -r wall user sys <<<"$out"
+    /usr/bin/time -o "$scratch/time" -f "%e %U %S" bash -c "$*" >/dev/null 2>&1
+    read -r wall user sys <"$scratch/time"
     printf '%-34s wall %6.2f s %7.1f MB/s   cpu %6.2f s\n' "$label" "$wall" \
         "$(echo "$size / $wall / 1000000" | bc -l)" "$(echo "$user + $sys" | bc -l)"
 }
