@@ -62,6 +62,18 @@ public class LayerUnpackBenchmark {
     Files.createDirectories(target);
   }
 
+  /**
+   * One unpack outside JMH, for layer-cli-baseline.sh: {@code java -cp benchmarks.jar
+   * dev.strata.bench.LayerUnpackBenchmark LAYER_FILE TARGET_DIR}.
+   */
+  public static void main(String[] args) throws Exception {
+    Files.createDirectories(Path.of(args[1]));
+    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+      Unpacker.Result r = new Unpacker(Unpacker.Options.defaults()).unpack(in, Path.of(args[1]));
+      System.out.println("[unpack] " + r.size() + " bytes, diffID " + r.diffId());
+    }
+  }
+
   @Benchmark
   public Unpacker.Result unpack() throws Exception {
     try (InputStream in = Files.newInputStream(layer)) {

@@ -43,6 +43,17 @@ public class LayerWriteBenchmark {
     rootfs = LayerBenchState.rootfs();
   }
 
+  /**
+   * One write outside JMH, for layer-cli-baseline.sh to time (wall and CPU) next to the CLI:
+   * {@code java -cp benchmarks.jar dev.strata.bench.LayerWriteBenchmark ZSTD|GZIP|NONE [DIR]}.
+   */
+  public static void main(String[] args) throws Exception {
+    LayerWriteBenchmark b = new LayerWriteBenchmark();
+    b.compression = args[0];
+    b.rootfs = args.length > 1 ? Path.of(args[1]) : LayerBenchState.rootfs();
+    b.writeLayer();
+  }
+
   @Benchmark
   public LayerWriter.Written writeLayer() throws Exception {
     LayerWriter w = new LayerWriter(

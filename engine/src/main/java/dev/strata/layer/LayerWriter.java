@@ -31,8 +31,12 @@ import java.util.TreeMap;
  * files stay links, no atime/ctime is written, and with a source date epoch every mtime later
  * than it is clamped to it (reproducible-builds.org SOURCE_DATE_EPOCH). The same tree and epoch
  * give the same bytes on any machine. Nothing is held in memory but the sorted list of names.
+ * Sockets are left out, as docker and containerd do.
  */
 public final class LayerWriter {
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(LayerWriter.class.getName());
+
   /**
    * @param compression NONE, GZIP (parallel blocks, pigz-style) or ZSTD (multithreaded)
    * @param sourceDateEpoch null, or the epoch second mtimes are clamped to
@@ -109,8 +113,11 @@ public final class LayerWriter {
     }
     CountingOutput compressedCount = new CountingOutput(out);
     MessageDigest compressedHash = Digest.newSha256();
-    OutputStream compressor = options.compression().compress(
-        new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
+    boolean plain = options.compression() == Compression.NONE;
+    // Uncompressed, the blob is the tar: hash it once.
+    OutputStream compressor = plain ? new NonClosing(compressedCount)
+        : options.compression().compress(
+            new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
     MessageDigest diffHash = Digest.newSha256();
     CountingOutput tarCount = new CountingOutput(new DigestOutputStream(compressor, diffHash));
     Map<String, String> firstNameOfInode = new HashMap<>();
@@ -124,6 +131,11 @@ public final class LayerWriter {
         }
         Path host = contentRoot.resolve(name);
         FileStat st = Posix.lstat(host);
+        if (st.type() == FileStat.S_IFSOCK) {
+          // As docker and containerd do: a socket left by a RUN (gpg-agent) is not content.
+          LOG.warning("socket " + name + " left out of the layer");
+          continue;
+        }
         TarEntry e = entry(host, name, st);
         if (st.isRegularFile() && st.nlink() > 1) {
           String first = firstNameOfInode.putIfAbsent(st.inodeKey(), name);
@@ -141,9 +153,9 @@ public final class LayerWriter {
         }
       }
     }
-    return new Written(Digest.fromSha256(diffHash.digest()),
-        Digest.fromSha256(compressedHash.digest()), compressedCount.count, tarCount.count,
-        options.compression());
+    Digest diffId = Digest.fromSha256(diffHash.digest());
+    return new Written(diffId, plain ? diffId : Digest.fromSha256(compressedHash.digest()),
+        compressedCount.count, tarCount.count, options.compression());
   }
 
   private static void addParents(TreeMap<String, Change> plan, String path) {
@@ -163,7 +175,7 @@ public final class LayerWriter {
       case FileStat.S_IFCHR -> TarEntry.CHAR;
       case FileStat.S_IFBLK -> TarEntry.BLOCK;
       case FileStat.S_IFIFO -> TarEntry.FIFO;
-      default -> throw new LayerException(name, "sockets cannot be put in a layer");
+      default -> throw new LayerException(name, "unsupported file type " + st.type());
     };
     long mtime = st.mtimeSec();
     int mtimeNs = st.mtimeNsec();

@@ -24,14 +24,17 @@ public final class Ownership {
 
   private Ownership() {}
 
-  /** Sets {@code uid:gid} on {@code path}, or records it when the namespace cannot. */
-  public static void apply(Path path, FileStat st, int uid, int gid, Consumer<String> warn)
-      throws PosixException {
+  /**
+   * Sets {@code uid:gid} on {@code path}, or records it when the namespace cannot. {@code fresh}:
+   * the node was just made, so it carries no earlier record to clear.
+   */
+  public static void apply(Path path, FileStat st, int uid, int gid, boolean fresh,
+      Consumer<String> warn) throws PosixException {
     try {
       if (st.uid() != uid || st.gid() != gid) {
         Posix.lchown(path, uid, gid);
       }
-      if (st.isRegularFile() || st.isDirectory()) {
+      if (!fresh && (st.isRegularFile() || st.isDirectory())) {
         if (Posix.lgetxattr(path, XATTR) != null) {
           Posix.lremovexattr(path, XATTR);
         }

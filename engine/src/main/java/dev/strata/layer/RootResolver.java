@@ -22,6 +22,9 @@ public final class RootResolver {
   private static final int MAX_LINKS = 40; // as Linux's MAXSYMLINKS
 
   private final Path root;
+  // Directories seen to be real directories (not links) since the last removal: saves an lstat
+  // per path component per entry. Any removal in the tree clears it (forget).
+  private final java.util.Set<Path> knownDirs = new java.util.HashSet<>();
 
   public RootResolver(Path root) {
     this.root = root;
@@ -81,6 +84,10 @@ public final class RootResolver {
         continue;
       }
       Path p = join(done).resolve(c);
+      if (knownDirs.contains(p)) {
+        done.add(c);
+        continue;
+      }
       if (Files.isSymbolicLink(p)) {
         if (++links > MAX_LINKS) {
           throw new LayerException(name, "too many levels of symbolic links");
@@ -112,9 +119,18 @@ public final class RootResolver {
     return p;
   }
 
+  /** Forgets what it knew of the tree: call before removing anything from it. */
+  void forget() {
+    knownDirs.clear();
+  }
+
   /** Makes the directories of {@code dir} that are missing; refuses a non-directory on the way. */
   public void mkdirs(String name, Path dir) throws IOException {
+    if (knownDirs.contains(dir)) {
+      return;
+    }
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+      markDirs(dir);
       return;
     }
     if (!dir.startsWith(root) || dir.equals(root)) {
@@ -125,5 +141,15 @@ public final class RootResolver {
       throw new LayerException(name, "parent " + root.relativize(dir) + " is not a directory");
     }
     Files.createDirectory(dir);
+    knownDirs.add(dir);
+  }
+
+  /** {@code dir} and its ancestors up to the root were all resolved without links. */
+  private void markDirs(Path dir) {
+    for (Path p = dir; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+      if (!knownDirs.add(p)) {
+        return;
+      }
+    }
   }
 }

@@ -113,7 +113,7 @@ public final class Trees {
   private static void finish(Path s, Path d, FileStat st, Consumer<String> warn)
       throws IOException {
     int[] owner = Ownership.of(s, st);
-    Ownership.apply(d, Posix.lstat(d), owner[0], owner[1], warn);
+    Ownership.apply(d, Posix.lstat(d), owner[0], owner[1], true, warn);
     if (!st.isSymlink()) {
       for (String x : Posix.llistxattr(s)) {
         if (!x.equals(Ownership.XATTR)) {

@@ -127,9 +127,10 @@ public final class Unpacker {
   public Result unpack(InputStream raw, Path root) throws IOException {
     MessageDigest compressedHash = Digest.newSha256();
     CountingInput compressedCount = new CountingInput(raw, Long.MAX_VALUE, null);
-    BufferedInputStream in =
-        new BufferedInputStream(new DigestInputStream(compressedCount, compressedHash), 1 << 16);
+    DigestInputStream hashing = new DigestInputStream(compressedCount, compressedHash);
+    BufferedInputStream in = new BufferedInputStream(hashing, 1 << 17);
     Compression compression = Compression.detect(in);
+    hashing.on(compression != Compression.NONE); // uncompressed, the blob is the tar: hash once
     InputStream decompressed = compression.decompress(nonClosing(in));
     MessageDigest diffHash = Digest.newSha256();
     Run run = new Run(root.toAbsolutePath().normalize());
@@ -153,7 +154,8 @@ public final class Unpacker {
     tarStream.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
     in.transferTo(OutputStream.nullOutputStream());
     Digest diffId = Digest.fromSha256(diffHash.digest());
-    Digest digest = Digest.fromSha256(compressedHash.digest());
+    Digest digest =
+        compression == Compression.NONE ? diffId : Digest.fromSha256(compressedHash.digest());
     if (options.expectedDiffId() != null && !options.expectedDiffId().equals(diffId)) {
       throw new LayerException(null, "diffID mismatch: expected " + options.expectedDiffId()
           + ", the uncompressed layer hashes to " + diffId);
@@ -235,6 +237,7 @@ public final class Unpacker {
     final Path root;
     final RootResolver resolver;
     final Set<Path> createdHere = new HashSet<>();
+    final Set<Path> preexisting = new HashSet<>(); // dirs a lower layer made: may carry a record
     final List<Object[]> dirs = new ArrayList<>(); // {Path, TarEntry}, fixed up at the end
     final List<String> warnings = new ArrayList<>();
     String current = "(start of archive)";
@@ -254,6 +257,7 @@ public final class Unpacker {
       if (comps.isEmpty()) {
         if (e.isDirectory()) {
           dirs.add(new Object[] {root, e}); // "./": the root's own metadata
+          preexisting.add(root);
           return;
         }
         throw new LayerException(e.name(), "names the root but is not a directory");
@@ -270,6 +274,7 @@ public final class Unpacker {
         if (e.isDirectory() && existing.isDirectory()) {
           dirs.add(new Object[] {target, e});
           createdHere.add(target);
+          preexisting.add(target);
           return;
         }
         if (e.type() == TarEntry.HARDLINK) {
@@ -278,6 +283,7 @@ public final class Unpacker {
             return; // a link to itself: nothing to do
           }
         }
+        resolver.forget();
         removeAll(target);
       }
       switch (e.type()) {
@@ -288,7 +294,7 @@ public final class Unpacker {
         case TarEntry.FILE -> {
           try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            reader.content().transferTo(out);
+            copy(reader.content(), out);
           }
           finish(target, e);
         }
@@ -378,6 +384,7 @@ public final class Unpacker {
           try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path child : ds) {
               if (!createdHere.contains(child)) {
+                resolver.forget();
                 removeAll(child);
               }
             }
@@ -393,12 +400,14 @@ public final class Unpacker {
       if (options.whiteouts() == Whiteouts.OVERLAY) {
         resolver.mkdirs(e.name(), dir);
         if (lstatOrNull(victim) != null) {
+          resolver.forget();
           removeAll(victim);
         }
         Posix.mkWhiteout(victim);
         return;
       }
       if (!createdHere.contains(victim) && lstatOrNull(victim) != null) {
+        resolver.forget();
         removeAll(victim);
       }
     }
@@ -406,7 +415,7 @@ public final class Unpacker {
     /** Owner, xattrs, mode and mtime of a non-directory just made. */
     void finish(Path p, TarEntry e) throws IOException {
       FileStat st = Posix.lstat(p);
-      Ownership.apply(p, st, e.uid(), e.gid(), this::warn);
+      Ownership.apply(p, st, e.uid(), e.gid(), !preexisting.contains(p), this::warn);
       xattrs(p, e);
       if (!st.isSymlink()) {
         Posix.chmod(p, e.mode()); // after chown, which clears setuid
@@ -437,7 +446,8 @@ public final class Unpacker {
         Path p = (Path) dirs.get(i)[0];
         TarEntry e = (TarEntry) dirs.get(i)[1];
         current = e.name();
-        if (lstatOrNull(p) != null) { // a later whiteout may have removed it
+        FileStat st = lstatOrNull(p);
+        if (st != null && st.isDirectory()) { // a later entry may have removed or replaced it
           finish(p, e);
         }
       }
@@ -450,5 +460,15 @@ public final class Unpacker {
 
   private static void removeAll(Path p) throws IOException {
     Trees.removeAll(p);
+  }
+
+  private static final int COPY_BUFFER = 1 << 17;
+
+  private static void copy(InputStream in, OutputStream out) throws IOException {
+    byte[] buf = new byte[COPY_BUFFER];
+    int n;
+    while ((n = in.read(buf)) > 0) {
+      out.write(buf, 0, n);
+    }
   }
 }

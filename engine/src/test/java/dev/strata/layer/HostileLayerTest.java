@@ -185,6 +185,19 @@ class HostileLayerTest {
   }
 
   @Test
+  void whiteoutsThroughSymlinks_neverDeleteOutside() throws IOException {
+    for (Unpacker.Whiteouts mode : Unpacker.Whiteouts.values()) {
+      unpack(tar(new String[] {"o" + mode, "sym", outside.toString()},
+          new String[] {"o" + mode + "/.wh.secret", "file", ""},
+          new String[] {"o" + mode + "/.wh..wh..opq", "file", ""},
+          new String[] {"r" + mode, "sym", "../../../../../../.." + outside},
+          new String[] {"r" + mode + "/.wh.secret", "file", ""}),
+          Unpacker.Options.defaults().withWhiteouts(mode));
+    }
+    assertEquals("original", Files.readString(outside.resolve("secret")));
+  }
+
+  @Test
   void symlinkLoop_isRefused() throws IOException {
     refused(tar(new String[] {"x", "sym", "y"}, new String[] {"y", "sym", "x"},
         new String[] {"x/f", "file", "z"}), "x/f", "too many levels of symbolic links");

@@ -1,6 +1,5 @@
 package dev.strata.posix;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,7 @@ public final class Posix {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int STATX_BASIC_STATS_AND_BTIME = 0xfff;
-  private static final int XATTR_BUF = 64 * 1024;
+  private static final byte[] EMPTY = new byte[1]; // size 0 asks the kernel for the size
 
   private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
   private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
@@ -118,39 +117,52 @@ public final class Posix {
 
   /** The value of an extended attribute, or null when {@code path} has none of that name. */
   public static byte[] lgetxattr(Path path, String name) throws PosixException {
-    byte[] buf = new byte[XATTR_BUF];
-    long n = LIBC.lgetxattr(path.toString(), name, buf, buf.length);
-    if (n < 0) {
-      int errno = LastError.getLastError(RUNTIME);
-      if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
-        return null;
+    // Ask the size first: most files have no such xattr, and jnr copies the whole @Out array.
+    for (int attempt = 0; attempt < 3; attempt++) {
+      long size = LIBC.lgetxattr(path.toString(), name, EMPTY, 0);
+      if (size < 0) {
+        int errno = LastError.getLastError(RUNTIME);
+        if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
+          return null;
+        }
+        throw new PosixException("lgetxattr " + name, path.toString(), errno,
+            LIBC.strerror(errno));
       }
-      throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
+      byte[] buf = new byte[(int) Math.max(1, size)];
+      long n = LIBC.lgetxattr(path.toString(), name, buf, size);
+      if (n >= 0) {
+        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, (int) n);
+      }
+      int errno = LastError.getLastError(RUNTIME);
+      if (errno != Errno.ERANGE) { // ERANGE: it grew between the calls; ask again
+        throw new PosixException("lgetxattr " + name, path.toString(), errno,
+            LIBC.strerror(errno));
+      }
     }
-    byte[] out = new byte[(int) n];
-    System.arraycopy(buf, 0, out, 0, (int) n);
-    return out;
+    throw new PosixException("lgetxattr " + name, path.toString(), Errno.ERANGE, "keeps growing");
   }
 
   /** The names of the extended attributes of {@code path} itself, in the kernel's order. */
   public static List<String> llistxattr(Path path) throws PosixException {
-    byte[] buf = new byte[XATTR_BUF];
-    long n = LIBC.llistxattr(path.toString(), buf, buf.length);
+    long size = LIBC.llistxattr(path.toString(), EMPTY, 0);
+    byte[] buf = size > 0 ? new byte[(int) size] : EMPTY;
+    long n = size > 0 ? LIBC.llistxattr(path.toString(), buf, buf.length) : size;
     if (n < 0) {
       int errno = LastError.getLastError(RUNTIME);
       if (errno == Errno.ENOTSUP) {
         return List.of();
       }
+      if (errno == Errno.ERANGE) {
+        return llistxattr(path); // grew between the calls
+      }
       throw new PosixException("llistxattr", path.toString(), errno, LIBC.strerror(errno));
     }
     List<String> names = new ArrayList<>();
-    ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    int start = 0;
     for (int i = 0; i < n; i++) {
       if (buf[i] == 0) {
-        names.add(cur.toString(StandardCharsets.UTF_8));
-        cur.reset();
-      } else {
-        cur.write(buf[i]);
+        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+        start = i + 1;
       }
     }
     return names;

@@ -55,7 +55,7 @@ public final class SnapshotterContract {
         List.of("usr 5", "usr/bin 5", "usr/bin/tool 0")));
     s.add(new Scenario("chown", r -> {
       Path f = r.resolve("home/u/file");
-      Ownership.apply(f, Posix.lstat(f), 1234, 1235, w -> {});
+      Ownership.apply(f, Posix.lstat(f), 1234, 1235, false, w -> {});
     }, List.of("home 5", "home/u 5", "home/u/file 0")));
     s.add(new Scenario("deleteFile", r -> Files.delete(r.resolve("var/lib/dpkg/status")),
         List.of("var 5", "var/lib 5", "var/lib/dpkg 5", "var/lib/dpkg/.wh.status 0")));
