@@ -27,6 +27,10 @@ import picocli.CommandLine.ScopeType;
       ImportCommand.class,
       LoadCommand.class,
       SaveCommand.class,
+      PullCommand.class,
+      PushCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 
