@@ -169,8 +169,14 @@ final class HttpSession {
       return;
     }
     boolean http = opts.config().allowsHttp(registry);
-    IOException failure = null;
-    for (String scheme : http ? List.of("https", "http") : List.of("https")) {
+    // Loopback is tried over http first (a local test or cache registry is nearly always plain,
+    // and a failed TLS handshake costs time); a registry marked insecure tries https first.
+    List<String> schemes =
+        RegistriesConfig.isLoopback(registry) ? List.of("http", "https")
+            : http ? List.of("https", "http") : List.of("https");
+    String failure = null;
+    IOException cause = null;
+    for (String scheme : schemes) {
       URI b = URI.create(scheme + "://" + apiHost + "/");
       HttpRequest ping =
           HttpRequest.newBuilder(b.resolve("/v2/")).timeout(SMALL_REQUEST_TIMEOUT).GET().build();
@@ -178,31 +184,32 @@ final class HttpSession {
       try {
         r = sendWithRetry(ping);
       } catch (IOException e) {
-        failure = e; // the last scheme's reason is the one to show
+        failure = describe(e); // the last scheme's reason is the one to show
+        cause = e;
         continue;
       }
-      base = b;
       int s = r.statusCode();
       if (s == 401) {
+        base = b;
         Challenge c = Challenge.parse(r.headers().firstValue("WWW-Authenticate").orElse(null));
         discard(r);
         authorize(action, c);
-      } else {
-        discard(r);
-        if (s != 200) {
-          base = null;
-          throw new RegistryException(
-              action + ": " + registry + " does not answer the registry API (GET /v2/ gave " + s + ")");
-        }
+        return;
       }
-      return;
+      discard(r);
+      if (s == 200) {
+        base = b;
+        return;
+      }
+      failure = "GET " + scheme + "://" + apiHost + "/v2/ answered " + s + ", not the registry API";
+      cause = null;
     }
     throw new RegistryException(
-        action + ": cannot reach registry " + registry + ": " + describe(failure)
+        action + ": cannot reach registry " + registry + ": " + failure
             + (http ? "" : " (plain http is used only for loopback or registries marked insecure in "
                 + opts.config().source() + ")"),
-        true,
-        failure);
+        cause != null,
+        cause);
   }
 
   private HttpResponse<InputStream> sendWithRetry(HttpRequest req) throws IOException {
