@@ -65,8 +65,9 @@ public sealed interface ImageLocation {
       }
       int colon = s.indexOf(':');
       int slash = s.indexOf('/');
+      // "ftp://x", "dir:/path": a transport we do not know, not a "host:port/..." reference
       if (colon > 0 && (slash < 0 || colon < slash) && s.substring(0, colon).matches("[a-z-]+")
-          && !s.substring(colon + 1).matches("[\\w][\\w.-]*(@.*)?")) {
+          && s.startsWith("/", colon + 1)) {
         throw new IllegalArgumentException(
             "unknown transport \"" + s.substring(0, colon) + ":\" in \"" + s
                 + "\" (docker://, oci:, oci-archive:, docker-archive:)");

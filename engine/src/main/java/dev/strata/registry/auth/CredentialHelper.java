@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +24,42 @@ public final class CredentialHelper {
   private static final long TIMEOUT_SECONDS = 60;
 
   private final String name;
+  private final List<Path> searchPath;
 
+  /** The helper {@code docker-credential-NAME}, looked up on {@code $PATH}. */
   public CredentialHelper(String name) {
+    this(name, pathDirs());
+  }
+
+  /** The helper looked up in {@code searchPath} (tests put a script there). */
+  CredentialHelper(String name, List<Path> searchPath) {
     if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
       throw new AuthException("invalid credential helper name \"" + name + "\"");
     }
     this.name = name;
+    this.searchPath = List.copyOf(searchPath);
+  }
+
+  static List<Path> pathDirs() {
+    String path = System.getenv("PATH");
+    List<Path> out = new java.util.ArrayList<>();
+    for (String d : (path == null ? "" : path).split(":")) {
+      if (!d.isEmpty()) {
+        out.add(Path.of(d));
+      }
+    }
+    return out;
+  }
+
+  private String resolve() {
+    for (Path d : searchPath) {
+      Path p = d.resolve(executable());
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    throw new AuthException(
+        "credential helper " + executable() + " is not on PATH (named by credsStore or credHelpers)");
   }
 
   public String executable() {
@@ -86,7 +118,7 @@ public final class CredentialHelper {
     Process p;
     try {
       p =
-          new ProcessBuilder(List.of(executable(), verb))
+          new ProcessBuilder(List.of(resolve(), verb))
               .redirectError(ProcessBuilder.Redirect.DISCARD)
               .start();
     } catch (IOException e) {

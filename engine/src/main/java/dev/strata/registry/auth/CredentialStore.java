@@ -33,10 +33,26 @@ public final class CredentialStore implements CredentialSource {
 
   private final List<Path> files;
   private final Path writeFile;
+  private final List<Path> helperPath;
 
   public CredentialStore(List<Path> files, Path writeFile) {
+    this(files, writeFile, CredentialHelper.pathDirs());
+  }
+
+  /** With credential helpers looked up in {@code helperPath} rather than {@code $PATH}. */
+  CredentialStore(List<Path> files, Path writeFile, List<Path> helperPath) {
     this.files = List.copyOf(files);
     this.writeFile = writeFile;
+    this.helperPath = List.copyOf(helperPath);
+  }
+
+  private CredentialHelper helper(String name) {
+    return new CredentialHelper(name, helperPath);
+  }
+
+  /** The same files, with helpers looked up in {@code dirs}. */
+  CredentialStore withHelperPath(List<Path> dirs) {
+    return new CredentialStore(files, writeFile, dirs);
   }
 
   /** The files of this user's environment; {@code authFile} (may be null) overrides the rest. */
@@ -89,7 +105,7 @@ public final class CredentialStore implements CredentialSource {
         helper = cfg.path("credHelpers").path("index.docker.io").asText(null);
       }
       if (helper != null && !helper.isEmpty()) {
-        return new CredentialHelper(helper).get(serverUrl(host));
+        return helper(helper).get(serverUrl(host));
       }
       JsonNode entry = findAuth(cfg.path("auths"), host);
       if (entry != null) {
@@ -108,7 +124,7 @@ public final class CredentialStore implements CredentialSource {
       }
       String store = cfg.path("credsStore").asText("");
       if (!store.isEmpty()) {
-        Optional<Credentials> c = new CredentialHelper(store).get(serverUrl(host));
+        Optional<Credentials> c = helper(store).get(serverUrl(host));
         if (c.isPresent()) {
           return c;
         }
@@ -126,7 +142,7 @@ public final class CredentialStore implements CredentialSource {
     }
     String helper = helperFor(cfg, host);
     if (helper != null) {
-      CredentialHelper h = new CredentialHelper(helper);
+      CredentialHelper h = helper(helper);
       h.store(serverUrl(host), c);
       // A stale plain entry would shadow nothing, but would keep the old secret on disk.
       removeAuth(cfg, host);
@@ -152,7 +168,7 @@ public final class CredentialStore implements CredentialSource {
       }
       String helper = helperFor(cfg, host);
       if (helper != null) {
-        any |= new CredentialHelper(helper).erase(serverUrl(host));
+        any |= helper(helper).erase(serverUrl(host));
       }
       if (removeAuth(cfg, host)) {
         write(f, cfg);
