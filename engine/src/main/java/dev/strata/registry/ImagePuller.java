@@ -1,6 +1,5 @@
 package dev.strata.registry;
 
-import dev.strata.archive.LayerIngester;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -138,7 +137,7 @@ public final class ImagePuller {
     opts.progress().started("Copying blob", l.digest(), l.size());
     LayerRecord r;
     try (InputStream in = repo.blob(l)) {
-      r = LayerIngester.ingest(store, in, false, l.digest());
+      r = LayerDownload.store(store, in, l);
     } catch (CorruptBlobException e) {
       throw new RegistryException(action + ": " + e.getMessage() + "; nothing was stored", e);
     } catch (IOException e) {

@@ -36,7 +36,9 @@ final class FakeRegistry implements AutoCloseable {
     /** the blob body stops half way and the connection closes */
     TRUNCATED_BODY,
     /** the first two blob requests answer 503 */
-    FLAKY
+    FLAKY,
+    /** the layer matches its digest but is no gzip stream (a gzip header, then junk) */
+    GARBAGE_LAYER
   }
 
   final byte[] layer;
@@ -52,10 +54,10 @@ final class FakeRegistry implements AutoCloseable {
   FakeRegistry(Mode mode) throws IOException {
     this.mode = mode;
     byte[] tar = tar("hello.txt", "hello from the fake registry\n");
-    this.layer = gzip(tar);
+    this.layer = mode == Mode.GARBAGE_LAYER ? garbage() : gzip(tar);
     byte[] other = gzip(tar("hello.txt", "HELLO FROM THE FAKE REGISTRY\n"));
     this.evilLayer = other;
-    if (other.length != layer.length) {
+    if (other.length != layer.length && mode != Mode.GARBAGE_LAYER) {
       throw new IllegalStateException("test setup: the evil layer must have the same length");
     }
     Digest diffId = Digest.sha256(tar);
@@ -122,6 +124,14 @@ final class FakeRegistry implements AutoCloseable {
     }
     ex.sendResponseHeaders(status, body.length);
     ex.getResponseBody().write(body);
+  }
+
+  private static byte[] garbage() {
+    byte[] b = new byte[4096];
+    new java.util.Random(8).nextBytes(b);
+    b[0] = 0x1f;
+    b[1] = (byte) 0x8b;
+    return b;
   }
 
   static byte[] tar(String name, String content) throws IOException {

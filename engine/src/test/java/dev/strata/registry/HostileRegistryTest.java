@@ -57,6 +57,11 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aLayerThatIsNoValidStreamIsRefused() throws Exception {
+    refused(FakeRegistry.Mode.GARBAGE_LAYER, "fetch blob", "not a valid layer", "nothing was stored");
+  }
+
+  @Test
   void transient503sAreRetried() throws Exception {
     try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.FLAKY); Store store = Store.open(dir.resolve("store"))) {
       StoredImage img = new ImagePuller(store, options())
