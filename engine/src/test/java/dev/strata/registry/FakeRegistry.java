@@ -38,7 +38,9 @@ final class FakeRegistry implements AutoCloseable {
     /** the first two blob requests answer 503 */
     FLAKY,
     /** the layer matches its digest but is no gzip stream (a gzip header, then junk) */
-    GARBAGE_LAYER
+    GARBAGE_LAYER,
+    /** the first layer body stops half way; Range requests are then answered with 206 */
+    TRUNCATED_THEN_RANGE
   }
 
   final byte[] layer;
@@ -99,7 +101,13 @@ final class FakeRegistry implements AutoCloseable {
           ex.sendResponseHeaders(307, -1);
         } else if (isLayer && mode == Mode.FLAKY && n <= 2) {
           ex.sendResponseHeaders(503, -1);
-        } else if (isLayer && mode == Mode.TRUNCATED_BODY) {
+        } else if (isLayer && mode == Mode.TRUNCATED_THEN_RANGE && n > 1) {
+          String range = ex.getRequestHeaders().getFirst("Range");
+          int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
+          ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+          ex.sendResponseHeaders(range == null ? 200 : 206, b.length - from);
+          ex.getResponseBody().write(b, from, b.length - from);
+        } else if (isLayer && (mode == Mode.TRUNCATED_BODY || mode == Mode.TRUNCATED_THEN_RANGE)) {
           ex.sendResponseHeaders(200, b.length);
           OutputStream out = ex.getResponseBody();
           out.write(b, 0, b.length / 2);

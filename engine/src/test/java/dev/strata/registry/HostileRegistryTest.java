@@ -62,6 +62,18 @@ class HostileRegistryTest {
   }
 
   @Test
+  void aBrokenBodyIsResumedWithARangeRequest() throws Exception {
+    try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.TRUNCATED_THEN_RANGE);
+        Store store = Store.open(dir.resolve("store"))) {
+      StoredImage img = new ImagePuller(store, options())
+          .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), null);
+      assertEquals(fake.manifestDigest, img.digest());
+      assertEquals(2, fake.blobRequests.get());
+      TestImages.validate(store, img);
+    }
+  }
+
+  @Test
   void transient503sAreRetried() throws Exception {
     try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.FLAKY); Store store = Store.open(dir.resolve("store"))) {
       StoredImage img = new ImagePuller(store, options())
