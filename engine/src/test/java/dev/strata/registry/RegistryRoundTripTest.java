@@ -122,6 +122,23 @@ class RegistryRoundTripTest {
   }
 
   @Test
+  void aCorruptStoredBlobIsRefusedByTheRegistryNamingIt() throws Exception {
+    try (Store a = Store.open(dir.resolve("a"))) {
+      StoredImage img = importBusybox(a);
+      Digest layer = img.manifest().layers().get(0).digest();
+      Path file = a.root().resolve("blobs/sha256/" + layer.hex());
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      bytes[bytes.length / 2] ^= 1;
+      file.toFile().setWritable(true);
+      java.nio.file.Files.write(file, bytes);
+      RegistryException e = assertThrows(RegistryException.class,
+          () -> new ImagePusher(a, options()).push(img, RemoteImage.parse(registry.host() + "/strata/corrupt:1"), Compression.ZSTD));
+      assertTrue(e.getMessage().contains("upload blob " + registry.host() + "/strata/corrupt@" + layer), e.getMessage());
+      assertTrue(e.getMessage().contains("DIGEST_INVALID"), e.getMessage());
+    }
+  }
+
+  @Test
   void blobsOfAnImageNamedOnTheSameRegistryAreMounted() throws Exception {
     try (Store a = Store.open(dir.resolve("a"))) {
       StoredImage img = importBusybox(a);
