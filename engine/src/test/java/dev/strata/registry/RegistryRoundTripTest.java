@@ -122,6 +122,38 @@ class RegistryRoundTripTest {
   }
 
   @Test
+  void pullPolicies() throws Exception {
+    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+      StoredImage img = importBusybox(a);
+      String ref = registry.host() + "/strata/policy:1";
+      Descriptor zstd = new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.ZSTD);
+      ImageResolver resolver = new ImageResolver(b, options());
+      assertEquals(zstd.digest(), resolver.resolve(ref, PullPolicy.MISSING).digest());
+      Descriptor gzip = new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.GZIP);
+      assertNotEquals(zstd.digest(), gzip.digest());
+      // missing: the local image stands; always: the registry's current one
+      assertEquals(zstd.digest(), resolver.resolve(ref, PullPolicy.MISSING).digest());
+      assertEquals(gzip.digest(), resolver.resolve(ref, PullPolicy.ALWAYS).digest());
+      assertEquals(gzip.digest(), b.image(ref).digest());
+    }
+  }
+
+  @Test
+  void chunkedUploadsOfLargeBlobs() throws Exception {
+    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+      StoredImage img = importBusybox(a);
+      assertTrue(img.manifest().layers().get(0).size() > 3 * (128 << 10));
+      RemoteImage target = RemoteImage.parse(registry.host() + "/strata/chunked:1");
+      // 128 KiB PATCH chunks: the ~1 MB layer goes in several
+      Descriptor pushed = new ImagePusher(a, options().withLimits(RegistryOptions.MAX_MANIFEST, 128 << 10))
+          .push(img, target, Compression.ZSTD);
+      StoredImage pulled = new ImagePuller(b, options()).pull(target, Platform.host(), null);
+      assertEquals(pushed.digest(), pulled.digest());
+      validate(b, pulled);
+    }
+  }
+
+  @Test
   void aCorruptStoredBlobIsRefusedByTheRegistryNamingIt() throws Exception {
     try (Store a = Store.open(dir.resolve("a"))) {
       StoredImage img = importBusybox(a);
