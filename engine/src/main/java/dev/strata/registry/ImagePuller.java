@@ -93,6 +93,14 @@ public final class ImagePuller {
       } catch (IllegalArgumentException e) {
         throw new RegistryException("pull " + src + ": config " + m.config().digest() + " is invalid: " + e.getMessage());
       }
+      String os = config.json().path("os").asText("");
+      String arch = config.json().path("architecture").asText("");
+      if (!os.isEmpty() && !arch.isEmpty()
+          && (!os.equals(platform.os()) || !arch.equals(platform.architecture()))) {
+        // a single-platform image for another machine (docker refuses it the same way)
+        throw new RegistryException(
+            "pull " + src + ": the image is for " + os + "/" + arch + ", not " + platform + " (--platform)");
+      }
       List<Digest> diffIds = config.diffIds();
       if (diffIds.size() != m.layers().size()) {
         throw new RegistryException(
