@@ -7,7 +7,8 @@
 # ROOTFS.tar defaults to /var/tmp/strata-bases/golang.tar (the ~850 MB golang rootfs), else
 # the busybox fixture. Needs: bin/strata built (mvn -B -DskipTests package), docker-registry,
 # skopeo. Everything runs on 127.0.0.1 in a temporary directory that is removed at the end.
-# Prints one line per step (seconds) and a JSON object with the same figures.
+# Prints one line per step (seconds) and a JSON object with the same figures. Run it as an
+# ordinary user: as root skopeo keeps its blob-info cache in /var/lib/containers across runs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 strata="$here/bin/strata"
@@ -59,14 +60,16 @@ step() { # NAME CMD...
 
 echo "image: $tar ($(du -h "$tar" | cut -f1)), registry $host, $(nproc) cores"
 step strata_import            "$strata" --root "$work/s1" import "$tar" bench:latest
+# skopeo first: its blob-info cache would otherwise learn strata's gzip blobs and mount them.
+step skopeo_push_gzip         skopeo copy -q --dest-tls-verify=false --dest-compress --dest-compress-format gzip \
+                                   "oci:$work/s1:bench:latest" "docker://$host/skopeo/benchgz:1"
+step skopeo_push_as_stored    skopeo copy -q --dest-tls-verify=false "oci:$work/s1:bench:latest" "docker://$host/skopeo/bench:1"
 step strata_push_gzip_cold    "$strata" --root "$work/s1" push bench:latest "docker://$host/strata/bench:1"
 step strata_push_gzip_again   "$strata" --root "$work/s1" push bench:latest "docker://$host/strata/bench2:1"
 step strata_push_zstd         "$strata" --root "$work/s1" push --compression zstd bench:latest "docker://$host/strata/benchz:1"
-step strata_pull              "$strata" --root "$work/s2" pull "$host/strata/bench:1"
-step skopeo_push_as_stored    skopeo copy -q --dest-tls-verify=false "oci:$work/s1:bench:latest" "docker://$host/skopeo/bench:1"
-step skopeo_push_gzip         skopeo copy -q --dest-tls-verify=false --dest-compress --dest-compress-format gzip \
-                                   "oci:$work/s1:bench:latest" "docker://$host/skopeo/benchgz:1"
 step skopeo_pull              skopeo copy -q --src-tls-verify=false "docker://$host/strata/bench:1" "oci:$work/skopeo-layout:bench"
+step strata_pull              "$strata" --root "$work/s2" pull "$host/strata/bench:1"
+step strata_pull_zstd         "$strata" --root "$work/s3" pull "$host/strata/benchz:1"
 d1=$(skopeo inspect --tls-verify=false "docker://$host/strata/bench:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Digest"])')
 d2=$("$strata" --root "$work/s2" inspect "$host/strata/bench:1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')
 [ "$d1" = "$d2" ] || { echo "digest mismatch: registry $d1, pulled $d2" >&2; exit 1; }
