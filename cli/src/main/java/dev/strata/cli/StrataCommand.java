@@ -29,6 +29,10 @@ import picocli.CommandLine.ScopeType;
       SaveCommand.class,
       ParseCommand.class,
       BuildCommand.class,
+      PullCommand.class,
+      PushCommand.class,
+      LoginCommand.class,
+      LogoutCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 

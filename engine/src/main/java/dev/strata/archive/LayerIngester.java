@@ -26,6 +26,16 @@ public final class LayerIngester {
 
   /** Reads {@code raw} to its end (does not close it) and returns the stored layer. */
   public static LayerRecord ingest(Store store, InputStream raw, boolean recompress) throws IOException {
+    return ingest(store, raw, recompress, null);
+  }
+
+  /**
+   * As {@link #ingest(Store, InputStream, boolean)}, but when {@code expectedBlob} is not null
+   * the bytes are stored as they come, even uncompressed, and must hash to it, or nothing is
+   * stored (a pulled blob keeps its digest).
+   */
+  public static LayerRecord ingest(Store store, InputStream raw, boolean recompress, Digest expectedBlob)
+      throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     Compression c = Compression.detect(in);
     BlobStore blobs = store.blobs();
@@ -33,7 +43,7 @@ public final class LayerIngester {
     try (BlobStore.BlobWriter w = blobs.newWriter()) {
       long uncompressed;
       String mediaType;
-      if (c == Compression.NONE || recompress) {
+      if ((c == Compression.NONE && expectedBlob == null) || recompress) {
         InputStream plain = new DigestInputStream(c.decompress(nonClosing(in)), diff);
         try (OutputStream z = Compression.ZSTD.compress(nonClosing(w))) {
           uncompressed = plain.transferTo(z);
@@ -45,10 +55,15 @@ public final class LayerIngester {
         InputStream plain = new DigestInputStream(c.decompress(tee), diff);
         uncompressed = plain.transferTo(OutputStream.nullOutputStream());
         tee.transferTo(OutputStream.nullOutputStream()); // trailing bytes after the last frame
-        mediaType = c == Compression.GZIP ? MediaType.OCI_LAYER_GZIP : MediaType.OCI_LAYER_ZSTD;
+        mediaType =
+            switch (c) {
+              case GZIP -> MediaType.OCI_LAYER_GZIP;
+              case ZSTD -> MediaType.OCI_LAYER_ZSTD;
+              case NONE -> MediaType.OCI_LAYER;
+            };
       }
       long size = w.size();
-      Digest blob = w.commit(null);
+      Digest blob = w.commit(recompress ? null : expectedBlob);
       return new LayerRecord(Digest.fromSha256(diff.digest()), blob, mediaType, size, uncompressed);
     }
   }

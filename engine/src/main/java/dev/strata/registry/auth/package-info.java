@@ -1,0 +1,2 @@
+/** Registry credentials: auth challenges, docker/containers auth files, credential helpers. */
+package dev.strata.registry.auth;

@@ -1,0 +1,148 @@
+package dev.strata.registry;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real distribution v2 registry ({@code docker-registry}, Debian's package) on 127.0.0.1 and a
+ * free port, for one test class; storage and config in a temporary directory. Absent means the
+ * test fails naming the package, never skips.
+ */
+final class LocalRegistry implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private LocalRegistry(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  static Path binary() {
+    for (String dir : (System.getenv("PATH") + ":/usr/bin:/usr/sbin").split(":")) {
+      Path p = Path.of(dir, "docker-registry");
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    fail("docker-registry is not installed (apt-get install docker-registry); scripts/test installs it as root");
+    return null;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** A registry without auth. */
+  static LocalRegistry start(Path dir) throws Exception {
+    return start(dir, "");
+  }
+
+  /** A registry behind htpasswd Basic auth (bcrypt file made with {@code htpasswd -B}). */
+  static LocalRegistry withHtpasswd(Path dir, String user, String password) throws Exception {
+    Path htpasswd = dir.resolve("htpasswd");
+    Files.createDirectories(dir);
+    Path tool = null;
+    for (String d : (System.getenv("PATH") + ":/usr/bin").split(":")) {
+      if (Files.isExecutable(Path.of(d, "htpasswd"))) {
+        tool = Path.of(d, "htpasswd");
+        break;
+      }
+    }
+    if (tool == null) {
+      fail("htpasswd is not installed (apt-get install apache2-utils); scripts/test installs it as root");
+    }
+    Process p = new ProcessBuilder(tool.toString(), "-Bbc", htpasswd.toString(), user, password)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      fail("htpasswd failed: " + out);
+    }
+    return start(dir, "auth:\n  htpasswd:\n    realm: strata-test\n    path: " + htpasswd + "\n");
+  }
+
+  /** A registry that trusts Bearer tokens signed by {@code token}'s key. */
+  static LocalRegistry withToken(Path dir, TokenServer token) throws Exception {
+    return start(dir,
+        "auth:\n  token:\n    realm: " + token.realm() + "\n    service: " + TokenServer.SERVICE
+            + "\n    issuer: " + TokenServer.ISSUER + "\n    rootcertbundle: " + token.certificate() + "\n");
+  }
+
+  private static LocalRegistry start(Path dir, String auth) throws Exception {
+    Path bin = binary();
+    Files.createDirectories(dir);
+    Path log = dir.resolve("registry.log");
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int port = freePort();
+      Path config = dir.resolve("config.yml");
+      Files.writeString(config,
+          "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
+              + dir.resolve("data") + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
+      Process p = new ProcessBuilder(bin.toString(), "serve", config.toString())
+          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      LocalRegistry r = new LocalRegistry(p, port, log);
+      if (r.awaitReady()) {
+        return r;
+      }
+      r.close();
+    }
+    fail("docker-registry did not start; its log:\n" + Files.readString(log));
+    return null;
+  }
+
+  private boolean awaitReady() throws Exception {
+    HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        return false;
+      }
+      try {
+        HttpResponse<Void> r = c.send(
+            HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+            HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200 || r.statusCode() == 401) {
+          return true;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  String host() {
+    return "127.0.0.1:" + port;
+  }
+
+  int port() {
+    return port;
+  }
+
+  String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
