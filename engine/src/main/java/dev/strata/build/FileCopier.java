@@ -105,7 +105,7 @@ final class FileCopier {
       Posix.chmod(p, 0755);
       int uid = attrs.uid() != null ? attrs.uid() : 0;
       int gid = attrs.gid() != null ? attrs.gid() : 0;
-      Ownership.apply(p, Posix.lstat(p), uid, gid, warn);
+      Ownership.apply(p, Posix.lstat(p), uid, gid, false, warn);
     }
   }
 
@@ -169,7 +169,7 @@ final class FileCopier {
       uid = attrs.uid();
       gid = attrs.gid() != null ? attrs.gid() : attrs.uid();
     }
-    Ownership.apply(dst, Posix.lstat(dst), uid, gid, warn);
+    Ownership.apply(dst, Posix.lstat(dst), uid, gid, false, warn);
   }
 
   /** The source's mtime (files), or the directory's own after its children were written. */
