@@ -5,6 +5,7 @@ import dev.strata.build.BuildOutput;
 import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Builder;
+import dev.strata.build.ImageSnapshots;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
@@ -122,15 +123,7 @@ final class BuildCommand implements Callable<Integer> {
     Instant created = Times.created();
     PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
     try (Store store = top.openStore()) {
-      Path layers = store.root().resolve("layers");
-      Files.createDirectories(layers);
-      Snapshotter snap =
-          switch (snapshotter) {
-            case "overlay" -> Snapshotter.overlay(layers);
-            case "copy" -> Snapshotter.copy(layers);
-            case "auto" -> Snapshotter.detect(layers);
-            default -> throw new BuildException("--snapshotter " + snapshotter + ": want overlay, copy or auto");
-          };
+      Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
       NetworkMode net =
           switch (network) {
             case "host", "default" -> NetworkMode.HOST;

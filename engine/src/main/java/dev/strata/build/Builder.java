@@ -523,8 +523,7 @@ public final class Builder {
   private List<LayerRef> refs(List<StageResult.Layer> layers) {
     List<LayerRef> refs = new ArrayList<>();
     for (StageResult.Layer l : layers) {
-      Digest blob = l.blob().digest();
-      refs.add(new LayerRef(l.diffId(), () -> store.blobs().openVerified(blob)));
+      refs.add(ImageSnapshots.ref(store, l.diffId(), l.blob().digest()));
     }
     return refs;
   }

@@ -1,0 +1,54 @@
+package dev.strata.build;
+
+import dev.strata.layer.snapshot.LayerRef;
+import dev.strata.layer.snapshot.Snapshot;
+import dev.strata.layer.snapshot.Snapshotter;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Root filesystems of stored images: the store's snapshotter (unpacked layers live under the
+ * store's {@code layers/}) and a writable snapshot of an image's layers, for builds and for
+ * {@code strata run}. Needs Strata's user namespace (overlay mounts, owners).
+ */
+public final class ImageSnapshots {
+  private ImageSnapshots() {}
+
+  /** The snapshotter named {@code overlay}, {@code copy} or {@code auto} for {@code store}. */
+  public static Snapshotter snapshotter(Store store, String name) throws IOException {
+    Path layers = store.root().resolve("layers");
+    Files.createDirectories(layers);
+    return switch (name) {
+      case "overlay" -> Snapshotter.overlay(layers);
+      case "copy" -> Snapshotter.copy(layers);
+      case "auto" -> Snapshotter.detect(layers);
+      default -> throw new BuildException("--snapshotter " + name + ": want overlay, copy or auto");
+    };
+  }
+
+  /** A writable rootfs holding {@code image}'s layers; close it to unmount and delete it. */
+  public static Snapshot prepare(Store store, Snapshotter snapshotter, StoredImage image) throws IOException {
+    List<Digest> diffIds = image.config().diffIds();
+    List<Descriptor> blobs = image.manifest().layers();
+    if (diffIds.size() != blobs.size()) {
+      throw new BuildException("image " + image.name() + ": " + diffIds.size() + " diff_ids for " + blobs.size() + " layers");
+    }
+    List<LayerRef> refs = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      refs.add(ref(store, diffIds.get(i), blobs.get(i).digest()));
+    }
+    return snapshotter.prepare(refs);
+  }
+
+  /** A layer of the store as a snapshotter opens it: the blob, verified while read. */
+  static LayerRef ref(Store store, Digest diffId, Digest blob) {
+    return new LayerRef(diffId, () -> store.blobs().openVerified(blob));
+  }
+}
