@@ -18,6 +18,8 @@ import picocli.CommandLine.ScopeType;
     description = "Builds OCI images from Dockerfiles, rootless and daemonless.",
     subcommands = {
       VersionCommand.class,
+      UnshareCommand.class,
+      RunCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 
