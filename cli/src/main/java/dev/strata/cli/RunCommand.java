@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code strata run}: a command in an image from the store or, with {@code --rootfs}, in a rootfs
  * directory, as {@code podman run} does. The JVM first re-executes itself inside Strata's user
- * namespace (DESIGN.md "Rootless model"); the second run of this class, inside, prepares the
- * rootfs and runs the command through the sandbox. Its exit status is the command's.
+ * namespace (DESIGN.md "Rootless model"); the second run of this class, inside, prepares the rootfs
+ * and runs the command through the sandbox. Its exit status is the command's.
  */
 @Command(
     name = "run",

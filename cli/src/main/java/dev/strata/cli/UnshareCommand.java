@@ -49,9 +49,7 @@ final class UnshareCommand implements Callable<Integer> {
     }
     HelperBinary helper = HelperBinary.in(helperDir(top));
     return UserNamespace.enter(
-        helper,
-        UserNamespace.mappingFor(idMappingRequest(idMapping)),
-        program);
+        helper, UserNamespace.mappingFor(idMappingRequest(idMapping)), program);
   }
 
   /** {@code nshelper/} in the store given by --root, else in the default store. */
@@ -70,8 +68,8 @@ final class UnshareCommand implements Callable<Integer> {
   }
 
   /**
-   * Options end at the first positional argument, so {@code strata run --rootfs R sh -c 'exit
-   * 3'} passes {@code -c} to sh (podman run and unshare(1) parse the same way).
+   * Options end at the first positional argument, so {@code strata run --rootfs R sh -c 'exit 3'}
+   * passes {@code -c} to sh (podman run and unshare(1) parse the same way).
    */
   static final class StopAtPositional implements IModelTransformer {
     @Override

@@ -22,8 +22,24 @@ class RunCommandTest {
   @Test
   void optionsEndAtTheFirstArgument() {
     RunCommand c =
-        parse("run", "--rm", "--network", "none", "-e", "A=1", "-e", "B", "--user", "nobody",
-            "-w", "/w", "--rootfs", "/r", "sh", "-c", "exit 3");
+        parse(
+            "run",
+            "--rm",
+            "--network",
+            "none",
+            "-e",
+            "A=1",
+            "-e",
+            "B",
+            "--user",
+            "nobody",
+            "-w",
+            "/w",
+            "--rootfs",
+            "/r",
+            "sh",
+            "-c",
+            "exit 3");
     assertTrue(c.rm);
     assertEquals(NetworkMode.NONE, c.network);
     assertEquals(List.of("A=1", "B"), c.env);
@@ -43,7 +59,8 @@ class RunCommandTest {
 
   @Test
   void unknownNetworkIsAUsageError() {
-    assertThrows(CommandLine.ParameterException.class, () -> parse("run", "--network", "bridge", "x"));
+    assertThrows(
+        CommandLine.ParameterException.class, () -> parse("run", "--network", "bridge", "x"));
     assertEquals(2, StrataCommand.commandLine().execute("run", "--network", "bridge", "x"));
   }
 
@@ -57,7 +74,9 @@ class RunCommandTest {
     UnshareCommand v =
         (UnshareCommand)
             top.parseArgs("unshare", "--id-mapping", "single", "rm", "-rf", "x")
-                .subcommand().commandSpec().userObject();
+                .subcommand()
+                .commandSpec()
+                .userObject();
     assertEquals("single", v.idMapping);
     assertEquals(List.of("rm", "-rf", "x"), v.command);
   }

@@ -48,7 +48,8 @@ class SandboxIT {
     }
     store = Files.createTempDirectory("strata-it-");
     rootfs = Files.createDirectory(store.resolve("rootfs"));
-    Result r = strata(Map.of(), "unshare", "--", "tar", "-xf", tar.toString(), "-C", rootfs.toString());
+    Result r =
+        strata(Map.of(), "unshare", "--", "tar", "-xf", tar.toString(), "-C", rootfs.toString());
     assertEquals(0, r.code(), "extract busybox in the namespace: " + r.all());
   }
 
@@ -121,7 +122,16 @@ class SandboxIT {
 
   @Test
   void sigintLeavesNoProcessAndNoMount() throws Exception {
-    Process p = start(Map.of(), "--root", store.toString(), "run", "--rootfs", rootfs.toString(), "sleep", "1000");
+    Process p =
+        start(
+            Map.of(),
+            "--root",
+            store.toString(),
+            "run",
+            "--rootfs",
+            rootfs.toString(),
+            "sleep",
+            "1000");
     Output.of(p);
     long sleep = awaitSandboxed("sleep 1000", p);
     kill("INT", p.pid());
@@ -132,7 +142,16 @@ class SandboxIT {
 
   @Test
   void killedStrataLeavesNoProcessAndNoMount() throws Exception {
-    Process p = start(Map.of(), "--root", store.toString(), "run", "--rootfs", rootfs.toString(), "sleep", "1000");
+    Process p =
+        start(
+            Map.of(),
+            "--root",
+            store.toString(),
+            "run",
+            "--rootfs",
+            rootfs.toString(),
+            "sleep",
+            "1000");
     Output.of(p);
     long sleep = awaitSandboxed("sleep 1000", p);
     kill("KILL", p.pid());
@@ -148,14 +167,30 @@ class SandboxIT {
         "\"$0\" --root \"$1\" run --rootfs \"$2\" sleep 1000; echo status=$?;"
             + " cat /proc/self/mountinfo";
     Process p =
-        start(Map.of(), "unshare", "--", "sh", "-c", script, bin(), store.toString(), rootfs.toString());
+        start(
+            Map.of(),
+            "unshare",
+            "--",
+            "sh",
+            "-c",
+            script,
+            bin(),
+            store.toString(),
+            rootfs.toString());
     Output out = Output.of(p);
     long sleep = awaitSandboxed("sleep 1000", p);
     // The strata running inside: the parent of the helper whose grandchild is the sleep.
-    long helper = ProcessHandle.of(sleep).flatMap(ProcessHandle::parent)
-        .flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElseThrow();
-    long innerStrata = ProcessHandle.of(helper).flatMap(ProcessHandle::parent)
-        .map(ProcessHandle::pid).orElseThrow();
+    long helper =
+        ProcessHandle.of(sleep)
+            .flatMap(ProcessHandle::parent)
+            .flatMap(ProcessHandle::parent)
+            .map(ProcessHandle::pid)
+            .orElseThrow();
+    long innerStrata =
+        ProcessHandle.of(helper)
+            .flatMap(ProcessHandle::parent)
+            .map(ProcessHandle::pid)
+            .orElseThrow();
     kill("INT", innerStrata);
     Result r = out.await(p);
     assertTrue(r.out().startsWith("status=130\n"), r.all());
@@ -176,7 +211,9 @@ class SandboxIT {
   @Test
   void cannotWriteOutsideTheRootfs() throws Exception {
     Result r =
-        run("sh", "-c",
+        run(
+            "sh",
+            "-c",
             "echo x > /proc/1/root/../escape1; echo x > /../../../escape2;"
                 + " cd /; cd ../../..; echo x > escape3; echo x > /proc/1/cwd/../escape4;"
                 + " echo x > /proc/self/root/../escape5; true");
@@ -197,7 +234,8 @@ class SandboxIT {
     Path hosts = rootfs.resolve("etc/hosts");
     Files.deleteIfExists(hosts);
     Files.createSymbolicLink(resolv, victim); // absolute host path
-    Files.createSymbolicLink(hosts, Path.of("../../../../../../../../..").resolve(victim.toString().substring(1)));
+    Files.createSymbolicLink(
+        hosts, Path.of("../../../../../../../../..").resolve(victim.toString().substring(1)));
     try {
       Result r = run("sh", "-c", "echo pwned > /etc/resolv.conf; echo pwned > /etc/hosts; true");
       assertEquals(0, r.code(), r.all());
@@ -220,17 +258,37 @@ class SandboxIT {
     assertEquals(1, map.out().lines().count(), "one range only: " + map.all());
     assertTrue(map.out().trim().matches("0\\s+\\d+\\s+1"), map.all());
 
-    Result id = strata(single, "--root", store.toString(), "run", "--rootfs", rootfs.toString(), "id", "-u");
+    Result id =
+        strata(
+            single, "--root", store.toString(), "run", "--rootfs", rootfs.toString(), "id", "-u");
     assertEquals("0", id.out().trim(), id.all());
 
     Result chown =
-        strata(Map.of(), "--root", store.toString(), "run", "--id-mapping", "single",
-            "--rootfs", rootfs.toString(), "sh", "-c", "touch /tmp/y; chown 1000 /tmp/y");
+        strata(
+            Map.of(),
+            "--root",
+            store.toString(),
+            "run",
+            "--id-mapping",
+            "single",
+            "--rootfs",
+            rootfs.toString(),
+            "sh",
+            "-c",
+            "touch /tmp/y; chown 1000 /tmp/y");
     assertTrue(chown.code() != 0, "only uid 0 exists in single-id mode: " + chown.all());
 
     Result user =
-        strata(single, "--root", store.toString(), "run", "--user", "nobody",
-            "--rootfs", rootfs.toString(), "id");
+        strata(
+            single,
+            "--root",
+            store.toString(),
+            "run",
+            "--user",
+            "nobody",
+            "--rootfs",
+            rootfs.toString(),
+            "id");
     assertEquals(125, user.code(), user.all());
     assertTrue(user.err().contains("not mapped"), user.all());
   }
@@ -292,8 +350,11 @@ class SandboxIT {
       if (!p.waitFor(120, TimeUnit.SECONDS)) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
-        fail("strata " + p.info().arguments().map(List::of).orElse(List.of())
-            + " did not finish in 120 s; stderr: " + err);
+        fail(
+            "strata "
+                + p.info().arguments().map(List::of).orElse(List.of())
+                + " did not finish in 120 s; stderr: "
+                + err);
       }
       o.join(10_000);
       e.join(10_000);
@@ -406,8 +467,10 @@ class SandboxIT {
       return; // identity mapping: every id exists
     }
     if (subuidStart() < 0) {
-      fail("this test needs a range for " + System.getProperty("user.name")
-          + " in /etc/subuid and /etc/subgid (scripts/test creates strata-test with one)");
+      fail(
+          "this test needs a range for "
+              + System.getProperty("user.name")
+              + " in /etc/subuid and /etc/subgid (scripts/test creates strata-test with one)");
     }
     for (String tool : List.of("newuidmap", "newgidmap")) {
       if (!Files.isExecutable(Path.of("/usr/bin", tool))) {

@@ -51,7 +51,10 @@ class EnterTest {
     String helper = HelperBinary.in(dir).path().toString();
     Process p =
         new ProcessBuilder(
-                "unshare", "-Ur", "sh", "-c",
+                "unshare",
+                "-Ur",
+                "sh",
+                "-c",
                 "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" enter"
                     + " --uid-map 0:0:1 --gid-map 0:0:1 -- true",
                 helper)
