@@ -79,31 +79,43 @@ static void run_map_tool(const char *tool, pid_t pid, const struct idmap *maps, 
 		    tool, exit_code(status));
 }
 
+static long sysctl_value(const char *path)
+{
+	char value[64];
+
+	return read_small_file(path, value, sizeof(value)) == 0 ? atol(value) : -1;
+}
+
 /* Says why a user namespace could not be created, and what to do about it. */
 static void explain_userns_failure(void)
 {
-	int err = errno;
-	char value[64];
+	int err = errno, known = 0;
 
 	fprintf(stderr, "strata-nshelper: cannot create a user namespace: %s\n", strerror(err));
-	fprintf(stderr, "Strata runs rootless inside a user namespace, and this system does not allow one.\n");
-	if (read_small_file("/proc/sys/user/max_user_namespaces", value, sizeof(value)) == 0 &&
-	    atol(value) == 0)
+	fprintf(stderr, "Strata runs rootless inside a user namespace, and this system does not allow one:\n");
+	if (sysctl_value("/proc/sys/user/max_user_namespaces") == 0) {
 		fprintf(stderr, "  user.max_user_namespaces is 0; as root: sysctl -w user.max_user_namespaces=15000\n");
-	if (read_small_file("/proc/sys/kernel/unprivileged_userns_clone", value, sizeof(value)) == 0 &&
-	    atol(value) == 0)
+		known = 1;
+	} else if (err == ENOSPC) {
+		fprintf(stderr, "  the limit of user namespaces (user.max_user_namespaces) is reached; raise it\n");
+		known = 1;
+	}
+	if (sysctl_value("/proc/sys/kernel/unprivileged_userns_clone") == 0) {
 		fprintf(stderr, "  kernel.unprivileged_userns_clone is 0 (Debian/Arch kernels); as root: "
 				"sysctl -w kernel.unprivileged_userns_clone=1\n");
-	if (read_small_file("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", value, sizeof(value)) == 0 &&
-	    atol(value) == 1)
+		known = 1;
+	}
+	if (sysctl_value("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1) {
 		fprintf(stderr, "  AppArmor restricts unprivileged user namespaces (Ubuntu 23.10 and later); as root: "
-				"sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor profile "
-				"with 'userns,' for java\n");
-	if (access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0)
-		fprintf(stderr, "  This is a container: its seccomp profile blocks unshare(2); start it with "
+				"sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or give java an AppArmor "
+				"profile with 'userns,'\n");
+		known = 1;
+	}
+	if (!known && (access("/.dockerenv", F_OK) == 0 || access("/run/.containerenv", F_OK) == 0))
+		fprintf(stderr, "  this is a container, whose seccomp profile blocks unshare(2); start it with "
 				"--security-opt seccomp=unconfined (docker, podman) or --privileged\n");
-	if (err == ENOSPC)
-		fprintf(stderr, "  The limit of user namespaces is reached (ENOSPC): raise user.max_user_namespaces\n");
+	else if (!known)
+		fprintf(stderr, "  no known switch is off; a seccomp filter or LSM policy may deny unshare(2)\n");
 	_exit(NSH_SETUP_FAILED);
 }
 

@@ -170,14 +170,48 @@ static void bind_host_file(int root, const char *src, const char *path)
 	close(fd);
 }
 
+/* Binds PATH (inside ROOT) onto itself read-only, or SRC over it; absent paths are skipped. */
+static void protect(int root, const char *path, const char *src)
+{
+	int fd = open_in_root(root, path, O_PATH | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (mount(src ? src : fd_path(fd), fd_path(fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+		bail("protect %s", path);
+	close(fd);
+	if (src)
+		return;
+	fd = open_in_root(root, path, O_PATH | O_NOFOLLOW); /* the bind mount itself */
+	if (fd < 0)
+		bail("rootfs: reopen %s", path);
+	remount_readonly(fd_path(fd));
+	close(fd);
+}
+
+/*
+ * runc's defaults (libcontainer/specconv: readonlyPaths, maskedPaths): as
+ * real root with the identity mapping, uid 0 inside passes the permission
+ * checks of /proc/sysrq-trigger and friends, so they are made read-only or
+ * hidden; rootless, the kernel already refuses.
+ */
+static const char *const proc_readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+					    "/proc/sysrq-trigger"};
+static const char *const proc_masked[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list"};
+
 static void mount_proc(int root)
 {
 	int fd = ensure_dir(root, "/proc");
+	unsigned i;
 
 	/* Needs our new PID namespace: this runs in its PID 1. */
 	if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		bail("mount /proc");
 	close(fd);
+	for (i = 0; i < sizeof(proc_readonly) / sizeof(proc_readonly[0]); i++)
+		protect(root, proc_readonly[i], NULL);
+	for (i = 0; i < sizeof(proc_masked) / sizeof(proc_masked[0]); i++)
+		protect(root, proc_masked[i], "/dev/null");
 }
 
 /*

@@ -33,6 +33,8 @@ import picocli.CommandLine.ScopeType;
       PushCommand.class,
       LoginCommand.class,
       LogoutCommand.class,
+      UnshareCommand.class,
+      RunCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 

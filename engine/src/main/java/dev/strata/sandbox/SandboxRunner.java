@@ -16,9 +16,9 @@ import java.util.List;
 
 /**
  * Runs a {@link SandboxSpec} through {@code strata-nshelper run}, from inside Strata's user
- * namespace. Output either goes straight to this process's stdout/stderr ({@link #runInherited})
- * or streams into the given sinks as it comes ({@link #run}), e.g. the build's progress output.
- * The exit status is the command's, 128+N if it died of signal N, 125-127 if the sandbox could not
+ * namespace. Output either goes straight to this process's stdout/stderr ({@link #runInherited}) or
+ * streams into the given sinks as it comes ({@link #run}), e.g. the build's progress output. The
+ * exit status is the command's, 128+N if it died of signal N, 125-127 if the sandbox could not
  * start it (see {@link NativeProtocol.Status}). SIGINT/SIGTERM/SIGHUP to Strata are passed on to
  * the command; if Strata dies, the sandbox dies with it, mounts and all.
  */
@@ -35,8 +35,8 @@ public final class SandboxRunner {
   }
 
   /**
-   * Runs with stdin empty and stdout/stderr copied to {@code out}/{@code err} as they arrive.
-   * The sinks are not closed. The calling thread waits and must not end before this returns.
+   * Runs with stdin empty and stdout/stderr copied to {@code out}/{@code err} as they arrive. The
+   * sinks are not closed. The calling thread waits and must not end before this returns.
    */
   public int run(SandboxSpec spec, OutputStream out, OutputStream err)
       throws IOException, InterruptedException {

@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * One command to run in a rootfs: the complete input of the sandbox, checked at creation.
  *
- * @param rootfs the root directory (must exist); mount points the sandbox creates in it are
- *     removed afterwards
+ * @param rootfs the root directory (must exist); mount points the sandbox creates in it are removed
+ *     afterwards
  * @param command the argv, searched on the PATH of {@code env}
  * @param env the whole environment as KEY=VALUE (PATH and HOME get docker's defaults if absent)
  * @param user USER as in a Dockerfile (name|uid[:group|gid]), resolved in the rootfs; empty: root
@@ -53,7 +53,13 @@ public record SandboxSpec(
   /** Root in {@code rootfs}, host network, the given command and environment. */
   public static SandboxSpec of(Path rootfs, List<String> command, List<String> env) {
     return new SandboxSpec(
-        rootfs, command, env, Optional.empty(), Optional.empty(), NetworkMode.HOST, Optional.empty());
+        rootfs,
+        command,
+        env,
+        Optional.empty(),
+        Optional.empty(),
+        NetworkMode.HOST,
+        Optional.empty());
   }
 
   public SandboxSpec withUser(Optional<String> u) {

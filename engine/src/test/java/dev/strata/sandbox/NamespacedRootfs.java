@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A busybox rootfs extracted inside a user namespace, for tests that run outside one: each run
- * goes through {@code strata-nshelper enter -- strata-nshelper run}, as Strata would.
+ * A busybox rootfs extracted inside a user namespace, for tests that run outside one: each run goes
+ * through {@code strata-nshelper enter -- strata-nshelper run}, as Strata would.
  */
 final class NamespacedRootfs implements AutoCloseable {
   final HelperBinary helper;
@@ -86,7 +86,11 @@ final class NamespacedRootfs implements AutoCloseable {
 
   /** Files owned by subordinate ids can only be removed from inside. */
   @Override
-  public void close() throws Exception {
-    enter(List.of("rm", "-rf", rootfs.toString()));
+  public void close() throws java.io.IOException {
+    try {
+      enter(List.of("rm", "-rf", rootfs.toString()));
+    } catch (Exception e) {
+      throw new java.io.IOException("removing " + rootfs + " in the namespace", e);
+    }
   }
 }

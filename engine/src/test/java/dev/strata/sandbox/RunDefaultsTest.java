@@ -32,7 +32,12 @@ class RunDefaultsTest {
         new RunDefaults(
             words(nz(entrypoint)), words(nz(cmd)), List.of(), Optional.empty(), Optional.empty());
     SandboxSpec s =
-        d.toSpec(Path.of("/r"), words(nz(args)), List.of(), Optional.empty(), Optional.empty(),
+        d.toSpec(
+            Path.of("/r"),
+            words(nz(args)),
+            List.of(),
+            Optional.empty(),
+            Optional.empty(),
             NetworkMode.HOST);
     assertEquals(words(expected), s.command());
   }
@@ -57,7 +62,12 @@ class RunDefaultsTest {
         new RunDefaults(
             List.of(), List.of("sh"), split(image), Optional.of("app"), Optional.of("/srv"));
     SandboxSpec s =
-        d.toSpec(Path.of("/r"), List.of(), split(overrides), Optional.of("0"), Optional.empty(),
+        d.toSpec(
+            Path.of("/r"),
+            List.of(),
+            split(overrides),
+            Optional.of("0"),
+            Optional.empty(),
             NetworkMode.NONE);
     assertEquals(split(expected), s.env());
     assertEquals(Optional.of("0"), s.user(), "--user overrides USER");

@@ -58,10 +58,14 @@ class SandboxRunnerTest {
 
   @Test
   void userWorkdirAndEnvironment() throws Exception {
-    Files.writeString(fs.rootfs.resolve("etc/group"), "wheel:x:10:root,nobody\n",
+    Files.writeString(
+        fs.rootfs.resolve("etc/group"),
+        "wheel:x:10:root,nobody\n",
         java.nio.file.StandardOpenOption.APPEND);
     SandboxSpec s =
-        SandboxSpec.of(fs.rootfs, List.of("sh", "-c", "id -u; id -G; pwd; echo $FOO; echo $HOME"),
+        SandboxSpec.of(
+                fs.rootfs,
+                List.of("sh", "-c", "id -u; id -G; pwd; echo $FOO; echo $HOME"),
                 List.of("FOO=bar"))
             .withUser(Optional.of("nobody"))
             .withWorkdir(Optional.of("/work/dir"));
@@ -76,21 +80,26 @@ class SandboxRunnerTest {
     assertTrue(Files.isDirectory(fs.rootfs.resolve("work/dir")), "WORKDIR created");
 
     Result explicit = fs.run(s.withUser(Optional.of("nobody:root")));
-    assertEquals("65534\n0\n/work/dir\nbar\n/nonexistent\n", explicit.out(), "user:group: no supplementary groups");
+    assertEquals(
+        "65534\n0\n/work/dir\nbar\n/nonexistent\n",
+        explicit.out(),
+        "user:group: no supplementary groups");
   }
 
   @Test
   void minimalDevAndNoNetwork() throws Exception {
     Result dev =
-        fs.run(fs.spec("sh", "-c",
-            "echo x >/dev/null && head -c 5 /dev/zero | wc -c && head -c 3 /dev/urandom | wc -c"
-                + " && test -c /dev/full && test -L /dev/ptmx && test -d /dev/pts && test -d /dev/shm"
-                + " && readlink /dev/fd"));
+        fs.run(
+            fs.spec(
+                "sh",
+                "-c",
+                "echo x >/dev/null && head -c 5 /dev/zero | wc -c && head -c 3 /dev/urandom | wc -c"
+                    + " && test -c /dev/full && test -L /dev/ptmx && test -d /dev/pts && test -d"
+                    + " /dev/shm && readlink /dev/fd"));
     assertEquals("5\n3\n/proc/self/fd\n", dev.out(), dev.err());
 
     Result net = fs.run(fs.spec("cat", "/proc/net/dev").withNetwork(NetworkMode.NONE));
-    List<String> ifaces =
-        net.out().lines().skip(2).map(l -> l.trim().split(":")[0]).toList();
+    List<String> ifaces = net.out().lines().skip(2).map(l -> l.trim().split(":")[0]).toList();
     assertEquals(List.of("lo"), ifaces, net.out());
   }
 

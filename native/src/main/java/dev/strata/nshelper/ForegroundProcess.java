@@ -4,8 +4,8 @@ import java.io.IOException;
 
 /**
  * Runs a child in the foreground: started, registered with {@link SignalRelay} so that Ctrl-C or a
- * {@code kill} of Strata reaches it, and waited for. The calling thread must stay alive until
- * this returns: the helper dies with the thread that started it (PR_SET_PDEATHSIG is per thread).
+ * {@code kill} of Strata reaches it, and waited for. The calling thread must stay alive until this
+ * returns: the helper dies with the thread that started it (PR_SET_PDEATHSIG is per thread).
  */
 public final class ForegroundProcess {
   private ForegroundProcess() {}
@@ -16,8 +16,8 @@ public final class ForegroundProcess {
   }
 
   /**
-   * Waits for a process from {@link #start} and stops relaying signals to it; if interrupted,
-   * kills it (the sandbox then takes everything in it down).
+   * Waits for a process from {@link #start} and stops relaying signals to it; if interrupted, kills
+   * it (the sandbox then takes everything in it down).
    */
   public static int waitFor(Process p) throws InterruptedException {
     try {

@@ -18,10 +18,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The {@code strata-nshelper} executable: shipped inside the jar (native/pom.xml compiles it,
- * with its sha256 beside it), extracted on first use into a directory of the store and checked
- * against that digest every time it is located, so a truncated or altered copy is replaced rather
- * than run.
+ * The {@code strata-nshelper} executable: shipped inside the jar (native/pom.xml compiles it, with
+ * its sha256 beside it), extracted on first use into a directory of the store and checked against
+ * that digest every time it is located, so a truncated or altered copy is replaced rather than run.
  */
 public final class HelperBinary {
   static final String NAME = "strata-nshelper";
@@ -87,7 +86,8 @@ public final class HelperBinary {
       }
       Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("r-xr-xr-x"));
       try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }

@@ -71,12 +71,12 @@ public record IdMapping(Mode mode, List<Range> uids, List<Range> gids) {
 
   /** Only 0 to the caller's uid and gid. */
   public static IdMapping single(long uid, long gid) {
-    return new IdMapping(
-        Mode.SINGLE, List.of(new Range(0, uid, 1)), List.of(new Range(0, gid, 1)));
+    return new IdMapping(Mode.SINGLE, List.of(new Range(0, uid, 1)), List.of(new Range(0, gid, 1)));
   }
 
   /** 0 to the caller, then 1.. to the subordinate ranges in order. */
-  public static IdMapping subordinate(long uid, long gid, List<Range> subuids, List<Range> subgids) {
+  public static IdMapping subordinate(
+      long uid, long gid, List<Range> subuids, List<Range> subgids) {
     return new IdMapping(Mode.SUBIDS, stack(uid, subuids), stack(gid, subgids));
   }
 

@@ -10,10 +10,10 @@ import java.util.Optional;
  * Chooses the {@link IdMapping} for a caller from what the system offers. A pure function of its
  * inputs, so every case is a table row in the tests; {@link UserNamespace} gathers the inputs.
  *
- * <p>Requests, strongest first: the {@code --id-mapping} flag, {@code STRATA_ID_MAPPING}
- * (identity, subids, single or auto), {@code STRATA_ROOTLESS} (0: identity, which needs root; 1:
- * rootless even as root). Auto means identity as root, else subids when this user has ranges in
- * both /etc/subuid and /etc/subgid and newuidmap/newgidmap exist, else single.
+ * <p>Requests, strongest first: the {@code --id-mapping} flag, {@code STRATA_ID_MAPPING} (identity,
+ * subids, single or auto), {@code STRATA_ROOTLESS} (0: identity, which needs root; 1: rootless even
+ * as root). Auto means identity as root, else subids when this user has ranges in both /etc/subuid
+ * and /etc/subgid and newuidmap/newgidmap exist, else single.
  */
 public final class IdMappingPolicy {
   private IdMappingPolicy() {}

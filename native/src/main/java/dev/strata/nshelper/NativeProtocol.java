@@ -1,11 +1,11 @@
 package dev.strata.nshelper;
 
 /**
- * The handshake with {@code strata-nshelper}, mirroring {@code native/src/main/c/protocol.h}
- * (enum nsh_status, enum nsh_option, NSH_JOB_*): a change there is a change here, in the same
- * commit. The helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...} and exits with
- * PROGRAM's status, 128+N when PROGRAM died of signal N, or a {@link Status} when it failed before
- * PROGRAM ran (after one line on stderr starting "strata-nshelper: ").
+ * The handshake with {@code strata-nshelper}, mirroring {@code native/src/main/c/protocol.h} (enum
+ * nsh_status, enum nsh_option, NSH_JOB_*): a change there is a change here, in the same commit. The
+ * helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...} and exits with PROGRAM's status,
+ * 128+N when PROGRAM died of signal N, or a {@link Status} when it failed before PROGRAM ran (after
+ * one line on stderr starting "strata-nshelper: ").
  */
 public final class NativeProtocol {
   private NativeProtocol() {}

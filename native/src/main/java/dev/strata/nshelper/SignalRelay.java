@@ -12,8 +12,8 @@ import sun.misc.Signal;
  * would), instead of the JVM exiting at once and leaving the command to PR_SET_PDEATHSIG. With no
  * child, the JVM exits 128+N, as its default handler would.
  *
- * <p>sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle a signal; kill(2) comes
- * from jnr-posix, loaded only when a signal arrives.
+ * <p>sun.misc.Signal (jdk.unsupported) is the JDK's only way to handle a signal; kill(2) comes from
+ * jnr-posix, loaded only when a signal arrives.
  */
 final class SignalRelay {
   private static final Set<Process> CHILDREN = ConcurrentHashMap.newKeySet();

@@ -100,8 +100,8 @@ public final class UserNamespace {
   }
 
   /**
-   * Runs this JVM's command line again ({@code mainClass} with {@code args}) inside a new
-   * namespace and returns its exit status: the same java, JVM options and class path.
+   * Runs this JVM's command line again ({@code mainClass} with {@code args}) inside a new namespace
+   * and returns its exit status: the same java, JVM options and class path.
    */
   public static int reexecJvm(
       HelperBinary helper, IdMapping mapping, String mainClass, List<String> args)

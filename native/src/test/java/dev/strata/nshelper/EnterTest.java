@@ -44,4 +44,25 @@ class EnterTest {
     assertEquals(2, lines.length, "one range only: " + out);
     assertTrue(lines[1].trim().matches("0\\s+" + ids[0] + "\\s+1"), out);
   }
+
+  @Test
+  void explainsWhenUserNamespacesAreDisabled() throws Exception {
+    // user.max_user_namespaces is per user namespace: set to 0 in one, nesting is disabled there.
+    String helper = HelperBinary.in(dir).path().toString();
+    Process p =
+        new ProcessBuilder(
+                "unshare",
+                "-Ur",
+                "sh",
+                "-c",
+                "echo 0 > /proc/sys/user/max_user_namespaces && exec \"$0\" enter"
+                    + " --uid-map 0:0:1 --gid-map 0:0:1 -- true",
+                helper)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(NativeProtocol.Status.SETUP_FAILED.code, p.waitFor(), out);
+    assertTrue(out.contains("cannot create a user namespace"), out);
+    assertTrue(out.contains("sysctl -w user.max_user_namespaces="), out);
+  }
 }

@@ -37,7 +37,9 @@ class HelperBinaryTest {
   @Test
   void helperSaysHowToUseItWithoutArguments() throws Exception {
     Process p =
-        new ProcessBuilder(HelperBinary.in(dir).path().toString()).redirectErrorStream(true).start();
+        new ProcessBuilder(HelperBinary.in(dir).path().toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(NativeProtocol.Status.SETUP_FAILED.code, p.waitFor());
     assertTrue(out.contains("usage: strata-nshelper enter|run"), out);

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class IdMappingPolicyTest {
   private static final String SUB = "alice:100000:65536\nbob:200000:1000\n";
 
-  @ParameterizedTest(name = "[{index}] uid={0} request={1} ROOTLESS={2} subids={3} tools={4} -> {5}")
+  @ParameterizedTest(
+      name = "[{index}] uid={0} request={1} ROOTLESS={2} subids={3} tools={4} -> {5}")
   @CsvSource(
       nullValues = "-",
       value = {
@@ -77,8 +78,7 @@ class IdMappingPolicyTest {
       })
   void parsesSubordinateRanges(String file, String expected) {
     List<Range> r = IdMappingPolicy.ranges(file.replace("\\n", "\n"), "alice", 1000);
-    String got =
-        String.join(",", r.stream().map(x -> x.outside() + ":" + x.count()).toList());
+    String got = String.join(",", r.stream().map(x -> x.outside() + ":" + x.count()).toList());
     assertEquals(expected, got);
   }
 

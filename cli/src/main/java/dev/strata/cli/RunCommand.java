@@ -1,0 +1,164 @@
+package dev.strata.cli;
+
+import dev.strata.nshelper.HelperBinary;
+import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.UserNamespace;
+import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.RunDefaults;
+import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code strata run}: a command in an image from the store or, with {@code --rootfs}, in a rootfs
+ * directory, as {@code podman run} does. The JVM first re-executes itself inside Strata's user
+ * namespace (DESIGN.md "Rootless model"); the second run of this class, inside, prepares the rootfs
+ * and runs the command through the sandbox. Its exit status is the command's.
+ */
+@Command(
+    name = "run",
+    description = "Run a command in an image, or in a rootfs directory with --rootfs.",
+    modelTransformer = UnshareCommand.StopAtPositional.class)
+final class RunCommand implements Callable<Integer> {
+  @ParentCommand StrataCommand top;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--rm", description = "Remove the container's files when the command ends.")
+  boolean rm;
+
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
+      converter = NetworkModeConverter.class,
+      description = "host (default) or none (a network namespace with only lo).")
+  NetworkMode network = NetworkMode.HOST;
+
+  @Option(
+      names = {"-e", "--env"},
+      paramLabel = "KEY[=VALUE]",
+      description = "Set an environment variable; KEY alone takes the value from here.")
+  List<String> env = new ArrayList<>();
+
+  @Option(
+      names = {"-u", "--user"},
+      paramLabel = "USER[:GROUP]",
+      description = "Run as this user (name or uid, resolved in the rootfs).")
+  String user;
+
+  @Option(
+      names = {"-w", "--workdir"},
+      paramLabel = "DIR",
+      description = "Working directory inside (created when missing).")
+  String workdir;
+
+  @Option(names = "--hostname", paramLabel = "NAME", description = "Hostname inside.")
+  String hostname;
+
+  @Option(
+      names = "--rootfs",
+      paramLabel = "DIR",
+      description = "Run in this rootfs directory instead of an image; all arguments are CMD.")
+  Path rootfs;
+
+  @Option(
+      names = "--id-mapping",
+      paramLabel = "MODE",
+      description = "auto (default), identity, subids or single (see STRATA_ID_MAPPING).")
+  String idMapping = "auto";
+
+  @Parameters(paramLabel = "NAME|CMD", description = "Image NAME then CMD, or with --rootfs CMD.")
+  List<String> args = new ArrayList<>();
+
+  /** A rootfs ready to run in, with the image's defaults and what --rm removes. */
+  record Prepared(Path rootfs, RunDefaults defaults, AutoCloseable release) {}
+
+  @Override
+  public Integer call() throws Exception {
+    validate();
+    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
+    if (!UserNamespace.inside()) {
+      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
+      List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
+      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+    }
+    Prepared p =
+        rootfs != null
+            ? new Prepared(rootfs.toAbsolutePath(), RunDefaults.NONE, () -> {})
+            : prepareImage(args.get(0));
+    List<String> cmd = rootfs != null ? args : args.subList(1, args.size());
+    try {
+      SandboxSpec s =
+          p.defaults()
+              .toSpec(
+                  p.rootfs(),
+                  cmd,
+                  envOverrides(),
+                  Optional.ofNullable(user),
+                  Optional.ofNullable(workdir),
+                  network)
+              .withHostname(Optional.ofNullable(hostname));
+      spec.commandLine().getOut().flush();
+      return new SandboxRunner(helper).runInherited(s);
+    } finally {
+      if (rm) {
+        p.release().close();
+      }
+    }
+  }
+
+  private void validate() {
+    if (rootfs != null && !Files.isDirectory(rootfs)) {
+      throw new IllegalArgumentException("--rootfs " + rootfs + ": no such directory");
+    }
+    if (rootfs == null && args.isEmpty()) {
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "Missing image NAME (or --rootfs DIR)");
+    }
+  }
+
+  /**
+   * The rootfs of image {@code name}: its layers from the store, mounted (overlay) or copied, with
+   * its config's Entrypoint/Cmd/Env/User/WorkingDir. Needs the image store and the unpacker, which
+   * are wired in here when they land; until then, a clear error.
+   */
+  private Prepared prepareImage(String name) {
+    throw new IllegalArgumentException(
+        "strata run "
+            + name
+            + ": running an image from the store is not available in this build yet;"
+            + " use strata run --rootfs DIR [CMD...]");
+  }
+
+  /** -e KEY=VALUE as given; -e KEY takes KEY's value from this environment, if set. */
+  private List<String> envOverrides() {
+    List<String> out = new ArrayList<>();
+    for (String e : env) {
+      if (e.indexOf('=') > 0) {
+        out.add(e);
+      } else if (System.getenv(e) != null) {
+        out.add(e + "=" + System.getenv(e));
+      }
+    }
+    return out;
+  }
+
+  /** {@code --network host|none}; an unknown word is a usage error naming the choices. */
+  static final class NetworkModeConverter implements ITypeConverter<NetworkMode> {
+    @Override
+    public NetworkMode convert(String value) {
+      return NetworkMode.parse(value);
+    }
+  }
+}

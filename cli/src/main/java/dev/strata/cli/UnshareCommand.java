@@ -1,0 +1,81 @@
+package dev.strata.cli;
+
+import dev.strata.nshelper.ForegroundProcess;
+import dev.strata.nshelper.HelperBinary;
+import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.UserNamespace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code strata unshare [-- CMD...]}: a shell, or CMD, as uid 0 in Strata's user namespace, with
+ * the same id mapping Strata uses, to inspect or delete store files owned by subordinate ids (as
+ * {@code podman unshare}). CMD is executed by the helper directly; no second JVM starts.
+ */
+@Command(
+    name = "unshare",
+    description = "Run a shell, or CMD, in Strata's user namespace.",
+    modelTransformer = UnshareCommand.StopAtPositional.class)
+final class UnshareCommand implements Callable<Integer> {
+  @ParentCommand StrataCommand top;
+
+  @Option(
+      names = "--id-mapping",
+      paramLabel = "MODE",
+      description = "auto (default), identity, subids or single (see STRATA_ID_MAPPING).")
+  String idMapping = "auto";
+
+  @Parameters(paramLabel = "CMD", description = "Command and arguments (default: $SHELL).")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() throws Exception {
+    List<String> program = command;
+    if (program.isEmpty()) {
+      String shell = System.getenv("SHELL");
+      program = List.of(shell != null && !shell.isEmpty() ? shell : "/bin/sh");
+    }
+    if (UserNamespace.inside()) {
+      return ForegroundProcess.run(new ProcessBuilder(program).inheritIO());
+    }
+    HelperBinary helper = HelperBinary.in(helperDir(top));
+    return UserNamespace.enter(
+        helper, UserNamespace.mappingFor(idMappingRequest(idMapping)), program);
+  }
+
+  /** {@code nshelper/} in the store given by --root, else in the default store. */
+  static Path helperDir(StrataCommand top) {
+    if (top != null && top.root != null && System.getenv("STRATA_HELPER_DIR") == null) {
+      return top.root.toAbsolutePath().resolve("nshelper");
+    }
+    return HelperBinary.defaultDirectory();
+  }
+
+  /** The --id-mapping word as a request; auto is none. */
+  static Optional<IdMapping.Mode> idMappingRequest(String word) {
+    return word == null || word.equals("auto")
+        ? Optional.empty()
+        : Optional.of(IdMapping.Mode.parse(word));
+  }
+
+  /**
+   * Options end at the first positional argument, so {@code strata run --rootfs R sh -c 'exit 3'}
+   * passes {@code -c} to sh (podman run and unshare(1) parse the same way).
+   */
+  static final class StopAtPositional implements IModelTransformer {
+    @Override
+    public CommandSpec transform(CommandSpec spec) {
+      spec.parser().stopAtPositional(true);
+      return spec;
+    }
+  }
+}
