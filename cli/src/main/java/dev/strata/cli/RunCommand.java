@@ -3,7 +3,14 @@ package dev.strata.cli;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.UserNamespace;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.build.ImageSnapshots;
+import dev.strata.layer.snapshot.Snapshot;
+import dev.strata.oci.ImageConfig;
 import dev.strata.sandbox.NetworkMode;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
 import dev.strata.sandbox.RunDefaults;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSpec;
@@ -112,9 +119,8 @@ final class RunCommand implements Callable<Integer> {
       spec.commandLine().getOut().flush();
       return new SandboxRunner(helper).runInherited(s);
     } finally {
-      if (rm) {
-        p.release().close();
-      }
+      // A run keeps no container state yet: the snapshot goes with or without --rm.
+      p.release().close();
     }
   }
 
@@ -129,16 +135,47 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The rootfs of image {@code name}: its layers from the store, mounted (overlay) or copied, with
-   * its config's Entrypoint/Cmd/Env/User/WorkingDir. Needs the image store and the unpacker, which
-   * are wired in here when they land; until then, a clear error.
+   * The rootfs of image {@code name}: its layers from the store as a snapshot (overlay, or a
+   * copy), with its config's Entrypoint/Cmd/Env/User/WorkingDir. Released (unmounted and
+   * deleted) after the command with --rm; without --rm too, since a run keeps no container
+   * state yet (see README).
    */
-  private Prepared prepareImage(String name) {
-    throw new IllegalArgumentException(
-        "strata run "
-            + name
-            + ": running an image from the store is not available in this build yet;"
-            + " use strata run --rootfs DIR [CMD...]");
+  private Prepared prepareImage(String name) throws IOException {
+    Store store = top.openStore();
+    try {
+      StoredImage img = store.image(name);
+      Snapshot snap = ImageSnapshots.prepare(store, ImageSnapshots.snapshotter(store, "auto"), img);
+      ImageConfig c = img.config();
+      RunDefaults d =
+          new RunDefaults(
+              strings(c.configField("Entrypoint")),
+              strings(c.configField("Cmd")),
+              c.env(),
+              text(c.configField("User")),
+              text(c.configField("WorkingDir")));
+      return new Prepared(snap.rootfs(), d, () -> {
+        try {
+          snap.close();
+        } finally {
+          store.close();
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static List<String> strings(JsonNode n) {
+    List<String> l = new ArrayList<>();
+    if (n != null && n.isArray()) {
+      n.forEach(e -> l.add(e.asText()));
+    }
+    return l;
+  }
+
+  private static Optional<String> text(JsonNode n) {
+    return n == null || !n.isTextual() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
   }
 
   /** -e KEY=VALUE as given; -e KEY takes KEY's value from this environment, if set. */

@@ -21,6 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** strata build end to end, as the user running the tests (scripts/test: an unprivileged one). */
 class BuildIT {
+  @org.junit.jupiter.api.AfterEach
+  void emptyTempDir() throws Exception {
+    StrataProcess.removeContents(dir);
+  }
+
   @TempDir Path dir;
 
   private Path store() throws Exception {

@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExamplesIT {
+  @org.junit.jupiter.api.AfterAll
+  static void emptyTempDir() throws Exception {
+    StrataProcess.removeContents(dir);
+  }
+
   @TempDir static Path dir;
   static Path store;
   static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();

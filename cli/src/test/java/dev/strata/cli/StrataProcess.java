@@ -89,4 +89,22 @@ final class StrataProcess {
   static Result run(String... cmd) throws IOException, InterruptedException {
     return run(List.of(cmd), Map.of());
   }
+
+  /**
+   * Empties {@code dir} from inside Strata's namespace: unpacked layers and build outputs hold
+   * files owned by subordinate ids that the test user cannot delete itself (buildah has
+   * {@code buildah unshare rm -rf} for the same reason). Then JUnit removes the empty dir.
+   */
+  static void removeContents(Path dir) throws IOException, InterruptedException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Result r =
+        run(List.of(bin().toString(), "--root", dir.resolve(".strata-cleanup").toString(), "unshare", "--",
+                "sh", "-c", "chmod -R u+rwX \"$1\" 2>/dev/null; find \"$1\" -mindepth 1 -delete", "sh", dir.toString()),
+            Map.of());
+    if (r.exit() != 0) {
+      fail("could not empty " + dir + " through strata unshare: " + r.err());
+    }
+  }
 }

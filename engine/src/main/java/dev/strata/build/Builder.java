@@ -576,9 +576,27 @@ public final class Builder {
             Files.createDirectories(o.dest());
             dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> log.println("warning: " + m));
           }
+          ownByCaller(o.dest().resolve(".strata-new"));
           moveContents(o.dest().resolve(".strata-new"), o.dest());
         }
         default -> throw new BuildException("--output type=" + o.type() + " is not supported");
+      }
+    }
+  }
+
+  /**
+   * Files of a local output belong to the user who built (uid 0 in the namespace), as rootless
+   * podman and BuildKit write them: the image's owners would be subordinate ids outside.
+   */
+  private static void ownByCaller(Path dir) throws IOException {
+    try (var w = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) w::iterator) {
+        dev.strata.posix.Posix.lchown(p, 0, 0);
+        var st = dev.strata.posix.Posix.lstat(p);
+        if ((st.isRegularFile() || st.isDirectory())
+            && dev.strata.posix.Posix.lgetxattr(p, dev.strata.layer.Ownership.XATTR) != null) {
+          dev.strata.posix.Posix.lremovexattr(p, dev.strata.layer.Ownership.XATTR);
+        }
       }
     }
   }
