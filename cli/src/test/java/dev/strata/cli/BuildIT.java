@@ -195,4 +195,33 @@ class BuildIT {
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("Dockerfile:2") && r.err().contains("not supported yet"), r.err());
   }
+
+  @Test
+  void ctrlCMidBuildLeavesNoProcessAndAValidStore() throws Exception {
+    Path s = store();
+    String marker = "sleep 4" + (System.nanoTime() % 1000 + 100); // a command line no one else runs
+    Path ctx = context("FROM busybox\nRUN echo started && " + marker + "\nRUN echo never\n", Map.of());
+    Path log = dir.resolve("interrupted.log");
+    Process p = StrataProcess.start(s, log, "build", "-t", "ctrlc", ctx.toString());
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (!Files.readString(log).contains("started")) {
+      assertTrue(p.isAlive(), "build ended early: " + Files.readString(log));
+      assertTrue(System.nanoTime() < deadline, "RUN never started: " + Files.readString(log));
+      Thread.sleep(50);
+    }
+    run("kill", "-INT", String.valueOf(p.pid())).ok();
+    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "build did not stop on SIGINT");
+    assertNotEquals(0, p.exitValue());
+    Thread.sleep(500);
+    StrataProcess.Result ps = run("pgrep", "-f", marker);
+    assertEquals(1, ps.exit(), "a sandboxed process survived: " + ps.out());
+    // the store is whole: names read, skopeo reads it, and the next build works
+    strata(s, "images").ok();
+    run("skopeo", "inspect", "oci:" + s + ":busybox:latest").ok();
+    Path ok = context("FROM busybox\nRUN echo fine > /f\n", Map.of());
+    strata(s, "build", "-t", "after", ok.toString()).ok();
+    try (var tmp = Files.list(s.resolve("tmp"))) {
+      assertEquals(0, tmp.filter(Files::isDirectory).count(), "the interrupted session's tmp was swept");
+    }
+  }
 }
