@@ -90,20 +90,41 @@ void reset_signals(void)
 			signal(sig, SIG_DFL);
 }
 
-/* Runs PROGRAM with the current environment; PATH applies as a shell's would. */
+/*
+ * Runs PROGRAM with the current environment, searching PATH as runc does:
+ * no /bin/sh fallback for ENOEXEC, and "not found" (127) unless a match
+ * exists but cannot be executed (126). execvp() would report EACCES for any
+ * unreadable directory on PATH, even when the program exists nowhere.
+ */
 void exec_program(char **argv)
 {
-	int err;
+	const char *path = getenv("PATH");
+	char candidate[4096];
+	const char *dir, *end;
+	int err = ENOENT;
 
 	close_range(3, ~0U, 0);
-	execvp(argv[0], argv);
-	err = errno;
-	if (err == ENOENT || err == ENOTDIR) {
-		const char *path = getenv("PATH");
+	if (strchr(argv[0], '/')) {
+		execv(argv[0], argv);
+		err = errno;
+	} else {
+		for (dir = path ? path : ""; *dir; dir = *end ? end + 1 : end) {
+			struct stat st;
 
-		fprintf(stderr, "strata-nshelper: %s: not found%s%s%s\n", argv[0],
-			strchr(argv[0], '/') ? "" : " (PATH=", strchr(argv[0], '/') ? "" : (path ? path : ""),
-			strchr(argv[0], '/') ? "" : ")");
+			end = strchrnul(dir, ':');
+			snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)(end - dir),
+				 end == dir ? "." : dir, argv[0]);
+			if (stat(candidate, &st) < 0 || S_ISDIR(st.st_mode))
+				continue;
+			execv(candidate, argv);
+			err = errno; /* found but not executable: remember, keep looking */
+		}
+	}
+	if (err == ENOENT || err == ENOTDIR) {
+		if (strchr(argv[0], '/'))
+			fprintf(stderr, "strata-nshelper: %s: not found\n", argv[0]);
+		else
+			fprintf(stderr, "strata-nshelper: %s: not found (PATH=%s)\n", argv[0], path ? path : "");
 		_exit(NSH_NOT_FOUND);
 	}
 	fprintf(stderr, "strata-nshelper: cannot execute %s: %s\n", argv[0], strerror(err));
