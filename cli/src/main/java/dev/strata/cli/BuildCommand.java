@@ -99,20 +99,15 @@ final class BuildCommand implements Callable<Integer> {
     }
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     if (!UserNamespace.inside()) {
+      List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
       if ("-".equals(file)) {
         // stdin cannot be read twice: keep it in a file the second JVM reads
         Path tmp = Files.createTempFile("strata-dockerfile", "");
         tmp.toFile().deleteOnExit();
         Files.copy(System.in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        file = tmp.toString();
-        List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
-        int i = argv.indexOf("-");
-        argv.set(i, tmp.toString());
-        IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-        return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+        argv.set(argv.indexOf("-"), tmp.toString());
       }
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
       return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
     }
     Path ctx = context.toAbsolutePath().normalize();
