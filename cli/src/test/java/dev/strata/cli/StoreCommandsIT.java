@@ -164,4 +164,30 @@ class StoreCommandsIT {
       assertEquals(0, tmp.count(), "both sessions cleaned their tmp dirs");
     }
   }
+
+  @Test
+  void ociArchiveWithGzipLayersIsUnpackedByUmoci() throws Exception {
+    Path s = dir.resolve("s");
+    String id = strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    Path archive = dir.resolve("o.tar");
+    strata(s, "save", "busybox", "-o", archive.toString(), "--format", "oci", "--compression", "gzip").ok();
+    Path layout = Files.createDirectories(dir.resolve("layout"));
+    run("tar", "-xf", archive.toString(), "-C", layout.toString()).ok();
+    run("umoci", "unpack", "--rootless", "--image", layout + ":busybox:latest", dir.resolve("bundle").toString()).ok();
+    assertTrue(Files.isRegularFile(dir.resolve("bundle/rootfs/bin/busybox")));
+    // same config, so the same image id after a round trip; a second save reuses the gzip layer
+    Path b = dir.resolve("b");
+    strata(b, "load", "-i", archive.toString()).ok();
+    assertEquals(id, json(strata(b, "inspect", "busybox").ok().out()).get("id").asText());
+    long blobs;
+    try (Stream<Path> l = Files.list(s.resolve("blobs/sha256"))) {
+      blobs = l.count();
+    }
+    strata(s, "save", "busybox", "-o", dir.resolve("o2.tar").toString(), "--format", "oci", "--compression", "gzip").ok();
+    try (Stream<Path> l = Files.list(s.resolve("blobs/sha256"))) {
+      assertEquals(blobs, l.count(), "the gzip layer is made once and remembered");
+    }
+    StrataProcess.Result r = strata(s, "save", "busybox", "-o", dir.resolve("d.tar").toString(), "--compression", "gzip");
+    assertEquals(1, r.exit(), r.err());
+  }
 }

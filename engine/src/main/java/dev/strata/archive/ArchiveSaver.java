@@ -43,6 +43,19 @@ public final class ArchiveSaver {
   }
 
   public void save(StoredImage image, Path out, ArchiveFormat format) throws IOException {
+    save(image, out, format, null);
+  }
+
+  /**
+   * As {@link #save(StoredImage, Path, ArchiveFormat)}; with {@code compression} (oci only) the
+   * layers go in that compression (gzip for tools that read no zstd, such as umoci 0.4): a new
+   * manifest over the same config, so the image id stays and the digest changes.
+   */
+  public void save(StoredImage image, Path out, ArchiveFormat format, Compression compression)
+      throws IOException {
+    if (compression != null && format == ArchiveFormat.OCI) {
+      image = recompressed(image, compression);
+    }
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path part = Files.createTempFile(dir, "." + out.getFileName(), ".part");
@@ -98,6 +111,19 @@ public final class ArchiveSaver {
     Path part = Files.createTempFile(dir, ".index.json", ".part");
     Files.write(part, ImageIndex.empty().withManifests(List.of(entry)).bytes());
     Files.move(part, idx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private StoredImage recompressed(StoredImage image, Compression c) throws IOException {
+    List<Descriptor> layers = new ArrayList<>();
+    List<Digest> diffIds = image.config().diffIds();
+    String type = MediaType.OCI_LAYER + c.mediaTypeSuffix();
+    for (int i = 0; i < image.manifest().layers().size(); i++) {
+      layers.add(LayerForms.inCompression(store, image.manifest().layers().get(i), diffIds.get(i), c, type, () -> {}));
+    }
+    dev.strata.oci.Manifest m = dev.strata.oci.Manifest.oci(image.manifest().config(), layers);
+    byte[] mb = m.bytes();
+    Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
+    return new StoredImage(image.name(), md, m, image.config());
   }
 
   private void writeDocker(StoredImage image, TarArchiveOutputStream tar) throws IOException {

@@ -2,6 +2,7 @@ package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.archive.LayerForms;
 import dev.strata.codec.Compression;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Descriptor;
@@ -15,8 +16,6 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -157,13 +156,7 @@ public final class ImagePusher {
   }
 
   static Compression compressionOf(String mediaType) {
-    if (mediaType.endsWith("+gzip") || mediaType.endsWith(".tar.gzip")) {
-      return Compression.GZIP;
-    }
-    if (mediaType.endsWith("+zstd")) {
-      return Compression.ZSTD;
-    }
-    return Compression.NONE;
+    return LayerForms.compressionOf(mediaType);
   }
 
   private static String layerType(Compression c, boolean docker) {
@@ -176,61 +169,12 @@ public final class ImagePusher {
   /** The layer as it will be pushed: as stored, a remembered recompression, or a new one. */
   private Descriptor layerToPush(
       StoredImage image, Descriptor layer, Digest diffId, Compression want, boolean docker) throws IOException {
-    if (compressionOf(layer.mediaType()) == want) {
-      return layer;
-    }
-    BlobStore blobs = store.blobs();
-    String type = layerType(want, docker);
-    for (LayerRecord r : store.withIndex(idx -> idx.layers(diffId))) {
-      if (compressionOf(r.mediaType()) == want && blobs.has(r.blob()) && blobs.size(r.blob()) == r.size()) {
-        return new Descriptor(type, r.blob(), r.size(), layer.annotations(), null);
-      }
-    }
-    opts.progress().note("Compressing layer " + diffId + " (" + want.name().toLowerCase() + ")");
-    MessageDigest sha = Digest.newSha256();
-    try (InputStream raw = blobs.openVerified(layer.digest());
-        BlobStore.BlobWriter w = blobs.newWriter()) {
-      long uncompressed;
-      try (InputStream plain = new DigestInputStream(Compression.decompressAny(nonClosing(raw)), sha);
-          OutputStream z = want.compress(nonClosing(w))) {
-        uncompressed = plain.transferTo(z);
-      }
-      raw.transferTo(OutputStream.nullOutputStream()); // to the end: the store verifies the digest
-      Digest got = Digest.fromSha256(sha.digest());
-      if (!got.equals(diffId)) {
-        throw new RegistryException(
-            "push: layer " + layer.digest() + " of " + image.name() + " holds " + got + ", its config says " + diffId);
-      }
-      long size = w.size();
-      Digest blob = w.commit(null);
-      LayerRecord r = new LayerRecord(diffId, blob, type, size, uncompressed);
-      store.withIndex(
-          idx -> {
-            idx.putLayer(r);
-            return null;
-          });
-      return new Descriptor(type, blob, size, layer.annotations(), null);
+    try {
+      return LayerForms.inCompression(store, layer, diffId, want, layerType(want, docker),
+          () -> opts.progress().note("Compressing layer " + diffId + " (" + want.name().toLowerCase() + ")"));
+    } catch (dev.strata.archive.ArchiveException e) {
+      throw new RegistryException("push: " + image.name() + ": " + e.getMessage());
     }
   }
 
-  private static InputStream nonClosing(InputStream in) {
-    return new java.io.FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
-  }
-
-  private static OutputStream nonClosing(OutputStream out) {
-    return new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
-  }
 }
