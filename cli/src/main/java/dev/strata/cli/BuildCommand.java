@@ -6,6 +6,8 @@ import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Builder;
 import dev.strata.build.ImageSnapshots;
+import dev.strata.registry.ImageResolver;
+import dev.strata.registry.PullPolicy;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
@@ -70,6 +72,10 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--snapshotter", paramLabel = "NAME", description = "overlay, copy or auto (default).")
   String snapshotter = "auto";
 
+  @Option(names = "--pull", paramLabel = "POLICY",
+      description = "Base images: missing (default: the store, then mirrors, then the registry), always or never.")
+  String pull = "missing";
+
   @Option(names = "--id-mapping", paramLabel = "MODE",
       description = "auto (default), identity, subids or single.")
   String idMapping = "auto";
@@ -127,7 +133,12 @@ final class BuildCommand implements Callable<Integer> {
           };
       BuildRequest req = new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache,
           net, created, sde, outs);
-      BuildResult r = new Builder(store, snap, new SandboxRunner(helper), log).build(req);
+      PullPolicy policy = PullPolicy.parse(pull);
+      ImageResolver resolver =
+          new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
+      BuildResult r =
+          new Builder(store, snap, new SandboxRunner(helper), log, ref -> resolver.resolve(ref, policy))
+              .build(req);
       if (statsJson != null) {
         Files.write(statsJson, r.statsJson());
       }

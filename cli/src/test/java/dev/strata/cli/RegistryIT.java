@@ -207,6 +207,23 @@ class RegistryIT {
       assertNotEquals("", after.err());
     }
   }
+
+  @Test
+  void buildPullsAMissingBaseFromTheRegistryUnlessPullIsNever() throws Exception {
+    Path a = dir.resolve("a");
+    importBusybox(a);
+    String ref = registry.host() + "/base/busybox:1";
+    strata(a, "push", "busybox:latest", "docker://" + ref).ok();
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM " + ref + "\nRUN echo built > /built\n");
+    Path b = dir.resolve("b");
+    StrataProcess.Result never = strata(b, "build", "--pull", "never", ctx.toString());
+    assertEquals(1, never.exit(), never.err());
+    assertTrue(never.err().contains("Dockerfile:1") && never.err().contains(ref), never.err());
+    strata(b, "build", "-t", "from-registry", ctx.toString()).ok();
+    assertTrue(strata(b, "images").ok().out().contains(ref), "the base was pulled into the store");
+    StrataProcess.removeContents(dir);
+  }
 }
 
 /** A real docker-registry on 127.0.0.1 for end-to-end tests; missing means fail, not skip. */
@@ -280,4 +297,5 @@ final class DockerRegistry implements AutoCloseable {
       process.destroyForcibly();
     }
   }
+
 }

@@ -45,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Runs a build (DESIGN.md "The path of a build"): plans the Dockerfile, builds the stages the
@@ -61,17 +62,32 @@ public final class Builder {
   private final Snapshotter snapshotter;
   private final SandboxRunner sandbox;
   private final PrintStream log;
+  private final Function<String, StoredImage> baseResolver;
 
-  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log) {
+  /**
+   * @param baseResolver finds or fetches a base image by reference (the registry's
+   *     ImageResolver with --pull's policy); it throws, naming the image, when it cannot
+   */
+  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log,
+      Function<String, StoredImage> baseResolver) {
     this.store = store;
     this.snapshotter = snapshotter;
     this.sandbox = sandbox;
     this.log = log;
+    this.baseResolver = baseResolver;
+  }
+
+  /** A builder that takes base images from the store only. */
+  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log) {
+    this(store, snapshotter, sandbox, log, ref -> store.find(ref).orElse(null));
   }
 
   public BuildResult build(BuildRequest req) throws IOException, InterruptedException {
     long t0 = System.nanoTime();
     BuildPlan plan = plan(req);
+    if (resolveBases(plan, req)) {
+      plan = plan(req); // a base came from a registry: expand with its ENV this time
+    }
     DockerIgnore ignore;
     try {
       ignore = DockerIgnore.forBuild(req.context(), req.dockerfile());
@@ -102,6 +118,30 @@ public final class Builder {
     } catch (Exception e) {
       throw new IOException(e);
     }
+  }
+
+  /** Makes every base image of the plan present; true when one was fetched. */
+  private boolean resolveBases(BuildPlan plan, BuildRequest req) {
+    boolean fetched = false;
+    for (Stage stage : plan.stages()) {
+      if (stage.baseStage() != null || "scratch".equals(stage.base())) {
+        continue;
+      }
+      boolean had = store.find(stage.base()).isPresent();
+      StoredImage img;
+      try {
+        img = baseResolver.apply(stage.base());
+      } catch (RuntimeException e) {
+        throw new BuildException(
+            req.dockerfileName() + ":" + stage.from().startLine() + ": base image " + stage.base() + ": "
+                + e.getMessage(), e);
+      }
+      if (img == null) {
+        continue; // base() says what is missing, with the Dockerfile line
+      }
+      fetched |= !had;
+    }
+    return fetched;
   }
 
   private BuildPlan plan(BuildRequest req) {
