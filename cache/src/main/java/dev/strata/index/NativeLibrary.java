@@ -59,6 +59,6 @@ final class NativeLibrary {
     if (xdg != null && !xdg.isEmpty()) {
       return Path.of(xdg, "strata");
     }
-    return Path.of(Home.dir(), ".cache", "strata");
+    return Path.of(dev.strata.nshelper.Home.dir(), ".cache", "strata");
   }
 }

@@ -97,7 +97,7 @@ public final class Store implements AutoCloseable {
     if (xdg != null && !xdg.isEmpty()) {
       return Path.of(xdg, "strata");
     }
-    return Path.of(dev.strata.index.Home.dir(), ".local", "share", "strata");
+    return Path.of(dev.strata.nshelper.Home.dir(), ".local", "share", "strata");
   }
 
   public Path root() {

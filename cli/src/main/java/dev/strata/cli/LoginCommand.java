@@ -74,7 +74,7 @@ final class LoginCommand implements Callable<Integer> {
     }
     Credentials c = new Credentials(username, password);
     LoginCheck.verify(registry, c, RegistryOptions.defaults());
-    CredentialStore store = CredentialStore.fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), authFile);
+    CredentialStore store = CredentialStore.fromEnvironment(System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
     String where = store.store(registry, c);
     spec.commandLine().getOut().println("Login Succeeded! (saved to " + where + ")");
     return 0;

@@ -68,7 +68,7 @@ public final class RegistriesConfig {
 
   /** Reads the user's file; missing means empty. */
   public static RegistriesConfig load() {
-    return load(defaultPath(System.getenv(), Path.of(System.getProperty("user.home"))));
+    return load(defaultPath(System.getenv(), Path.of(dev.strata.nshelper.Home.dir())));
   }
 
   public static RegistriesConfig load(Path file) {

@@ -49,7 +49,7 @@ public final class HelperBinary {
     Path base =
         data != null && !data.isEmpty()
             ? Path.of(data)
-            : Path.of(System.getProperty("user.home"), ".local", "share");
+            : Path.of(Home.dir(), ".local", "share");
     return base.resolve("strata").resolve("nshelper");
   }
 

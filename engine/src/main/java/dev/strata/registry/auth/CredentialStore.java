@@ -84,7 +84,7 @@ public final class CredentialStore implements CredentialSource {
   }
 
   public static CredentialStore fromEnvironment() {
-    return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")), null);
+    return fromEnvironment(System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), null);
   }
 
   /** The file {@code login} writes to and {@code logout} edits first. */

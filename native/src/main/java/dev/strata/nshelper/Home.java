@@ -1,4 +1,4 @@
-package dev.strata.index;
+package dev.strata.nshelper;
 
 /**
  * The user's home directory. {@code $HOME} first: inside Strata's user namespace the process is
