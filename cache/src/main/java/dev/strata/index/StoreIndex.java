@@ -154,6 +154,25 @@ public final class StoreIndex implements AutoCloseable {
     return out;
   }
 
+  /** A recorded content hash (table {@code filehash}), or null. */
+  public String fileHash(String key) {
+    try {
+      byte[] v = db.get(table("filehash"), key.getBytes(StandardCharsets.UTF_8));
+      return v == null ? null : new String(v, StandardCharsets.UTF_8);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read the file hash table: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records a content hash under {@code key} (table {@code filehash}). */
+  public void putFileHash(String key, String hash) {
+    try {
+      db.put(table("filehash"), writeOptions, key.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8));
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write the file hash table: " + e.getMessage(), e);
+    }
+  }
+
   /** Appends one build's statistics (JSON) under its id. */
   public void putBuildStats(String buildId, byte[] json) {
     try {

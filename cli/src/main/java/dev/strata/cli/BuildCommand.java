@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,47 +105,65 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
-    if (!UserNamespace.inside()) {
-      List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
-      if ("-".equals(file)) {
-        // stdin cannot be read twice: keep it in a file the second JVM reads
-        Path tmp = Files.createTempFile("strata-dockerfile", "");
-        tmp.toFile().deleteOnExit();
-        Files.copy(System.in, tmp, StandardCopyOption.REPLACE_EXISTING);
-        argv.set(argv.indexOf("-"), tmp.toString());
+    boolean outside = !UserNamespace.inside();
+    List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
+    if (outside && "-".equals(file)) {
+      // stdin cannot be read twice: keep it in a file the second JVM reads
+      Path tmp = Files.createTempFile("strata-dockerfile", "");
+      tmp.toFile().deleteOnExit();
+      Files.copy(System.in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      argv.set(argv.indexOf("-"), tmp.toString());
+      file = tmp.toString();
+    }
+    PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+    if (outside) {
+      // A build whose every step hits needs no namespace: keys, then names, in this JVM.
+      try (Store store = top.openStore()) {
+        Optional<BuildResult> cached = builder(store, null, null, log).buildFromCache(request(args, outs));
+        if (cached.isPresent()) {
+          log.println("--> every step cached: no namespace entered");
+          report(cached.get(), log);
+          return 0;
+        }
       }
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
       return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
     }
+    try (Store store = top.openStore()) {
+      Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
+      report(builder(store, snap, new SandboxRunner(helper), log).build(request(args, outs)), log);
+    }
+    return 0;
+  }
+
+  private BuildRequest request(Map<String, String> args, List<BuildOutput> outs) {
     Path ctx = context.toAbsolutePath().normalize();
     Path dockerfile = file == null ? ctx.resolve("Dockerfile") : Path.of(file).toAbsolutePath();
     String shownName = file == null ? "Dockerfile" : Path.of(file).getFileName().toString();
     String epoch = System.getenv("SOURCE_DATE_EPOCH");
     Long sde = epoch == null || epoch.isBlank() ? null : Long.parseLong(epoch.strip());
-    Instant created = Times.created();
-    PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-    try (Store store = top.openStore()) {
-      Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-      NetworkMode net =
-          switch (network) {
-            case "host", "default" -> NetworkMode.HOST;
-            case "none" -> NetworkMode.NONE;
-            default -> throw new BuildException("--network " + network + ": want host or none");
-          };
-      BuildRequest req = new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache,
-          net, created, sde, outs);
-      PullPolicy policy = PullPolicy.parse(pull);
-      ImageResolver resolver =
-          new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
-      BuildResult r =
-          new Builder(store, snap, new SandboxRunner(helper), log, ref -> resolver.resolve(ref, policy))
-              .build(req);
-      if (statsJson != null) {
-        Files.write(statsJson, r.statsJson());
-      }
-      log.printf("--> %s (%d steps, hit rate %.0f%%)%n", r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100);
-      spec.commandLine().getOut().println(r.imageId());
+    NetworkMode net =
+        switch (network) {
+          case "host", "default" -> NetworkMode.HOST;
+          case "none" -> NetworkMode.NONE;
+          default -> throw new BuildException("--network " + network + ": want host or none");
+        };
+    return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
+        Times.created(), sde, outs);
+  }
+
+  private Builder builder(Store store, Snapshotter snap, SandboxRunner runner, PrintStream log) {
+    PullPolicy policy = PullPolicy.parse(pull);
+    ImageResolver resolver =
+        new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
+    return new Builder(store, snap, runner, log, ref -> resolver.resolve(ref, policy));
+  }
+
+  private void report(BuildResult r, PrintStream log) throws java.io.IOException {
+    if (statsJson != null) {
+      Files.write(statsJson, r.statsJson());
     }
-    return 0;
+    log.printf("--> %s (%d steps, hit rate %.0f%%)%n", r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100);
+    spec.commandLine().getOut().println(r.imageId());
   }
 }

@@ -67,8 +67,12 @@ class BuildIT {
             Map.of("app/a.txt", "a", "app/sub/b.txt", "b"));
     Path s1 = dir.resolve("s1.json");
     Path s2 = dir.resolve("s2.json");
-    strata(s, "build", "-t", "t:1", "--stats-json", s1.toString(), ctx.toString()).ok();
-    strata(s, "build", "-t", "t:1", "--stats-json", s2.toString(), ctx.toString()).ok();
+    StrataProcess.Result first = strata(s, "build", "-t", "t:1", "--stats-json", s1.toString(), ctx.toString()).ok();
+    StrataProcess.Result again = strata(s, "build", "-t", "t:1", "--stats-json", s2.toString(), ctx.toString()).ok();
+    assertTrue(!first.err().contains("no namespace entered"), first.err());
+    // a build whose every step hits is served by the first JVM: no unpack, no mount, no re-exec
+    assertTrue(again.err().contains("every step cached: no namespace entered"), again.err());
+    assertEquals(1, again.err().split("STEP 1/", -1).length - 1, "steps are shown once: " + again.err());
     assertEquals(List.of("-", "miss", "miss", "-", "-"), caches(json(s1)));
     assertEquals(List.of("-", "hit", "hit", "-", "-"), caches(json(s2)));
     assertEquals(1.0, json(s2).get("hitRate").asDouble());

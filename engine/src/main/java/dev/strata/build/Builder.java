@@ -61,8 +61,19 @@ public final class Builder {
   private final Store store;
   private final Snapshotter snapshotter;
   private final SandboxRunner sandbox;
-  private final PrintStream log;
+  private PrintStream log;
   private final Function<String, StoredImage> baseResolver;
+  /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
+  private boolean keysOnly;
+
+  /** Thrown in keys-only mode where the build needs Strata's namespace after all. */
+  private static final class NeedsNamespace extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsNamespace() {
+      super(null, null, false, false);
+    }
+  }
 
   /**
    * @param baseResolver finds or fetches a base image by reference (the registry's
@@ -80,6 +91,33 @@ public final class Builder {
   /** A builder that takes base images from the store only. */
   public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log) {
     this(store, snapshotter, sandbox, log, ref -> store.find(ref).orElse(null));
+  }
+
+  /**
+   * The build when every step is a cache hit, computed without Strata's namespace (no unpack, no
+   * mount, no second JVM); empty when some step must run or an input needs a mount. Its output
+   * is shown only when it succeeds.
+   */
+  public java.util.Optional<BuildResult> buildFromCache(BuildRequest req)
+      throws IOException, InterruptedException {
+    if (req.noCache() || req.outputs().stream().anyMatch(o -> o.type().equals("local"))) {
+      return java.util.Optional.empty();
+    }
+    PrintStream realLog = log;
+    java.io.ByteArrayOutputStream buffered = new java.io.ByteArrayOutputStream();
+    log = new PrintStream(buffered, true);
+    keysOnly = true;
+    try {
+      BuildResult r = build(req);
+      realLog.write(buffered.toByteArray());
+      realLog.flush();
+      return java.util.Optional.of(r);
+    } catch (NeedsNamespace e) {
+      return java.util.Optional.empty();
+    } finally {
+      log = realLog;
+      keysOnly = false;
+    }
   }
 
   public BuildResult build(BuildRequest req) throws IOException, InterruptedException {
@@ -225,6 +263,9 @@ public final class Builder {
           Map<String, String> inputs = inputs(stage, step, config);
           CacheKey k = key.child(canonical(in), inputs);
           CacheRecord rec = req.noCache() ? null : lookup(k);
+          if (rec == null && keysOnly) {
+            throw new NeedsNamespace();
+          }
           String reason;
           if (rec != null) {
             log.println("--> cached " + k.digest().shortHex());
@@ -297,14 +338,44 @@ public final class Builder {
         in.put("shell", String.join(" ", step.env().shell()));
         in.put("network", network(r).name().toLowerCase());
         in.put("mounts", step.mounts().toString());
+      } else if (i instanceof Instruction.Copy c && c.from() != null) {
+        in.put("files", fromStageHash(c, stage));
       } else if (i instanceof Instruction.Copy c) {
-        CopySources src = sources(c.from(), stage, i);
-        in.put("files", src.contentHash(src.select(c.sources()), c.from() != null));
+        CopySources src = sources(null, stage, i);
+        in.put("files", src.contentHash(src.select(c.sources()), false));
       } else if (i instanceof Instruction.Add a) {
         CopySources src = sources(null, stage, i);
         in.put("files", src.contentHash(src.select(a.sources()), false));
       }
       return in;
+    }
+
+    /**
+     * The content hash of what {@code COPY --from} selects. Computing it needs the source's files
+     * mounted; it is recorded under the source's layer diffIDs and the instruction (content
+     * addresses: a re-run step with the same key but other output does not match), so a build
+     * whose steps all hit can take it without a mount.
+     */
+    private String fromStageHash(Instruction.Copy c, Stage stage) throws IOException {
+      StageResult src = stageByRef(c.from(), c);
+      StringBuilder id = new StringBuilder("copy-from|");
+      src.layers().forEach(l -> id.append(l.diffId()).append('|'));
+      id.append(canonical(c));
+      String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+      String known = store.withIndex(idx -> idx.fileHash(key));
+      if (known != null) {
+        return known;
+      }
+      if (keysOnly) {
+        throw new NeedsNamespace();
+      }
+      CopySources s = sources(c.from(), stage, c);
+      String hash = s.contentHash(s.select(c.sources()), true);
+      store.withIndex(idx -> {
+        idx.putFileHash(key, hash);
+        return null;
+      });
+      return hash;
     }
 
     private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
