@@ -6,8 +6,6 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -55,8 +53,8 @@ public final class LayerForms {
     try (InputStream raw = blobs.openVerified(layer.digest());
         BlobStore.BlobWriter w = blobs.newWriter()) {
       long uncompressed;
-      try (InputStream plain = new DigestInputStream(Compression.decompressAny(nonClosing(raw)), sha);
-          OutputStream z = want.compress(nonClosing(w))) {
+      try (InputStream plain = new DigestInputStream(Compression.decompressAny(NonClosing.of(raw)), sha);
+          OutputStream z = want.compress(NonClosing.of(w))) {
         uncompressed = plain.transferTo(z);
       }
       raw.transferTo(OutputStream.nullOutputStream()); // to the end: the store verifies the digest
@@ -76,24 +74,4 @@ public final class LayerForms {
     }
   }
 
-  private static InputStream nonClosing(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
-  }
-
-  private static OutputStream nonClosing(OutputStream out) {
-    return new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
-  }
 }

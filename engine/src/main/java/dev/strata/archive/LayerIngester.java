@@ -44,8 +44,8 @@ public final class LayerIngester {
       long uncompressed;
       String mediaType;
       if ((c == Compression.NONE && expectedBlob == null) || recompress) {
-        InputStream plain = new DigestInputStream(c.decompress(nonClosing(in)), diff);
-        try (OutputStream z = Compression.ZSTD.compress(nonClosing(w))) {
+        InputStream plain = new DigestInputStream(c.decompress(NonClosing.of(in)), diff);
+        try (OutputStream z = Compression.ZSTD.compress(NonClosing.of(w))) {
           uncompressed = plain.transferTo(z);
         }
         mediaType = MediaType.OCI_LAYER_ZSTD;
@@ -66,27 +66,6 @@ public final class LayerIngester {
       Digest blob = w.commit(recompress ? null : expectedBlob);
       return new LayerRecord(Digest.fromSha256(diff.digest()), blob, mediaType, size, uncompressed);
     }
-  }
-
-  private static InputStream nonClosing(InputStream in) {
-    return new FilterInputStream(in) {
-      @Override
-      public void close() {}
-    };
-  }
-
-  private static OutputStream nonClosing(OutputStream out) {
-    return new java.io.FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    };
   }
 
   /** Copies every byte read from {@code in} to {@code out}. */
