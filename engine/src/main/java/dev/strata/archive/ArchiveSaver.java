@@ -77,42 +77,6 @@ public final class ArchiveSaver {
     }
   }
 
-  /**
-   * Writes an image as an OCI image layout directory (oci-layout, index.json, blobs/sha256), as
-   * {@code --output type=oci,dest=DIR} does; blobs already there are kept.
-   */
-  public void saveLayout(StoredImage image, Path dir) throws IOException {
-    Path blobsDir = dir.resolve("blobs").resolve("sha256");
-    Files.createDirectories(blobsDir);
-    List<Digest> order = new ArrayList<>();
-    image.manifest().layers().forEach(l -> order.add(l.digest()));
-    order.add(image.manifest().config().digest());
-    order.add(image.descriptor().digest());
-    for (Digest d : order) {
-      Path target = blobsDir.resolve(d.hex());
-      if (Files.exists(target)) {
-        continue;
-      }
-      Path part = Files.createTempFile(blobsDir, "." + d.hex(), ".part");
-      try (InputStream in = store.blobs().openVerified(d)) {
-        Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(part);
-      }
-    }
-    Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
-    Descriptor md = image.descriptor();
-    Descriptor entry = new Descriptor(md.mediaType(), md.digest(), md.size());
-    if (image.name() != null) {
-      entry = entry.withAnnotation(Descriptor.REF_NAME, image.name());
-    }
-    Path idx = dir.resolve("index.json");
-    Path part = Files.createTempFile(dir, ".index.json", ".part");
-    Files.write(part, ImageIndex.empty().withManifests(List.of(entry)).bytes());
-    Files.move(part, idx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
   private StoredImage recompressed(StoredImage image, Compression c) throws IOException {
     List<Descriptor> layers = new ArrayList<>();
     List<Digest> diffIds = image.config().diffIds();

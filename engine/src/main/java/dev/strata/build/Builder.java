@@ -319,12 +319,7 @@ public final class Builder {
                               + ": base image "
                               + stage.base()
                               + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
-      List<StageResult.Layer> layers = new ArrayList<>();
-      List<Digest> diffIds = img.config().diffIds();
-      for (int i = 0; i < diffIds.size(); i++) {
-        layers.add(new StageResult.Layer(diffIds.get(i), img.manifest().layers().get(i)));
-      }
-      return new StageResult(stage.index(), stage.name(), img.config(), layers, CacheKey.base(img.digest()));
+      return new StageResult(stage.index(), stage.name(), img.config(), layersOf(img), CacheKey.base(img.digest()));
     }
 
     /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
@@ -403,11 +398,7 @@ public final class Builder {
               .orElseThrow(
                   () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
                       + ": no such stage, and no such image in the store"));
-      List<StageResult.Layer> layers = new ArrayList<>();
-      for (int i = 0; i < img.config().diffIds().size(); i++) {
-        layers.add(new StageResult.Layer(img.config().diffIds().get(i), img.manifest().layers().get(i)));
-      }
-      return new StageResult(-1, from, img.config(), layers, CacheKey.base(img.digest()));
+      return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
     }
 
     /** Snapshots kept for COPY --from sources, closed when the build ends. */
@@ -631,6 +622,20 @@ public final class Builder {
     }
   }
 
+  /** A stored image's layers, diffID beside blob. */
+  private static List<StageResult.Layer> layersOf(StoredImage img) {
+    List<Digest> diffIds = img.config().diffIds();
+    List<Descriptor> blobs = img.manifest().layers();
+    if (diffIds.size() != blobs.size()) {
+      throw new BuildException("image " + img.name() + ": " + diffIds.size() + " diff_ids for " + blobs.size() + " layers");
+    }
+    List<StageResult.Layer> layers = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      layers.add(new StageResult.Layer(diffIds.get(i), blobs.get(i)));
+    }
+    return layers;
+  }
+
   private List<LayerRef> refs(List<StageResult.Layer> layers) {
     List<LayerRef> refs = new ArrayList<>();
     for (StageResult.Layer l : layers) {
@@ -681,7 +686,8 @@ public final class Builder {
       switch (o.type()) {
         case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
         case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
-        case "oci" -> new dev.strata.archive.ArchiveSaver(store).saveLayout(img, o.dest());
+        case "oci" -> new dev.strata.transport.OciLayoutDir(store)
+            .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
         case "local" -> {
           try (Snapshot s = snapshotter.prepare(refs(target.layers()))) {
             Files.createDirectories(o.dest());

@@ -33,10 +33,10 @@ import java.util.Set;
  * skopeo and umoci write them): blobs as they are, each verified, the tag as the {@code
  * org.opencontainers.image.ref.name} annotation of its index.json entry.
  */
-final class OciLayoutDir {
+public final class OciLayoutDir {
   private final Store store;
 
-  OciLayoutDir(Store store) {
+  public OciLayoutDir(Store store) {
     this.store = store;
   }
 
@@ -151,7 +151,7 @@ final class OciLayoutDir {
   }
 
   /** Writes {@code image} into the layout (created when missing) under {@code loc.tag()}. */
-  Descriptor write(StoredImage image, ImageLocation.OciLayout loc) throws IOException {
+  public Descriptor write(StoredImage image, ImageLocation.OciLayout loc) throws IOException {
     Path dir = loc.dir();
     Path sha = dir.resolve("blobs").resolve("sha256");
     Files.createDirectories(sha);
