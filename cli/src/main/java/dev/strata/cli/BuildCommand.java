@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.build.BuildException;
 import dev.strata.build.BuildOutput;
+import dev.strata.build.BuildProgress;
 import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Builder;
@@ -116,12 +117,13 @@ final class BuildCommand implements Callable<Integer> {
       file = tmp.toString();
     }
     PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+    BuildProgress progress = new PlainProgress(log);
     if (outside) {
       // A build whose every step hits needs no namespace: keys, then names, in this JVM.
       try (Store store = top.openStore()) {
-        Optional<BuildResult> cached = builder(store, null, null, log).buildFromCache(request(args, outs));
+        Optional<BuildResult> cached = builder(store, null, null, progress, log).buildFromCache(request(args, outs));
         if (cached.isPresent()) {
-          log.println("--> every step cached: no namespace entered");
+          progress.info("every step cached: no namespace entered");
           report(cached.get(), log);
           return 0;
         }
@@ -131,7 +133,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     try (Store store = top.openStore()) {
       Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-      report(builder(store, snap, new SandboxRunner(helper), log).build(request(args, outs)), log);
+      report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)), log);
     }
     return 0;
   }
@@ -152,11 +154,12 @@ final class BuildCommand implements Callable<Integer> {
         Times.created(), sde, outs);
   }
 
-  private Builder builder(Store store, Snapshotter snap, SandboxRunner runner, PrintStream log) {
+  private Builder builder(
+      Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
     ImageResolver resolver =
         new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
-    return new Builder(store, snap, runner, log, ref -> resolver.resolve(ref, policy));
+    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
   }
 
   private void report(BuildResult r, PrintStream log) throws java.io.IOException {

@@ -33,7 +33,6 @@ import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,7 +60,7 @@ public final class Builder {
   private final Store store;
   private final Snapshotter snapshotter;
   private final SandboxRunner sandbox;
-  private PrintStream log;
+  private BuildProgress progress;
   private final Function<String, StoredImage> baseResolver;
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private boolean keysOnly;
@@ -79,18 +78,18 @@ public final class Builder {
    * @param baseResolver finds or fetches a base image by reference (the registry's
    *     ImageResolver with --pull's policy); it throws, naming the image, when it cannot
    */
-  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log,
+  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
       Function<String, StoredImage> baseResolver) {
     this.store = store;
     this.snapshotter = snapshotter;
     this.sandbox = sandbox;
-    this.log = log;
+    this.progress = progress;
     this.baseResolver = baseResolver;
   }
 
   /** A builder that takes base images from the store only. */
-  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, PrintStream log) {
-    this(store, snapshotter, sandbox, log, ref -> store.find(ref).orElse(null));
+  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress) {
+    this(store, snapshotter, sandbox, progress, ref -> store.find(ref).orElse(null));
   }
 
   /**
@@ -103,19 +102,18 @@ public final class Builder {
     if (req.noCache() || req.outputs().stream().anyMatch(o -> o.type().equals("local"))) {
       return java.util.Optional.empty();
     }
-    PrintStream realLog = log;
-    java.io.ByteArrayOutputStream buffered = new java.io.ByteArrayOutputStream();
-    log = new PrintStream(buffered, true);
+    BuildProgress real = progress;
+    BufferedProgress buffered = new BufferedProgress();
+    progress = buffered;
     keysOnly = true;
     try {
       BuildResult r = build(req);
-      realLog.write(buffered.toByteArray());
-      realLog.flush();
+      buffered.replay(real);
       return java.util.Optional.of(r);
     } catch (NeedsNamespace e) {
       return java.util.Optional.empty();
     } finally {
-      log = realLog;
+      progress = real;
       keysOnly = false;
     }
   }
@@ -134,10 +132,16 @@ public final class Builder {
     }
     Run run = new Run(req, plan, ignore);
     try (AutoCloseable w = store.beginWrite()) {
-      for (List<Integer> wave : plan.buildOrder()) {
-        for (int idx : wave) {
-          run.results.put(idx, run.buildStage(plan.stage(idx)));
-        }
+      Map<Integer, List<Integer>> needs = new HashMap<>();
+      plan.stages().forEach(s -> needs.put(s.index(), s.dependsOn()));
+      // The cache-only attempt stops at the first step that must run: no threads for it.
+      int parallelism = keysOnly ? 1 : Runtime.getRuntime().availableProcessors();
+      BuildPlan planned = plan;
+      try {
+        StageScheduler.run(run.order, needs, parallelism,
+            idx -> run.results.put(idx, run.buildStage(planned.stage(idx))));
+      } finally {
+        run.closeSourceSnapshots();
       }
       StageResult target = run.results.get(plan.target());
       Descriptor manifest = assemble(target, req);
@@ -216,15 +220,22 @@ public final class Builder {
     }
   }
 
-  /** The state of one build: results per stage and the statistics of every step. */
+  /**
+   * The state of one build: results and step statistics per stage. Stages build on several
+   * threads; each writes only its own entries, and steps are numbered up front in build order, so
+   * numbers and the statistics' order do not depend on which stage finished first.
+   */
   private final class Run {
     final BuildRequest req;
     final BuildPlan plan;
     final DockerIgnore ignore;
-    final Map<Integer, StageResult> results = new HashMap<>();
-    final List<StepStat> stats = new ArrayList<>();
+    final Map<Integer, StageResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<Integer, List<StepStat>> stats = new java.util.concurrent.ConcurrentHashMap<>();
     final String buildId = UUID.randomUUID().toString();
-    int stepNo;
+    /** The stages to build, in build order (waves flattened). */
+    final List<Integer> order = new ArrayList<>();
+    /** Per stage, the number of its FROM step. */
+    final Map<Integer, Integer> firstStep = new HashMap<>();
     final int totalSteps;
 
     Run(BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
@@ -232,10 +243,22 @@ public final class Builder {
       this.plan = plan;
       this.ignore = ignore;
       int n = 0;
-      for (Stage s : plan.stages()) {
-        n += 1 + s.steps().size();
+      for (List<Integer> wave : plan.buildOrder()) {
+        for (int idx : wave) {
+          order.add(idx);
+          firstStep.put(idx, n + 1);
+          n += 1 + plan.stage(idx).steps().size();
+        }
       }
       this.totalSteps = n;
+    }
+
+    List<StepStat> allStats() {
+      List<StepStat> all = new ArrayList<>();
+      for (int idx : order) {
+        all.addAll(stats.getOrDefault(idx, List.of()));
+      }
+      return all;
     }
 
     String where(int line) {
@@ -243,11 +266,15 @@ public final class Builder {
     }
 
     StageResult buildStage(Stage stage) throws IOException, InterruptedException {
+      List<StepStat> mine = new ArrayList<>();
+      stats.put(stage.index(), mine);
+      int number = firstStep.get(stage.index());
       long t = System.nanoTime();
-      stepNo++;
-      log.printf("[%s] STEP %d/%d: FROM %s%n", stage.displayName(), stepNo, totalSteps, stage.base());
-      StageResult base = base(stage);
-      stats.add(new StepStat(stage.index(), stage.name(), stage.from().startLine(),
+      BuildProgress.Step from = step(stage, number++, stage.from().startLine(), "FROM " + stage.base());
+      progress.started(from);
+      StageResult base = watched(from, t, () -> base(stage));
+      progress.done(from, null, secs(t));
+      mine.add(new StepStat(stage.index(), stage.name(), stage.from().startLine(),
           "FROM " + stage.base(), null, null, base.key().toString(), secs(t), 0));
       ImageConfig config = base.config();
       List<StageResult.Layer> layers = new ArrayList<>(base.layers());
@@ -256,24 +283,21 @@ public final class Builder {
       for (Step step : stage.steps()) {
         Instruction in = step.instruction();
         long ts = System.nanoTime();
-        stepNo++;
         String text = in.location().original().strip();
-        log.printf("[%s] STEP %d/%d: %s%n", stage.displayName(), stepNo, totalSteps, text);
+        BuildProgress.Step ps = step(stage, number++, in.location().startLine(), text);
+        progress.started(ps);
         if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-          Map<String, String> inputs = inputs(stage, step, config);
-          CacheKey k = key.child(canonical(in), inputs);
-          CacheRecord rec = req.noCache() ? null : lookup(k);
-          if (rec == null && keysOnly) {
+          final ImageConfig cfg = config;
+          final CacheKey parent = key;
+          Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg));
+          CacheKey k = parent.child(canonical(in), inputs);
+          CacheRecord found = req.noCache() ? null : lookup(k);
+          if (found == null && keysOnly) {
             throw new NeedsNamespace();
           }
-          String reason;
-          if (rec != null) {
-            log.println("--> cached " + k.digest().shortHex());
-            reason = null;
-          } else {
-            reason = req.noCache() ? "--no-cache" : "no record for this key";
-            rec = execute(stage, step, config, layers, inputs, k);
-          }
+          String reason = found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
+          CacheRecord rec =
+              found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, k));
           long bytes = 0;
           if (rec.hasLayer()) {
             layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
@@ -281,22 +305,46 @@ public final class Builder {
           }
           config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, req.created(), rec.createdBy(), null);
           key = k;
-          stats.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
-              rec != null && reason == null ? "hit" : "miss", reason, k.toString(), secs(ts), bytes));
+          String cache = found != null ? "hit" : "miss";
+          progress.done(ps, cache, secs(ts));
+          mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+              cache, reason, k.toString(), secs(ts), bytes));
         } else {
           if (in instanceof Instruction.Cmd) {
             cmdSetHere = true;
           }
-          config = ConfigChanges.apply(config, in, step.env().shell(), cmdSetHere);
+          final ImageConfig cfg = config;
+          final boolean cmdHere = cmdSetHere;
+          config = watched(ps, ts, () -> ConfigChanges.apply(cfg, in, step.env().shell(), cmdHere));
           if (!(in instanceof Instruction.Arg)) {
             config = config.withLayer(null, req.created(), createdBy(in, step), null);
           }
           key = key.child(canonical(in), Map.of());
-          stats.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+          progress.done(ps, null, secs(ts));
+          mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
               null, null, key.toString(), secs(ts), 0));
         }
       }
       return new StageResult(stage.index(), stage.name(), config, layers, key);
+    }
+
+    private BuildProgress.Step step(Stage stage, int number, int line, String text) {
+      return new BuildProgress.Step(stage.index(), stage.displayName(), number, totalSteps, line, text);
+    }
+
+    /** Work of one step whose failure ends the step: {@code failed} is sent, then it is thrown. */
+    private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work) throws IOException, InterruptedException {
+      try {
+        return work.call();
+      } catch (NeedsNamespace e) {
+        throw e;
+      } catch (InterruptedException e) {
+        progress.failed(ps, "interrupted", secs(t0));
+        throw e;
+      } catch (IOException | RuntimeException e) {
+        progress.failed(ps, e.getMessage() == null ? e.toString() : e.getMessage(), secs(t0));
+        throw e;
+      }
     }
 
     private StageResult base(Stage stage) {
@@ -404,7 +452,8 @@ public final class Builder {
     /** Snapshots kept for COPY --from sources, closed when the build ends. */
     final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
 
-    private Path mounted(StageResult r) throws IOException {
+    /** Stages that build at once may mount the same source: one snapshot each, made once. */
+    private synchronized Path mounted(StageResult r) throws IOException {
       List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
       Snapshot s = sourceSnapshots.get(ids);
       if (s == null) {
@@ -412,6 +461,17 @@ public final class Builder {
         sourceSnapshots.put(ids, s);
       }
       return s.rootfs();
+    }
+
+    synchronized void closeSourceSnapshots() {
+      for (Snapshot s : sourceSnapshots.values()) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          progress.warning(null, e.getMessage());
+        }
+      }
+      sourceSnapshots.clear();
     }
 
     private CacheRecord lookup(CacheKey k) {
@@ -423,14 +483,14 @@ public final class Builder {
     }
 
     private CacheRecord execute(
-        Stage stage, Step step, ImageConfig config, List<StageResult.Layer> layers,
+        Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, List<StageResult.Layer> layers,
         Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
       Instruction in = step.instruction();
       try (Snapshot snap = snapshotter.prepare(refs(layers))) {
         if (in instanceof Instruction.Run r) {
-          runStep(r, step, config, snap.rootfs());
+          runStep(r, step, ps, config, snap.rootfs());
         } else if (in instanceof Instruction.Copy c) {
-          copyStep(stage, in, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs(), false);
+          copyStep(stage, in, ps, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs(), false);
         } else if (in instanceof Instruction.Add a) {
           for (String s : a.sources()) {
             if (s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@")) {
@@ -438,7 +498,7 @@ public final class Builder {
                   + ": remote sources are not supported yet (offline by default)");
             }
           }
-          copyStep(stage, in, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs(), true);
+          copyStep(stage, in, ps, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs(), true);
         }
         List<Change> changes = snap.changes(Set.of());
         String createdBy = createdBy(in, step);
@@ -466,7 +526,7 @@ public final class Builder {
       }
     }
 
-    private void runStep(Instruction.Run r, Step step, ImageConfig config, Path rootfs)
+    private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
         throws IOException, InterruptedException {
       if (!step.mounts().isEmpty()) {
         throw new BuildException(where(r.location().startLine()) + ": RUN --mount=type="
@@ -490,15 +550,15 @@ public final class Builder {
               user.isEmpty() ? Optional.empty() : Optional.of(user),
               workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
               network(r), Optional.of("strata"));
-      log.flush();
-      int code = sandbox.run(spec, log, log);
+      java.io.OutputStream out = new StepOutput(progress, ps);
+      int code = sandbox.run(spec, out, out);
       if (code != 0) {
         throw new BuildException(where(r.location().startLine()) + ": RUN " + r.command().shellLine()
             + ": exit status " + code);
       }
     }
 
-    private void copyStep(Stage stage, Instruction in, List<String> srcs, String dest, String from,
+    private void copyStep(Stage stage, Instruction in, BuildProgress.Step ps, List<String> srcs, String dest, String from,
         String chown, String chmod, ImageConfig config, Path rootfs, boolean extractArchives)
         throws IOException {
       CopySources src = sources(from, stage, in);
@@ -541,7 +601,7 @@ public final class Builder {
             return;
           }
         }
-        new FileCopier(rootfs, m -> log.println("warning: " + m))
+        new FileCopier(rootfs, m -> progress.warning(ps, m))
             .copy(src, sel, d, new FileCopier.Attrs(uid, gid, mode, from != null));
       } catch (BuildException e) {
         throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
@@ -579,7 +639,8 @@ public final class Builder {
     BuildResult result(StoredImage img, double seconds) {
       int cacheable = 0;
       int hits = 0;
-      for (StepStat s : stats) {
+      List<StepStat> all = allStats();
+      for (StepStat s : all) {
         if (s.cache() != null) {
           cacheable++;
           if (s.cache().equals("hit")) {
@@ -597,7 +658,7 @@ public final class Builder {
       o.put("seconds", Math.round(seconds * 1000) / 1000.0);
       o.put("hitRate", Math.round(hitRate * 1000) / 1000.0);
       ArrayNode steps = o.putArray("steps");
-      for (StepStat s : stats) {
+      for (StepStat s : all) {
         ObjectNode st = steps.addObject();
         st.put("stage", s.stage());
         st.put("stageName", s.stageName());
@@ -611,14 +672,7 @@ public final class Builder {
       }
       byte[] json = Json.bytes(o);
       store.withIndex(idx -> { idx.putBuildStats(buildId, json); return null; });
-      for (Snapshot s : sourceSnapshots.values()) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          log.println("warning: " + e.getMessage());
-        }
-      }
-      return new BuildResult(img.id(), img.digest(), List.copyOf(stats), hitRate, json);
+      return new BuildResult(img.id(), img.digest(), all, hitRate, json);
     }
   }
 
@@ -667,6 +721,32 @@ public final class Builder {
     return in.keyword() + " " + String.join(" ", in.args()) + (in instanceof Instruction.Copy || in instanceof Instruction.Add ? " # buildkit" : "");
   }
 
+  /** A step's work that may fail. */
+  private interface StepWork<T> {
+    T call() throws IOException, InterruptedException;
+  }
+
+  /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
+  private static final class StepOutput extends java.io.OutputStream {
+    private final BuildProgress progress;
+    private final BuildProgress.Step step;
+
+    StepOutput(BuildProgress progress, BuildProgress.Step step) {
+      this.progress = progress;
+      this.step = step;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      progress.output(step, b, off, len);
+    }
+  }
+
   private static double secs(long t0) {
     return (System.nanoTime() - t0) / 1e9;
   }
@@ -691,7 +771,7 @@ public final class Builder {
         case "local" -> {
           try (Snapshot s = snapshotter.prepare(refs(target.layers()))) {
             Files.createDirectories(o.dest());
-            dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> log.println("warning: " + m));
+            dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
           }
           ownByCaller(o.dest().resolve(".strata-new"));
           moveContents(o.dest().resolve(".strata-new"), o.dest());
