@@ -131,12 +131,49 @@ public final class Store implements AutoCloseable {
    * index is held only for the call, under {@code index/strata.lock}.
    */
   public <T> T withIndex(Function<StoreIndex, T> fn) {
+    StoreIndex held = heldIndex;
+    if (held != null) {
+      return fn.apply(held);
+    }
     try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index").resolve("strata.lock"));
         StoreIndex idx = StoreIndex.open(root.resolve("index").resolve("db"))) {
       return fn.apply(idx);
     } catch (IOException e) {
       throw new StoreException("cannot lock the store index: " + e.getMessage(), e);
     }
+  }
+
+  private volatile StoreIndex heldIndex;
+
+  /**
+   * Keeps the index open, under its lock, until the returned handle is closed: a burst of
+   * {@link #withIndex} calls (a build answered from the cache makes a dozen) then opens RocksDB
+   * once. Other processes wait for the index meanwhile, so hold it only for short work.
+   */
+  public AutoCloseable holdIndex() {
+    Path lock = root.resolve("index").resolve("strata.lock");
+    FileLocks.Held l;
+    try {
+      l = FileLocks.exclusive(lock);
+    } catch (IOException e) {
+      throw new StoreException("cannot lock the store index: " + e.getMessage(), e);
+    }
+    StoreIndex idx;
+    try {
+      idx = StoreIndex.open(root.resolve("index").resolve("db"));
+    } catch (RuntimeException e) {
+      l.close();
+      throw e;
+    }
+    heldIndex = idx;
+    return () -> {
+      heldIndex = null;
+      try {
+        idx.close();
+      } finally {
+        l.close();
+      }
+    };
   }
 
   // ------------------------------------------------------------------ names

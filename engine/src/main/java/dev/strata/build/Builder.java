@@ -106,12 +106,16 @@ public final class Builder {
     BufferedProgress buffered = new BufferedProgress();
     progress = buffered;
     keysOnly = true;
-    try {
+    try (AutoCloseable index = store.holdIndex()) {
       BuildResult r = build(req);
       buffered.replay(real);
       return java.util.Optional.of(r);
     } catch (NeedsNamespace e) {
       return java.util.Optional.empty();
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
     } finally {
       progress = real;
       keysOnly = false;
