@@ -2,6 +2,10 @@ package dev.strata.cli;
 
 import dev.strata.build.BuildException;
 import dev.strata.build.BuildOutput;
+import dev.strata.codec.Compression;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Platform;
+import dev.strata.transport.ImageTransports;
 import dev.strata.build.BuildProgress;
 import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
@@ -68,6 +72,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "Also write the result: oci, oci-archive, docker-archive or local (repeatable).")
   List<String> outputs = new ArrayList<>();
 
+  @Option(names = "--platform", paramLabel = "OS/ARCH",
+      description = "The platform to build for: this machine's (no emulation).")
+  String platform;
+
+  @Option(names = "--compression", paramLabel = "ALGO",
+      description = "Layer compression of --output type=registry: gzip (default) or zstd.")
+  String compression = "gzip";
+
   @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the build statistics here.")
   Path statsJson;
 
@@ -87,11 +99,20 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (platform != null && !Platform.parse(platform).equals(Platform.host())) {
+      throw new BuildException("--platform " + platform + ": this machine builds for " + Platform.host()
+          + " only (RUN steps of another architecture need emulation, which Strata does not do)");
+    }
+    Compression layerCompression = switch (compression.toLowerCase(java.util.Locale.ROOT)) {
+      case "gzip" -> Compression.GZIP;
+      case "zstd" -> Compression.ZSTD;
+      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+          "invalid --compression \"" + compression + "\": gzip or zstd");
+    };
     if (!Files.isDirectory(context)) {
       throw new BuildException("build context " + context + " is not a directory");
     }
-    List<BuildOutput> outs = new ArrayList<>();
-    outputs.forEach(o -> outs.add(BuildOutput.parse(o)));
+    List<BuildOutput> outs = outputsOf();
     tags.forEach(Store::canonicalName);
     Map<String, String> args = new LinkedHashMap<>();
     for (String a : buildArgs) {
@@ -124,7 +145,7 @@ final class BuildCommand implements Callable<Integer> {
         Optional<BuildResult> cached = builder(store, null, null, progress, log).buildFromCache(request(args, outs));
         if (cached.isPresent()) {
           progress.info("every step cached: no namespace entered");
-          report(cached.get(), log);
+          report(cached.get(), store, layerCompression, log);
           return 0;
         }
       }
@@ -133,9 +154,16 @@ final class BuildCommand implements Callable<Integer> {
     }
     try (Store store = top.openStore()) {
       Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-      report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)), log);
+      report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)),
+          store, layerCompression, log);
     }
     return 0;
+  }
+
+  private List<BuildOutput> outputsOf() {
+    List<BuildOutput> outs = new ArrayList<>();
+    outputs.forEach(o -> outs.add(BuildOutput.parse(o)));
+    return outs;
   }
 
   private BuildRequest request(Map<String, String> args, List<BuildOutput> outs) {
@@ -162,7 +190,14 @@ final class BuildCommand implements Callable<Integer> {
     return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
   }
 
-  private void report(BuildResult r, PrintStream log) throws java.io.IOException {
+  private void report(BuildResult r, Store store, Compression c, PrintStream log) throws java.io.IOException {
+    for (BuildOutput o : outputsOf()) {
+      if (o.type().equals("registry")) {
+        Descriptor d = new ImageTransports(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top))
+            .push(store.image(r.manifestDigest().toString()), ImageTransports.parse("docker://" + o.name()), c);
+        log.println("--> pushed " + o.name() + "@" + d.digest());
+      }
+    }
     if (statsJson != null) {
       Files.write(statsJson, r.statsJson());
     }

@@ -102,6 +102,33 @@ class RegistryIT {
   }
 
   @Test
+  void buildPushesWithOutputTypeRegistry() throws Exception {
+    Path a = dir.resolve("a");
+    importBusybox(a);
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo pushed > /pushed.txt\nCMD [\"cat\", \"/pushed.txt\"]\n");
+    String ref = registry.host() + "/strata/built:1";
+    StrataProcess.Result b =
+        strata(a, "build", "--platform", "linux/amd64", "--output", "type=registry,name=" + ref, ctx.toString()).ok();
+    assertTrue(b.err().contains("--> pushed " + ref + "@sha256:"), b.err());
+    JsonNode inspected = json(StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok().out());
+    assertEquals(2, inspected.get("Layers").size(), inspected.toString());
+    JsonNode raw = json(StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).ok().out());
+    assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", raw.get("layers").get(1).get("mediaType").asText(),
+        "gzip by default for registries");
+    // built again, every step cached (no namespace): pushed just the same, here as zstd
+    String ref2 = registry.host() + "/strata/built:zstd";
+    StrataProcess.Result again =
+        strata(a, "build", "--compression", "zstd", "--output", "type=registry,dest=" + ref2, ctx.toString()).ok();
+    assertTrue(again.err().contains("no namespace entered"), again.err());
+    JsonNode raw2 = json(StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref2).ok().out());
+    assertEquals("application/vnd.oci.image.layer.v1.tar+zstd", raw2.get("layers").get(1).get("mediaType").asText());
+    StrataProcess.Result other = strata(a, "build", "--platform", "linux/arm64", ctx.toString());
+    assertEquals(1, other.exit(), other.err());
+    assertTrue(other.err().contains("--platform linux/arm64"), other.err());
+  }
+
+  @Test
   void skopeoReadsWhatStrataPushedAndAFreshStorePullsTheSameDigest() throws Exception {
     Path a = dir.resolve("a");
     String id = importBusybox(a);

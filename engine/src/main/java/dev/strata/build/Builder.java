@@ -770,6 +770,7 @@ public final class Builder {
       switch (o.type()) {
         case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
         case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
+        case "registry" -> {} // pushed by the caller, which has the registry options
         case "oci" -> new dev.strata.transport.OciLayoutDir(store)
             .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
         case "local" -> {
