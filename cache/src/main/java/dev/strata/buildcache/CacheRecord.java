@@ -3,6 +3,9 @@ package dev.strata.buildcache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Digest;
+import dev.strata.oci.ImageConfig;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import dev.strata.oci.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +21,8 @@ import java.util.Map;
  * @param uncompressedSize the layer tar's size
  * @param createdBy the history entry's created_by
  * @param inputs input name -> value summary (content hashes, environment)
+ * @param created when the step ran, the history time a hit shows (as docker history shows a
+ *     cached layer's age), or null for records made before it was kept
  */
 public record CacheRecord(
     Digest diffId,
@@ -26,10 +31,17 @@ public record CacheRecord(
     long size,
     long uncompressedSize,
     String createdBy,
-    Map<String, String> inputs) {
+    Map<String, String> inputs,
+    Instant created) {
 
   public CacheRecord {
     inputs = Map.copyOf(inputs);
+    created = created == null ? null : created.truncatedTo(ChronoUnit.NANOS);
+  }
+
+  public CacheRecord(Digest diffId, Digest blob, String mediaType, long size, long uncompressedSize,
+      String createdBy, Map<String, String> inputs) {
+    this(diffId, blob, mediaType, size, uncompressedSize, createdBy, inputs, null);
   }
 
   public boolean hasLayer() {
@@ -46,6 +58,9 @@ public record CacheRecord(
       o.put("uncompressedSize", uncompressedSize);
     }
     o.put("createdBy", createdBy);
+    if (created != null) {
+      o.put("created", ImageConfig.timestamp(created));
+    }
     ObjectNode in = o.putObject("inputs");
     new java.util.TreeMap<>(inputs).forEach(in::put);
     return Json.bytes(o);
@@ -64,6 +79,7 @@ public record CacheRecord(
         o.path("size").asLong(),
         o.path("uncompressedSize").asLong(),
         o.path("createdBy").asText(),
-        inputs);
+        inputs,
+        o.has("created") ? Instant.parse(o.get("created").asText()) : null);
   }
 }

@@ -77,6 +77,9 @@ class BuildIT {
     assertEquals(List.of("-", "hit", "hit", "-", "-"), caches(json(s2)));
     assertEquals(1.0, json(s2).get("hitRate").asDouble());
     assertEquals(0.0, json(s1).get("hitRate").asDouble());
+    // nothing ran, so nothing is new: the same image, as buildah --layers and BuildKit give
+    assertEquals(first.out().strip(), again.out().strip(), "a no-change rebuild gives the same image id");
+    assertEquals(json(s1).get("imageDigest"), json(s2).get("imageDigest"));
     // The RUN wrote a random uuid: a re-run would give another layer. Same layers => not re-run.
     JsonNode l1 = Json.parse(strata(s, "inspect", "t:1").ok().out().getBytes(StandardCharsets.UTF_8)).get("manifest").get("layers");
     assertEquals(json(s1).get("steps").get(1).get("key"), json(s2).get("steps").get(1).get("key"));

@@ -307,7 +307,7 @@ public final class Builder {
             layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
             bytes = rec.size();
           }
-          config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, req.created(), rec.createdBy(), null);
+          config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, stepTime(rec), rec.createdBy(), null);
           key = k;
           String cache = found != null ? "hit" : "miss";
           progress.done(ps, cache, secs(ts));
@@ -321,7 +321,7 @@ public final class Builder {
           final boolean cmdHere = cmdSetHere;
           config = watched(ps, ts, () -> ConfigChanges.apply(cfg, in, step.env().shell(), cmdHere));
           if (!(in instanceof Instruction.Arg)) {
-            config = config.withLayer(null, req.created(), createdBy(in, step), null);
+            config = config.withLayer(null, historyTime(config, req), createdBy(in, step), null);
           }
           key = key.child(canonical(in), Map.of());
           progress.done(ps, null, secs(ts));
@@ -330,6 +330,15 @@ public final class Builder {
         }
       }
       return new StageResult(stage.index(), stage.name(), config, layers, key);
+    }
+
+    /**
+     * A layer step's history time: when it ran, also on a hit (so a build whose steps all hit
+     * gives the same image as the build before, as buildah's --layers and BuildKit do); with
+     * SOURCE_DATE_EPOCH always the epoch.
+     */
+    private java.time.Instant stepTime(CacheRecord rec) {
+      return req.sourceDateEpoch() == null && rec.created() != null ? rec.created() : req.created();
     }
 
     private BuildProgress.Step step(Stage stage, int number, int line, String text) {
@@ -507,7 +516,7 @@ public final class Builder {
         List<Change> changes = snap.changes(Set.of());
         String createdBy = createdBy(in, step);
         if (changes.isEmpty()) {
-          CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs);
+          CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.created());
           store.withIndex(idx -> { idx.putCacheRecord(key, rec); return null; });
           return rec;
         }
@@ -520,7 +529,7 @@ public final class Builder {
         }
         LayerRecord lr = new LayerRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD, written.size(), written.uncompressedSize());
         CacheRecord rec = new CacheRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD,
-            written.size(), written.uncompressedSize(), createdBy, inputs);
+            written.size(), written.uncompressedSize(), createdBy, inputs, req.created());
         store.withIndex(idx -> {
           idx.putLayer(lr);
           idx.putCacheRecord(key, rec);
@@ -755,8 +764,28 @@ public final class Builder {
     return (System.nanoTime() - t0) / 1e9;
   }
 
+  /**
+   * The time of the newest history entry, else the config's: what a metadata-only step and the
+   * image's {@code created} take, so they too stay the same when nothing ran.
+   */
+static java.time.Instant historyTime(ImageConfig c, BuildRequest req) {
+    if (req.sourceDateEpoch() != null) {
+      return req.created();
+    }
+    com.fasterxml.jackson.databind.JsonNode h = c.json().path("history");
+    if (h.isArray() && h.size() > 0) {
+      String t = h.get(h.size() - 1).path("created").asText("");
+      try {
+        return java.time.Instant.parse(t);
+      } catch (RuntimeException e) {
+        // an image with odd history times: fall through
+      }
+    }
+    return c.created() != null ? c.created() : req.created();
+  }
+
   private Descriptor assemble(StageResult target, BuildRequest req) throws IOException {
-    ImageConfig config = target.config().withField("created", ImageConfig.timestamp(req.created()));
+    ImageConfig config = target.config().withField("created", ImageConfig.timestamp(historyTime(target.config(), req)));
     byte[] cb = config.bytes();
     Descriptor cd = new Descriptor(MediaType.OCI_CONFIG, store.blobs().writeBytes(cb), cb.length);
     List<Descriptor> layers = target.layers().stream().map(StageResult.Layer::blob).toList();
