@@ -61,5 +61,11 @@ class CacheKeyTest {
     assertEquals(r, CacheRecord.decode(r.encode()));
     CacheRecord empty = new CacheRecord(null, null, null, 0, 0, "RUN true", Map.of());
     assertEquals(empty, CacheRecord.decode(empty.encode()));
+    // the step's time survives to nanoseconds (a hit's history shows it)
+    java.time.Instant t = java.time.Instant.parse("2026-12-01T21:22:01.516108661Z");
+    CacheRecord timed = new CacheRecord(null, null, null, 0, 0, "RUN true", Map.of(), t);
+    assertEquals(t, CacheRecord.decode(timed.encode()).created());
+    // records written before the time was kept decode with none
+    assertEquals(null, CacheRecord.decode("{\"createdBy\":\"RUN true\",\"inputs\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).created());
   }
 }
