@@ -42,6 +42,7 @@ enum step { CREATED_DIR, CREATED_FILE, MOUNTED };
 static struct {
 	char path[PATH_MAX];
 	enum step step;
+	struct timespec parent_times[2]; /* CREATED_*: the parent's atime, mtime before */
 } undo[MAX_RECORDED];
 static int n_undo;
 static int setup_root = -1; /* the rootfs while setup_rootfs() runs, for undo_failed_setup() */
@@ -75,9 +76,22 @@ static void remember(const char *path, enum step step)
 	undo[n_undo++].step = step;
 }
 
-static void remember_created(const char *path, int is_dir)
+/*
+ * PFD: the parent, stat'ed before PATH was made in it, so that removing PATH
+ * can give the parent its times back (as BuildKit's mount stub cleaner
+ * does): a mount must not even touch the mtime of a directory in a layer.
+ */
+static void remember_created(const char *path, int is_dir, const struct stat *parent)
 {
 	remember(path, is_dir ? CREATED_DIR : CREATED_FILE);
+	undo[n_undo - 1].parent_times[0] = parent->st_atim;
+	undo[n_undo - 1].parent_times[1] = parent->st_mtim;
+}
+
+static void stat_parent(int pfd, const char *path, struct stat *st)
+{
+	if (fstatat(pfd, "", st, AT_EMPTY_PATH) < 0)
+		bail("rootfs: stat the parent of %s", path);
 }
 
 static void remember_mounted(const char *path)
@@ -107,6 +121,7 @@ static int ensure_dir(int root, const char *path, int follow)
 	int flags = O_PATH | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW);
 	char parent[PATH_MAX];
 	const char *name;
+	struct stat st;
 	int fd, pfd;
 
 	fd = open_in_root(root, path, flags);
@@ -119,8 +134,9 @@ static int ensure_dir(int root, const char *path, int follow)
 		bail("rootfs: open %s", path);
 	name = split_parent(path, parent, sizeof(parent));
 	pfd = ensure_dir(root, parent, follow);
+	stat_parent(pfd, path, &st);
 	if (mkdirat(pfd, name, 0755) == 0)
-		remember_created(path, 1);
+		remember_created(path, 1, &st);
 	else if (errno != EEXIST)
 		bail("rootfs: mkdir %s", path);
 	close(pfd);
@@ -139,6 +155,7 @@ static int ensure_file(int root, const char *path, int follow)
 {
 	char parent[PATH_MAX];
 	const char *name;
+	struct stat st;
 	int fd, pfd;
 
 	fd = open_in_root(root, path, O_PATH);
@@ -148,12 +165,13 @@ static int ensure_file(int root, const char *path, int follow)
 		bail("rootfs: open %s", path);
 	name = split_parent(path, parent, sizeof(parent));
 	pfd = ensure_dir(root, parent, follow);
+	stat_parent(pfd, path, &st);
 	fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
 	close(pfd);
 	if (fd < 0)
 		return -1;
 	close(fd);
-	remember_created(path, 0);
+	remember_created(path, 0, &st);
 	fd = open_in_root(root, path, O_PATH);
 	if (fd < 0)
 		bail("rootfs: open %s", path);
@@ -416,10 +434,13 @@ void undo_failed_setup(void)
 		}
 		name = split_parent(undo[i].path, parent, sizeof(parent));
 		fd = open_in_root(root, parent, O_PATH | O_DIRECTORY);
-		if (fd >= 0 && unlinkat(fd, name, undo[i].step == CREATED_DIR ? AT_REMOVEDIR : 0) < 0)
+		if (fd < 0)
+			continue;
+		if (unlinkat(fd, name, undo[i].step == CREATED_DIR ? AT_REMOVEDIR : 0) < 0)
 			warn("rootfs: remove %s after the failure: %s", undo[i].path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		else
+			utimensat(AT_FDCWD, fd_path(fd), undo[i].parent_times, 0);
+		close(fd);
 	}
 }
 
@@ -431,6 +452,7 @@ void undo_failed_setup(void)
  */
 void remove_created_mountpoints(void)
 {
+	char parent[PATH_MAX];
 	int i, n;
 
 	for (i = n_undo - 1; i >= 0; i--) {
@@ -440,10 +462,11 @@ void remove_created_mountpoints(void)
 				; /* the command may have stacked more on it */
 			break;
 		case CREATED_DIR:
-			rmdir(undo[i].path);
-			break;
 		case CREATED_FILE:
-			unlink(undo[i].path);
+			if ((undo[i].step == CREATED_DIR ? rmdir(undo[i].path) : unlink(undo[i].path)) == 0) {
+				split_parent(undo[i].path, parent, sizeof(parent));
+				utimensat(AT_FDCWD, parent, undo[i].parent_times, 0);
+			}
 			break;
 		}
 	}

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Extra mounts (SandboxSpec.mounts) through strata-nshelper run as a black box. Every case ends by
- * checking that the rootfs tree (names, types, modes) is what it was before: no mount point, no
+ * checking that the rootfs tree (names, types, modes, mtimes) is what it was before: no mount point, no
  * file written into a mount, reaches what would become a layer.
  */
 class SandboxRunnerMountsTest {
@@ -193,9 +193,9 @@ class SandboxRunnerMountsTest {
     assertEquals(0, r.code(), String.join(" ", cmd) + ": " + r.err());
   }
 
-  /** Names, types and modes under the rootfs, read inside the namespace (subordinate owners). */
+  /** Names, types, modes and mtimes under the rootfs, read inside the namespace (subordinate owners). */
   private List<String> tree() throws Exception {
-    Result r = fs.enter(List.of("find", fs.rootfs.toString(), "-printf", "%P %y %m\\n"));
+    Result r = fs.enter(List.of("find", fs.rootfs.toString(), "-printf", "%P %y %m %T@\\n"));
     assertEquals(0, r.code(), "find (GNU findutils) in the namespace: " + r.err());
     return r.out().lines().sorted().toList();
   }
