@@ -6,6 +6,18 @@
 
 #define MAX_MAPS 16
 #define MAX_ENV 4096
+#define MAX_MOUNTS 256
+
+enum mount_kind { MOUNT_BIND, MOUNT_TMPFS };
+
+/* One extra mount (protocol.h --mount); has_size/size and mode apply to tmpfs. */
+struct extra_mount {
+	enum mount_kind kind;
+	const char *source, *target;
+	int readonly, has_size;
+	unsigned long long size;
+	unsigned mode;
+};
 
 struct idmap {
 	unsigned long inside, outside, count;
@@ -20,6 +32,8 @@ struct config {
 	int network_none;
 	char *env[MAX_ENV + 1];
 	int n_env;
+	struct extra_mount mounts[MAX_MOUNTS];
+	int n_mounts;
 	char **argv; /* PROGRAM [ARG]..., NULL-terminated */
 };
 
@@ -43,6 +57,7 @@ void run(struct config *c) __attribute__((noreturn));
 /* rootfs.c */
 void setup_rootfs(struct config *c);
 void remove_created_mountpoints(void);
+void undo_failed_setup(void);
 
 /* user.c */
 struct identity {

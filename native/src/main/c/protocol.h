@@ -16,6 +16,25 @@
  *   --network none, network) namespaces, set up the rootfs, pivot_root into
  *   it and run PROGRAM as USER in WORKDIR with exactly the given ENV.
  *
+ * Extra mounts of "run" (RUN --mount, `strata run -v/--tmpfs`) are option
+ * groups, one argv element per field, so any path (with commas, colons,
+ * spaces, newlines) passes unparsed:
+ *
+ *   --mount bind|tmpfs     begins a mount; the --mount-* that follow apply to it
+ *   --mount-source PATH    bind: the host file or directory (absolute; required)
+ *   --mount-target PATH    the absolute path inside the rootfs (required)
+ *   --mount-option OPT     repeatable: "ro" or "rw" (default); tmpfs also
+ *                          "size=BYTES" and "mode=OCTAL" (default 1777)
+ *
+ *   e.g. --mount bind --mount-source /home/u/go --mount-target /root/go
+ *        --mount tmpfs --mount-target /tmp --mount-option size=1048576
+ *
+ * They are mounted in the given order after /proc, /dev and resolv.conf, so
+ * a later one may lie inside an earlier one. Targets are resolved inside the
+ * rootfs (symlinks too); missing ones and their missing parents are created
+ * (a directory, or an empty file for a bind of a file) and removed after
+ * PROGRAM exits, so none reaches a layer.
+ *
  * Exit status: PROGRAM's own; 128+N when it died of signal N (as a shell
  * reports it); or one of enum nsh_status when the helper failed before
  * PROGRAM ran, with one message on stderr starting "strata-nshelper: ".
@@ -43,6 +62,10 @@ enum nsh_option {
 	NSH_OPT_ENV,        /* run: KEY=VALUE, repeatable; the whole environment */
 	NSH_OPT_NETWORK,    /* run: "host" (default) or "none" */
 	NSH_OPT_HOSTNAME,   /* run: hostname in the new UTS namespace */
+	NSH_OPT_MOUNT,        /* run: begins an extra mount: NSH_MOUNT_BIND or NSH_MOUNT_TMPFS, repeatable */
+	NSH_OPT_MOUNT_SOURCE, /* run: bind: absolute host path of the mount begun last */
+	NSH_OPT_MOUNT_TARGET, /* run: absolute path in the rootfs of the mount begun last */
+	NSH_OPT_MOUNT_OPTION, /* run: NSH_MOUNT_RO, NSH_MOUNT_RW, NSH_MOUNT_SIZE N, NSH_MOUNT_MODE N; repeatable */
 	NSH_OPT_COUNT
 };
 
@@ -58,9 +81,21 @@ static const char *const nsh_option_names[NSH_OPT_COUNT] = {
 	[NSH_OPT_ENV] = "--env",
 	[NSH_OPT_NETWORK] = "--network",
 	[NSH_OPT_HOSTNAME] = "--hostname",
+	[NSH_OPT_MOUNT] = "--mount",
+	[NSH_OPT_MOUNT_SOURCE] = "--mount-source",
+	[NSH_OPT_MOUNT_TARGET] = "--mount-target",
+	[NSH_OPT_MOUNT_OPTION] = "--mount-option",
 };
 
 #define NSH_JOB_ENTER "enter"
 #define NSH_JOB_RUN "run"
+
+/* Values of --mount and --mount-option. */
+#define NSH_MOUNT_BIND "bind"
+#define NSH_MOUNT_TMPFS "tmpfs"
+#define NSH_MOUNT_RO "ro"
+#define NSH_MOUNT_RW "rw"
+#define NSH_MOUNT_SIZE "size=" /* tmpfs: decimal bytes */
+#define NSH_MOUNT_MODE "mode=" /* tmpfs: octal mode of its root */
 
 #endif

@@ -1,14 +1,18 @@
 /*
  * rootfs.c: the sandbox's file system view (DESIGN.md "Rootless model",
  * step 3): the rootfs bound onto itself, /proc, a minimal /dev, the host's
- * resolv.conf and hosts for --network host, then pivot_root.
+ * resolv.conf and hosts for --network host, the extra --mount binds and
+ * tmpfs in their order, then pivot_root.
  *
  * Every mount target inside the rootfs is resolved with openat2(2)
  * RESOLVE_IN_ROOT, so a symlink in the rootfs (/etc/resolv.conf ->
  * /home/you/.bashrc) resolves inside the rootfs, never on the host; the
  * mount then goes onto /proc/self/fd/N, as runc does since CVE-2021-30465.
- * /proc and /dev must be real directories. Mount points we had to create
- * are recorded and removed after the command, so they never reach a layer.
+ * /proc and /dev must be real directories; an extra mount's target may go
+ * through symlinks (as runc's securejoin allows), still inside the rootfs.
+ * Mount points we had to create, with their missing parents, are recorded
+ * and removed after the command, deepest first, so they never reach a layer
+ * (BuildKit likewise removes the mount stubs it made, after each RUN).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,14 +30,22 @@
 
 #include "nshelper.h"
 
-#define MAX_CREATED 16
+#define MAX_RECORDED 512
 
-/* Paths (relative to the new root) of mount points we created, in order. */
+/*
+ * What setup_rootfs() did to paths (relative to the new root), in order, to
+ * be undone in reverse: a mount point created inside an earlier mount must
+ * go before that mount does, and a mount covering an earlier one's created
+ * point must go before that point can be removed.
+ */
+enum step { CREATED_DIR, CREATED_FILE, MOUNTED };
 static struct {
 	char path[PATH_MAX];
-	int is_dir;
-} created[MAX_CREATED];
-static int n_created;
+	enum step step;
+	struct timespec parent_times[2]; /* CREATED_*: the parent's atime, mtime before */
+} undo[MAX_RECORDED];
+static int n_undo;
+static int setup_root = -1; /* the rootfs while setup_rootfs() runs, for undo_failed_setup() */
 
 static char *fd_path(int fd)
 {
@@ -55,12 +67,36 @@ static int open_in_root(int root, const char *path, int flags)
 	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
 }
 
-static void remember_created(const char *path, int is_dir)
+/* Forgetting one would leak a mount point into a layer, so too many is fatal. */
+static void remember(const char *path, enum step step)
 {
-	if (n_created == MAX_CREATED)
-		return;
-	snprintf(created[n_created].path, PATH_MAX, "%s", path);
-	created[n_created++].is_dir = is_dir;
+	if (n_undo == MAX_RECORDED)
+		die("rootfs: more than %d mounts and mount points", MAX_RECORDED);
+	snprintf(undo[n_undo].path, PATH_MAX, "%s", path);
+	undo[n_undo++].step = step;
+}
+
+/*
+ * PFD: the parent, stat'ed before PATH was made in it, so that removing PATH
+ * can give the parent its times back (as BuildKit's mount stub cleaner
+ * does): a mount must not even touch the mtime of a directory in a layer.
+ */
+static void remember_created(const char *path, int is_dir, const struct stat *parent)
+{
+	remember(path, is_dir ? CREATED_DIR : CREATED_FILE);
+	undo[n_undo - 1].parent_times[0] = parent->st_atim;
+	undo[n_undo - 1].parent_times[1] = parent->st_mtim;
+}
+
+static void stat_parent(int pfd, const char *path, struct stat *st)
+{
+	if (fstatat(pfd, "", st, AT_EMPTY_PATH) < 0)
+		bail("rootfs: stat the parent of %s", path);
+}
+
+static void remember_mounted(const char *path)
+{
+	remember(path, MOUNTED);
 }
 
 /* Splits "/a/b/c" into "/a/b" and "c" (in BUF); returns the name. */
@@ -75,37 +111,51 @@ static const char *split_parent(const char *path, char *parent, size_t size)
 	return slash + 1;
 }
 
-/* An O_PATH fd of directory PATH under ROOT, created (0755) when missing. */
-static int ensure_dir(int root, const char *path)
+/*
+ * An O_PATH fd of directory PATH under ROOT, created (0755) with its missing
+ * parents when missing. FOLLOW: symlinks on the way (resolved inside ROOT)
+ * are followed; else any symlink on the way is refused.
+ */
+static int ensure_dir(int root, const char *path, int follow)
 {
+	int flags = O_PATH | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW);
 	char parent[PATH_MAX];
 	const char *name;
+	struct stat st;
 	int fd, pfd;
 
-	fd = open_in_root(root, path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	fd = open_in_root(root, path, flags);
 	if (fd >= 0)
 		return fd;
 	if (errno == ENOTDIR || errno == ELOOP)
-		die("rootfs: %s is not a directory (a symlink?); refusing to mount over it", path);
+		die("rootfs: %s is not a directory%s; refusing to mount over it", path,
+		    follow ? "" : " (a symlink?)");
 	if (errno != ENOENT)
 		bail("rootfs: open %s", path);
 	name = split_parent(path, parent, sizeof(parent));
-	pfd = ensure_dir(root, parent);
-	if (mkdirat(pfd, name, 0755) < 0 && errno != EEXIST)
+	pfd = ensure_dir(root, parent, follow);
+	stat_parent(pfd, path, &st);
+	if (mkdirat(pfd, name, 0755) == 0)
+		remember_created(path, 1, &st);
+	else if (errno != EEXIST)
 		bail("rootfs: mkdir %s", path);
 	close(pfd);
-	remember_created(path, 1);
-	fd = open_in_root(root, path, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	fd = open_in_root(root, path, flags);
 	if (fd < 0)
-		bail("rootfs: open %s", path);
+		bail("rootfs: open %s (a dangling symlink?)", path);
 	return fd;
 }
 
-/* An O_PATH fd of file PATH (symlinks followed inside ROOT), created when missing; -1 if a dangling link. */
-static int ensure_file(int root, const char *path)
+/*
+ * An O_PATH fd of PATH (symlinks followed inside ROOT), an empty file
+ * created when missing, parents as ensure_dir(FOLLOW); -1 if PATH is a
+ * dangling symlink.
+ */
+static int ensure_file(int root, const char *path, int follow)
 {
 	char parent[PATH_MAX];
 	const char *name;
+	struct stat st;
 	int fd, pfd;
 
 	fd = open_in_root(root, path, O_PATH);
@@ -114,16 +164,18 @@ static int ensure_file(int root, const char *path)
 	if (errno != ENOENT)
 		bail("rootfs: open %s", path);
 	name = split_parent(path, parent, sizeof(parent));
-	pfd = ensure_dir(root, parent);
+	pfd = ensure_dir(root, parent, follow);
+	stat_parent(pfd, path, &st);
 	fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
 	close(pfd);
-	if (fd < 0) {
-		warn("rootfs: %s is a dangling symlink; not binding the host's file over it", path);
+	if (fd < 0)
 		return -1;
-	}
 	close(fd);
-	remember_created(path, 0);
-	return open_in_root(root, path, O_PATH);
+	remember_created(path, 0, &st);
+	fd = open_in_root(root, path, O_PATH);
+	if (fd < 0)
+		bail("rootfs: open %s", path);
+	return fd;
 }
 
 /* Adds MS_RDONLY to a bind mount, keeping the flags a user namespace may not drop. */
@@ -157,12 +209,15 @@ static void bind_host_file(int root, const char *src, const char *path)
 
 	if (access(src, R_OK) < 0)
 		return; /* nothing to share */
-	fd = ensure_file(root, path);
-	if (fd < 0)
+	fd = ensure_file(root, path, 0);
+	if (fd < 0) {
+		warn("rootfs: %s is a dangling symlink; not binding the host's file over it", path);
 		return;
+	}
 	if (mount(src, fd_path(fd), NULL, MS_BIND, NULL) < 0)
 		bail("bind %s over the rootfs's %s", src, path);
 	close(fd);
+	remember_mounted(path);
 	fd = open_in_root(root, path, O_PATH); /* now the bind mount itself */
 	if (fd < 0)
 		bail("rootfs: reopen %s", path);
@@ -201,13 +256,14 @@ static const char *const proc_masked[] = {"/proc/kcore", "/proc/keys", "/proc/ti
 
 static void mount_proc(int root)
 {
-	int fd = ensure_dir(root, "/proc");
+	int fd = ensure_dir(root, "/proc", 0);
 	unsigned i;
 
 	/* Needs our new PID namespace: this runs in its PID 1. */
 	if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		bail("mount /proc");
 	close(fd);
+	remember_mounted("/proc");
 	for (i = 0; i < sizeof(proc_readonly) / sizeof(proc_readonly[0]); i++)
 		protect(root, proc_readonly[i], NULL);
 	for (i = 0; i < sizeof(proc_masked) / sizeof(proc_masked[0]); i++)
@@ -230,10 +286,11 @@ static void mount_dev(int root)
 	unsigned i;
 	int fd;
 
-	fd = ensure_dir(root, "/dev");
+	fd = ensure_dir(root, "/dev", 0);
 	if (mount("tmpfs", fd_path(fd), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
 		bail("mount tmpfs on /dev");
 	close(fd);
+	remember_mounted("/dev");
 	fd = open_in_root(root, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW); /* the tmpfs */
 	if (fd < 0)
 		bail("rootfs: open /dev");
@@ -263,6 +320,49 @@ static void mount_dev(int root)
 	close(fd);
 }
 
+/* Binds M's host file or directory over its target (MS_REC: with what is mounted below it). */
+static void bind_extra(int root, const struct extra_mount *m)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(m->source, &st) < 0)
+		bail("bind mount source %s", m->source);
+	fd = S_ISDIR(st.st_mode) ? ensure_dir(root, m->target, 1) : ensure_file(root, m->target, 1);
+	if (fd < 0)
+		die("rootfs: %s is a dangling symlink; refusing to bind %s over it", m->target, m->source);
+	if (mount(m->source, fd_path(fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+		bail("bind %s over the rootfs's %s", m->source, m->target);
+	close(fd);
+	remember_mounted(m->target);
+	if (!m->readonly)
+		return;
+	/* Only the top mount turns read-only; one below the source stays as it is (mount(2) MS_REMOUNT). */
+	fd = open_in_root(root, m->target, O_PATH); /* the bind mount itself */
+	if (fd < 0)
+		bail("rootfs: reopen %s", m->target);
+	remount_readonly(fd_path(fd));
+	close(fd);
+}
+
+/* nosuid,nodev as docker's --tmpfs and BuildKit's type=tmpfs; exec stays allowed as in BuildKit. */
+static void tmpfs_extra(int root, const struct extra_mount *m)
+{
+	unsigned long flags = MS_NOSUID | MS_NODEV | (m->readonly ? MS_RDONLY : 0);
+	char data[64];
+	int fd;
+
+	if (m->has_size)
+		snprintf(data, sizeof(data), "mode=%o,size=%llu", m->mode, m->size);
+	else
+		snprintf(data, sizeof(data), "mode=%o", m->mode);
+	fd = ensure_dir(root, m->target, 1);
+	if (mount("tmpfs", fd_path(fd), "tmpfs", flags, data) < 0)
+		bail("mount tmpfs (%s) on %s", data, m->target);
+	close(fd);
+	remember_mounted(m->target);
+}
+
 /* pivot_root(".", ".") then detach the old root: pivot_root(2), NOTES. */
 static void pivot(int root)
 {
@@ -278,7 +378,7 @@ static void pivot(int root)
 
 void setup_rootfs(struct config *c)
 {
-	int root;
+	int root, i;
 
 	if (!c->rootfs)
 		die("run needs --rootfs");
@@ -291,26 +391,83 @@ void setup_rootfs(struct config *c)
 	root = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		bail("open the rootfs %s", c->rootfs);
+	setup_root = root;
 	mount_proc(root);
 	mount_dev(root);
 	if (!c->network_none) {
 		bind_host_file(root, "/etc/resolv.conf", "/etc/resolv.conf");
 		bind_host_file(root, "/etc/hosts", "/etc/hosts");
 	}
+	for (i = 0; i < c->n_mounts; i++) {
+		if (c->mounts[i].kind == MOUNT_BIND)
+			bind_extra(root, &c->mounts[i]);
+		else
+			tmpfs_extra(root, &c->mounts[i]);
+	}
+	setup_root = -1; /* from here on the paths resolve in our own root */
 	pivot(root);
 	close(root);
 }
 
-/* Undoes what setup_rootfs() had to create, newest first; best effort. */
+/*
+ * Called by bail() and die(): a failed setup (a bad --mount, a symlinked
+ * /dev) must not leave the mount points made so far in the rootfs either.
+ * Before pivot_root the paths are resolved inside the rootfs again.
+ */
+void undo_failed_setup(void)
+{
+	char parent[PATH_MAX];
+	const char *name;
+	int i, fd, root = setup_root;
+
+	setup_root = -1; /* once, even if this fails */
+	if (root < 0)
+		return;
+	for (i = n_undo - 1; i >= 0; i--) {
+		if (undo[i].step == MOUNTED) {
+			fd = open_in_root(root, undo[i].path, O_PATH);
+			if (fd >= 0 && umount2(fd_path(fd), MNT_DETACH) < 0)
+				warn("rootfs: unmount %s after the failure: %s", undo[i].path, strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		name = split_parent(undo[i].path, parent, sizeof(parent));
+		fd = open_in_root(root, parent, O_PATH | O_DIRECTORY);
+		if (fd < 0)
+			continue;
+		if (unlinkat(fd, name, undo[i].step == CREATED_DIR ? AT_REMOVEDIR : 0) < 0)
+			warn("rootfs: remove %s after the failure: %s", undo[i].path, strerror(errno));
+		else
+			utimensat(AT_FDCWD, fd_path(fd), undo[i].parent_times, 0);
+		close(fd);
+	}
+}
+
+/*
+ * Undoes what setup_rootfs() did, newest (deepest) first; best effort. The
+ * paths resolve in the new root, so whatever the command did to them,
+ * nothing outside the rootfs and its mounts is touched. A directory the
+ * command wrote into stays, as its files do.
+ */
 void remove_created_mountpoints(void)
 {
-	int i;
+	char parent[PATH_MAX];
+	int i, n;
 
-	for (i = n_created - 1; i >= 0; i--) {
-		umount2(created[i].path, MNT_DETACH);
-		if (created[i].is_dir)
-			rmdir(created[i].path);
-		else
-			unlink(created[i].path);
+	for (i = n_undo - 1; i >= 0; i--) {
+		switch (undo[i].step) {
+		case MOUNTED:
+			for (n = 0; n < 16 && umount2(undo[i].path, MNT_DETACH) == 0; n++)
+				; /* the command may have stacked more on it */
+			break;
+		case CREATED_DIR:
+		case CREATED_FILE:
+			if ((undo[i].step == CREATED_DIR ? rmdir(undo[i].path) : unlink(undo[i].path)) == 0) {
+				split_parent(undo[i].path, parent, sizeof(parent));
+				utimensat(AT_FDCWD, parent, undo[i].parent_times, 0);
+			}
+			break;
+		}
 	}
 }

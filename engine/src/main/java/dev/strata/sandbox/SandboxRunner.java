@@ -4,6 +4,7 @@ import dev.strata.nshelper.ForegroundProcess;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.NativeProtocol;
 import dev.strata.nshelper.NativeProtocol.Job;
+import dev.strata.nshelper.NativeProtocol.MountKind;
 import dev.strata.nshelper.NativeProtocol.Option;
 import dev.strata.nshelper.UserNamespace;
 import java.io.IOException;
@@ -77,12 +78,18 @@ public final class SandboxRunner {
   }
 
   private ProcessBuilder processBuilder(SandboxSpec spec) throws IOException {
+    if (!Files.isDirectory(spec.rootfs())) {
+      throw new IOException("rootfs " + spec.rootfs() + ": no such directory");
+    }
+    for (SandboxMount m : spec.mounts()) {
+      if (m.source().isPresent() && !Files.exists(m.source().get())) {
+        throw new IOException(
+            "bind mount source " + m.source().get() + " (for " + m.target() + "): no such file or directory");
+      }
+    }
     if (!UserNamespace.inside()) {
       throw new IllegalStateException(
           "the sandbox runs inside Strata's user namespace; enter it first (UserNamespace)");
-    }
-    if (!Files.isDirectory(spec.rootfs())) {
-      throw new IOException("rootfs " + spec.rootfs() + ": no such directory");
     }
     ProcessBuilder pb = new ProcessBuilder(helperCommand(spec));
     // The command's environment is exactly spec.env(); the helper clears its own.
@@ -103,9 +110,24 @@ public final class SandboxRunner {
     }
     add(cmd, Option.NETWORK, spec.network().word());
     spec.hostname().ifPresent(h -> add(cmd, Option.HOSTNAME, h));
+    for (SandboxMount m : spec.mounts()) {
+      addMount(cmd, m);
+    }
     cmd.add(NativeProtocol.END_OF_OPTIONS);
     cmd.addAll(spec.command());
     return cmd;
+  }
+
+  /** protocol.h: one argv element per field, so no path is ever split or quoted. */
+  private static void addMount(List<String> cmd, SandboxMount m) {
+    add(cmd, Option.MOUNT, (m.kind() == SandboxMount.Kind.BIND ? MountKind.BIND : MountKind.TMPFS).word);
+    m.source().ifPresent(s -> add(cmd, Option.MOUNT_SOURCE, s.toString()));
+    add(cmd, Option.MOUNT_TARGET, m.target());
+    add(cmd, Option.MOUNT_OPTION, m.readOnly() ? NativeProtocol.MOUNT_RO : NativeProtocol.MOUNT_RW);
+    m.tmpfsSizeBytes().ifPresent(n -> add(cmd, Option.MOUNT_OPTION, NativeProtocol.MOUNT_SIZE + n));
+    m.tmpfsMode()
+        .ifPresent(
+            n -> add(cmd, Option.MOUNT_OPTION, NativeProtocol.MOUNT_MODE + Integer.toOctalString(n)));
   }
 
   private static void add(List<String> cmd, Option o, String value) {

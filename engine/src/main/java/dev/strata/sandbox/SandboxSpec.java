@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param workdir absolute WORKDIR, created when missing; empty: /
  * @param network host or none
  * @param hostname the sandbox's hostname; empty: the host's
+ * @param mounts extra binds and tmpfs, made in this order (see {@link SandboxMount})
  */
 public record SandboxSpec(
     Path rootfs,
@@ -23,10 +24,12 @@ public record SandboxSpec(
     Optional<String> user,
     Optional<String> workdir,
     NetworkMode network,
-    Optional<String> hostname) {
+    Optional<String> hostname,
+    List<SandboxMount> mounts) {
 
   public SandboxSpec {
     command = List.copyOf(command);
+    mounts = List.copyOf(mounts);
     env = List.copyOf(env);
     if (command.isEmpty()) {
       throw new IllegalArgumentException("no command to run");
@@ -50,6 +53,18 @@ public record SandboxSpec(
         });
   }
 
+  /** No extra mounts (the form before {@link #mounts()} existed). */
+  public SandboxSpec(
+      Path rootfs,
+      List<String> command,
+      List<String> env,
+      Optional<String> user,
+      Optional<String> workdir,
+      NetworkMode network,
+      Optional<String> hostname) {
+    this(rootfs, command, env, user, workdir, network, hostname, List.of());
+  }
+
   /** Root in {@code rootfs}, host network, the given command and environment. */
   public static SandboxSpec of(Path rootfs, List<String> command, List<String> env) {
     return new SandboxSpec(
@@ -63,18 +78,23 @@ public record SandboxSpec(
   }
 
   public SandboxSpec withUser(Optional<String> u) {
-    return new SandboxSpec(rootfs, command, env, u, workdir, network, hostname);
+    return new SandboxSpec(rootfs, command, env, u, workdir, network, hostname, mounts);
   }
 
   public SandboxSpec withWorkdir(Optional<String> w) {
-    return new SandboxSpec(rootfs, command, env, user, w, network, hostname);
+    return new SandboxSpec(rootfs, command, env, user, w, network, hostname, mounts);
   }
 
   public SandboxSpec withNetwork(NetworkMode n) {
-    return new SandboxSpec(rootfs, command, env, user, workdir, n, hostname);
+    return new SandboxSpec(rootfs, command, env, user, workdir, n, hostname, mounts);
   }
 
   public SandboxSpec withHostname(Optional<String> h) {
-    return new SandboxSpec(rootfs, command, env, user, workdir, network, h);
+    return new SandboxSpec(rootfs, command, env, user, workdir, network, h, mounts);
+  }
+
+  /** The same spec with {@code m} as its extra mounts (replacing any). */
+  public SandboxSpec withMounts(List<SandboxMount> m) {
+    return new SandboxSpec(rootfs, command, env, user, workdir, network, hostname, m);
   }
 }

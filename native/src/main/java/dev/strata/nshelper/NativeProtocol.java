@@ -49,7 +49,15 @@ public final class NativeProtocol {
     WORKDIR("--workdir"),
     ENV("--env"),
     NETWORK("--network"),
-    HOSTNAME("--hostname");
+    HOSTNAME("--hostname"),
+    /** Begins an extra mount: a {@link MountKind} word; the MOUNT_* that follow apply to it. */
+    MOUNT("--mount"),
+    /** Bind: the absolute host path of the mount begun last. */
+    MOUNT_SOURCE("--mount-source"),
+    /** The absolute path inside the rootfs of the mount begun last (no ., .., // or trailing /). */
+    MOUNT_TARGET("--mount-target"),
+    /** Repeatable: {@link #MOUNT_RO}, {@link #MOUNT_RW}, {@link #MOUNT_SIZE}N, {@link #MOUNT_MODE}N. */
+    MOUNT_OPTION("--mount-option");
 
     public final String flag;
 
@@ -57,6 +65,30 @@ public final class NativeProtocol {
       this.flag = flag;
     }
   }
+
+  /** protocol.h NSH_MOUNT_BIND, NSH_MOUNT_TMPFS: the values of {@link Option#MOUNT}. */
+  public enum MountKind {
+    BIND("bind"),
+    TMPFS("tmpfs");
+
+    public final String word;
+
+    MountKind(String word) {
+      this.word = word;
+    }
+  }
+
+  /** protocol.h NSH_MOUNT_RO: {@link Option#MOUNT_OPTION} for a read-only mount. */
+  public static final String MOUNT_RO = "ro";
+
+  /** protocol.h NSH_MOUNT_RW: the default. */
+  public static final String MOUNT_RW = "rw";
+
+  /** protocol.h NSH_MOUNT_SIZE, followed by decimal bytes (tmpfs only). */
+  public static final String MOUNT_SIZE = "size=";
+
+  /** protocol.h NSH_MOUNT_MODE, followed by the octal mode of the tmpfs root (default 1777). */
+  public static final String MOUNT_MODE = "mode=";
 
   /** Separates the options from PROGRAM. */
   public static final String END_OF_OPTIONS = "--";
