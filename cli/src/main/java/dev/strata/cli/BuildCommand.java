@@ -94,6 +94,10 @@ final class BuildCommand implements Callable<Integer> {
       description = "auto (default), identity, subids or single.")
   String idMapping = "auto";
 
+  @Option(names = "--secret", paramLabel = "id=ID[,src=FILE|,env=VAR]",
+      description = "A secret for RUN --mount=type=secret: a file, or a variable (default: the one named ID).")
+  List<String> secrets = new ArrayList<>();
+
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
   Path context;
 
@@ -179,7 +183,7 @@ final class BuildCommand implements Callable<Integer> {
           default -> throw new BuildException("--network " + network + ": want host or none");
         };
     return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
-        Times.created(), sde, outs);
+        Times.created(), sde, outs, BuildSecrets.parse(secrets));
   }
 
   private Builder builder(

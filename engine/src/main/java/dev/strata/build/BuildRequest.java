@@ -20,6 +20,8 @@ import java.util.Map;
  * @param created the creation time of history and config (SOURCE_DATE_EPOCH or now)
  * @param sourceDateEpoch when set, layer mtimes are clamped to it
  * @param outputs where the result goes besides the tags
+ * @param secrets {@code --secret} values by id, for {@code RUN --mount=type=secret} (small: at most
+ *     {@link #MAX_SECRET} bytes each, as BuildKit's limit)
  */
 public record BuildRequest(
     Path context,
@@ -32,8 +34,13 @@ public record BuildRequest(
     NetworkMode network,
     Instant created,
     Long sourceDateEpoch,
-    List<BuildOutput> outputs) {
+    List<BuildOutput> outputs,
+    Map<String, byte[]> secrets) {
+  /** BuildKit refuses secrets over 500 KiB too. */
+  public static final int MAX_SECRET = 500 * 1024;
+
   public BuildRequest {
+    secrets = Map.copyOf(secrets);
     tags = List.copyOf(tags);
     buildArgs = Map.copyOf(buildArgs);
     outputs = List.copyOf(outputs);

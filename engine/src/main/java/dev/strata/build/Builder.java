@@ -146,6 +146,7 @@ public final class Builder {
             idx -> run.results.put(idx, run.buildStage(planned.stage(idx))));
       } finally {
         run.closeSourceSnapshots();
+        run.dropFilteredContext();
       }
       StageResult target = run.results.get(plan.target());
       Descriptor manifest = assemble(target, req);
@@ -393,7 +394,7 @@ public final class Builder {
         in.put("env", String.join("\n", runEnv(step, config)));
         in.put("shell", String.join(" ", step.env().shell()));
         in.put("network", network(r).name().toLowerCase());
-        in.put("mounts", step.mounts().toString());
+        in.put("mounts", mountsInput(stage, step));
       } else if (i instanceof Instruction.Copy c && c.from() != null) {
         in.put("files", fromStageHash(c, stage));
       } else if (i instanceof Instruction.Copy c) {
@@ -404,6 +405,46 @@ public final class Builder {
         in.put("files", src.contentHash(src.select(a.sources()), false));
       }
       return in;
+    }
+
+    /**
+     * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
+     * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
+     * mounts by their content. Cache, tmpfs and secret contents do not count.
+     */
+    private String mountsInput(Stage stage, Step step) throws IOException {
+      StringBuilder sb = new StringBuilder(step.mounts().toString());
+      for (dev.strata.frontend.plan.Mount m : step.mounts()) {
+        if (!m.type().equals("bind")) {
+          continue;
+        }
+        String src = m.source() == null ? "." : m.source();
+        if (m.from() == null) {
+          CopySources cs = new CopySources(req.context(), ignore, "build context");
+          sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+        } else {
+          sb.append("\nbind ").append(m.from()).append(':').append(src);
+          stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+        }
+      }
+      return sb.toString();
+    }
+
+    /** The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has patterns. */
+    private Path filteredContext;
+
+    private synchronized Path contextForMounts() throws IOException {
+      if (ignore.patterns().isEmpty()) {
+        return req.context();
+      }
+      if (filteredContext == null) {
+        Path dir = Files.createTempDirectory(store.tmp(), "context-");
+        CopySources cs = new CopySources(req.context(), ignore, "build context");
+        new FileCopier(dir, m -> progress.warning(null, m))
+            .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
+        filteredContext = dir;
+      }
+      return filteredContext;
     }
 
     /**
@@ -476,6 +517,13 @@ public final class Builder {
       return s.rootfs();
     }
 
+    synchronized void dropFilteredContext() throws IOException {
+      if (filteredContext != null) {
+        dev.strata.layer.Trees.removeAll(filteredContext);
+        filteredContext = null;
+      }
+    }
+
     synchronized void closeSourceSnapshots() {
       for (Snapshot s : sourceSnapshots.values()) {
         try {
@@ -541,10 +589,30 @@ public final class Builder {
 
     private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
         throws IOException, InterruptedException {
-      if (!step.mounts().isEmpty()) {
-        throw new BuildException(where(r.location().startLine()) + ": RUN --mount=type="
-            + step.mounts().get(0).type() + " is not supported yet (planned: cache, bind, tmpfs, secret)");
+      String workdir = config.configField("WorkingDir").asText("");
+      RunMounts.Sources sources =
+          new RunMounts.Sources() {
+            public Path context() throws IOException {
+              return contextForMounts();
+            }
+
+            public Path stage(String from) throws IOException {
+              return mounted(stageByRef(from, r));
+            }
+          };
+      RunMounts mounts;
+      try {
+        mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), sources);
+      } catch (BuildException e) {
+        throw new BuildException(where(r.location().startLine()) + ": " + e.getMessage(), e);
       }
+      try (mounts) {
+        runInSandbox(r, step, ps, config, rootfs, mounts);
+      }
+    }
+
+    private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
+        Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
       List<String> argv = new ArrayList<>();
       if (r.command().exec()) {
         argv.addAll(r.command().args());
@@ -558,11 +626,14 @@ public final class Builder {
       }
       String user = config.configField("User").asText("");
       String workdir = config.configField("WorkingDir").asText("");
+      List<String> env = new ArrayList<>(runEnv(step, config));
+      env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
       SandboxSpec spec =
-          new SandboxSpec(rootfs, argv, runEnv(step, config),
+          new SandboxSpec(rootfs, argv, env,
               user.isEmpty() ? Optional.empty() : Optional.of(user),
               workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
-              network(r), Optional.of("strata"));
+              network(r), Optional.of("strata"))
+              .withMounts(mounts.mounts());
       java.io.OutputStream out = new StepOutput(progress, ps);
       int code = sandbox.run(spec, out, out);
       if (code != 0) {

@@ -1,0 +1,258 @@
+package dev.strata.build;
+
+import dev.strata.frontend.plan.Mount;
+import dev.strata.layer.RootResolver;
+import dev.strata.layer.Trees;
+import dev.strata.oci.Digest;
+import dev.strata.posix.Posix;
+import dev.strata.sandbox.SandboxMount;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The {@code RUN --mount}s of one step made real, as BuildKit makes them
+ * (frontend/dockerfile/docs/reference.md "RUN --mount"):
+ *
+ * <ul>
+ *   <li>{@code cache}: a directory kept in the store under {@code cache-mounts/}, one per id (the
+ *       target by default), created with mode/uid/gid, seeded from {@code from}; {@code
+ *       sharing=shared} lets concurrent steps use it together, {@code locked} makes them wait,
+ *       {@code private} gives a busy cache's second user a fresh throw-away directory.
+ *   <li>{@code bind}: a directory or file of the context or of a stage/image, read-only unless
+ *       {@code rw}, when writes go to a throw-away copy (BuildKit discards them too).
+ *   <li>{@code tmpfs}: a tmpfs of {@code size} bytes.
+ *   <li>{@code secret}: the secret given with {@code --secret id=ID,...} as a read-only file with
+ *       mode (0400 by default) and owner, and/or as the variable {@code env}; never in a layer, never
+ *       in a cache key.
+ * </ul>
+ *
+ * Everything it made for one step is removed on close, except cache directories.
+ */
+final class RunMounts implements AutoCloseable {
+  /** Where a bind mount takes its files from. */
+  interface Sources {
+    /** The build context's files as the step sees them (.dockerignore applied). */
+    Path context() throws IOException;
+
+    /** The rootfs of the stage or image {@code from}, shared: not to be written. */
+    Path stage(String from) throws IOException;
+  }
+
+  private static final Map<Path, ReentrantLock> CACHE_LOCKS = new ConcurrentHashMap<>();
+
+  private final List<SandboxMount> mounts = new ArrayList<>();
+  private final List<String> env = new ArrayList<>();
+  private final List<Path> scratch = new ArrayList<>();
+  private final List<ReentrantLock> held = new ArrayList<>();
+
+  private RunMounts() {}
+
+  /**
+   * Prepares {@code specs} for a step whose working directory is {@code workdir}; errors name the
+   * mount but not the line (the builder adds it).
+   */
+  static RunMounts prepare(List<Mount> specs, String workdir, Path store, Path tmp,
+      Map<String, byte[]> secrets, Sources sources) throws IOException {
+    RunMounts m = new RunMounts();
+    try {
+      for (Mount spec : specs) {
+        m.add(spec, workdir, store, tmp, secrets, sources);
+      }
+      return m;
+    } catch (IOException | RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /** The mounts for the sandbox, in Dockerfile order. */
+  List<SandboxMount> mounts() {
+    return List.copyOf(mounts);
+  }
+
+  /** KEY=VALUE entries for the step's environment (secrets with {@code env=}). */
+  List<String> env() {
+    return List.copyOf(env);
+  }
+
+  private void add(Mount spec, String workdir, Path store, Path tmp, Map<String, byte[]> secrets,
+      Sources sources) throws IOException {
+    String target = spec.target() == null ? null : absolute(spec.target(), workdir);
+    switch (spec.type()) {
+      case "cache" -> mounts.add(SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
+      case "bind" -> mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
+      case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, size(spec.size())));
+      case "secret" -> secret(spec, target, tmp, secrets);
+      default -> throw new BuildException("RUN --mount=type=" + spec.type() + " is not supported");
+    }
+  }
+
+  static String absolute(String target, String workdir) {
+    if (target.startsWith("/")) {
+      return target;
+    }
+    String base = workdir == null || workdir.isEmpty() ? "/" : workdir;
+    return (base.endsWith("/") ? base : base + "/") + target;
+  }
+
+  // ------------------------------------------------------------------ cache
+
+  private Path cacheDir(Mount spec, Path store, Path tmp, Sources sources) throws IOException {
+    String id = spec.id() != null ? spec.id() : spec.target();
+    Path dir = store.resolve("cache-mounts").resolve(Digest.sha256(("cache-mount|" + id).getBytes(StandardCharsets.UTF_8)).hex());
+    ReentrantLock lock = CACHE_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
+    switch (spec.sharing()) {
+      case "locked" -> {
+        lock.lock();
+        held.add(lock);
+      }
+      case "private" -> {
+        if (!lock.tryLock()) {
+          Path fresh = Files.createTempDirectory(tmp, "cache-private-");
+          scratch.add(fresh);
+          initCache(spec, fresh, sources);
+          return fresh;
+        }
+        held.add(lock);
+      }
+      default -> {} // shared: no lock, as BuildKit
+    }
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir.getParent());
+      Path part = Files.createTempDirectory(tmp, "cache-new-");
+      initCache(spec, part, sources);
+      try {
+        Files.move(part, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+        Trees.removeAll(part); // another step made it first
+      }
+    }
+    return dir;
+  }
+
+  private static void initCache(Mount spec, Path dir, Sources sources) throws IOException {
+    if (spec.from() != null) {
+      Path src = inside(sources.stage(spec.from()), spec.source() == null ? "/" : spec.source(), "from=" + spec.from());
+      Trees.copy(src, dir.resolve(".seed"), m -> {});
+      try (var s = Files.list(dir.resolve(".seed"))) {
+        for (Path p : (Iterable<Path>) s::iterator) {
+          Files.move(p, dir.resolve(p.getFileName()));
+        }
+      }
+      Files.delete(dir.resolve(".seed"));
+    }
+    int mode = spec.mode() == null ? 0755 : Integer.parseInt(spec.mode(), 8);
+    Posix.chmod(dir, mode);
+    Posix.lchown(dir, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
+  }
+
+  // ------------------------------------------------------------------ bind
+
+  private Path bindSource(Mount spec, Path tmp, Sources sources) throws IOException {
+    Path root = spec.from() == null ? sources.context() : sources.stage(spec.from());
+    String what = spec.from() == null ? "the build context" : "from=" + spec.from();
+    Path src = inside(root, spec.source() == null ? "/" : spec.source(), what);
+    if (spec.readOnly()) {
+      return src;
+    }
+    // rw: the step may write, but neither the context nor the stage may change
+    Path copy = Files.createTempDirectory(tmp, "bind-rw-");
+    scratch.add(copy);
+    Path dst = copy.resolve("src");
+    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
+      Trees.copy(src, dst, m -> {});
+    } else {
+      Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+    }
+    return dst;
+  }
+
+  /** {@code path} resolved inside {@code root} as if it were / (links cannot lead out). */
+  private static Path inside(Path root, String path, String what) throws IOException {
+    List<String> comps;
+    try {
+      comps = RootResolver.clean(path);
+    } catch (dev.strata.layer.LayerException e) {
+      throw new BuildException("--mount source=" + path + ": climbs out of " + what);
+    }
+    Path p = new RootResolver(root).resolveAll(path, comps);
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildException("--mount source=" + path + ": not found in " + what);
+    }
+    return p;
+  }
+
+  // ------------------------------------------------------------------ tmpfs
+
+  /** tmpfs {@code size=}: bytes, or with a k/m/g suffix (as mount(8) takes it). */
+  static Long size(String size) {
+    if (size == null || size.isEmpty()) {
+      return null;
+    }
+    String s = size.strip().toLowerCase(java.util.Locale.ROOT);
+    long unit = 1;
+    char last = s.charAt(s.length() - 1);
+    if ("kmg".indexOf(last) >= 0) {
+      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+      s = s.substring(0, s.length() - 1);
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(s), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new BuildException("--mount size=" + size + ": want bytes, or a number with k, m or g");
+    }
+  }
+
+  // ------------------------------------------------------------------ secret
+
+  private void secret(Mount spec, String target, Path tmp, Map<String, byte[]> secrets) throws IOException {
+    byte[] value = secrets.get(spec.id());
+    if (value == null) {
+      if (spec.required()) {
+        throw new BuildException("secret " + spec.id() + " is required but was not given (--secret id="
+            + spec.id() + ",src=FILE)");
+      }
+      return; // BuildKit skips a secret that is not required and not given
+    }
+    if (spec.env() != null) {
+      env.add(spec.env() + "=" + new String(value, StandardCharsets.UTF_8));
+    }
+    if (target == null) {
+      return;
+    }
+    // A private copy with the mount's mode and owner: the user's file keeps its own.
+    Path dir = Files.createTempDirectory(tmp, "secret-");
+    scratch.add(dir);
+    Path file = dir.resolve("secret");
+    Files.write(file, value);
+    Posix.chmod(file, spec.mode() == null ? 0400 : Integer.parseInt(spec.mode(), 8));
+    Posix.lchown(file, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
+    mounts.add(SandboxMount.bind(file, target, true));
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (Path p : scratch) {
+      try {
+        Trees.removeAll(p);
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    scratch.clear();
+    held.forEach(ReentrantLock::unlock);
+    held.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}
