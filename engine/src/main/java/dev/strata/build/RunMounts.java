@@ -193,9 +193,9 @@ final class RunMounts implements AutoCloseable {
   // ------------------------------------------------------------------ tmpfs
 
   /** tmpfs {@code size=}: bytes, or with a k/m/g suffix (as mount(8) takes it). */
-  static Long size(String size) {
+  static java.util.OptionalLong size(String size) {
     if (size == null || size.isEmpty()) {
-      return null;
+      return java.util.OptionalLong.empty();
     }
     String s = size.strip().toLowerCase(java.util.Locale.ROOT);
     long unit = 1;
@@ -205,7 +205,7 @@ final class RunMounts implements AutoCloseable {
       s = s.substring(0, s.length() - 1);
     }
     try {
-      return Math.multiplyExact(Long.parseLong(s), unit);
+      return java.util.OptionalLong.of(Math.multiplyExact(Long.parseLong(s), unit));
     } catch (NumberFormatException | ArithmeticException e) {
       throw new BuildException("--mount size=" + size + ": want bytes, or a number with k, m or g");
     }

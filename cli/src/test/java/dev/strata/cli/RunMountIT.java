@@ -1,0 +1,208 @@
+package dev.strata.cli;
+
+import static dev.strata.cli.StrataProcess.fixture;
+import static dev.strata.cli.StrataProcess.strata;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.oci.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code RUN --mount} (cache, bind, tmpfs, secret), {@code --secret} and stages that build at the
+ * same time, end to end through bin/strata as the user running the tests. What a step saw is
+ * written into the image and read back with {@code strata run}; what must not leak is looked for in
+ * the saved image's layers.
+ */
+class RunMountIT {
+  @TempDir Path dir;
+
+  @AfterEach
+  void emptyTempDir() throws Exception {
+    StrataProcess.removeContents(dir);
+  }
+
+  private Path store() throws Exception {
+    Path s = dir.resolve("store");
+    if (!Files.exists(s)) {
+      strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
+    }
+    return s;
+  }
+
+  private Path context(String dockerfile, Map<String, String> files) throws Exception {
+    Path c = Files.createTempDirectory(dir, "ctx");
+    Files.writeString(c.resolve("Dockerfile"), dockerfile);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = c.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f.getValue());
+    }
+    return c;
+  }
+
+  private static String cat(Path s, String image, String file) throws Exception {
+    return strata(s, "run", "--rm", image, "cat", file).ok().out();
+  }
+
+  /** Every path in the image's layers, from a docker-archive save listed with tar. */
+  private List<String> layerPaths(Path s, String image) throws Exception {
+    Path archive = dir.resolve(image.replace(':', '_') + ".tar");
+    strata(s, "save", image, "-o", archive.toString()).ok();
+    Path x = Files.createDirectories(dir.resolve("x-" + image.replace(':', '_')));
+    StrataProcess.run("tar", "-xf", archive.toString(), "-C", x.toString()).ok();
+    List<String> out = new ArrayList<>();
+    try (var w = Files.walk(x)) {
+      for (Path p : (Iterable<Path>) w::iterator) {
+        if (p.getFileName().toString().equals("layer.tar") || p.toString().contains("/blobs/")) {
+          if (Files.isRegularFile(p)) {
+            StrataProcess.Result l = StrataProcess.run("tar", "-tf", p.toString());
+            if (l.exit() == 0) {
+              out.addAll(List.of(l.out().split("\n")));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> caches(Path stats) throws Exception {
+    List<String> l = new ArrayList<>();
+    Json.parse(Files.readAllBytes(stats)).get("steps").forEach(s -> l.add(s.get("cache").isNull() ? "-" : s.get("cache").asText()));
+    return l;
+  }
+
+  @Test
+  void cacheMountPersistsBetweenBuildsAndStaysOutOfTheImage() throws Exception {
+    Path s = store();
+    Path ctx = context(
+        "FROM busybox\n"
+            + "RUN --mount=type=cache,target=/var/cache/app sh -c 'echo run >> /var/cache/app/log; wc -l < /var/cache/app/log > /count'\n",
+        Map.of());
+    strata(s, "build", "-t", "c:1", ctx.toString()).ok();
+    assertEquals("1", cat(s, "c:1", "/count").strip());
+    strata(s, "build", "--no-cache", "-t", "c:2", ctx.toString()).ok();
+    assertEquals("2", cat(s, "c:2", "/count").strip(), "the second run saw the first run's file");
+    List<String> paths = layerPaths(s, "c:2");
+    assertTrue(paths.contains("count"), paths.toString());
+    assertFalse(paths.stream().anyMatch(p -> p.startsWith("var/cache")), "mount point leaked: " + paths);
+  }
+
+  @Test
+  void bindMountFromTheContextIsKeyedByItsContentAndHonoursDockerignore() throws Exception {
+    Path s = store();
+    Path ctx = context(
+        "FROM busybox\n"
+            + "RUN --mount=type=bind,source=data,target=/data sh -c 'cat /data/a.txt > /got; ls /data > /listing'\n"
+            + "RUN --mount=type=bind,target=/ctx,rw sh -c 'echo w > /ctx/written-by-run'\n",
+        Map.of("data/a.txt", "v1", "data/secret.key", "k", ".dockerignore", "data/secret.key\n"));
+    Path st1 = dir.resolve("st1.json");
+    strata(s, "build", "-t", "b:1", "--stats-json", st1.toString(), ctx.toString()).ok();
+    assertEquals("v1", cat(s, "b:1", "/got"));
+    assertEquals("a.txt", cat(s, "b:1", "/listing").strip(), ".dockerignore'd files are not in the bind");
+    assertFalse(Files.exists(ctx.resolve("written-by-run")), "a rw bind's writes are thrown away");
+    assertFalse(layerPaths(s, "b:1").stream().anyMatch(p -> p.startsWith("data") || p.startsWith("ctx")));
+    // the bind's content is part of the key: an edit re-runs the step, an ignored file does not
+    Files.writeString(ctx.resolve("data/secret.key"), "other");
+    Path st2 = dir.resolve("st2.json");
+    strata(s, "build", "-t", "b:2", "--stats-json", st2.toString(), ctx.toString()).ok();
+    assertEquals(List.of("-", "hit", "hit"), caches(st2));
+    Files.writeString(ctx.resolve("data/a.txt"), "v2");
+    Path st3 = dir.resolve("st3.json");
+    strata(s, "build", "-t", "b:3", "--stats-json", st3.toString(), ctx.toString()).ok();
+    assertEquals("miss", caches(st3).get(1));
+    assertEquals("v2", cat(s, "b:3", "/got"));
+  }
+
+  @Test
+  void bindMountFromAnotherStage() throws Exception {
+    Path s = store();
+    Path ctx = context(
+        "FROM busybox AS src\nRUN echo from-stage > /s.txt\n"
+            + "FROM busybox\nRUN --mount=type=bind,from=src,source=/s.txt,target=/m/s.txt cat /m/s.txt > /got\n",
+        Map.of());
+    strata(s, "build", "-t", "f", ctx.toString()).ok();
+    assertEquals("from-stage\n", cat(s, "f", "/got"));
+  }
+
+  @Test
+  void tmpfsMountIsSizedAndEmpty() throws Exception {
+    Path s = store();
+    Path ok = context(
+        "FROM busybox\nRUN --mount=type=tmpfs,target=/scratch,size=1m sh -c 'df -k /scratch | tail -1 > /df; touch /scratch/x'\n",
+        Map.of());
+    strata(s, "build", "-t", "t", ok.toString()).ok();
+    String df = cat(s, "t", "/df");
+    assertTrue(df.contains("tmpfs") && df.matches("(?s).*\\s1024\\s.*"), "a 1 MiB tmpfs: " + df);
+    assertFalse(layerPaths(s, "t").stream().anyMatch(p -> p.startsWith("scratch")));
+    Path full = context(
+        "FROM busybox\nRUN --mount=type=tmpfs,target=/scratch,size=1m dd if=/dev/zero of=/scratch/f bs=1024 count=2048\n",
+        Map.of());
+    StrataProcess.Result r = strata(s, "build", full.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("Dockerfile:2"), r.err());
+  }
+
+  @Test
+  void secretIsAFileAndAVariableButNeverInALayerOrTheKey() throws Exception {
+    Path s = store();
+    Path secret = dir.resolve("token.txt");
+    Files.writeString(secret, "s3cret-value");
+    Path ctx = context(
+        "FROM busybox\n"
+            + "RUN --mount=type=secret,id=tok sh -c 'test \"$(cat /run/secrets/tok)\" = s3cret-value && stat -c %a /run/secrets/tok > /mode'\n"
+            + "RUN --mount=type=secret,id=tok,env=TOKEN,target=/etc/tok sh -c 'test \"$TOKEN\" = s3cret-value && test -f /etc/tok && echo ok > /env-ok'\n",
+        Map.of());
+    Path st1 = dir.resolve("s1.json");
+    strata(s, "build", "-t", "sec", "--secret", "id=tok,src=" + secret, "--stats-json", st1.toString(), ctx.toString()).ok();
+    assertEquals("400", cat(s, "sec", "/mode").strip());
+    assertEquals("ok", cat(s, "sec", "/env-ok").strip());
+    List<String> paths = layerPaths(s, "sec");
+    assertFalse(paths.stream().anyMatch(p -> p.startsWith("run/secrets") || p.equals("etc/tok")), paths.toString());
+    Path archive = dir.resolve("sec.tar");
+    strata(s, "save", "sec", "-o", archive.toString()).ok();
+    assertFalse(new String(Files.readAllBytes(archive), java.nio.charset.StandardCharsets.ISO_8859_1).contains("s3cret-value"),
+        "the secret's value is in the saved image");
+    // another value is no reason to re-run: secrets are not in the key (BuildKit's rule)
+    Files.writeString(secret, "s3cret-value");
+    Path st2 = dir.resolve("s2.json");
+    strata(s, "build", "--secret", "id=tok,src=" + secret, "--stats-json", st2.toString(), ctx.toString()).ok();
+    assertEquals(List.of("-", "hit", "hit"), caches(st2));
+    // required and missing: the line is named
+    Path req = context("FROM busybox\nRUN --mount=type=secret,id=nothere,required=true true\n", Map.of());
+    StrataProcess.Result r = strata(s, "build", req.toString());
+    assertEquals(1, r.exit(), r.err());
+    assertTrue(r.err().contains("Dockerfile:2") && r.err().contains("nothere"), r.err());
+  }
+
+  @Test
+  void independentStagesBuildAtTheSameTime() throws Exception {
+    Path s = store();
+    // Each stage leaves its mark in a shared cache mount, then waits for the other's: built one
+    // after the other, the first would give up after 60 s and fail the build.
+    String wait = "for i in $(seq 600); do [ -e /sync/%s ] && exit 0; sleep 0.1; done; echo no %s; exit 1";
+    Path ctx = context(
+        "FROM busybox AS a\n"
+            + "RUN --mount=type=cache,id=sync,target=/sync sh -c 'touch /sync/a; " + String.format(wait, "b", "b") + "'\n"
+            + "FROM busybox AS b\n"
+            + "RUN --mount=type=cache,id=sync,target=/sync sh -c 'touch /sync/b; " + String.format(wait, "a", "a") + "'\n"
+            + "FROM busybox\nCOPY --from=a /bin/busybox /a\nCOPY --from=b /bin/busybox /b\n",
+        Map.of());
+    Path st = dir.resolve("par.json");
+    StrataProcess.Result r = strata(s, "build", "-t", "par", "--stats-json", st.toString(), ctx.toString()).ok();
+    JsonNode steps = Json.parse(Files.readAllBytes(st)).get("steps");
+    assertEquals(7, steps.size(), r.err());
+    // step numbers follow the build order whatever finished first
+    assertTrue(r.err().contains("[a] STEP 1/7") && r.err().contains("[b] STEP 3/7"), r.err());
+  }
+}
