@@ -63,6 +63,7 @@ final class CopySnapshotter implements Snapshotter {
       Path parentDir = dir;
       id = chainId(id, l.diffId());
       dir = root.resolve("chains").resolve(id.hex());
+      synchronized (making(dir)) {
       if (!Files.isDirectory(dir)) {
         Path tmp = Files.createTempDirectory(root.resolve("tmp"), "chain-");
         try {
@@ -80,6 +81,7 @@ final class CopySnapshotter implements Snapshotter {
           Trees.removeAll(tmp);
         }
       }
+      }
     }
     return dir;
   }
@@ -88,13 +90,23 @@ final class CopySnapshotter implements Snapshotter {
   static void publish(Path tmp, Path dir) throws IOException {
     try {
       Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException | AtomicMoveNotSupportedException e) {
-      if (!Files.isDirectory(dir)) {
+    } catch (java.nio.file.FileSystemException e) {
+      // EEXIST or ENOTEMPTY (which Java reports as a plain FileSystemException): another
+      // process published the same diffID first: keep theirs
+      if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw e;
       }
-    } catch (java.nio.file.DirectoryNotEmptyException e) {
-      // another process published the same diffID first: keep theirs
     }
+  }
+
+  private static final java.util.Map<Path, Object> MAKING = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The lock of one unpacked directory in this JVM: stages that build at the same time from one
+   * base would otherwise both unpack it (other processes still may; publish settles that).
+   */
+  static Object making(Path dir) {
+    return MAKING.computeIfAbsent(dir, k -> new Object());
   }
 
   @Override

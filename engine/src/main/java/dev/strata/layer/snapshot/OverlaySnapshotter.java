@@ -54,6 +54,12 @@ final class OverlaySnapshotter implements Snapshotter {
   /** The unpacked layer, made on first use. */
   Path layer(LayerRef l) throws IOException {
     Path dir = root.resolve("layers/sha256").resolve(l.diffId().hex());
+    synchronized (CopySnapshotter.making(dir)) {
+      return unpacked(l, dir);
+    }
+  }
+
+  private Path unpacked(LayerRef l, Path dir) throws IOException {
     if (Files.isDirectory(dir)) {
       return dir;
     }
