@@ -260,9 +260,10 @@ public final class Builder {
         String text = in.location().original().strip();
         log.printf("[%s] STEP %d/%d: %s%n", stage.displayName(), stepNo, totalSteps, text);
         if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-          Map<String, String> inputs = inputs(stage, step, config);
+          Map<String, String> inputs = inputs(stage, step, config, layers);
           CacheKey k = key.child(canonical(in), inputs);
-          CacheRecord rec = req.noCache() ? null : lookup(k);
+          CacheKey recordKey = CopyOptions.recordKey(in, k, canonical(in), inputs); // --link
+          CacheRecord rec = req.noCache() ? null : lookup(recordKey);
           if (rec == null && keysOnly) {
             throw new NeedsNamespace();
           }
@@ -272,7 +273,7 @@ public final class Builder {
             reason = null;
           } else {
             reason = req.noCache() ? "--no-cache" : "no record for this key";
-            rec = execute(stage, step, config, layers, inputs, k);
+            rec = execute(stage, step, config, layers, inputs, recordKey);
           }
           long bytes = 0;
           if (rec.hasLayer()) {
@@ -323,7 +324,8 @@ public final class Builder {
     }
 
     /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
-    private Map<String, String> inputs(Stage stage, Step step, ImageConfig config) throws IOException {
+    private Map<String, String> inputs(Stage stage, Step step, ImageConfig config,
+        List<StageResult.Layer> layers) throws IOException, InterruptedException {
       Map<String, String> in = new TreeMap<>();
       Instruction i = step.instruction();
       in.put("user", config.configField("User").asText(""));
@@ -333,14 +335,8 @@ public final class Builder {
         in.put("shell", String.join(" ", step.env().shell()));
         in.put("network", network(r).name().toLowerCase());
         in.put("mounts", step.mounts().toString());
-      } else if (i instanceof Instruction.Copy c && c.from() != null) {
-        in.put("files", fromStageHash(c, stage));
-      } else if (i instanceof Instruction.Copy c) {
-        CopySources src = sources(null, stage, i);
-        in.put("files", src.contentHash(src.select(c.sources()), false));
-      } else if (i instanceof Instruction.Add a) {
-        CopySources src = sources(null, stage, i);
-        in.put("files", src.contentHash(src.select(a.sources()), false));
+      } else {
+        copyInputs(stage, i, layers, in);
       }
       return in;
     }
@@ -364,13 +360,77 @@ public final class Builder {
       if (keysOnly) {
         throw new NeedsNamespace();
       }
-      CopySources s = sources(c.from(), stage, c);
-      String hash = s.contentHash(s.select(c.sources()), true);
+      CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
+      String hash = s.contentHash(s.select(c.sources(), c.parents()), true);
       store.withIndex(idx -> {
         idx.putFileHash(key, hash);
         return null;
       });
       return hash;
+    }
+
+    /**
+     * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
+     * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
+     * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
+     */
+    private void copyInputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
+        Map<String, String> in) throws IOException, InterruptedException {
+      CopyOptions o = CopyOptions.of(i);
+      try {
+        o.validate();
+        if (o.from() != null) {
+          in.put("files", fromStageHash((Instruction.Copy) i, stage));
+        } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
+          CopySources src = sources(null, stage, i).excluding(o.excludes());
+          in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+        }
+        remote.clear(); // bodies fetched for an earlier step that hit
+        List<String> urls = o.urls();
+        for (int n = 0; n < urls.size(); n++) {
+          String url = urls.get(n);
+          if (o.checksum() != null) {
+            in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
+            continue;
+          }
+          if (keysOnly) {
+            throw new NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+          }
+          RemoteFiles.Fetched f = remote.fetch(url, null);
+          in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+        }
+        if (o.linked() && o.hasChown()) {
+          in.put("chown", linkChown(o.chown(), layers));
+        }
+      } catch (BuildException e) {
+        throw new BuildException(where(i.location().startLine()) + ": " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
+     * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
+     * steps all hit needs no mount for it.
+     */
+    private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
+      StringBuilder id = new StringBuilder("chown|");
+      layers.forEach(l -> id.append(l.diffId()).append('|'));
+      id.append(spec);
+      String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+      String known = store.withIndex(idx -> idx.fileHash(key));
+      if (known != null) {
+        return known;
+      }
+      if (keysOnly) {
+        throw new NeedsNamespace();
+      }
+      Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
+      String ids = ChownSpec.format(ChownSpec.resolve(spec, rootfs));
+      store.withIndex(idx -> {
+        idx.putFileHash(key, ids);
+        return null;
+      });
+      return ids;
     }
 
     private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
@@ -401,6 +461,9 @@ public final class Builder {
       return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
     }
 
+    /** ADD's fetched URLs, one step's at a time. */
+    final RemoteFiles remote = new RemoteFiles(store.tmp());
+
     /** Snapshots kept for COPY --from sources, closed when the build ends. */
     final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
 
@@ -426,19 +489,17 @@ public final class Builder {
         Stage stage, Step step, ImageConfig config, List<StageResult.Layer> layers,
         Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
       Instruction in = step.instruction();
-      try (Snapshot snap = snapshotter.prepare(refs(layers))) {
+      boolean linked = !(in instanceof Instruction.Run) && CopyOptions.of(in).linked();
+      // --link: the copy is made into an empty tree, a layer that does not depend on those below
+      try (Snapshot snap = snapshotter.prepare(refs(linked ? List.of() : layers))) {
         if (in instanceof Instruction.Run r) {
           runStep(r, step, config, snap.rootfs());
-        } else if (in instanceof Instruction.Copy c) {
-          copyStep(stage, in, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs(), false);
-        } else if (in instanceof Instruction.Add a) {
-          for (String s : a.sources()) {
-            if (s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@")) {
-              throw new BuildException(where(in.location().startLine()) + ": ADD " + s
-                  + ": remote sources are not supported yet (offline by default)");
-            }
+        } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+          try {
+            copyStep(stage, in, config, snap.rootfs(), inputs);
+          } finally {
+            remote.clear();
           }
-          copyStep(stage, in, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs(), true);
         }
         List<Change> changes = snap.changes(Set.of());
         String createdBy = createdBy(in, step);
@@ -498,11 +559,17 @@ public final class Builder {
       }
     }
 
-    private void copyStep(Stage stage, Instruction in, List<String> srcs, String dest, String from,
-        String chown, String chmod, ImageConfig config, Path rootfs, boolean extractArchives)
-        throws IOException {
-      CopySources src = sources(from, stage, in);
-      List<CopySources.Selected> sel = new ArrayList<>(src.select(srcs));
+    private void copyStep(Stage stage, Instruction in, ImageConfig config, Path rootfs,
+        Map<String, String> inputs) throws IOException, InterruptedException {
+      CopyOptions o = CopyOptions.of(in);
+      String dest = o.dest();
+      String from = o.from();
+      String chown = o.chown();
+      String chmod = o.chmod();
+      CopySources src = sources(from, stage, in).excluding(o.excludes());
+      List<CopySources.Selected> sel =
+          new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
+      int sourceCount = sel.size() + o.urls().size();
       String workdir = config.configField("WorkingDir").asText("");
       String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
       // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
@@ -515,7 +582,8 @@ public final class Builder {
       Integer uid = null;
       Integer gid = null;
       if (chown != null && !chown.isEmpty()) {
-        int[] ids = ChownSpec.resolve(chown, rootfs);
+        // a linked copy's rootfs is empty: the ids were resolved in the stage's (copyInputs)
+        int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
         uid = ids[0];
         gid = ids[1];
       }
@@ -528,7 +596,7 @@ public final class Builder {
         }
       }
       try {
-        if (extractArchives) {
+        if (o.add()) {
           // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
           for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
             CopySources.Selected s = it.next();
@@ -537,12 +605,20 @@ public final class Builder {
               it.remove();
             }
           }
-          if (sel.isEmpty()) {
-            return;
-          }
         }
-        new FileCopier(rootfs, m -> log.println("warning: " + m))
-            .copy(src, sel, d, new FileCopier.Attrs(uid, gid, mode, from != null));
+        FileCopier copier = new FileCopier(rootfs, m -> log.println("warning: " + m));
+        FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
+        if (!sel.isEmpty()) {
+          copier.copy(src, sel, d, attrs, sourceCount);
+        }
+        for (String url : o.urls()) {
+          RemoteFiles.Fetched f =
+              remote.fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
+          Path file = f.file();
+          CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
+          copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
+              d, attrs, sourceCount);
+        }
       } catch (BuildException e) {
         throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
       }
@@ -611,6 +687,11 @@ public final class Builder {
       }
       byte[] json = Json.bytes(o);
       store.withIndex(idx -> { idx.putBuildStats(buildId, json); return null; });
+      try {
+        remote.close();
+      } catch (IOException e) {
+        log.println("warning: " + e.getMessage());
+      }
       for (Snapshot s : sourceSnapshots.values()) {
         try {
           s.close();
