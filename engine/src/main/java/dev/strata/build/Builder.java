@@ -403,7 +403,8 @@ public final class Builder {
           in.put("chown", linkChown(o.chown(), layers));
         }
       } catch (BuildException e) {
-        throw new BuildException(where(i.location().startLine()) + ": " + e.getMessage(), e);
+        String at = where(i.location().startLine()) + ":";
+        throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
       }
     }
 
