@@ -15,6 +15,11 @@ import java.util.TreeMap;
  * matches old records: {@code "strata-cache-key/v1\n"}, then {@code "parent <key>\n"}, {@code
  * "instruction <len> <text>\n"} and one {@code "input <name> <len> <value>\n"} per input,
  * sorted by name. Lengths make the encoding unambiguous whatever the text holds.
+ *
+ * <p>A step that does not depend on the layers below ({@code COPY --link}, BuildKit's MergeOp)
+ * finds its record by a {@link #linked} key, whose parent line is the literal {@code "parent
+ * linked\n"} (no digest can spell it), so a changed base or earlier step still hits; the key
+ * the following steps chain from is the ordinary {@link #child} key, which covers everything.
  */
 public record CacheKey(Digest digest) {
   private static final String VERSION = "strata-cache-key/v1\n";
@@ -32,6 +37,14 @@ public record CacheKey(Digest digest) {
   /** The key of the step that follows this one. */
   public CacheKey child(String canonicalInstruction, Map<String, String> inputs) {
     return derive(digest.toString(), canonicalInstruction, inputs);
+  }
+
+  /**
+   * The record key of a step whose result does not depend on the layers below (COPY/ADD
+   * {@code --link}): instruction and inputs only, no parent.
+   */
+  public static CacheKey linked(String canonicalInstruction, Map<String, String> inputs) {
+    return derive("linked", canonicalInstruction, inputs);
   }
 
   private static CacheKey derive(String parent, String instruction, Map<String, String> inputs) {

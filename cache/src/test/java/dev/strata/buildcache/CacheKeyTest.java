@@ -54,6 +54,29 @@ class CacheKeyTest {
   }
 
   @Test
+  void linkedKeyIgnoresTheParentButNotTheInstructionOrInputs() {
+    CacheKey a = CacheKey.linked("COPY x", Map.of("files", "sha256:1"));
+    assertEquals(a, CacheKey.linked("COPY x", Map.of("files", "sha256:1")));
+    assertNotEquals(a, CacheKey.linked("COPY y", Map.of("files", "sha256:1")), "instruction");
+    assertNotEquals(a, CacheKey.linked("COPY x", Map.of("files", "sha256:2")), "input");
+    // never the key of a chained step, whatever its parent
+    assertNotEquals(a, BASE.child("COPY x", Map.of("files", "sha256:1")));
+    assertNotEquals(a, CacheKey.scratch().child("COPY x", Map.of("files", "sha256:1")));
+  }
+
+  @Test
+  void linkedEncodingIsTheDocumentedOne() {
+    //   printf 'strata-cache-key/v1\nparent linked\ninstruction 0 \n' | sha256sum
+    //   printf 'strata-cache-key/v1\nparent linked\ninstruction 6 COPY x\ninput files 7 sha256:\n' | sha256sum
+    assertEquals(
+        "sha256:f246d54de8692d826860f5d0c05b57cc82b306c49e05ed4e8c18b33107faf47a",
+        CacheKey.linked("", Map.of()).toString());
+    assertEquals(
+        "sha256:e8e29ac5fc9fc8ec17cb6e34899922580562c5d333fd2303a1d3552d848fc3c9",
+        CacheKey.linked("COPY x", Map.of("files", "sha256:")).toString());
+  }
+
+  @Test
   void recordRoundTrip() {
     CacheRecord r =
         new CacheRecord(Digest.sha256(new byte[] {2}), Digest.sha256(new byte[] {3}), "application/vnd.oci.image.layer.v1.tar+zstd",

@@ -146,6 +146,7 @@ public final class Builder {
             idx -> run.results.put(idx, run.buildStage(planned.stage(idx))));
       } finally {
         run.closeSourceSnapshots();
+        run.closeRemotes();
         run.dropFilteredContext();
       }
       StageResult target = run.results.get(plan.target());
@@ -294,15 +295,17 @@ public final class Builder {
         if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
           final ImageConfig cfg = config;
           final CacheKey parent = key;
-          Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg));
+          final List<StageResult.Layer> below = List.copyOf(layers);
+          Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg, below));
           CacheKey k = parent.child(canonical(in), inputs);
-          CacheRecord found = req.noCache() ? null : lookup(k);
+          CacheKey recordKey = CopyOptions.recordKey(in, k, canonical(in), inputs); // --link
+          CacheRecord found = req.noCache() ? null : lookup(recordKey);
           if (found == null && keysOnly) {
             throw new NeedsNamespace();
           }
           String reason = found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
           CacheRecord rec =
-              found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, k));
+              found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, recordKey));
           long bytes = 0;
           if (rec.hasLayer()) {
             layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
@@ -385,7 +388,8 @@ public final class Builder {
     }
 
     /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
-    private Map<String, String> inputs(Stage stage, Step step, ImageConfig config) throws IOException {
+    private Map<String, String> inputs(Stage stage, Step step, ImageConfig config,
+        List<StageResult.Layer> layers) throws IOException, InterruptedException {
       Map<String, String> in = new TreeMap<>();
       Instruction i = step.instruction();
       in.put("user", config.configField("User").asText(""));
@@ -395,14 +399,8 @@ public final class Builder {
         in.put("shell", String.join(" ", step.env().shell()));
         in.put("network", network(r).name().toLowerCase());
         in.put("mounts", mountsInput(stage, step));
-      } else if (i instanceof Instruction.Copy c && c.from() != null) {
-        in.put("files", fromStageHash(c, stage));
-      } else if (i instanceof Instruction.Copy c) {
-        CopySources src = sources(null, stage, i);
-        in.put("files", src.contentHash(src.select(c.sources()), false));
-      } else if (i instanceof Instruction.Add a) {
-        CopySources src = sources(null, stage, i);
-        in.put("files", src.contentHash(src.select(a.sources()), false));
+      } else {
+        copyInputs(stage, i, layers, in);
       }
       return in;
     }
@@ -466,13 +464,78 @@ public final class Builder {
       if (keysOnly) {
         throw new NeedsNamespace();
       }
-      CopySources s = sources(c.from(), stage, c);
-      String hash = s.contentHash(s.select(c.sources()), true);
+      CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
+      String hash = s.contentHash(s.select(c.sources(), c.parents()), true);
       store.withIndex(idx -> {
         idx.putFileHash(key, hash);
         return null;
       });
       return hash;
+    }
+
+    /**
+     * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
+     * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
+     * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
+     */
+    private void copyInputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
+        Map<String, String> in) throws IOException, InterruptedException {
+      CopyOptions o = CopyOptions.of(i);
+      try {
+        o.validate();
+        if (o.from() != null) {
+          in.put("files", fromStageHash((Instruction.Copy) i, stage));
+        } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
+          CopySources src = sources(null, stage, i).excluding(o.excludes());
+          in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+        }
+        remote(stage).clear(); // bodies fetched for an earlier step that hit
+        List<String> urls = o.urls();
+        for (int n = 0; n < urls.size(); n++) {
+          String url = urls.get(n);
+          if (o.checksum() != null) {
+            in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
+            continue;
+          }
+          if (keysOnly) {
+            throw new NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+          }
+          RemoteFiles.Fetched f = remote(stage).fetch(url, null);
+          in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+        }
+        if (o.linked() && o.hasChown()) {
+          in.put("chown", linkChown(o.chown(), layers));
+        }
+      } catch (BuildException e) {
+        String at = where(i.location().startLine()) + ":";
+        throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
+      }
+    }
+
+    /**
+     * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
+     * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
+     * steps all hit needs no mount for it.
+     */
+    private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
+      StringBuilder id = new StringBuilder("chown|");
+      layers.forEach(l -> id.append(l.diffId()).append('|'));
+      id.append(spec);
+      String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+      String known = store.withIndex(idx -> idx.fileHash(key));
+      if (known != null) {
+        return known;
+      }
+      if (keysOnly) {
+        throw new NeedsNamespace();
+      }
+      Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
+      String ids = ChownSpec.format(ChownSpec.resolve(spec, rootfs));
+      store.withIndex(idx -> {
+        idx.putFileHash(key, ids);
+        return null;
+      });
+      return ids;
     }
 
     private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
@@ -501,6 +564,24 @@ public final class Builder {
                   () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
                       + ": no such stage, and no such image in the store"));
       return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
+    }
+
+    /** ADD's fetched URLs, one step's at a time. */
+    /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
+    final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    RemoteFiles remote(Stage stage) {
+      return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
+    }
+
+    void closeRemotes() {
+      for (RemoteFiles r : remotes.values()) {
+        try {
+          r.close();
+        } catch (IOException e) {
+          progress.warning(null, e.getMessage());
+        }
+      }
     }
 
     /** Snapshots kept for COPY --from sources, closed when the build ends. */
@@ -547,19 +628,17 @@ public final class Builder {
         Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, List<StageResult.Layer> layers,
         Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
       Instruction in = step.instruction();
-      try (Snapshot snap = snapshotter.prepare(refs(layers))) {
+      boolean linked = !(in instanceof Instruction.Run) && CopyOptions.of(in).linked();
+      // --link: the copy is made into an empty tree, a layer that does not depend on those below
+      try (Snapshot snap = snapshotter.prepare(refs(linked ? List.of() : layers))) {
         if (in instanceof Instruction.Run r) {
           runStep(r, step, ps, config, snap.rootfs());
-        } else if (in instanceof Instruction.Copy c) {
-          copyStep(stage, in, ps, c.sources(), c.dest(), c.from(), c.chown(), c.chmod(), config, snap.rootfs(), false);
-        } else if (in instanceof Instruction.Add a) {
-          for (String s : a.sources()) {
-            if (s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@")) {
-              throw new BuildException(where(in.location().startLine()) + ": ADD " + s
-                  + ": remote sources are not supported yet (offline by default)");
-            }
+        } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+          try {
+            copyStep(stage, in, ps, config, snap.rootfs(), inputs);
+          } finally {
+            remote(stage).clear();
           }
-          copyStep(stage, in, ps, a.sources(), a.dest(), null, a.chown(), a.chmod(), config, snap.rootfs(), true);
         }
         List<Change> changes = snap.changes(Set.of());
         String createdBy = createdBy(in, step);
@@ -642,11 +721,17 @@ public final class Builder {
       }
     }
 
-    private void copyStep(Stage stage, Instruction in, BuildProgress.Step ps, List<String> srcs, String dest, String from,
-        String chown, String chmod, ImageConfig config, Path rootfs, boolean extractArchives)
-        throws IOException {
-      CopySources src = sources(from, stage, in);
-      List<CopySources.Selected> sel = new ArrayList<>(src.select(srcs));
+    private void copyStep(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+        Map<String, String> inputs) throws IOException, InterruptedException {
+      CopyOptions o = CopyOptions.of(in);
+      String dest = o.dest();
+      String from = o.from();
+      String chown = o.chown();
+      String chmod = o.chmod();
+      CopySources src = sources(from, stage, in).excluding(o.excludes());
+      List<CopySources.Selected> sel =
+          new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
+      int sourceCount = sel.size() + o.urls().size();
       String workdir = config.configField("WorkingDir").asText("");
       String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
       // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
@@ -659,7 +744,8 @@ public final class Builder {
       Integer uid = null;
       Integer gid = null;
       if (chown != null && !chown.isEmpty()) {
-        int[] ids = ChownSpec.resolve(chown, rootfs);
+        // a linked copy's rootfs is empty: the ids were resolved in the stage's (copyInputs)
+        int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
         uid = ids[0];
         gid = ids[1];
       }
@@ -672,7 +758,7 @@ public final class Builder {
         }
       }
       try {
-        if (extractArchives) {
+        if (o.add()) {
           // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
           for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
             CopySources.Selected s = it.next();
@@ -681,12 +767,20 @@ public final class Builder {
               it.remove();
             }
           }
-          if (sel.isEmpty()) {
-            return;
-          }
         }
-        new FileCopier(rootfs, m -> progress.warning(ps, m))
-            .copy(src, sel, d, new FileCopier.Attrs(uid, gid, mode, from != null));
+        FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+        FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
+        if (!sel.isEmpty()) {
+          copier.copy(src, sel, d, attrs, sourceCount);
+        }
+        for (String url : o.urls()) {
+          RemoteFiles.Fetched f =
+              remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
+          Path file = f.file();
+          CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
+          copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
+              d, attrs, sourceCount);
+        }
       } catch (BuildException e) {
         throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
       }

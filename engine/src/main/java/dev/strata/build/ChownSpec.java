@@ -55,6 +55,17 @@ final class ChownSpec {
     return new int[] {uid, gid};
   }
 
+  /** {uid, gid} as recorded: {@code "uid:gid"}. */
+  static String format(int[] ids) {
+    return ids[0] + ":" + ids[1];
+  }
+
+  /** The inverse of {@link #format}. */
+  static int[] parse(String ids) {
+    int colon = ids.indexOf(':');
+    return new int[] {Integer.parseInt(ids.substring(0, colon)), Integer.parseInt(ids.substring(colon + 1))};
+  }
+
   private static String[] lookup(Path rootfs, String file, int field, String value) throws IOException {
     Path p = new RootResolver(rootfs).resolveAll(file, RootResolver.clean(file));
     if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {

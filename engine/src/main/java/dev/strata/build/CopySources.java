@@ -2,6 +2,7 @@ package dev.strata.build;
 
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
+import dev.strata.frontend.ignore.IgnorePatternException;
 import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
@@ -22,6 +23,18 @@ import java.util.stream.Stream;
  * The files a COPY or ADD selects: source patterns resolved in a root (the build context, or
  * another stage's rootfs), with Go's filepath.Match globs per path segment and the context's
  * .dockerignore applied, as Docker does. Also the content hash that goes into the cache key.
+ *
+ * <p>{@code --exclude=PATTERN} (BuildKit 1.7 labs) takes .dockerignore's pattern language
+ * (globs, {@code **}, {@code !} exceptions, a match on a directory covers what is under it) and
+ * matches it against the path each entry gets below the destination: inside a directory source
+ * that is the path relative to the source (as BuildKit's fsutil copier matches it), a file source
+ * is matched by its name (the documented {@code COPY --exclude=*.txt hom* /mydir/}, which
+ * BuildKit itself does not yet honour, moby/buildkit#5489), and with {@code --parents} it is the
+ * kept path. Excluded entries are neither copied nor hashed.
+ *
+ * <p>{@code --parents} (BuildKit 1.7 labs): each match keeps its path relative to the root, or,
+ * when the pattern holds {@code /./}, relative to that pivot ({@code COPY --parents
+ * ./x/./y/a.txt /d/} gives {@code /d/y/a.txt}); see {@link Selected#keep}.
  */
 final class CopySources {
   /**
@@ -30,18 +43,59 @@ final class CopySources {
    * @param host where it is
    * @param source the pattern's match, relative to the root (for messages)
    * @param isDir whether it is a directory (its contents are copied, not itself)
+   * @param keep with {@code --parents}, the path it gets below the destination ("" for the
+   *     root or the pivot itself); null without
    */
-  record Selected(Path host, String source, boolean isDir) {}
+  record Selected(Path host, String source, boolean isDir, String keep) {
+    Selected(Path host, String source, boolean isDir) {
+      this(host, source, isDir, null);
+    }
+  }
 
   private final Path root;
   private final DockerIgnore ignore;
   private final String where;
+  private final DockerIgnore excludes;
 
   /** @param where "build context" or "stage builder", for messages */
   CopySources(Path root, DockerIgnore ignore, String where) {
+    this(root, ignore, where, DockerIgnore.none());
+  }
+
+  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes) {
     this.root = root;
     this.ignore = ignore;
     this.where = where;
+    this.excludes = excludes;
+  }
+
+  /** These sources with {@code --exclude} patterns; a malformed pattern is an error naming it. */
+  CopySources excluding(List<String> patterns) {
+    if (patterns.isEmpty()) {
+      return this;
+    }
+    try {
+      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)));
+    } catch (IgnorePatternException e) {
+      throw new BuildException("--exclude=" + String.join(",", patterns) + ": " + e.getMessage());
+    }
+  }
+
+  /** As .dockerignore lines are cleaned: a leading "/" or "./" does not change the meaning. */
+  private static List<String> cleanPatterns(List<String> patterns) {
+    List<String> out = new ArrayList<>();
+    for (String p : patterns) {
+      boolean invert = p.startsWith("!");
+      String body = invert ? p.substring(1) : p;
+      while (body.startsWith("./")) {
+        body = body.substring(2);
+      }
+      if (body.length() > 1 && body.startsWith("/")) {
+        body = body.substring(1);
+      }
+      out.add(invert ? "!" + body : body);
+    }
+    return out;
   }
 
   Path root() {
@@ -50,9 +104,29 @@ final class CopySources {
 
   /** Resolves every source pattern; a pattern that selects nothing is an error naming it. */
   List<Selected> select(List<String> patterns) throws IOException {
+    return select(patterns, false);
+  }
+
+  /**
+   * Resolves every source pattern, with {@code --parents} when {@code parents}; a pattern that
+   * selects nothing is an error naming it. A match the excludes remove is left out silently.
+   */
+  List<Selected> select(List<String> patterns, boolean parents) throws IOException {
     List<Selected> out = new ArrayList<>();
     for (String p : patterns) {
-      List<String> comps = clean(p);
+      List<String> comps;
+      int pivot = 0; // leading components not kept below dest (--parents)
+      int cut = parents ? p.indexOf("/./") : -1;
+      if (cut >= 0) {
+        // BuildKit: strings.Cut(src, "/./"), the part after the first pivot is kept
+        comps = new ArrayList<>(clean(p.substring(0, cut)));
+        pivot = comps.size();
+        for (String c : clean(p.substring(cut + 3))) {
+          comps.add(c);
+        }
+      } else {
+        comps = clean(p);
+      }
       List<String> matches = new ArrayList<>();
       expand(comps, 0, "", matches);
       if (matches.isEmpty()) {
@@ -64,7 +138,19 @@ final class CopySources {
       }
       for (String m : matches) {
         Path host = m.isEmpty() ? root : root.resolve(m);
-        out.add(new Selected(host, m, Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS)));
+        boolean dir = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+        String keep = null;
+        if (parents) {
+          String[] segs = m.isEmpty() ? new String[0] : m.split("/");
+          keep = String.join("/", java.util.Arrays.asList(segs).subList(pivot, segs.length));
+        }
+        // the path the entry itself gets below dest, if it gets one (a directory source's
+        // contents go to dest, so only its children are matched then)
+        String below = keep != null ? keep : dir ? "" : host.getFileName().toString();
+        if (!below.isEmpty() && excludes.isExcluded(below) && (!dir || excludes.canSkipDirectory(below))) {
+          continue;
+        }
+        out.add(new Selected(host, m, dir, keep));
       }
     }
     return out;
@@ -121,8 +207,9 @@ final class CopySources {
   }
 
   /**
-   * Walks a selected source: every file under it that .dockerignore keeps, sorted, as (host
-   * path, path relative to the source). A file source yields itself with relative path "".
+   * Walks a selected source: every file under it that .dockerignore and the excludes keep,
+   * sorted, as (host path, path relative to the source). A file source yields itself with
+   * relative path "".
    */
   List<String[]> walk(Selected s) throws IOException {
     List<String[]> out = new ArrayList<>();
@@ -130,11 +217,12 @@ final class CopySources {
       out.add(new String[] {s.host().toString(), ""});
       return out;
     }
-    walkDir(s.host(), s.source(), "", out);
+    walkDir(s.host(), s.source(), s.keep() == null ? "" : s.keep(), "", out);
     return out;
   }
 
-  private void walkDir(Path dir, String fromRoot, String rel, List<String[]> out) throws IOException {
+  private void walkDir(Path dir, String fromRoot, String below, String rel, List<String[]> out)
+      throws IOException {
     List<Path> children = new ArrayList<>();
     try (Stream<Path> st = Files.list(dir)) {
       st.forEach(children::add);
@@ -144,16 +232,21 @@ final class CopySources {
       String name = c.getFileName().toString();
       String r = rel.isEmpty() ? name : rel + "/" + name;
       String fr = fromRoot.isEmpty() ? r : fromRoot + "/" + r;
+      String br = below.isEmpty() ? r : below + "/" + r;
       boolean isDir = Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS);
-      if (ignore.isExcluded(fr)) {
-        if (isDir && !ignore.canSkipDirectory(fr)) {
-          walkDir(c, fromRoot, r, out); // an exception (!pattern) may keep something inside
+      boolean ignored = ignore.isExcluded(fr);
+      boolean excluded = excludes.isExcluded(br);
+      if (ignored || excluded) {
+        boolean skipAll =
+            (ignored && ignore.canSkipDirectory(fr)) || (excluded && excludes.canSkipDirectory(br));
+        if (isDir && !skipAll) {
+          walkDir(c, fromRoot, below, r, out); // an exception (!pattern) may keep something inside
         }
         continue;
       }
       out.add(new String[] {c.toString(), r});
       if (isDir) {
-        walkDir(c, fromRoot, r, out);
+        walkDir(c, fromRoot, below, r, out);
       }
     }
   }
@@ -165,7 +258,8 @@ final class CopySources {
   String contentHash(List<Selected> selected, boolean withOwners) throws IOException {
     MessageDigest all = Digest.newSha256();
     for (Selected s : selected) {
-      all.update(("source " + s.source() + "\n").getBytes(StandardCharsets.UTF_8));
+      String keep = s.keep() == null ? "" : " keep " + s.keep();
+      all.update(("source " + s.source() + keep + "\n").getBytes(StandardCharsets.UTF_8));
       for (String[] f : walk(s)) {
         Path p = Path.of(f[0]);
         FileStat st = Posix.lstat(p);

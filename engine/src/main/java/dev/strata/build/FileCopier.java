@@ -19,6 +19,12 @@ import java.util.function.Consumer;
  * are made 0755. Every destination path is resolved inside the rootfs (a symlink in the image
  * cannot lead a write outside). Modes and mtimes are kept; owners are 0:0 from the context,
  * kept from another stage, or {@code --chown}'s.
+ *
+ * <p>With {@code --parents} a source goes to {@code dest/keep} and the directories between take
+ * the mode and owner of their counterparts in the source, as BuildKit's copier creates them
+ * (fsutil createParentDirs); {@code dest} is then always a directory. For {@code --link} the
+ * rootfs given is an empty tree, so nothing of the lower layers (a symlink, an existing
+ * directory) bends the destination, as BuildKit's MergeOp copy.
  */
 final class FileCopier {
   /**
@@ -44,13 +50,25 @@ final class FileCopier {
   /** Copies; {@code dest} is absolute in the container (WORKDIR already applied). */
   void copy(CopySources sources, List<CopySources.Selected> selected, String dest, Attrs attrs)
       throws IOException {
+    copy(sources, selected, dest, attrs, selected.size());
+  }
+
+  /**
+   * Copies, as one part of an instruction that names {@code sourceCount} sources in all (ADD of
+   * URLs beside local files): more than one makes {@code dest} a directory, as Docker rules.
+   */
+  void copy(CopySources sources, List<CopySources.Selected> selected, String dest, Attrs attrs,
+      int sourceCount) throws IOException {
     boolean destIsDir =
         dest.endsWith("/")
-            || selected.size() > 1
+            || sourceCount > 1
             || Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
     for (CopySources.Selected s : selected) {
       String base;
-      if (s.isDir()) {
+      if (s.keep() != null) {
+        base = s.keep().isEmpty() ? dest : join(dest, s.keep());
+        makeParents(s, dest, attrs);
+      } else if (s.isDir()) {
         base = dest;
       } else if (destIsDir) {
         base = join(dest, Path.of(s.source()).getFileName().toString());
@@ -64,12 +82,33 @@ final class FileCopier {
       }
       if (s.isDir()) {
         // the destination directory itself
-        Path d = ensureDir(dest, attrs);
+        Path d = ensureDir(base, attrs);
         dirs.add(0, d);
         setDirMeta(s.host(), d, attrs);
       }
       for (int i = dirs.size() - 1; i >= 0; i--) {
         setTimes(dirs.get(i), null);
+      }
+    }
+  }
+
+  /** --parents: dest, then each directory between dest and the kept path, from the source's. */
+  private void makeParents(CopySources.Selected s, String dest, Attrs attrs) throws IOException {
+    ensureDir(dest, attrs);
+    if (s.keep().isEmpty()) {
+      return;
+    }
+    String[] keep = s.keep().split("/");
+    Path[] hosts = new Path[keep.length];
+    hosts[keep.length - 1] = s.host();
+    for (int i = keep.length - 2; i >= 0; i--) {
+      hosts[i] = hosts[i + 1].getParent();
+    }
+    String target = dest;
+    for (int i = 0; i < keep.length - 1; i++) {
+      target = join(target, keep[i]);
+      if (!Files.isDirectory(resolve(target), LinkOption.NOFOLLOW_LINKS)) {
+        copyOne(hosts[i], target, attrs, new ArrayList<>());
       }
     }
   }

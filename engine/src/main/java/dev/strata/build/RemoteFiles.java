@@ -1,0 +1,213 @@
+package dev.strata.build;
+
+import dev.strata.layer.Trees;
+import dev.strata.oci.Digest;
+import dev.strata.oci.InvalidDigestException;
+import dev.strata.posix.Posix;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * ADD's http(s) sources, fetched over {@code java.net.http} as BuildKit's http source does: the
+ * body streams through the digest into a file under the store's tmp (never held in memory), the
+ * file is named after the URL path's last element ({@code __unnamed__} when it has none), mode
+ * 0600 (Docker's rule; {@code --chmod} overrides it in the copy), mtime from Last-Modified when the
+ * server sends one. A remote archive is not unpacked (Docker's rule). One fetch per URL and build;
+ * closing deletes the files.
+ *
+ * <p>A URL in a Dockerfile is an explicit ask for the network, the one exception to "nothing is
+ * fetched unasked"; without network the error names the URL.
+ */
+final class RemoteFiles implements AutoCloseable {
+  /**
+   * A fetched body.
+   *
+   * @param file the body, named as it will be in the image
+   * @param digest its content digest, in the algorithm of the checksum asked for (else sha256)
+   * @param lastModified the server's Last-Modified, or null
+   */
+  record Fetched(String url, Path file, Digest digest, Instant lastModified) {}
+
+  private final Path dir;
+  private final HttpClient client;
+  private final Map<String, Fetched> fetched = new HashMap<>();
+
+  /** @param tmp a directory of this process's own (the store's tmp) */
+  RemoteFiles(Path tmp) {
+    this.dir = tmp.resolve("add-" + java.util.UUID.randomUUID());
+    this.client =
+        HttpClient.newBuilder()
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .connectTimeout(Duration.ofSeconds(30))
+            .build();
+  }
+
+  /** Whether ADD fetches {@code src} over http(s); git URLs are not (see {@link #isGit}). */
+  static boolean isUrl(String src) {
+    return (src.startsWith("http://") || src.startsWith("https://")) && !isGit(src);
+  }
+
+  /**
+   * A git source as BuildKit's dfgitutil.ParseGitRef recognises the usual forms: {@code git@},
+   * {@code git://}, {@code ssh://}, or an http(s) URL whose path ends in {@code .git}.
+   */
+  static boolean isGit(String src) {
+    if (src.startsWith("git@") || src.startsWith("git://") || src.startsWith("ssh://")) {
+      return true;
+    }
+    if (src.startsWith("http://") || src.startsWith("https://")) {
+      String path = src;
+      int hash = path.indexOf('#');
+      if (hash >= 0) {
+        path = path.substring(0, hash);
+      }
+      int q = path.indexOf('?');
+      if (q >= 0) {
+        path = path.substring(0, q);
+      }
+      return path.endsWith(".git") || path.endsWith(".git/");
+    }
+    return false;
+  }
+
+  /** The file name BuildKit gives a URL: path.Base of its path, else {@code __unnamed__}. */
+  static String fileName(String url) {
+    String path;
+    try {
+      path = URI.create(url).getPath();
+    } catch (IllegalArgumentException e) {
+      return "__unnamed__";
+    }
+    if (path == null) {
+      return "__unnamed__";
+    }
+    while (path.endsWith("/")) {
+      path = path.substring(0, path.length() - 1);
+    }
+    String base = path.substring(path.lastIndexOf('/') + 1);
+    return base.isEmpty() || base.equals(".") || base.equals("..") ? "__unnamed__" : base;
+  }
+
+  /** Parses {@code --checksum=ALG:HEX} (sha256 or sha512); an error names the value. */
+  static Digest checksum(String value) {
+    try {
+      return Digest.parse(value);
+    } catch (InvalidDigestException e) {
+      throw new BuildException("--checksum=" + value + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Fetches {@code url} once per build; with {@code expected} a body of another digest is an
+   * error naming the URL and both digests, and nothing of it is kept.
+   */
+  Fetched fetch(String url, Digest expected) throws IOException, InterruptedException {
+    Fetched f = fetched.get(url);
+    if (f == null) {
+      f = download(url, expected == null ? "sha256" : expected.algorithm());
+      fetched.put(url, f);
+    }
+    if (expected != null && !expected.equals(f.digest())) {
+      throw new BuildException(
+          "ADD " + url + ": checksum mismatch: expected " + expected + ", got " + f.digest());
+    }
+    return f;
+  }
+
+  private Fetched download(String url, String algorithm) throws IOException, InterruptedException {
+    URI uri;
+    try {
+      uri = URI.create(url);
+    } catch (IllegalArgumentException e) {
+      throw new BuildException("ADD " + url + ": not a valid URL: " + e.getMessage(), e);
+    }
+    HttpRequest req =
+        HttpRequest.newBuilder(uri).GET().header("User-Agent", "strata").timeout(Duration.ofMinutes(10)).build();
+    HttpResponse<InputStream> resp;
+    try {
+      resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    } catch (IOException e) {
+      throw new BuildException("ADD " + url + ": cannot fetch: " + describe(e)
+          + " (a URL in the Dockerfile is fetched at build time: this build needs the network)", e);
+    }
+    Path sub = Files.createDirectories(dir.resolve(String.valueOf(fetched.size())));
+    Path file = sub.resolve(fileName(url));
+    MessageDigest md = newDigest(algorithm);
+    try (InputStream body = resp.body()) {
+      if (resp.statusCode() != 200) {
+        throw new BuildException("ADD " + url + ": HTTP status " + resp.statusCode());
+      }
+      try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), md)) {
+        body.transferTo(out);
+      }
+    } catch (IOException e) {
+      Files.deleteIfExists(file);
+      throw new BuildException("ADD " + url + ": reading the body: " + describe(e), e);
+    }
+    Posix.chmod(file, 0600);
+    Instant lastModified = lastModified(resp.headers().firstValue("Last-Modified").orElse(null));
+    if (lastModified != null) {
+      Posix.lutimes(file, lastModified.getEpochSecond(), 0);
+    }
+    Digest d = new Digest(algorithm, HexFormat.of().formatHex(md.digest()));
+    return new Fetched(url, file, d, lastModified);
+  }
+
+  /** An HTTP-date (RFC 7231: IMF-fixdate, RFC 1123); null when absent or unreadable. */
+  static Instant lastModified(String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    try {
+      return ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
+          .toInstant();
+    } catch (DateTimeParseException e) {
+      return null; // Go's http.ParseTime fails too: no mtime from it, as BuildKit
+    }
+  }
+
+  private static MessageDigest newDigest(String algorithm) {
+    try {
+      return MessageDigest.getInstance(algorithm.equals("sha512") ? "SHA-512" : "SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String describe(IOException e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+  }
+
+  /** Deletes what was fetched so far; the next fetch of a URL downloads it again. */
+  void clear() throws IOException {
+    fetched.clear();
+    close();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (Files.exists(dir)) {
+      Trees.removeAll(dir);
+    }
+  }
+}
