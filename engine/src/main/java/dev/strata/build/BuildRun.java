@@ -1,0 +1,788 @@
+package dev.strata.build;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.CacheRecord;
+import dev.strata.codec.Compression;
+import dev.strata.frontend.ignore.DockerIgnore;
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.plan.BuildPlan;
+import dev.strata.frontend.plan.Stage;
+import dev.strata.frontend.plan.Step;
+import dev.strata.index.LayerRecord;
+import dev.strata.layer.Change;
+import dev.strata.layer.LayerWriter;
+import dev.strata.layer.snapshot.LayerRef;
+import dev.strata.layer.snapshot.Snapshot;
+import dev.strata.layer.snapshot.Snapshotter;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
+import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Json;
+import dev.strata.oci.MediaType;
+import dev.strata.oci.Platform;
+import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSpec;
+import dev.strata.store.BlobStore;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One build's work (the builder's {@link Builder} facade plans, assembles and exports): the
+ * state of one build: results and step statistics per stage. Stages build on several
+ * threads; each writes only its own entries, and steps are numbered up front in build order, so
+ * numbers and the statistics' order do not depend on which stage finished first.
+ */
+final class BuildRun {
+  final BuildRequest req;
+  final BuildPlan plan;
+  final DockerIgnore ignore;
+  final Map<Integer, StageResult> results = new java.util.concurrent.ConcurrentHashMap<>();
+  final Map<Integer, List<StepStat>> stats = new java.util.concurrent.ConcurrentHashMap<>();
+  final String buildId = UUID.randomUUID().toString();
+  /** The stages to build, in build order (waves flattened). */
+  final List<Integer> order = new ArrayList<>();
+  /** Per stage, the number of its FROM step. */
+  final Map<Integer, Integer> firstStep = new HashMap<>();
+  final int totalSteps;
+
+  private final Store store;
+  private final Snapshotter snapshotter;
+  private final SandboxRunner sandbox;
+  private final BuildProgress progress;
+  /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
+  private final boolean keysOnly;
+
+  BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
+      boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
+    this.store = store;
+    this.snapshotter = snapshotter;
+    this.sandbox = sandbox;
+    this.progress = progress;
+    this.keysOnly = keysOnly;
+    this.req = req;
+    this.plan = plan;
+    this.ignore = ignore;
+    int n = 0;
+    for (List<Integer> wave : plan.buildOrder()) {
+      for (int idx : wave) {
+        order.add(idx);
+        firstStep.put(idx, n + 1);
+        n += 1 + plan.stage(idx).steps().size();
+      }
+    }
+    this.totalSteps = n;
+  }
+
+  List<StepStat> allStats() {
+    List<StepStat> all = new ArrayList<>();
+    for (int idx : order) {
+      all.addAll(stats.getOrDefault(idx, List.of()));
+    }
+    return all;
+  }
+
+  String where(int line) {
+    return req.dockerfileName() + ":" + line;
+  }
+
+  StageResult buildStage(Stage stage) throws IOException, InterruptedException {
+    List<StepStat> mine = new ArrayList<>();
+    stats.put(stage.index(), mine);
+    int number = firstStep.get(stage.index());
+    long t = System.nanoTime();
+    BuildProgress.Step from = step(stage, number++, stage.from().startLine(), "FROM " + stage.base());
+    progress.started(from);
+    StageResult base = watched(from, t, () -> base(stage));
+    progress.done(from, null, secs(t));
+    mine.add(new StepStat(stage.index(), stage.name(), stage.from().startLine(),
+        "FROM " + stage.base(), null, null, base.key().toString(), secs(t), 0));
+    ImageConfig config = base.config();
+    List<StageResult.Layer> layers = new ArrayList<>(base.layers());
+    CacheKey key = base.key();
+    boolean cmdSetHere = false;
+    for (Step step : stage.steps()) {
+      Instruction in = step.instruction();
+      long ts = System.nanoTime();
+      String text = in.location().original().strip();
+      BuildProgress.Step ps = step(stage, number++, in.location().startLine(), text);
+      progress.started(ps);
+      if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+        final ImageConfig cfg = config;
+        final CacheKey parent = key;
+        final List<StageResult.Layer> below = List.copyOf(layers);
+        Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg, below));
+        CacheKey k = parent.child(canonical(in), inputs);
+        CacheKey recordKey = CopyOptions.recordKey(in, k, canonical(in), inputs); // --link
+        CacheRecord found = req.noCache() ? null : lookup(recordKey);
+        if (found == null && keysOnly) {
+          throw new NeedsNamespace();
+        }
+        String reason = found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
+        CacheRecord rec =
+            found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, recordKey));
+        long bytes = 0;
+        if (rec.hasLayer()) {
+          layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
+          bytes = rec.size();
+        }
+        config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, stepTime(rec), rec.createdBy(), null);
+        key = k;
+        String cache = found != null ? "hit" : "miss";
+        progress.done(ps, cache, secs(ts));
+        mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+            cache, reason, k.toString(), secs(ts), bytes));
+      } else {
+        if (in instanceof Instruction.Cmd) {
+          cmdSetHere = true;
+        }
+        final ImageConfig cfg = config;
+        final boolean cmdHere = cmdSetHere;
+        config = watched(ps, ts, () -> ConfigChanges.apply(cfg, in, step.env().shell(), cmdHere));
+        if (!(in instanceof Instruction.Arg)) {
+          config = config.withLayer(null, historyTime(config, req), createdBy(in, step), null);
+        }
+        key = key.child(canonical(in), Map.of());
+        progress.done(ps, null, secs(ts));
+        mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
+            null, null, key.toString(), secs(ts), 0));
+      }
+    }
+    return new StageResult(stage.index(), stage.name(), config, layers, key);
+  }
+
+  /**
+   * A layer step's history time: when it ran, also on a hit (so a build whose steps all hit
+   * gives the same image as the build before, as buildah's --layers and BuildKit do); with
+   * SOURCE_DATE_EPOCH always the epoch.
+   */
+  private java.time.Instant stepTime(CacheRecord rec) {
+    return req.sourceDateEpoch() == null && rec.created() != null ? rec.created() : req.created();
+  }
+
+  private BuildProgress.Step step(Stage stage, int number, int line, String text) {
+    return new BuildProgress.Step(stage.index(), stage.displayName(), number, totalSteps, line, text);
+  }
+
+  /** Work of one step whose failure ends the step: {@code failed} is sent, then it is thrown. */
+  private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work) throws IOException, InterruptedException {
+    try {
+      return work.call();
+    } catch (NeedsNamespace e) {
+      throw e;
+    } catch (InterruptedException e) {
+      progress.failed(ps, "interrupted", secs(t0));
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      progress.failed(ps, e.getMessage() == null ? e.toString() : e.getMessage(), secs(t0));
+      throw e;
+    }
+  }
+
+  private StageResult base(Stage stage) {
+    if (stage.baseStage() != null) {
+      StageResult b = results.get(stage.baseStage());
+      return new StageResult(stage.index(), stage.name(), b.config(), b.layers(), b.key());
+    }
+    if ("scratch".equals(stage.base())) {
+      Platform p = stage.platform() != null ? Platform.parse(stage.platform()) : Platform.host();
+      ImageConfig c = ImageConfig.empty(p, req.created());
+      return new StageResult(stage.index(), stage.name(), c, List.of(), CacheKey.scratch());
+    }
+    StoredImage img =
+        store
+            .find(stage.base())
+            .orElseThrow(
+                () ->
+                    new BuildException(
+                        where(stage.from().startLine())
+                            + ": base image "
+                            + stage.base()
+                            + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
+    return new StageResult(stage.index(), stage.name(), img.config(), layersOf(img), CacheKey.base(img.digest()));
+  }
+
+  /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
+  private Map<String, String> inputs(Stage stage, Step step, ImageConfig config,
+      List<StageResult.Layer> layers) throws IOException, InterruptedException {
+    Map<String, String> in = new TreeMap<>();
+    Instruction i = step.instruction();
+    in.put("user", config.configField("User").asText(""));
+    in.put("workdir", config.configField("WorkingDir").asText(""));
+    if (i instanceof Instruction.Run r) {
+      in.put("env", String.join("\n", runEnv(step, config)));
+      in.put("shell", String.join(" ", step.env().shell()));
+      in.put("network", network(r).name().toLowerCase());
+      in.put("mounts", mountsInput(stage, step));
+    } else {
+      copyInputs(stage, i, layers, in);
+    }
+    return in;
+  }
+
+  /**
+   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
+   * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
+   * mounts by their content. Cache, tmpfs and secret contents do not count.
+   */
+  private String mountsInput(Stage stage, Step step) throws IOException {
+    StringBuilder sb = new StringBuilder(step.mounts().toString());
+    for (dev.strata.frontend.plan.Mount m : step.mounts()) {
+      if (!m.type().equals("bind")) {
+        continue;
+      }
+      String src = m.source() == null ? "." : m.source();
+      if (m.from() == null) {
+        CopySources cs = new CopySources(req.context(), ignore, "build context");
+        sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+      } else {
+        sb.append("\nbind ").append(m.from()).append(':').append(src);
+        stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has patterns. */
+  private Path filteredContext;
+
+  private synchronized Path contextForMounts() throws IOException {
+    if (ignore.patterns().isEmpty()) {
+      return req.context();
+    }
+    if (filteredContext == null) {
+      Path dir = Files.createTempDirectory(store.tmp(), "context-");
+      CopySources cs = new CopySources(req.context(), ignore, "build context");
+      new FileCopier(dir, m -> progress.warning(null, m))
+          .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
+      filteredContext = dir;
+    }
+    return filteredContext;
+  }
+
+  /**
+   * The content hash of what {@code COPY --from} selects. Computing it needs the source's files
+   * mounted; it is recorded under the source's layer diffIDs and the instruction (content
+   * addresses: a re-run step with the same key but other output does not match), so a build
+   * whose steps all hit can take it without a mount.
+   */
+  private String fromStageHash(Instruction.Copy c, Stage stage) throws IOException {
+    StageResult src = stageByRef(c.from(), c);
+    StringBuilder id = new StringBuilder("copy-from|");
+    src.layers().forEach(l -> id.append(l.diffId()).append('|'));
+    id.append(canonical(c));
+    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    String known = store.withIndex(idx -> idx.fileHash(key));
+    if (known != null) {
+      return known;
+    }
+    if (keysOnly) {
+      throw new NeedsNamespace();
+    }
+    CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
+    String hash = s.contentHash(s.select(c.sources(), c.parents()), true);
+    store.withIndex(idx -> {
+      idx.putFileHash(key, hash);
+      return null;
+    });
+    return hash;
+  }
+
+  /**
+   * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
+   * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
+   * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
+   */
+  private void copyInputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
+      Map<String, String> in) throws IOException, InterruptedException {
+    CopyOptions o = CopyOptions.of(i);
+    try {
+      o.validate();
+      if (o.from() != null) {
+        in.put("files", fromStageHash((Instruction.Copy) i, stage));
+      } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
+        CopySources src = sources(null, stage, i).excluding(o.excludes());
+        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+      }
+      remote(stage).clear(); // bodies fetched for an earlier step that hit
+      List<String> urls = o.urls();
+      for (int n = 0; n < urls.size(); n++) {
+        String url = urls.get(n);
+        if (o.checksum() != null) {
+          in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
+          continue;
+        }
+        if (keysOnly) {
+          throw new NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+        }
+        RemoteFiles.Fetched f = remote(stage).fetch(url, null);
+        in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+      }
+      if (o.linked() && o.hasChown()) {
+        in.put("chown", linkChown(o.chown(), layers));
+      }
+    } catch (BuildException e) {
+      String at = where(i.location().startLine()) + ":";
+      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
+   * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
+   * steps all hit needs no mount for it.
+   */
+  private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
+    StringBuilder id = new StringBuilder("chown|");
+    layers.forEach(l -> id.append(l.diffId()).append('|'));
+    id.append(spec);
+    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    String known = store.withIndex(idx -> idx.fileHash(key));
+    if (known != null) {
+      return known;
+    }
+    if (keysOnly) {
+      throw new NeedsNamespace();
+    }
+    Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
+    String ids = ChownSpec.format(ChownSpec.resolve(spec, rootfs));
+    store.withIndex(idx -> {
+      idx.putFileHash(key, ids);
+      return null;
+    });
+    return ids;
+  }
+
+  private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
+    if (from == null) {
+      return new CopySources(req.context(), ignore, "build context");
+    }
+    StageResult src = stageByRef(from, in);
+    Path rootfs = mounted(src);
+    return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
+  }
+
+  private StageResult stageByRef(String from, Instruction in) {
+    for (Stage s : plan.stages()) {
+      if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
+        StageResult r = results.get(s.index());
+        if (r != null) {
+          return r;
+        }
+      }
+    }
+    // --from=IMAGE: an image from the store
+    StoredImage img =
+        store
+            .find(from)
+            .orElseThrow(
+                () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
+                    + ": no such stage, and no such image in the store"));
+    return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
+  }
+
+  /** ADD's fetched URLs, one step's at a time. */
+  /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
+  final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  RemoteFiles remote(Stage stage) {
+    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
+  }
+
+  void closeRemotes() {
+    for (RemoteFiles r : remotes.values()) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        progress.warning(null, e.getMessage());
+      }
+    }
+  }
+
+  /** Snapshots kept for COPY --from sources, closed when the build ends. */
+  final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
+
+  /** Stages that build at once may mount the same source: one snapshot each, made once. */
+  private synchronized Path mounted(StageResult r) throws IOException {
+    List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
+    Snapshot s = sourceSnapshots.get(ids);
+    if (s == null) {
+      s = snapshotter.prepare(refs(store, r.layers()));
+      sourceSnapshots.put(ids, s);
+    }
+    return s.rootfs();
+  }
+
+  synchronized void dropFilteredContext() throws IOException {
+    if (filteredContext != null) {
+      dev.strata.layer.Trees.removeAll(filteredContext);
+      filteredContext = null;
+    }
+  }
+
+  synchronized void closeSourceSnapshots() {
+    for (Snapshot s : sourceSnapshots.values()) {
+      try {
+        s.close();
+      } catch (IOException e) {
+        progress.warning(null, e.getMessage());
+      }
+    }
+    sourceSnapshots.clear();
+  }
+
+  private CacheRecord lookup(CacheKey k) {
+    CacheRecord r = store.withIndex(idx -> idx.cacheRecord(k));
+    if (r != null && r.hasLayer() && !store.blobs().has(r.blob())) {
+      return null; // the layer was pruned: run the step again
+    }
+    return r;
+  }
+
+  private CacheRecord execute(
+      Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, List<StageResult.Layer> layers,
+      Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
+    Instruction in = step.instruction();
+    boolean linked = !(in instanceof Instruction.Run) && CopyOptions.of(in).linked();
+    // --link: the copy is made into an empty tree, a layer that does not depend on those below
+    try (Snapshot snap = snapshotter.prepare(refs(store, linked ? List.of() : layers))) {
+      if (in instanceof Instruction.Run r) {
+        runStep(r, step, ps, config, snap.rootfs());
+      } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+        try {
+          copyStep(stage, in, ps, config, snap.rootfs(), inputs);
+        } finally {
+          remote(stage).clear();
+        }
+      }
+      List<Change> changes = snap.changes(Set.of());
+      String createdBy = createdBy(in, step);
+      if (changes.isEmpty()) {
+        CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.created());
+        store.withIndex(idx -> { idx.putCacheRecord(key, rec); return null; });
+        return rec;
+      }
+      LayerWriter writer = new LayerWriter(new LayerWriter.Options(Compression.ZSTD, req.sourceDateEpoch()));
+      LayerWriter.Written written;
+      Digest blob;
+      try (BlobStore.BlobWriter out = store.blobs().newWriter()) {
+        written = snap.writeLayer(writer, Set.of(), out);
+        blob = out.commit(written.digest());
+      }
+      LayerRecord lr = new LayerRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD, written.size(), written.uncompressedSize());
+      CacheRecord rec = new CacheRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD,
+          written.size(), written.uncompressedSize(), createdBy, inputs, req.created());
+      store.withIndex(idx -> {
+        idx.putLayer(lr);
+        idx.putCacheRecord(key, rec);
+        return null;
+      });
+      return rec;
+    }
+  }
+
+  private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
+      throws IOException, InterruptedException {
+    String workdir = config.configField("WorkingDir").asText("");
+    RunMounts.Sources sources =
+        new RunMounts.Sources() {
+          public Path context() throws IOException {
+            return contextForMounts();
+          }
+
+          public Path stage(String from) throws IOException {
+            return mounted(stageByRef(from, r));
+          }
+        };
+    RunMounts mounts;
+    try {
+      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), sources);
+    } catch (BuildException e) {
+      throw new BuildException(where(r.location().startLine()) + ": " + e.getMessage(), e);
+    }
+    try (mounts) {
+      runInSandbox(r, step, ps, config, rootfs, mounts);
+    }
+  }
+
+  private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
+      Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    if (r.command().exec()) {
+      argv.addAll(r.command().args());
+    } else {
+      argv.addAll(step.env().shell());
+      String line = r.command().shellLine();
+      if (!r.heredocs().isEmpty() && line.strip().startsWith("<<")) {
+        line = r.heredocs().get(0).content();
+      }
+      argv.add(line);
+    }
+    String user = config.configField("User").asText("");
+    String workdir = config.configField("WorkingDir").asText("");
+    List<String> env = new ArrayList<>(runEnv(step, config));
+    env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
+    SandboxSpec spec =
+        new SandboxSpec(rootfs, argv, env,
+            user.isEmpty() ? Optional.empty() : Optional.of(user),
+            workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
+            network(r), Optional.of("strata"))
+            .withMounts(mounts.mounts());
+    java.io.OutputStream out = new StepOutput(progress, ps);
+    int code = sandbox.run(spec, out, out);
+    if (code != 0) {
+      throw new BuildException(where(r.location().startLine()) + ": RUN " + r.command().shellLine()
+          + ": exit status " + code);
+    }
+  }
+
+  private void copyStep(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+      Map<String, String> inputs) throws IOException, InterruptedException {
+    CopyOptions o = CopyOptions.of(in);
+    String dest = o.dest();
+    String from = o.from();
+    String chown = o.chown();
+    String chmod = o.chmod();
+    CopySources src = sources(from, stage, in).excluding(o.excludes());
+    List<CopySources.Selected> sel =
+        new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
+    int sourceCount = sel.size() + o.urls().size();
+    String workdir = config.configField("WorkingDir").asText("");
+    String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
+    // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
+    if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    if ((dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.")) && !d.endsWith("/")) {
+      d = d + "/";
+    }
+    Integer uid = null;
+    Integer gid = null;
+    if (chown != null && !chown.isEmpty()) {
+      // a linked copy's rootfs is empty: the ids were resolved in the stage's (copyInputs)
+      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
+      uid = ids[0];
+      gid = ids[1];
+    }
+    Integer mode = null;
+    if (chmod != null && !chmod.isEmpty()) {
+      try {
+        mode = Integer.parseInt(chmod, 8);
+      } catch (NumberFormatException e) {
+        throw new BuildException(where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
+      }
+    }
+    try {
+      if (o.add()) {
+        // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
+        for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
+          CopySources.Selected s = it.next();
+          if (!s.isDir() && Archives.isTar(s.host())) {
+            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", where(in.location().startLine()));
+            it.remove();
+          }
+        }
+      }
+      FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+      FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
+      if (!sel.isEmpty()) {
+        copier.copy(src, sel, d, attrs, sourceCount);
+      }
+      for (String url : o.urls()) {
+        RemoteFiles.Fetched f =
+            remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
+        Path file = f.file();
+        CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
+        copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
+            d, attrs, sourceCount);
+      }
+    } catch (BuildException e) {
+      throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private List<String> runEnv(Step step, ImageConfig config) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String e : config.env()) {
+      int eq = e.indexOf('=');
+      if (eq > 0) {
+        env.put(e.substring(0, eq), e.substring(eq + 1));
+      }
+    }
+    env.putAll(plan.proxyArgs());
+    step.env().runEnv().forEach(env::putIfAbsent);
+    step.env().env().forEach(env::put);
+    List<String> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  private NetworkMode network(Instruction.Run r) {
+    if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
+      return req.network();
+    }
+    return switch (r.network()) {
+      case "none" -> NetworkMode.NONE;
+      case "host" -> NetworkMode.HOST;
+      default -> throw new BuildException(where(r.location().startLine()) + ": RUN --network=" + r.network()
+          + ": want default, none or host");
+    };
+  }
+
+  BuildResult result(StoredImage img, double seconds) {
+    int cacheable = 0;
+    int hits = 0;
+    List<StepStat> all = allStats();
+    for (StepStat s : all) {
+      if (s.cache() != null) {
+        cacheable++;
+        if (s.cache().equals("hit")) {
+          hits++;
+        }
+      }
+    }
+    double hitRate = cacheable == 0 ? 1.0 : (double) hits / cacheable;
+    ObjectNode o = Json.object();
+    o.put("buildId", buildId);
+    o.put("dockerfile", req.dockerfileName());
+    o.put("target", plan.targetStage().displayName());
+    o.put("imageDigest", img.digest().toString());
+    o.put("imageId", img.id().toString());
+    o.put("seconds", Math.round(seconds * 1000) / 1000.0);
+    o.put("hitRate", Math.round(hitRate * 1000) / 1000.0);
+    ArrayNode steps = o.putArray("steps");
+    for (StepStat s : all) {
+      ObjectNode st = steps.addObject();
+      st.put("stage", s.stage());
+      st.put("stageName", s.stageName());
+      st.put("line", s.line());
+      st.put("instruction", s.instruction());
+      st.put("cache", s.cache());
+      st.put("reason", s.reason());
+      st.put("key", s.key());
+      st.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
+      st.put("layerBytes", s.layerBytes());
+    }
+    byte[] json = Json.bytes(o);
+    store.withIndex(idx -> { idx.putBuildStats(buildId, json); return null; });
+    return new BuildResult(img.id(), img.digest(), all, hitRate, json);
+  }
+
+  /** Thrown in keys-only mode where the build needs Strata's namespace after all. */
+  static final class NeedsNamespace extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsNamespace() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** A stored image's layers, diffID beside blob. */
+  static List<StageResult.Layer> layersOf(StoredImage img) {
+    List<Digest> diffIds = img.config().diffIds();
+    List<Descriptor> blobs = img.manifest().layers();
+    if (diffIds.size() != blobs.size()) {
+      throw new BuildException("image " + img.name() + ": " + diffIds.size() + " diff_ids for " + blobs.size() + " layers");
+    }
+    List<StageResult.Layer> layers = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      layers.add(new StageResult.Layer(diffIds.get(i), blobs.get(i)));
+    }
+    return layers;
+  }
+
+  static List<LayerRef> refs(Store store, List<StageResult.Layer> layers) {
+    List<LayerRef> refs = new ArrayList<>();
+    for (StageResult.Layer l : layers) {
+      refs.add(ImageSnapshots.ref(store, l.diffId(), l.blob().digest()));
+    }
+    return refs;
+  }
+
+  /** The instruction as the cache key sees it: keyword, expanded args, flags, heredocs. */
+  static String canonical(Instruction in) {
+    ObjectNode o = Json.object();
+    o.put("keyword", in.keyword());
+    o.set("args", ConfigChanges.strings(in.args()));
+    ObjectNode flags = o.putObject("flags");
+    new TreeMap<>(in.flags()).forEach((k, v) -> flags.set(k, ConfigChanges.strings(v)));
+    ArrayNode h = o.putArray("heredocs");
+    in.heredocs().forEach(d -> h.addObject().put("name", d.name()).put("content", d.content()));
+    return Json.text(o);
+  }
+
+  /** history's created_by, in BuildKit's words. */
+  static String createdBy(Instruction in, Step step) {
+    if (in instanceof Instruction.Run r) {
+      String cmd = r.command().exec()
+          ? String.join(" ", r.command().args())
+          : String.join(" ", step.env().shell()) + " " + r.command().shellLine();
+      return "RUN " + cmd + " # buildkit";
+    }
+    return in.keyword() + " " + String.join(" ", in.args()) + (in instanceof Instruction.Copy || in instanceof Instruction.Add ? " # buildkit" : "");
+  }
+
+  /** A step's work that may fail. */
+  private interface StepWork<T> {
+    T call() throws IOException, InterruptedException;
+  }
+
+  /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
+  private static final class StepOutput extends java.io.OutputStream {
+    private final BuildProgress progress;
+    private final BuildProgress.Step step;
+
+    StepOutput(BuildProgress progress, BuildProgress.Step step) {
+      this.progress = progress;
+      this.step = step;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      progress.output(step, b, off, len);
+    }
+  }
+
+  private static double secs(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  /**
+   * The time of the newest history entry, else the config's: what a metadata-only step and the
+   * image's {@code created} take, so they too stay the same when nothing ran.
+   */
+static java.time.Instant historyTime(ImageConfig c, BuildRequest req) {
+    if (req.sourceDateEpoch() != null) {
+      return req.created();
+    }
+    com.fasterxml.jackson.databind.JsonNode h = c.json().path("history");
+    if (h.isArray() && h.size() > 0) {
+      String t = h.get(h.size() - 1).path("created").asText("");
+      try {
+        return java.time.Instant.parse(t);
+      } catch (RuntimeException e) {
+        // an image with odd history times: fall through
+      }
+    }
+    return c.created() != null ? c.created() : req.created();
+  }
+}
