@@ -33,7 +33,8 @@ final class MountArgs {
             "-v " + value + ": option " + p[2] + " is not supported (only ro or rw)");
       }
       boolean ro = p.length == 3 && p[2].equals("ro");
-      return checked("-v " + value, () -> SandboxMount.bind(Path.of(p[0]).toAbsolutePath(), p[1], ro));
+      return checked(
+          "-v " + value, () -> SandboxMount.bind(Path.of(p[0]).toAbsolutePath(), p[1], ro));
     }
   }
 
@@ -80,11 +81,12 @@ final class MountArgs {
       String s = n.toLowerCase(Locale.ROOT);
       long unit = 1;
       if (s.endsWith("k") || s.endsWith("m") || s.endsWith("g")) {
-        unit = switch (s.charAt(s.length() - 1)) {
-          case 'k' -> 1L << 10;
-          case 'm' -> 1L << 20;
-          default -> 1L << 30;
-        };
+        unit =
+            switch (s.charAt(s.length() - 1)) {
+              case 'k' -> 1L << 10;
+              case 'm' -> 1L << 20;
+              default -> 1L << 30;
+            };
         s = s.substring(0, s.length() - 1);
       }
       if (!s.matches("[0-9]{1,15}")) {

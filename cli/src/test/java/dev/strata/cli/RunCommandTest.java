@@ -99,7 +99,8 @@ class RunCommandTest {
         MountArgs.ordered(
             List.of(SandboxMount.bind(Path.of("/a"), "/x/y", false)),
             List.of(SandboxMount.tmpfs("/x", OptionalLong.empty())));
-    assertEquals(List.of("/x", "/x/y"), o.stream().map(SandboxMount::target).toList(), "parents first");
+    assertEquals(
+        List.of("/x", "/x/y"), o.stream().map(SandboxMount::target).toList(), "parents first");
   }
 
   @ParameterizedTest
@@ -117,7 +118,8 @@ class RunCommandTest {
         "--tmpfs=/t:size=0",
       })
   void badMountsAreUsageErrors(String arg) {
-    assertThrows(CommandLine.ParameterException.class, () -> parse("run", arg, "--rootfs", "/", "x"));
+    assertThrows(
+        CommandLine.ParameterException.class, () -> parse("run", arg, "--rootfs", "/", "x"));
     assertEquals(2, StrataCommand.commandLine().execute("run", arg, "--rootfs", "/", "x"));
   }
 

@@ -46,8 +46,18 @@ class RunImageIT {
     Path vol = java.nio.file.Files.createDirectories(dir.resolve("vol"));
     java.nio.file.Files.writeString(vol.resolve("in"), "from host\n");
     String out =
-        strata(s, "run", "--rm", "-v", vol + ":/srv/vol", "--tmpfs", "/srv/vol/t:size=2m", "busybox",
-                "sh", "-c", "cat /srv/vol/in; echo w >/srv/vol/out; df -k /srv/vol/t | tail -1")
+        strata(
+                s,
+                "run",
+                "--rm",
+                "-v",
+                vol + ":/srv/vol",
+                "--tmpfs",
+                "/srv/vol/t:size=2m",
+                "busybox",
+                "sh",
+                "-c",
+                "cat /srv/vol/in; echo w >/srv/vol/out; df -k /srv/vol/t | tail -1")
             .ok()
             .out();
     assertTrue(out.startsWith("from host\n"), out);

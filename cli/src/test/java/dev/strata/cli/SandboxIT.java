@@ -292,7 +292,8 @@ class SandboxIT {
 
   /** Names, types and modes under the rootfs, read in the namespace (subordinate owners). */
   private List<String> tree() throws Exception {
-    Result r = strata(Map.of(), "unshare", "--", "find", rootfs.toString(), "-printf", "%P %y %m\\n");
+    Result r =
+        strata(Map.of(), "unshare", "--", "find", rootfs.toString(), "-printf", "%P %y %m\\n");
     assertEquals(0, r.code(), "find in the namespace: " + r.all());
     return r.out().lines().sorted().toList();
   }
