@@ -185,6 +185,47 @@ class SandboxRunnerMountsTest {
   }
 
   @Test
+  void interruptedSetupLeavesNoMountPoint() throws Exception {
+    // 120 nested targets: setup takes long enough (hundreds of ms) for a SIGINT at 20-320 ms to
+    // land while it is under way; before it was deferred, it left dozens of directories behind.
+    List<SandboxMount> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      many.add(SandboxMount.tmpfs("/deep/a" + i + "/b/c", OptionalLong.empty()));
+    }
+    before = tree();
+    for (int delayMs : new int[] {20, 80, 320}) {
+      SandboxSpec spec = fs.spec("sleep", "30").withMounts(many);
+      List<String> program = new SandboxRunner(fs.helper).helperCommand(spec);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  dev.strata.nshelper.UserNamespace.enterCommand(fs.helper, fs.mapping, program))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put(dev.strata.nshelper.UserNamespace.ENV_INSIDE, fs.mapping.mode().word());
+      Process p = pb.start();
+      Thread.sleep(delayMs);
+      // enter execs run, so this is the helper that relays to the sandbox's init
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ended after SIGINT");
+      assertEquals(130, p.exitValue(), "128 + SIGINT at " + delayMs + " ms");
+      assertUnchanged();
+    }
+  }
+
+  @Test
+  void runningOutOfUndoRoomFailsBeforeTheStepAndUndoesTheRest() throws Exception {
+    List<SandboxMount> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 250; i++) { // 3 directories and a mount each: more than the helper's 512
+      many.add(SandboxMount.tmpfs("/deep/a" + i + "/b/c", OptionalLong.empty()));
+    }
+    before = tree();
+    Result r = fs.run(fs.spec("true").withMounts(many));
+    assertEquals(125, r.code(), r.err());
+    assertTrue(r.err().contains("more than 512 mounts and mount points"), r.err());
+    assertUnchanged();
+  }
+
+  @Test
   void aMissingBindSourceFailsBeforeAnythingRuns() throws Exception {
     Path gone = tmp.resolve("gone");
     var e =
