@@ -48,6 +48,12 @@ int exit_code(int wait_status);
 int read_small_file(const char *path, char *buf, size_t size);
 void write_file(const char *path, const char *data);
 
+/* mountopt.c */
+void begin_mount(struct config *c, const char *kind);
+struct extra_mount *current_mount(struct config *c, const char *opt);
+void mount_option(struct extra_mount *m, const char *value);
+void check_mounts(struct config *c);
+
 /* enter.c */
 void enter(struct config *c) __attribute__((noreturn));
 

@@ -22,7 +22,8 @@
  *
  *   --mount bind|tmpfs     begins a mount; the --mount-* that follow apply to it
  *   --mount-source PATH    bind: the host file or directory (absolute; required)
- *   --mount-target PATH    the absolute path inside the rootfs (required)
+ *   --mount-target PATH    the absolute path inside the rootfs (required;
+ *                          no ".", "..", "//" or trailing "/"; not "/")
  *   --mount-option OPT     repeatable: "ro" or "rw" (default); tmpfs also
  *                          "size=BYTES" and "mode=OCTAL" (default 1777)
  *
@@ -33,7 +34,8 @@
  * a later one may lie inside an earlier one. Targets are resolved inside the
  * rootfs (symlinks too); missing ones and their missing parents are created
  * (a directory, or an empty file for a bind of a file) and removed after
- * PROGRAM exits, so none reaches a layer.
+ * PROGRAM exits (or setup fails), so none reaches a layer. A read-only bind
+ * is read-only at its top mount only (MS_REMOUNT), not below the source.
  *
  * Exit status: PROGRAM's own; 128+N when it died of signal N (as a shell
  * reports it); or one of enum nsh_status when the helper failed before

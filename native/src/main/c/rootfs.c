@@ -67,11 +67,19 @@ static int open_in_root(int root, const char *path, int flags)
 	return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
 }
 
-/* Forgetting one would leak a mount point into a layer, so too many is fatal. */
-static void remember(const char *path, enum step step)
+/*
+ * Forgetting a step would leak a mount point into a layer, so running out of
+ * room is fatal, and checked before each step is taken, not after.
+ */
+static void need_room(const char *path)
 {
 	if (n_undo == MAX_RECORDED)
-		die("rootfs: more than %d mounts and mount points", MAX_RECORDED);
+		die("rootfs: %s: more than %d mounts and mount points to undo", path, MAX_RECORDED);
+}
+
+static void remember(const char *path, enum step step)
+{
+	need_room(path);
 	snprintf(undo[n_undo].path, PATH_MAX, "%s", path);
 	undo[n_undo++].step = step;
 }
@@ -135,6 +143,7 @@ static int ensure_dir(int root, const char *path, int follow)
 	name = split_parent(path, parent, sizeof(parent));
 	pfd = ensure_dir(root, parent, follow);
 	stat_parent(pfd, path, &st);
+	need_room(path);
 	if (mkdirat(pfd, name, 0755) == 0)
 		remember_created(path, 1, &st);
 	else if (errno != EEXIST)
@@ -166,6 +175,7 @@ static int ensure_file(int root, const char *path, int follow)
 	name = split_parent(path, parent, sizeof(parent));
 	pfd = ensure_dir(root, parent, follow);
 	stat_parent(pfd, path, &st);
+	need_room(path);
 	fd = openat(pfd, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, 0644);
 	close(pfd);
 	if (fd < 0)
@@ -214,6 +224,7 @@ static void bind_host_file(int root, const char *src, const char *path)
 		warn("rootfs: %s is a dangling symlink; not binding the host's file over it", path);
 		return;
 	}
+	need_room(path);
 	if (mount(src, fd_path(fd), NULL, MS_BIND, NULL) < 0)
 		bail("bind %s over the rootfs's %s", src, path);
 	close(fd);
@@ -260,6 +271,7 @@ static void mount_proc(int root)
 	unsigned i;
 
 	/* Needs our new PID namespace: this runs in its PID 1. */
+	need_room("/proc");
 	if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 		bail("mount /proc");
 	close(fd);
@@ -287,6 +299,7 @@ static void mount_dev(int root)
 	int fd;
 
 	fd = ensure_dir(root, "/dev", 0);
+	need_room("/dev");
 	if (mount("tmpfs", fd_path(fd), "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=755,size=65536k") < 0)
 		bail("mount tmpfs on /dev");
 	close(fd);
@@ -331,6 +344,7 @@ static void bind_extra(int root, const struct extra_mount *m)
 	fd = S_ISDIR(st.st_mode) ? ensure_dir(root, m->target, 1) : ensure_file(root, m->target, 1);
 	if (fd < 0)
 		die("rootfs: %s is a dangling symlink; refusing to bind %s over it", m->target, m->source);
+	need_room(m->target);
 	if (mount(m->source, fd_path(fd), NULL, MS_BIND | MS_REC, NULL) < 0)
 		bail("bind %s over the rootfs's %s", m->source, m->target);
 	close(fd);
@@ -357,6 +371,7 @@ static void tmpfs_extra(int root, const struct extra_mount *m)
 	else
 		snprintf(data, sizeof(data), "mode=%o", m->mode);
 	fd = ensure_dir(root, m->target, 1);
+	need_room(m->target);
 	if (mount("tmpfs", fd_path(fd), "tmpfs", flags, data) < 0)
 		bail("mount tmpfs (%s) on %s", data, m->target);
 	close(fd);

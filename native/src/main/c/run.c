@@ -36,12 +36,18 @@
 /* Signals a terminal or `kill` sends that the command should see. */
 static const int relayed[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 static volatile pid_t relay_to;
+/* In init while it sets up the rootfs: a stop is kept until the mount points can be removed. */
+static volatile sig_atomic_t defer_stop, stop_signal;
 
 static void relay(int sig)
 {
 	if (relay_to > 0)
 		kill(relay_to, sig);
-	else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
+	else if (sig != SIGINT && sig != SIGTERM && sig != SIGHUP && sig != SIGQUIT)
+		return;
+	else if (defer_stop && !stop_signal)
+		stop_signal = sig; /* a second one (setup hangs, e.g. on a dead NFS source) exits at once */
+	else
 		_exit(128 + sig); /* interrupted while setting up: nothing to relay to */
 }
 
@@ -176,6 +182,11 @@ static void sandbox_init(struct config *c)
 		bail("sethostname %s", c->hostname);
 
 	block_relayed(&old);
+	defer_stop = 0;
+	if (stop_signal) {
+		remove_created_mountpoints(); /* so an interrupted setup leaves no mount point either */
+		_exit(128 + stop_signal);
+	}
 	cmd = fork();
 	if (cmd < 0)
 		bail("fork");
@@ -232,6 +243,7 @@ void run(struct config *c)
 		if (read(sync[0], &go, 1) != 1)
 			_exit(NSH_SETUP_FAILED);
 		close(sync[0]);
+		defer_stop = 1;
 		install_relay(0);
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		sandbox_init(c);

@@ -12,6 +12,7 @@ import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import dev.strata.sandbox.RunDefaults;
+import dev.strata.sandbox.SandboxMount;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSpec;
 import java.nio.file.Files;
@@ -74,6 +75,20 @@ final class RunCommand implements Callable<Integer> {
   String hostname;
 
   @Option(
+      names = {"-v", "--volume"},
+      paramLabel = "SRC:DST[:ro|rw]",
+      converter = MountArgs.VolumeConverter.class,
+      description = "Bind the host file or directory SRC at DST inside (repeatable).")
+  List<SandboxMount> volumes = new ArrayList<>();
+
+  @Option(
+      names = "--tmpfs",
+      paramLabel = "DST[:OPT,...]",
+      converter = MountArgs.TmpfsConverter.class,
+      description = "Mount a tmpfs at DST; OPT: size=N[k|m|g], mode=OCTAL, ro, rw (repeatable).")
+  List<SandboxMount> tmpfs = new ArrayList<>();
+
+  @Option(
       names = "--rootfs",
       paramLabel = "DIR",
       description = "Run in this rootfs directory instead of an image; all arguments are CMD.")
@@ -115,7 +130,8 @@ final class RunCommand implements Callable<Integer> {
                   Optional.ofNullable(user),
                   Optional.ofNullable(workdir),
                   network)
-              .withHostname(Optional.ofNullable(hostname));
+              .withHostname(Optional.ofNullable(hostname))
+              .withMounts(MountArgs.ordered(volumes, tmpfs));
       spec.commandLine().getOut().flush();
       return new SandboxRunner(helper).runInherited(s);
     } finally {
@@ -131,6 +147,13 @@ final class RunCommand implements Callable<Integer> {
     if (rootfs == null && args.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(
           spec.commandLine(), "Missing image NAME (or --rootfs DIR)");
+    }
+    for (SandboxMount v : volumes) {
+      Path src = v.source().orElseThrow();
+      if (!Files.exists(src)) {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "-v: source " + src + " (for " + v.target() + ") does not exist");
+      }
     }
   }
 

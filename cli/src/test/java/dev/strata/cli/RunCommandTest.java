@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.SandboxMount;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** Parse-only tests (STYLE.md "CLI"): what the command line means, nothing run. */
@@ -62,6 +66,69 @@ class RunCommandTest {
     assertThrows(
         CommandLine.ParameterException.class, () -> parse("run", "--network", "bridge", "x"));
     assertEquals(2, StrataCommand.commandLine().execute("run", "--network", "bridge", "x"));
+  }
+
+  @Test
+  void volumesAndTmpfsAsPodmanTakesThem() {
+    RunCommand c =
+        parse(
+            "run",
+            "-v",
+            "/host/dir:/in/dir",
+            "--volume",
+            "rel:/in/ro:ro",
+            "--tmpfs",
+            "/scratch:size=64m,mode=700",
+            "--tmpfs",
+            "/t",
+            "--rootfs",
+            "/r",
+            "true");
+    assertEquals(
+        List.of(
+            SandboxMount.bind(Path.of("/host/dir"), "/in/dir", false),
+            SandboxMount.bind(Path.of("rel").toAbsolutePath(), "/in/ro", true)),
+        c.volumes,
+        "SRC made absolute");
+    assertEquals(
+        List.of(
+            SandboxMount.tmpfs("/scratch", OptionalLong.of(64L << 20)).withTmpfsMode(0700),
+            SandboxMount.tmpfs("/t", OptionalLong.empty())),
+        c.tmpfs);
+    List<SandboxMount> o =
+        MountArgs.ordered(
+            List.of(SandboxMount.bind(Path.of("/a"), "/x/y", false)),
+            List.of(SandboxMount.tmpfs("/x", OptionalLong.empty())));
+    assertEquals(
+        List.of("/x", "/x/y"), o.stream().map(SandboxMount::target).toList(), "parents first");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "-v=/only-one-part", // podman's anonymous volume
+        "-v=/a:/b:z", // SELinux relabel: not supported
+        "-v=/a:relative",
+        "-v=/a:/", // over the root
+        "-v=:/b",
+        "--tmpfs=relative",
+        "--tmpfs=/t:size=10%", // a share of RAM
+        "--tmpfs=/t:noexec",
+        "--tmpfs=/t:mode=999",
+        "--tmpfs=/t:size=0",
+      })
+  void badMountsAreUsageErrors(String arg) {
+    assertThrows(
+        CommandLine.ParameterException.class, () -> parse("run", arg, "--rootfs", "/", "x"));
+    assertEquals(2, StrataCommand.commandLine().execute("run", arg, "--rootfs", "/", "x"));
+  }
+
+  @Test
+  void missingVolumeSourceIsAUsageError() {
+    assertEquals(
+        2,
+        StrataCommand.commandLine()
+            .execute("run", "-v", "/no/such/dir:/x", "--rootfs", "/", "true"));
   }
 
   @Test

@@ -38,4 +38,39 @@ class RunImageIT {
     assertEquals("hi /work 65534", strata(s, "run", "--rm", "cfg").ok().out().strip());
     assertEquals("yo /tmp 0", strata(s, "run", "--rm", "-e", "GREETING=yo", "-w", "/tmp", "-u", "0", "cfg").ok().out().strip());
   }
+
+  @Test
+  void volumesAndTmpfsInAnImage() throws Exception {
+    Path s = dir.resolve("store");
+    strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok();
+    Path vol = java.nio.file.Files.createDirectories(dir.resolve("vol"));
+    java.nio.file.Files.writeString(vol.resolve("in"), "from host\n");
+    String out =
+        strata(
+                s,
+                "run",
+                "--rm",
+                "-v",
+                vol + ":/srv/vol",
+                "--tmpfs",
+                "/srv/vol/t:size=2m",
+                "busybox",
+                "sh",
+                "-c",
+                "cat /srv/vol/in; echo w >/srv/vol/out; df -k /srv/vol/t | tail -1")
+            .ok()
+            .out();
+    assertTrue(out.startsWith("from host\n"), out);
+    assertEquals("2048", out.lines().toList().get(1).trim().split("\\s+")[1], out);
+    assertEquals("w\n", java.nio.file.Files.readString(vol.resolve("out")));
+    assertEquals(
+        java.util.List.of("in", "out"),
+        java.nio.file.Files.list(vol).map(p -> p.getFileName().toString()).sorted().toList(),
+        "the tmpfs mount point made in the volume is removed");
+    // Nothing of the mounts in the image: a fresh run sees no /srv.
+    assertEquals(1, strata(s, "run", "--rm", "busybox", "test", "-e", "/srv").exit());
+    StrataProcess.Result bad = strata(s, "run", "-v", "/tmp", "busybox", "true");
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("Usage: strata run"), bad.err());
+  }
 }

@@ -249,6 +249,55 @@ class SandboxIT {
     }
   }
 
+  // --- -v and --tmpfs (the sandbox's extra mounts) -----------------------------------------
+
+  @Test
+  void volumesAndTmpfsLeaveNothingInTheRootfs() throws Exception {
+    Path dir = Files.createDirectories(store.resolve("vol dir,with comma"));
+    Path conf = Files.writeString(store.resolve("app.conf"), "k=v\n");
+    List<String> before = tree();
+    Result r =
+        run(
+            List.of(
+                "-v", dir + ":/mnt/data",
+                "--volume", conf + ":/etc/app/app.conf:ro",
+                "--tmpfs", "/scratch/t:size=1m,mode=700"),
+            "sh",
+            "-c",
+            "echo out > /mnt/data/out; cat /etc/app/app.conf; echo x >> /etc/app/app.conf;"
+                + " df -k /scratch/t | tail -1; stat -c %a /scratch/t; echo t > /scratch/t/f");
+    assertEquals(0, r.code(), r.all());
+    assertEquals("out\n", Files.readString(dir.resolve("out")), "rw bind writes through");
+    List<String> lines = r.out().lines().toList();
+    assertEquals("k=v", lines.get(0), r.all());
+    assertTrue(r.err().contains("Read-only file system"), "ro bind: " + r.all());
+    assertEquals("1024", lines.get(1).trim().split("\\s+")[1], "size=1m: " + r.all());
+    assertEquals("700", lines.get(2), r.all());
+    assertEquals("k=v\n", Files.readString(conf));
+    assertEquals(before, tree(), "mount points and files in mounts are gone");
+  }
+
+  @Test
+  void badVolumesAreUsageErrors() throws Exception {
+    for (List<String> opts :
+        List.of(
+            List.of("-v", store.resolve("no-such-dir") + ":/x"),
+            List.of("-v", "/tmp:/x:z"),
+            List.of("--tmpfs", "/t:size=10%"))) {
+      Result r = run(opts, "true");
+      assertEquals(2, r.code(), opts + ": " + r.all());
+      assertTrue(r.err().contains("Usage: strata run"), "synopsis: " + r.all());
+    }
+  }
+
+  /** Names, types and modes under the rootfs, read in the namespace (subordinate owners). */
+  private List<String> tree() throws Exception {
+    Result r =
+        strata(Map.of(), "unshare", "--", "find", rootfs.toString(), "-printf", "%P %y %m\\n");
+    assertEquals(0, r.code(), "find in the namespace: " + r.all());
+    return r.out().lines().sorted().toList();
+  }
+
   // --- acceptance: single-id mode, forced -------------------------------------------------
 
   @Test

@@ -11,8 +11,9 @@ import java.util.OptionalLong;
  * One extra mount in the sandbox (the base of {@code RUN --mount} and {@code strata run -v}),
  * checked at creation. Mounts are made in the order of {@link SandboxSpec#mounts()}, after /proc,
  * /dev and resolv.conf, so a later one may lie inside an earlier one. The target is resolved inside
- * the rootfs (symlinks too, never out of it, as runc's securejoin does); when missing it is created,
- * with its missing parents, and removed after the command, so no mount point reaches a layer.
+ * the rootfs (symlinks too, never out of it, as runc's securejoin does); when missing it is
+ * created, with its missing parents, and removed after the command, so no mount point reaches a
+ * layer.
  *
  * @param kind a bind of a host path, or a fresh tmpfs
  * @param source bind: the absolute host path, a file or a directory (checked by the runner); tmpfs:

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,8 +84,8 @@ public final class SandboxRunner {
     }
     for (SandboxMount m : spec.mounts()) {
       if (m.source().isPresent() && !Files.exists(m.source().get())) {
-        throw new IOException(
-            "bind mount source " + m.source().get() + " (for " + m.target() + "): no such file or directory");
+        throw new NoSuchFileException(
+            m.source().get().toString(), null, "no such bind mount source (for " + m.target() + ")");
       }
     }
     if (!UserNamespace.inside()) {
@@ -120,14 +121,17 @@ public final class SandboxRunner {
 
   /** protocol.h: one argv element per field, so no path is ever split or quoted. */
   private static void addMount(List<String> cmd, SandboxMount m) {
-    add(cmd, Option.MOUNT, (m.kind() == SandboxMount.Kind.BIND ? MountKind.BIND : MountKind.TMPFS).word);
+    MountKind kind = m.kind() == SandboxMount.Kind.BIND ? MountKind.BIND : MountKind.TMPFS;
+    add(cmd, Option.MOUNT, kind.word);
     m.source().ifPresent(s -> add(cmd, Option.MOUNT_SOURCE, s.toString()));
     add(cmd, Option.MOUNT_TARGET, m.target());
-    add(cmd, Option.MOUNT_OPTION, m.readOnly() ? NativeProtocol.MOUNT_RO : NativeProtocol.MOUNT_RW);
-    m.tmpfsSizeBytes().ifPresent(n -> add(cmd, Option.MOUNT_OPTION, NativeProtocol.MOUNT_SIZE + n));
-    m.tmpfsMode()
-        .ifPresent(
-            n -> add(cmd, Option.MOUNT_OPTION, NativeProtocol.MOUNT_MODE + Integer.toOctalString(n)));
+    List<String> opts = new ArrayList<>();
+    opts.add(m.readOnly() ? NativeProtocol.MOUNT_RO : NativeProtocol.MOUNT_RW);
+    m.tmpfsSizeBytes().ifPresent(n -> opts.add(NativeProtocol.MOUNT_SIZE + n));
+    m.tmpfsMode().ifPresent(n -> opts.add(NativeProtocol.MOUNT_MODE + Integer.toOctalString(n)));
+    for (String o : opts) {
+      add(cmd, Option.MOUNT_OPTION, o);
+    }
   }
 
   private static void add(List<String> cmd, Option o, String value) {

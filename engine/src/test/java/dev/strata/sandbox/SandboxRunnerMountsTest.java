@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Extra mounts (SandboxSpec.mounts) through strata-nshelper run as a black box. Every case ends by
- * checking that the rootfs tree (names, types, modes, mtimes) is what it was before: no mount point, no
- * file written into a mount, reaches what would become a layer.
+ * checking that the rootfs tree (names, types, modes, mtimes) is what it was before: no mount
+ * point, no file written into a mount, reaches what would become a layer.
  */
 class SandboxRunnerMountsTest {
   @TempDir Path tmp;
@@ -49,9 +49,24 @@ class SandboxRunnerMountsTest {
     List<String> opts = cmd.subList(2, cmd.indexOf("--"));
     List<String> expected =
         List.of(
-            "--mount", "bind", "--mount-source", odd.toString(), "--mount-target", "/t/x,y:z",
-            "--mount-option", "ro", "--mount", "tmpfs", "--mount-target", "/m", "--mount-option",
-            "rw", "--mount-option", "size=4096", "--mount-option", "mode=700");
+            "--mount",
+            "bind",
+            "--mount-source",
+            odd.toString(),
+            "--mount-target",
+            "/t/x,y:z",
+            "--mount-option",
+            "ro",
+            "--mount",
+            "tmpfs",
+            "--mount-target",
+            "/m",
+            "--mount-option",
+            "rw",
+            "--mount-option",
+            "size=4096",
+            "--mount-option",
+            "mode=700");
     assertEquals(expected, opts.subList(opts.indexOf("--mount"), opts.size()));
   }
 
@@ -170,18 +185,59 @@ class SandboxRunnerMountsTest {
   }
 
   @Test
+  void interruptedSetupLeavesNoMountPoint() throws Exception {
+    // 120 nested targets: setup takes long enough (hundreds of ms) for a SIGINT at 20-320 ms to
+    // land while it is under way; before it was deferred, it left dozens of directories behind.
+    List<SandboxMount> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      many.add(SandboxMount.tmpfs("/deep/a" + i + "/b/c", OptionalLong.empty()));
+    }
+    before = tree();
+    for (int delayMs : new int[] {20, 80, 320}) {
+      SandboxSpec spec = fs.spec("sleep", "30").withMounts(many);
+      List<String> program = new SandboxRunner(fs.helper).helperCommand(spec);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  dev.strata.nshelper.UserNamespace.enterCommand(fs.helper, fs.mapping, program))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+      pb.environment().put(dev.strata.nshelper.UserNamespace.ENV_INSIDE, fs.mapping.mode().word());
+      Process p = pb.start();
+      Thread.sleep(delayMs);
+      // enter execs run, so this is the helper that relays to the sandbox's init
+      new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+      assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ended after SIGINT");
+      assertEquals(130, p.exitValue(), "128 + SIGINT at " + delayMs + " ms");
+      assertUnchanged();
+    }
+  }
+
+  @Test
+  void runningOutOfUndoRoomFailsBeforeTheStepAndUndoesTheRest() throws Exception {
+    List<SandboxMount> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 250; i++) { // 3 directories and a mount each: more than the helper's 512
+      many.add(SandboxMount.tmpfs("/deep/a" + i + "/b/c", OptionalLong.empty()));
+    }
+    before = tree();
+    Result r = fs.run(fs.spec("true").withMounts(many));
+    assertEquals(125, r.code(), r.err());
+    assertTrue(r.err().contains("more than 512 mounts and mount points"), r.err());
+    assertUnchanged();
+  }
+
+  @Test
   void aMissingBindSourceFailsBeforeAnythingRuns() throws Exception {
     Path gone = tmp.resolve("gone");
     var e =
         org.junit.jupiter.api.Assertions.assertThrows(
-            java.io.IOException.class,
+            java.nio.file.NoSuchFileException.class,
             () ->
                 new SandboxRunner(fs.helper)
                     .run(
                         fs.spec("true").withMounts(List.of(SandboxMount.bind(gone, "/g", false))),
                         System.out,
                         System.err));
-    assertTrue(e.getMessage().contains(gone + " (for /g): no such file"), e.getMessage());
+    assertEquals(gone + ": no such bind mount source (for /g)", e.getMessage());
   }
 
   private Result run(String script, SandboxMount... mounts) throws Exception {
@@ -193,7 +249,10 @@ class SandboxRunnerMountsTest {
     assertEquals(0, r.code(), String.join(" ", cmd) + ": " + r.err());
   }
 
-  /** Names, types, modes and mtimes under the rootfs, read inside the namespace (subordinate owners). */
+  /**
+   * Names, types, modes and mtimes under the rootfs, read inside the namespace (subordinate
+   * owners).
+   */
   private List<String> tree() throws Exception {
     Result r = fs.enter(List.of("find", fs.rootfs.toString(), "-printf", "%P %y %m %T@\\n"));
     assertEquals(0, r.code(), "find (GNU findutils) in the namespace: " + r.err());

@@ -56,7 +56,9 @@ public final class NativeProtocol {
     MOUNT_SOURCE("--mount-source"),
     /** The absolute path inside the rootfs of the mount begun last (no ., .., // or trailing /). */
     MOUNT_TARGET("--mount-target"),
-    /** Repeatable: {@link #MOUNT_RO}, {@link #MOUNT_RW}, {@link #MOUNT_SIZE}N, {@link #MOUNT_MODE}N. */
+    /**
+     * Repeatable: {@link #MOUNT_RO}, {@link #MOUNT_RW}, {@link #MOUNT_SIZE}N, {@link #MOUNT_MODE}N.
+     */
     MOUNT_OPTION("--mount-option");
 
     public final String flag;

@@ -18,7 +18,8 @@ class NativeProtocolTest {
   @Test
   void optionsMatchTheHeader() throws Exception {
     List<String> header = new ArrayList<>();
-    Matcher m = Pattern.compile("\\[NSH_OPT_\\w+\\] = \"([^\"]+)\"").matcher(Files.readString(HEADER));
+    Matcher m =
+        Pattern.compile("\\[NSH_OPT_\\w+\\] = \"([^\"]+)\"").matcher(Files.readString(HEADER));
     while (m.find()) {
       header.add(m.group(1));
     }
