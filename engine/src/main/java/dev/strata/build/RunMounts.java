@@ -73,9 +73,14 @@ final class RunMounts implements AutoCloseable {
     }
   }
 
-  /** The mounts for the sandbox, in Dockerfile order. */
+  /**
+   * The mounts for the sandbox, a parent before what it holds whatever the Dockerfile's order (a
+   * mount made first would hide one below it): by depth, Dockerfile order within a depth.
+   */
   List<SandboxMount> mounts() {
-    return List.copyOf(mounts);
+    List<SandboxMount> sorted = new ArrayList<>(mounts);
+    sorted.sort(java.util.Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
+    return List.copyOf(sorted);
   }
 
   /** KEY=VALUE entries for the step's environment (secrets with {@code env=}). */
