@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -117,23 +118,34 @@ final class BuildCommand implements Callable<Integer> {
       file = tmp.toString();
     }
     PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-    BuildProgress progress = new PlainProgress(log);
-    if (outside) {
-      // A build whose every step hits needs no namespace: keys, then names, in this JVM.
-      try (Store store = top.openStore()) {
-        Optional<BuildResult> cached = builder(store, null, null, progress, log).buildFromCache(request(args, outs));
-        if (cached.isPresent()) {
-          progress.info("every step cached: no namespace entered");
-          report(cached.get(), log);
-          return 0;
-        }
-      }
-      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+    ProgressMode mode;
+    try {
+      mode = ProgressMode.resolve(top.progress, Terminal.isTty(Terminal.STDERR), System.getenv("TERM"));
+    } catch (ProgressMode.UnknownModeException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    try (Store store = top.openStore()) {
-      Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-      report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)), log);
+    // The view is closed before the error mapper prints: the final frame, then "Error: ...".
+    try (ProgressView progress = mode.open(log, System.getenv())) {
+      if (outside) {
+        // A build whose every step hits needs no namespace: keys, then names, in this JVM. The
+        // builder holds that attempt's events back unless it succeeds, so a view shows nothing
+        // before the re-exec and the second JVM draws the build once.
+        try (Store store = top.openStore()) {
+          Optional<BuildResult> cached =
+              builder(store, null, null, progress, log).buildFromCache(request(args, outs));
+          if (cached.isPresent()) {
+            progress.info("every step cached: no namespace entered");
+            report(cached.get(), progress);
+            return 0;
+          }
+        }
+        IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
+        return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), withProgress(argv, mode));
+      }
+      try (Store store = top.openStore()) {
+        Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
+        report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)), progress);
+      }
     }
     return 0;
   }
@@ -162,11 +174,33 @@ final class BuildCommand implements Callable<Integer> {
     return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
   }
 
-  private void report(BuildResult r, PrintStream log) throws java.io.IOException {
+  /**
+   * The command line of the JVM inside the namespace: {@code --progress} set to the mode chosen
+   * here, first (a global option), any given one removed (picocli takes an option once).
+   */
+  static List<String> withProgress(List<String> argv, ProgressMode mode) {
+    List<String> out = new ArrayList<>();
+    out.add("--progress=" + mode.word());
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--")) {
+        out.addAll(argv.subList(i, argv.size()));
+        break;
+      } else if (a.equals("--progress")) {
+        i++; // and its value
+      } else if (!a.startsWith("--progress=")) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  private void report(BuildResult r, BuildProgress progress) throws java.io.IOException {
     if (statsJson != null) {
       Files.write(statsJson, r.statsJson());
     }
-    log.printf("--> %s (%d steps, hit rate %.0f%%)%n", r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100);
+    progress.info(String.format(java.util.Locale.ROOT, "%s (%d steps, hit rate %.0f%%)",
+        r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100));
     spec.commandLine().getOut().println(r.imageId());
   }
 }
