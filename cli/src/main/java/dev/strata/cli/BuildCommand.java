@@ -124,7 +124,9 @@ final class BuildCommand implements Callable<Integer> {
     } catch (ProgressMode.UnknownModeException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    // The view is closed before the error mapper prints: the final frame, then "Error: ...".
+    // The view is closed before the error mapper prints (the final frame, then "Error: ...") and
+    // before the image id goes to stdout, which may be the same terminal as the live region.
+    BuildResult result = null;
     try (ProgressView progress = mode.open(log, System.getenv())) {
       if (outside) {
         // A build whose every step hits needs no namespace: keys, then names, in this JVM. The
@@ -135,18 +137,24 @@ final class BuildCommand implements Callable<Integer> {
               builder(store, null, null, progress, log).buildFromCache(request(args, outs));
           if (cached.isPresent()) {
             progress.info("every step cached: no namespace entered");
-            report(cached.get(), progress);
-            return 0;
           }
+          result = cached.orElse(null);
         }
-        IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-        return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), withProgress(argv, mode));
+      } else {
+        try (Store store = top.openStore()) {
+          Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
+          result = builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs));
+        }
       }
-      try (Store store = top.openStore()) {
-        Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-        report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)), progress);
+      if (result != null) {
+        report(result, progress);
       }
     }
+    if (result == null) { // this view is closed: the second JVM owns the terminal from here
+      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
+      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), withProgress(argv, mode));
+    }
+    spec.commandLine().getOut().println(result.imageId());
     return 0;
   }
 
@@ -169,8 +177,11 @@ final class BuildCommand implements Callable<Integer> {
   private Builder builder(
       Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
-    ImageResolver resolver =
-        new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
+    // plain: the registry's lines as `strata pull` prints them; else as info events of the view
+    java.io.PrintWriter lines = progress instanceof PlainProgress
+        ? new java.io.PrintWriter(log, true)
+        : new java.io.PrintWriter(new InfoWriter(progress), true);
+    ImageResolver resolver = new ImageResolver(store, PullCommand.options(false, lines, top));
     return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
   }
 
@@ -201,6 +212,5 @@ final class BuildCommand implements Callable<Integer> {
     }
     progress.info(String.format(java.util.Locale.ROOT, "%s (%d steps, hit rate %.0f%%)",
         r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100));
-    spec.commandLine().getOut().println(r.imageId());
   }
 }

@@ -168,7 +168,7 @@ final class TtyProgress implements ProgressView {
     toPrint.clear();
     liveLines = 0;
     long now = clock.getAsLong();
-    if (!last) {
+    if (!last && total > 0) {
       String header = "[+] Building " + secs((now - t0) / 1e9) + " (" + ended + "/" + total + ")";
       sb.append(fit(header, "", width)).append('\n');
       for (Running r : running.values()) {
@@ -226,6 +226,10 @@ final class TtyProgress implements ProgressView {
     draw(true);
     for (Failure f : failures) {
       printFailure(f);
+    }
+    if (total == 0) { // lines only (a pull before the re-exec): no build to sum up here
+      out.flush();
+      return;
     }
     String state = failures.isEmpty() ? "FINISHED" : "FAILED";
     out.print("[+] Building " + secs((clock.getAsLong() - t0) / 1e9) + " (" + ended + "/" + total + ") " + state + "\n");

@@ -82,6 +82,7 @@ class TtyProgressTest {
         "[+] Building 3.2s (4/4) FINISHED",
         ""), fin);
     assertEquals(0, screen.cursorCol(), "the cursor is left below, at the start of a line");
+    assertEquals(0, screen.wraps(), "no line wrapped");
   }
 
   @Test
@@ -122,6 +123,16 @@ class TtyProgressTest {
   }
 
   @Test
+  void linesWithoutStepsAreShownWithoutASummary() {
+    TtyProgress p = view(80);
+    p.info("Copying blob 1a2b3c4d5e6f done (1200 bytes)");
+    p.warning(null, "no history in the base");
+    p.close();
+    assertEquals(List.of("--> Copying blob 1a2b3c4d5e6f done (1200 bytes)", "WARN: no history in the base", ""),
+        Screen.of(text(), 80).lines());
+  }
+
+  @Test
   void twoThreadsInterleavingEndWithEveryStepCollapsed() throws Exception {
     TtyProgress p = new TtyProgress(out, () -> 80, System::nanoTime, 1);
     Thread[] ts = new Thread[2];
@@ -143,7 +154,9 @@ class TtyProgressTest {
       t.join();
     }
     p.close();
-    List<String> lines = Screen.of(text(), 80).lines();
+    Screen screen = Screen.of(text(), 80);
+    assertEquals(0, screen.wraps(), "no line wrapped");
+    List<String> lines = screen.lines();
     for (int stage = 0; stage < 2; stage++) {
       for (int n = 1; n <= 50; n++) {
         String tag = "[s" + stage + " " + (stage * 50 + n) + "/100] RUN echo " + n;
