@@ -25,6 +25,8 @@ import java.util.function.LongSupplier;
  */
 final class TtyProgress implements ProgressView {
   static final long FRAME_MILLIS = 100;
+  /** Running steps drawn at most (then "... and N more"): a region taller than the screen cannot be redrawn. */
+  static final int MAX_LIVE_STEPS = 10;
   private static final String CSI = "\u001b[";
 
   private record Row(String left, String right) {}
@@ -171,7 +173,12 @@ final class TtyProgress implements ProgressView {
     if (!last && total > 0) {
       String header = "[+] Building " + secs((now - t0) / 1e9) + " (" + ended + "/" + total + ")";
       sb.append(fit(header, "", width)).append('\n');
+      int shown = 0;
       for (Running r : running.values()) {
+        if (++shown > MAX_LIVE_STEPS && running.size() > MAX_LIVE_STEPS + 1) {
+          sb.append(fit("=> ... and " + (running.size() - MAX_LIVE_STEPS) + " more running", "", width)).append('\n');
+          break;
+        }
         String left = "=> " + title(r.step());
         String tail = r.log().lastLine();
         if (!tail.isEmpty()) {
@@ -179,7 +186,7 @@ final class TtyProgress implements ProgressView {
         }
         sb.append(fit(left, secs((now - r.since()) / 1e9), width)).append('\n');
       }
-      liveLines = 1 + running.size();
+      liveLines = 1 + Math.min(running.size(), MAX_LIVE_STEPS + 1);
     }
     out.print(sb);
     out.flush();

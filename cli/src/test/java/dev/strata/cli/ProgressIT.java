@@ -138,6 +138,38 @@ class ProgressIT {
     }
   }
 
+  /** A build under a real terminal: script(1) gives it a pty of {@code cols} columns. */
+  private static StrataProcess.Result inPty(Path store, String term, int cols, Path ctx) throws Exception {
+    StrataProcess.requireTool("script", "bsdutils");
+    String cmd = "stty cols " + cols + "; exec env -u COLUMNS TERM=" + term + " " + StrataProcess.bin()
+        + " --root " + store + " build -t pty " + ctx;
+    return run(List.of("script", "-qfec", cmd, "/dev/null"), Map.of());
+  }
+
+  @Test
+  void autoDrawsLiveOnATerminalCutToItsWidthAndPlainForTermDumb() throws Exception {
+    Path s = store();
+    Path ctx = context("FROM busybox\nRUN echo a long line of output that is wider than fifty columns, surely\n"
+        + "RUN echo a second step whose text is also far wider than the terminal is\n");
+    StrataProcess.Result live = inPty(s, "xterm", 50, ctx).ok();
+    String out = Screen.stripAnsi(live.out());
+    assertTrue(out.contains("[+] Building") && out.contains(") FINISHED"), "isatty(2) and TERM=xterm: tty\n" + out);
+    assertFalse(out.contains("STEP 1/"), out);
+    Screen screen = Screen.of(live.out(), 50);
+    assertEquals(1, screen.lines().stream().filter(l -> l.startsWith("=> [0 2/3] RUN echo a long")).count(),
+        String.join("\n", screen.lines()));
+    for (String line : screen.lines()) { // (the image id on stdout is not the view's: it wraps)
+      if (line.startsWith("=> ") || line.startsWith("[+]") || line.startsWith("-->")) {
+        assertTrue(line.length() <= 49, "cut to the pty's 50 columns (TIOCGWINSZ) less one: " + line);
+      }
+    }
+    StrataProcess.Result again = inPty(s, "xterm", 50, ctx).ok(); // all cached: drawn by the first JVM
+    assertTrue(Screen.of(again.out(), 50).text().contains("--> every step cached: no namespace entered"), again.out());
+    StrataProcess.Result dumb = inPty(s, "dumb", 50, ctx).ok();
+    assertTrue(dumb.out().contains("STEP 1/3"), "TERM=dumb: plain\n" + dumb.out());
+    assertFalse(dumb.out().contains("\u001b["), "no escapes in plain mode: " + dumb.out());
+  }
+
   @Test
   void anUnknownModeIsAUsageError() throws Exception {
     Path ctx = context("FROM busybox\n");

@@ -123,6 +123,20 @@ class TtyProgressTest {
   }
 
   @Test
+  void manyRunningStepsKeepTheLiveRegionShort() {
+    TtyProgress p = view(80);
+    for (int n = 1; n <= 14; n++) {
+      p.started(new Step(n, "s" + n, n, 14, 1, "RUN sleep " + n));
+    }
+    p.tick();
+    p.tick(); // the second frame moves up over the first, which must be just as tall
+    List<String> live = Screen.of(text(), 80).lines();
+    assertEquals(1 + TtyProgress.MAX_LIVE_STEPS + 1 + 1, live.size(), String.join("\n", live));
+    assertEquals("=> ... and 4 more running", live.get(11));
+    assertTrue(live.get(10).startsWith("=> [s10 10/14] RUN sleep 10 "), live.get(10));
+  }
+
+  @Test
   void linesWithoutStepsAreShownWithoutASummary() {
     TtyProgress p = view(80);
     p.info("Copying blob 1a2b3c4d5e6f done (1200 bytes)");
