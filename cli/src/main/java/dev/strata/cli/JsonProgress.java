@@ -48,14 +48,25 @@ final class JsonProgress implements ProgressView {
     return n;
   }
 
+  /** Events of one call, written together: one write per call, never half a line. */
+  private final StringBuilder batch = new StringBuilder();
+
   private void send(ObjectNode n) {
-    out.print(Json.text(n) + "\n"); // one write per event: lines of two threads never mix
-    out.flush();
+    batch.append(Json.text(n)).append('\n');
+  }
+
+  private void flushBatch() {
+    if (batch.length() > 0) {
+      out.print(batch);
+      out.flush();
+      batch.setLength(0);
+    }
   }
 
   @Override
   public synchronized void started(Step s) {
     send(event("started", s));
+    flushBatch();
   }
 
   @Override
@@ -67,6 +78,7 @@ final class JsonProgress implements ProgressView {
         emit(s, line);
       }
     }
+    flushBatch(); // a RUN's burst of lines in one write, not one per line
   }
 
   private void emit(Step s, ByteArrayOutputStream line) {
@@ -133,6 +145,7 @@ final class JsonProgress implements ProgressView {
     }
     n.put("seconds", seconds(seconds));
     send(n);
+    flushBatch();
   }
 
   @Override
@@ -142,6 +155,7 @@ final class JsonProgress implements ProgressView {
     n.put("message", message);
     n.put("seconds", seconds(seconds));
     send(n);
+    flushBatch();
   }
 
   @Override
@@ -149,6 +163,7 @@ final class JsonProgress implements ProgressView {
     ObjectNode n = event("warning", s);
     n.put("message", message);
     send(n);
+    flushBatch();
   }
 
   @Override
@@ -156,6 +171,7 @@ final class JsonProgress implements ProgressView {
     ObjectNode n = event("info", null);
     n.put("message", message);
     send(n);
+    flushBatch();
   }
 
   @Override
@@ -163,6 +179,7 @@ final class JsonProgress implements ProgressView {
     for (Step s : java.util.List.copyOf(partial.keySet())) {
       flush(s);
     }
+    flushBatch();
     out.flush();
   }
 }

@@ -33,12 +33,18 @@ final class PlainProgress implements ProgressView {
   @Override
   public synchronized void output(Step s, byte[] b, int off, int len) {
     ByteArrayOutputStream line = partial.computeIfAbsent(s, k -> new ByteArrayOutputStream());
+    StringBuilder lines = new StringBuilder(); // a burst of lines in one write, not one per line
     for (int i = off; i < off + len; i++) {
       if (b[i] == '\n') {
-        emit(s, line);
+        lines.append(tag(s)).append(' ').append(line.toString(StandardCharsets.UTF_8)).append('\n');
+        line.reset();
       } else {
         line.write(b[i]);
       }
+    }
+    if (lines.length() > 0) {
+      out.print(lines);
+      out.flush();
     }
   }
 
