@@ -34,6 +34,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -142,25 +143,42 @@ final class BuildCommand implements Callable<Integer> {
       file = tmp.toString();
     }
     PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
-    BuildProgress progress = new PlainProgress(log);
-    if (outside) {
-      // A build whose every step hits needs no namespace: keys, then names, in this JVM.
-      try (Store store = top.openStore()) {
-        Optional<BuildResult> cached = builder(store, null, null, progress, log).buildFromCache(request(args, outs));
-        if (cached.isPresent()) {
-          progress.info("every step cached: no namespace entered");
-          report(cached.get(), store, layerCompression, log);
-          return 0;
+    ProgressMode mode;
+    try {
+      mode = ProgressMode.resolve(top.progress, Terminal.isTty(Terminal.STDERR), System.getenv("TERM"));
+    } catch (ProgressMode.UnknownModeException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    // The view is closed before the error mapper prints (the final frame, then "Error: ...") and
+    // before the image id goes to stdout, which may be the same terminal as the live region.
+    BuildResult result = null;
+    try (ProgressView progress = mode.open(log, System.getenv())) {
+      if (outside) {
+        // A build whose every step hits needs no namespace: keys, then names, in this JVM. The
+        // builder holds that attempt's events back unless it succeeds, so a view shows nothing
+        // before the re-exec and the second JVM draws the build once.
+        try (Store store = top.openStore()) {
+          Optional<BuildResult> cached =
+              builder(store, null, null, progress, log).buildFromCache(request(args, outs));
+          if (cached.isPresent()) {
+            progress.info("every step cached: no namespace entered");
+            report(cached.get(), store, layerCompression, progress, log);
+          }
+          result = cached.orElse(null);
+        }
+      } else {
+        try (Store store = top.openStore()) {
+          Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
+          result = builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs));
+          report(result, store, layerCompression, progress, log);
         }
       }
+    }
+    if (result == null) { // this view is closed: the second JVM owns the terminal from here
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), withProgress(argv, mode));
     }
-    try (Store store = top.openStore()) {
-      Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-      report(builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs)),
-          store, layerCompression, log);
-    }
+    spec.commandLine().getOut().println(result.imageId());
     return 0;
   }
 
@@ -186,26 +204,55 @@ final class BuildCommand implements Callable<Integer> {
         Times.created(), sde, outs, BuildSecrets.parse(secrets));
   }
 
+  /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */
+  private static java.io.PrintWriter registryLines(BuildProgress progress, PrintStream log) {
+    return progress instanceof PlainProgress
+        ? new java.io.PrintWriter(log, true)
+        : new java.io.PrintWriter(new InfoWriter(progress), true);
+  }
+
   private Builder builder(
       Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
-    ImageResolver resolver =
-        new ImageResolver(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top));
+    ImageResolver resolver = new ImageResolver(store, PullCommand.options(false, registryLines(progress, log), top));
     return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
   }
 
-  private void report(BuildResult r, Store store, Compression c, PrintStream log) throws java.io.IOException {
+  /**
+   * The command line of the JVM inside the namespace: {@code --progress} set to the mode chosen
+   * here, first (a global option), any given one removed (picocli takes an option once).
+   */
+  static List<String> withProgress(List<String> argv, ProgressMode mode) {
+    List<String> out = new ArrayList<>();
+    out.add("--progress=" + mode.word());
+    for (int i = 0; i < argv.size(); i++) {
+      String a = argv.get(i);
+      if (a.equals("--")) {
+        out.addAll(argv.subList(i, argv.size()));
+        break;
+      } else if (a.equals("--progress")) {
+        i++; // and its value
+      } else if (!a.startsWith("--progress=")) {
+        out.add(a);
+      }
+    }
+    return out;
+  }
+
+  /** Pushes a type=registry output, writes the statistics and says what was built. */
+  private void report(BuildResult r, Store store, Compression c, BuildProgress progress, PrintStream log)
+      throws java.io.IOException {
     for (BuildOutput o : outputsOf()) {
       if (o.type().equals("registry")) {
-        Descriptor d = new ImageTransports(store, PullCommand.options(false, new java.io.PrintWriter(log, true), top))
+        Descriptor d = new ImageTransports(store, PullCommand.options(false, registryLines(progress, log), top))
             .push(store.image(r.manifestDigest().toString()), ImageTransports.parse("docker://" + o.name()), c);
-        log.println("--> pushed " + o.name() + "@" + d.digest());
+        progress.info("pushed " + o.name() + "@" + d.digest());
       }
     }
     if (statsJson != null) {
       Files.write(statsJson, r.statsJson());
     }
-    log.printf("--> %s (%d steps, hit rate %.0f%%)%n", r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100);
-    spec.commandLine().getOut().println(r.imageId());
+    progress.info(String.format(java.util.Locale.ROOT, "%s (%d steps, hit rate %.0f%%)",
+        r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100));
   }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
  * BuildKit's plain mode prefixes lines with {@code #N}). Partial lines wait for their newline or
  * for the step's end.
  */
-final class PlainProgress implements BuildProgress {
+final class PlainProgress implements ProgressView {
   private final PrintStream out;
-  private final Map<Integer, ByteArrayOutputStream> partial = new HashMap<>();
+  private final Map<Step, ByteArrayOutputStream> partial = new HashMap<>();
 
   PlainProgress(PrintStream out) {
     this.out = out;
@@ -32,13 +32,19 @@ final class PlainProgress implements BuildProgress {
 
   @Override
   public synchronized void output(Step s, byte[] b, int off, int len) {
-    ByteArrayOutputStream line = partial.computeIfAbsent(s.number(), k -> new ByteArrayOutputStream());
+    ByteArrayOutputStream line = partial.computeIfAbsent(s, k -> new ByteArrayOutputStream());
+    StringBuilder lines = new StringBuilder(); // a burst of lines in one write, not one per line
     for (int i = off; i < off + len; i++) {
       if (b[i] == '\n') {
-        emit(s, line);
+        lines.append(tag(s)).append(' ').append(line.toString(StandardCharsets.UTF_8)).append('\n');
+        line.reset();
       } else {
         line.write(b[i]);
       }
+    }
+    if (lines.length() > 0) {
+      out.print(lines);
+      out.flush();
     }
   }
 
@@ -48,7 +54,7 @@ final class PlainProgress implements BuildProgress {
   }
 
   private void flush(Step s) {
-    ByteArrayOutputStream line = partial.remove(s.number());
+    ByteArrayOutputStream line = partial.remove(s);
     if (line != null && line.size() > 0) {
       emit(s, line);
     }
@@ -78,5 +84,17 @@ final class PlainProgress implements BuildProgress {
   @Override
   public synchronized void info(String message) {
     out.println("--> " + message);
+  }
+
+  /** Prints what is left of lines whose step never ended (a build cut short). */
+  @Override
+  public synchronized void close() {
+    for (Map.Entry<Step, ByteArrayOutputStream> e : partial.entrySet()) {
+      if (e.getValue().size() > 0) {
+        emit(e.getKey(), e.getValue());
+      }
+    }
+    partial.clear();
+    out.flush();
   }
 }
