@@ -45,22 +45,11 @@ class CopyAddIT {
   }
 
   private Path store() throws Exception {
-    Path s = dir.resolve("store");
-    if (!Files.exists(s)) {
-      strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
-    }
-    return s;
+    return StrataProcess.busyboxStore(dir);
   }
 
   private Path context(String dockerfile, Map<String, String> files) throws Exception {
-    Path c = Files.createTempDirectory(dir, "ctx");
-    Files.writeString(c.resolve("Dockerfile"), dockerfile);
-    for (Map.Entry<String, String> f : files.entrySet()) {
-      Path p = c.resolve(f.getKey());
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, f.getValue());
-    }
-    return c;
+    return StrataProcess.context(dir, dockerfile, files);
   }
 
   private static List<String> caches(Path stats) throws Exception {

@@ -32,17 +32,11 @@ class ProgressIT {
   }
 
   private Path store() throws Exception {
-    Path s = dir.resolve("store");
-    if (!Files.exists(s)) {
-      strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
-    }
-    return s;
+    return StrataProcess.busyboxStore(dir);
   }
 
   private Path context(String dockerfile) throws Exception {
-    Path c = Files.createTempDirectory(dir, "ctx");
-    Files.writeString(c.resolve("Dockerfile"), dockerfile);
-    return c;
+    return StrataProcess.context(dir, dockerfile, Map.of());
   }
 
   private String ctx(String dockerfile) throws Exception {

@@ -50,6 +50,27 @@ final class StrataProcess {
     fail(tool + " is not installed (apt-get install " + pkg + "); scripts/test installs it as root");
   }
 
+  /** {@code dir/store} with the busybox fixture imported as {@code busybox}, made on first use. */
+  static Path busyboxStore(Path dir) throws IOException, InterruptedException {
+    Path s = dir.resolve("store");
+    if (!Files.exists(s)) {
+      strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
+    }
+    return s;
+  }
+
+  /** A new build context in {@code dir}: the Dockerfile and {@code files} (path -> text). */
+  static Path context(Path dir, String dockerfile, Map<String, String> files) throws IOException {
+    Path c = Files.createTempDirectory(dir, "ctx");
+    Files.writeString(c.resolve("Dockerfile"), dockerfile);
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = c.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f.getValue());
+    }
+    return c;
+  }
+
   static Result strata(Path root, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));

@@ -282,9 +282,28 @@ final class BuildRun {
    */
   private String fromStageHash(Instruction.Copy c, Stage stage) throws IOException {
     StageResult src = stageByRef(c.from(), c);
-    StringBuilder id = new StringBuilder("copy-from|");
-    src.layers().forEach(l -> id.append(l.diffId()).append('|'));
-    id.append(canonical(c));
+    return recorded("copy-from", src.layers(), canonical(c), () -> {
+      CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
+      return s.contentHash(s.select(c.sources(), c.parents()), true);
+    });
+  }
+
+  /** What is learnt from a stage's files, computed inside the namespace. */
+  private interface MountedWork {
+    String compute() throws IOException;
+  }
+
+  /**
+   * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
+   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build
+   * whose steps all hit takes it without a mount; in the cache-only attempt a fact not yet
+   * recorded sends the build into the namespace.
+   */
+  private String recorded(String kind, List<StageResult.Layer> layers, String what, MountedWork work)
+      throws IOException {
+    StringBuilder id = new StringBuilder(kind).append('|');
+    layers.forEach(l -> id.append(l.diffId()).append('|'));
+    id.append(what);
     String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     String known = store.withIndex(idx -> idx.fileHash(key));
     if (known != null) {
@@ -293,13 +312,12 @@ final class BuildRun {
     if (keysOnly) {
       throw new NeedsNamespace();
     }
-    CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
-    String hash = s.contentHash(s.select(c.sources(), c.parents()), true);
+    String value = work.compute();
     store.withIndex(idx -> {
-      idx.putFileHash(key, hash);
+      idx.putFileHash(key, value);
       return null;
     });
-    return hash;
+    return value;
   }
 
   /**
@@ -347,24 +365,10 @@ final class BuildRun {
    * steps all hit needs no mount for it.
    */
   private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
-    StringBuilder id = new StringBuilder("chown|");
-    layers.forEach(l -> id.append(l.diffId()).append('|'));
-    id.append(spec);
-    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    String known = store.withIndex(idx -> idx.fileHash(key));
-    if (known != null) {
-      return known;
-    }
-    if (keysOnly) {
-      throw new NeedsNamespace();
-    }
-    Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
-    String ids = ChownSpec.format(ChownSpec.resolve(spec, rootfs));
-    store.withIndex(idx -> {
-      idx.putFileHash(key, ids);
-      return null;
+    return recorded("chown", layers, spec, () -> {
+      Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
+      return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
     });
-    return ids;
   }
 
   private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
