@@ -23,9 +23,12 @@ final class Terminal {
     int ioctl(int fd, long request, @Out byte[] winsize);
   }
 
-  private static final Calls LIBC = load();
-
   private Terminal() {}
+
+  /** Bound on first use: a build whose stderr is a file or a pipe never loads jnr-ffi. */
+  private static final class Libc {
+    static final Calls LIBC = load();
+  }
 
   private static Calls load() {
     try {
@@ -35,9 +38,21 @@ final class Terminal {
     }
   }
 
-  /** Whether {@code fd} is a terminal. */
+  /**
+   * Whether {@code fd} is a terminal. A descriptor that /proc shows to be no terminal device
+   * (a pipe, a socket, a file, /dev/null) is not one, which answers without binding libc.
+   */
   static boolean isTty(int fd) {
-    return LIBC != null && LIBC.isatty(fd) == 1;
+    try {
+      String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
+      if (!target.startsWith("/dev/pts/") && !target.startsWith("/dev/tty") && !target.equals("/dev/console")) {
+        return false; // a pipe, socket, file or /dev/null
+      }
+    } catch (java.io.IOException | UnsupportedOperationException e) {
+      // no /proc: ask libc
+    }
+    Calls libc = Libc.LIBC;
+    return libc != null && libc.isatty(fd) == 1;
   }
 
   /**
@@ -62,11 +77,12 @@ final class Terminal {
 
   /** The columns the kernel reports for {@code fd}, or 0 when it is not a terminal. */
   static int ioctlColumns(int fd) {
-    if (LIBC == null) {
+    Calls libc = Libc.LIBC;
+    if (libc == null) {
       return 0;
     }
     byte[] ws = new byte[8];
-    if (LIBC.ioctl(fd, TIOCGWINSZ, ws) != 0) {
+    if (libc.ioctl(fd, TIOCGWINSZ, ws) != 0) {
       return 0;
     }
     return (ws[2] & 0xff) | (ws[3] & 0xff) << 8; // ws_col, little-endian on the hosts above

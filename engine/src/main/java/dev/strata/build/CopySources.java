@@ -262,16 +262,28 @@ final class CopySources {
       all.update(("source " + s.source() + keep + "\n").getBytes(StandardCharsets.UTF_8));
       for (String[] f : walk(s)) {
         Path p = Path.of(f[0]);
-        FileStat st = Posix.lstat(p);
+        int mode;
+        long size;
         StringBuilder line = new StringBuilder();
-        line.append(f[1]).append(' ').append(Integer.toOctalString(st.mode()));
         if (withOwners) {
+          FileStat st = Posix.lstat(p);
+          mode = st.mode();
+          size = st.size();
           int[] owner = dev.strata.layer.Ownership.of(p, st);
+          line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
           line.append(' ').append(owner[0]).append(':').append(owner[1]);
+        } else {
+          // the JDK's own lstat: the cache-only path of a build then never loads jnr-ffi (its
+          // stub generation is a tenth of a second of every no-change rebuild)
+          java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
+          mode = (Integer) a.get("mode");
+          size = (Long) a.get("size");
+          line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
         }
-        if (st.type() == FileStat.S_IFREG) {
-          line.append(' ').append(st.size()).append(' ').append(fileDigest(p));
-        } else if (st.type() == FileStat.S_IFLNK) {
+        int type = mode & FileStat.S_IFMT;
+        if (type == FileStat.S_IFREG) {
+          line.append(' ').append(size).append(' ').append(fileDigest(p));
+        } else if (type == FileStat.S_IFLNK) {
           line.append(" -> ").append(Files.readSymbolicLink(p));
         }
         all.update((line + "\n").getBytes(StandardCharsets.UTF_8));
