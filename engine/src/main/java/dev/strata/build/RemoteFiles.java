@@ -48,17 +48,24 @@ final class RemoteFiles implements AutoCloseable {
   record Fetched(String url, Path file, Digest digest, Instant lastModified) {}
 
   private final Path dir;
-  private final HttpClient client;
+  /** Made on the first fetch: an HttpClient sets up TLS (a tenth of a second) even unused. */
+  private HttpClient client;
   private final Map<String, Fetched> fetched = new HashMap<>();
 
   /** @param tmp a directory of this process's own (the store's tmp) */
   RemoteFiles(Path tmp) {
     this.dir = tmp.resolve("add-" + java.util.UUID.randomUUID());
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+  }
+
+  private HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
+    }
+    return client;
   }
 
   /** Whether ADD fetches {@code src} over http(s); git URLs are not (see {@link #isGit}). */
@@ -144,7 +151,7 @@ final class RemoteFiles implements AutoCloseable {
         HttpRequest.newBuilder(uri).GET().header("User-Agent", "strata").timeout(Duration.ofMinutes(10)).build();
     HttpResponse<InputStream> resp;
     try {
-      resp = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      resp = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new BuildException("ADD " + url + ": cannot fetch: " + describe(e)
           + " (a URL in the Dockerfile is fetched at build time: this build needs the network)", e);
