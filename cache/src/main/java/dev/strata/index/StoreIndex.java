@@ -173,6 +173,38 @@ public final class StoreIndex implements AutoCloseable {
     }
   }
 
+  /** The recorded content hashes of those of {@code keys} that have one (one multi-get). */
+  public java.util.Map<String, String> fileHashes(java.util.Collection<String> keys) {
+    List<String> ks = new java.util.ArrayList<>(keys);
+    List<org.rocksdb.ColumnFamilyHandle> tables = java.util.Collections.nCopies(ks.size(), table("filehash"));
+    List<byte[]> raw = new java.util.ArrayList<>();
+    ks.forEach(k -> raw.add(k.getBytes(StandardCharsets.UTF_8)));
+    try {
+      List<byte[]> vs = db.multiGetAsList(tables, raw);
+      java.util.Map<String, String> out = new java.util.HashMap<>();
+      for (int i = 0; i < ks.size(); i++) {
+        if (vs.get(i) != null) {
+          out.put(ks.get(i), new String(vs.get(i), StandardCharsets.UTF_8));
+        }
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read the file hash table: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records several content hashes in one write. */
+  public void putFileHashes(java.util.Map<String, String> hashes) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (java.util.Map.Entry<String, String> e : hashes.entrySet()) {
+        batch.put(table("filehash"), e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write the file hash table: " + e.getMessage(), e);
+    }
+  }
+
   /** Appends one build's statistics (JSON) under its id. */
   public void putBuildStats(String buildId, byte[] json) {
     try {

@@ -247,7 +247,7 @@ final class BuildRun {
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
-        CopySources cs = new CopySources(req.context(), ignore, "build context");
+        CopySources cs = context();
         sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
@@ -266,7 +266,7 @@ final class BuildRun {
     }
     if (filteredContext == null) {
       Path dir = Files.createTempDirectory(store.tmp(), "context-");
-      CopySources cs = new CopySources(req.context(), ignore, "build context");
+      CopySources cs = context();
       new FileCopier(dir, m -> progress.warning(null, m))
           .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
       filteredContext = dir;
@@ -371,9 +371,29 @@ final class BuildRun {
     });
   }
 
+  /** File digests by stat, in the index's file-hash table: one index session per step. */
+  private final FileDigests fileDigests =
+      new FileDigests() {
+        public Map<String, String> known(java.util.Collection<String> statKeys) {
+          return store.withIndex(idx -> idx.fileHashes(statKeys));
+        }
+
+        public void remember(Map<String, String> digests) {
+          store.withIndex(idx -> {
+            idx.putFileHashes(digests);
+            return null;
+          });
+        }
+      };
+
+  /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
+  private CopySources context() {
+    return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
+  }
+
   private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
     if (from == null) {
-      return new CopySources(req.context(), ignore, "build context");
+      return context();
     }
     StageResult src = stageByRef(from, in);
     Path rootfs = mounted(src);

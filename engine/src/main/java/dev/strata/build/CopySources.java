@@ -17,6 +17,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -56,17 +57,24 @@ final class CopySources {
   private final DockerIgnore ignore;
   private final String where;
   private final DockerIgnore excludes;
+  private final FileDigests digests;
 
   /** @param where "build context" or "stage builder", for messages */
   CopySources(Path root, DockerIgnore ignore, String where) {
-    this(root, ignore, where, DockerIgnore.none());
+    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE);
   }
 
-  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes) {
+  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests) {
     this.root = root;
     this.ignore = ignore;
     this.where = where;
     this.excludes = excludes;
+    this.digests = digests;
+  }
+
+  /** These sources, taking file digests from {@code d} where the stat is unchanged. */
+  CopySources remembering(FileDigests d) {
+    return new CopySources(root, ignore, where, excludes, d);
   }
 
   /** These sources with {@code --exclude} patterns; a malformed pattern is an error naming it. */
@@ -75,7 +83,7 @@ final class CopySources {
       return this;
     }
     try {
-      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)));
+      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests);
     } catch (IgnorePatternException e) {
       throw new BuildException("--exclude=" + String.join(",", patterns) + ": " + e.getMessage());
     }
@@ -256,40 +264,84 @@ final class CopySources {
    * size, content digest and link target, and owners when they are kept (COPY --from).
    */
   String contentHash(List<Selected> selected, boolean withOwners) throws IOException {
-    MessageDigest all = Digest.newSha256();
+    // First every line but the file digests, then the digests: known ones from their stats in
+    // one batch, the rest read and remembered.
+    List<StringBuilder> lines = new ArrayList<>();
+    List<Integer> regular = new ArrayList<>();
+    List<Path> regularPaths = new ArrayList<>();
+    List<String> statKeys = new ArrayList<>();
     for (Selected s : selected) {
       String keep = s.keep() == null ? "" : " keep " + s.keep();
-      all.update(("source " + s.source() + keep + "\n").getBytes(StandardCharsets.UTF_8));
+      lines.add(new StringBuilder("source " + s.source() + keep));
       for (String[] f : walk(s)) {
         Path p = Path.of(f[0]);
-        int mode;
-        long size;
         StringBuilder line = new StringBuilder();
+        // the JDK's own lstat: the cache-only path of a build then never loads jnr-ffi (its
+        // stub generation is a tenth of a second of every no-change rebuild)
+        Map<String, Object> a =
+            Files.readAttributes(p, "unix:mode,size,dev,ino,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        long size = (Long) a.get("size");
+        line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
         if (withOwners) {
-          FileStat st = Posix.lstat(p);
-          mode = st.mode();
-          size = st.size();
-          int[] owner = dev.strata.layer.Ownership.of(p, st);
-          line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
+          int[] owner = dev.strata.layer.Ownership.of(p, Posix.lstat(p));
           line.append(' ').append(owner[0]).append(':').append(owner[1]);
-        } else {
-          // the JDK's own lstat: the cache-only path of a build then never loads jnr-ffi (its
-          // stub generation is a tenth of a second of every no-change rebuild)
-          java.util.Map<String, Object> a = Files.readAttributes(p, "unix:mode,size", LinkOption.NOFOLLOW_LINKS);
-          mode = (Integer) a.get("mode");
-          size = (Long) a.get("size");
-          line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
         }
         int type = mode & FileStat.S_IFMT;
         if (type == FileStat.S_IFREG) {
-          line.append(' ').append(size).append(' ').append(fileDigest(p));
+          line.append(' ').append(size).append(' ');
+          regular.add(lines.size());
+          regularPaths.add(p);
+          statKeys.add(statKey(p, a));
         } else if (type == FileStat.S_IFLNK) {
           line.append(" -> ").append(Files.readSymbolicLink(p));
         }
-        all.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+        lines.add(line);
       }
     }
+    Map<String, String> known = statKeys.isEmpty() ? Map.of() : digests.known(statKeys);
+    Map<String, String> learnt = new java.util.HashMap<>();
+    long racy = System.currentTimeMillis() - RACY_MILLIS;
+    for (int i = 0; i < regular.size(); i++) {
+      String key = statKeys.get(i);
+      String d = known.get(key);
+      if (d == null) {
+        d = fileDigest(regularPaths.get(i));
+        if (ctimeMillis(key) < racy) {
+          learnt.put(key, d);
+        }
+      }
+      lines.get(regular.get(i)).append(d);
+    }
+    if (!learnt.isEmpty()) {
+      digests.remember(learnt);
+    }
+    MessageDigest all = Digest.newSha256();
+    for (StringBuilder line : lines) {
+      all.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+    }
     return Digest.fromSha256(all.digest()).toString();
+  }
+
+  /**
+   * A file changed within this long of being read may change again within its timestamps'
+   * granularity unseen (git's "racily clean" entries): it is read, not remembered.
+   */
+  private static final long RACY_MILLIS = 2000;
+
+  /** path, device, inode, size, mtime and ctime to the nanosecond; ctime (ms) last. */
+  private static String statKey(Path p, Map<String, Object> a) {
+    java.nio.file.attribute.FileTime m = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
+    java.nio.file.attribute.FileTime c = (java.nio.file.attribute.FileTime) a.get("ctime");
+    java.time.Instant mi = m.toInstant();
+    java.time.Instant ci = c.toInstant();
+    return "stat " + p + "\0" + a.get("dev") + " " + a.get("ino") + " " + a.get("size") + " "
+        + mi.getEpochSecond() + "." + mi.getNano() + " " + ci.getEpochSecond() + "." + ci.getNano()
+        + " " + c.toMillis();
+  }
+
+  private static long ctimeMillis(String statKey) {
+    return Long.parseLong(statKey.substring(statKey.lastIndexOf(' ') + 1));
   }
 
   private static String fileDigest(Path p) throws IOException {

@@ -1,0 +1,48 @@
+package dev.strata.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.strata.store.Store;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file-hash table's batch calls and a held index session, on a real RocksDB. */
+class StoreIndexTest {
+  @TempDir Path dir;
+
+  @Test
+  void batchesOfFileHashesWriteAndReadTogether() {
+    try (Store store = Store.open(dir.resolve("store"))) {
+      store.withIndex(idx -> {
+        idx.putFileHashes(Map.of("stat a", "aa", "stat b", "bb"));
+        return null;
+      });
+      Map<String, String> got = store.withIndex(idx -> idx.fileHashes(List.of("stat a", "stat b", "stat c")));
+      assertEquals(Map.of("stat a", "aa", "stat b", "bb"), got, "unknown keys are left out");
+      assertEquals("aa", store.withIndex(idx -> idx.fileHash("stat a")));
+      assertNull(store.withIndex(idx -> idx.fileHash("stat c")));
+    }
+  }
+
+  @Test
+  void aHeldIndexServesEveryCallUntilReleased() throws Exception {
+    try (Store store = Store.open(dir.resolve("store"))) {
+      StoreIndex held;
+      try (AutoCloseable h = store.holdIndex()) {
+        held = store.withIndex(idx -> idx);
+        assertEquals(held, store.withIndex(idx -> idx), "one session for all calls");
+        store.withIndex(idx -> {
+          idx.putFileHash("k", "v");
+          return null;
+        });
+      }
+      // released: the next call opens the index afresh and sees what was written
+      assertEquals("v", store.withIndex(idx -> idx.fileHash("k")));
+      org.junit.jupiter.api.Assertions.assertNotSame(held, store.withIndex(idx -> idx));
+    }
+  }
+}
