@@ -51,5 +51,19 @@ public interface LibC {
   @SaveError
   int umount2(String target, int flags);
 
+  @SaveError
+  int open(String path, int flags, int mode);
+
+  @SaveError
+  int close(int fd);
+
+  /** ioctl(2) with an integer argument (FICLONE takes the source fd). */
+  @SaveError
+  int ioctl(int fd, long request, long arg);
+
+  /** syscall(2) with four integer arguments: openat2 has no glibc wrapper before 2.40. */
+  @SaveError
+  long syscall(long number, long a1, String a2, @In byte[] a3, long a4);
+
   String strerror(int errnum);
 }

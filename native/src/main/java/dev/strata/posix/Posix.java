@@ -174,6 +174,72 @@ public final class Posix {
     }
   }
 
+  public static final int O_RDONLY = 0;
+  public static final int O_WRONLY = 01;
+  public static final int O_CREAT = 0100;
+  public static final int O_EXCL = 0200;
+  public static final int O_NOFOLLOW = 0400000;
+  public static final int O_DIRECTORY = 0200000;
+  public static final int O_CLOEXEC = 02000000;
+  public static final int O_PATH = 010000000;
+
+  /** open(2): a file descriptor the caller must {@link #close}. */
+  public static int open(Path path, int flags, int mode) throws PosixException {
+    int fd = LIBC.open(path.toString(), flags | O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw error("open", path);
+    }
+    return fd;
+  }
+
+  /** close(2); errors are ignored, as after a read-only use there is nothing to lose. */
+  public static void close(int fd) {
+    LIBC.close(fd);
+  }
+
+  // linux/fs.h: #define FICLONE _IOW(0x94, 9, int)
+  private static final long FICLONE = 0x40049409L;
+
+  /**
+   * Makes {@code dstFd} share the data extents of {@code srcFd} (a reflink: copy-on-write, no data
+   * copied), as {@code cp --reflink} does. Fails with EOPNOTSUPP where the filesystem cannot
+   * (ext4, tmpfs), EXDEV across filesystems, EINVAL for ranges it cannot share; {@code path}
+   * only names the destination in the error.
+   */
+  public static void ficlone(int dstFd, int srcFd, Path path) throws PosixException {
+    if (LIBC.ioctl(dstFd, FICLONE, srcFd) != 0) {
+      throw error("ioctl FICLONE", path);
+    }
+  }
+
+  // x86_64 arch/x86/entry/syscalls/syscall_64.tbl: 437 common openat2
+  private static final long SYS_OPENAT2 = 437;
+  public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  public static final long RESOLVE_BENEATH = 0x08;
+  public static final long RESOLVE_IN_ROOT = 0x10;
+
+  /**
+   * openat2(2) (Linux 5.6): opens {@code path} relative to {@code dirfd} with {@code resolve}
+   * flags, e.g. {@link #RESOLVE_IN_ROOT} so that symlinks and ".." are resolved as if {@code
+   * dirfd} were "/". Throws with ENOSYS where the kernel (or a seccomp filter) lacks it. Only on
+   * x86_64 (the syscall number is per architecture); elsewhere ENOSYS is thrown without a call.
+   */
+  public static int openat2(int dirfd, String path, int flags, int mode, long resolve)
+      throws PosixException {
+    if (!"amd64".equals(System.getProperty("os.arch"))) {
+      throw new PosixException("openat2", path, Errno.ENOSYS, "not wired for this architecture");
+    }
+    // struct open_how { u64 flags; u64 mode; u64 resolve; }
+    ByteBuffer how = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+    how.putLong((flags | O_CLOEXEC) & 0xffffffffL).putLong(mode).putLong(resolve);
+    long fd = LIBC.syscall(SYS_OPENAT2, dirfd, path, how.array(), 24);
+    if (fd < 0) {
+      throw error("openat2", path);
+    }
+    return (int) fd;
+  }
+
   /** mount(2); {@code data} may be null. */
   public static void mount(String source, Path target, String fstype, long flags, String data)
       throws PosixException {
