@@ -8,6 +8,7 @@ public final class Errno {
   public static final int EEXIST = 17;
   public static final int EINVAL = 22;
   public static final int EXDEV = 18;
+  public static final int ENOTDIR = 20;
   public static final int ENOTTY = 25;
   public static final int ENOSYS = 38;
   public static final int ELOOP = 40;
@@ -25,6 +26,7 @@ public final class Errno {
       case EEXIST -> "EEXIST";
       case EINVAL -> "EINVAL";
       case EXDEV -> "EXDEV";
+      case ENOTDIR -> "ENOTDIR";
       case ENOTTY -> "ENOTTY";
       case ENOSYS -> "ENOSYS";
       case ELOOP -> "ELOOP";

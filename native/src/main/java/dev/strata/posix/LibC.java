@@ -55,6 +55,13 @@ public interface LibC {
   int open(String path, int flags, int mode);
 
   @SaveError
+  int openat(int dirfd, String path, int flags, int mode);
+
+  /** glibc >= 2.32 does AT_SYMLINK_NOFOLLOW through O_PATH and /proc (or fchmodat2). */
+  @SaveError
+  int fchmodat(int dirfd, String path, int mode, int flags);
+
+  @SaveError
   int close(int fd);
 
   /** ioctl(2) with an integer argument (FICLONE takes the source fd). */

@@ -192,6 +192,26 @@ public final class Posix {
     return fd;
   }
 
+  /** openat(2) relative to the directory fd {@code dirfd}; {@code name} is only for errors. */
+  public static int openat(int dirfd, String path, int flags, int mode) throws PosixException {
+    int fd = LIBC.openat(dirfd, path, flags | O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw error("openat", path);
+    }
+    return fd;
+  }
+
+  /**
+   * Sets all 07777 mode bits of {@code path} itself, never following a final symlink (which has
+   * no mode of its own: EOPNOTSUPP); unlike {@link #chmod}, a symlink swapped in after a check
+   * cannot redirect it.
+   */
+  public static void lchmod(Path path, int mode) throws PosixException {
+    if (LIBC.fchmodat(AT_FDCWD, path.toString(), mode & 07777, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw error("fchmodat", path);
+    }
+  }
+
   /** close(2); errors are ignored, as after a read-only use there is nothing to lose. */
   public static void close(int fd) {
     LIBC.close(fd);
