@@ -32,7 +32,11 @@ t() { # LABEL CMD: prints wall and CPU seconds, MB/s of the uncompressed tar, ma
         "$(echo "$size / $wall / 1000000" | bc -l)" "$(echo "$user + $sys" | bc -l)" \
         "$((rss / 1024))"
 }
-fresh() { rm -rf "$scratch/x"; mkdir "$scratch/x"; sync; } # removal is not timed
+# Each unpack goes into a directory of its own, all removed at the end: deleting a tree just
+# before an unpack makes ext4's inode allocator skip the recently freed inodes (60-300 s), which
+# charges the next run (whichever tool) seconds of system time.
+n=0
+fresh() { n=$((n + 1)); x=$scratch/x$n; mkdir "$x"; sync; }
 java="java -XX:+UseSerialGC -Xshare:auto -Xmx256m -cp $jar"
 echo "tar of $dir: $size bytes; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
@@ -56,11 +60,11 @@ for round in $(seq "$rounds"); do
     for u in $unpack; do
         case $u in
             plain)
-                fresh; t "cli    tar -x" "tar -xf $scratch/layer.tar -C $scratch/x"
-                fresh; t "strata unpack (plain)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar $scratch/x" ;;
+                fresh; t "cli    tar -x" "tar -xf $scratch/layer.tar -C $x"
+                fresh; t "strata unpack (plain)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar $x" ;;
             zstd)
-                fresh; t "cli    zstd -dc | tar -x" "zstd -dc $scratch/layer.tar.zst | tar -xf - -C $scratch/x"
-                fresh; t "strata unpack (zstd)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar.zst $scratch/x" ;;
+                fresh; t "cli    zstd -dc | tar -x" "zstd -dc $scratch/layer.tar.zst | tar -xf - -C $x"
+                fresh; t "strata unpack (zstd)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar.zst $x" ;;
         esac
     done
 done

@@ -39,11 +39,14 @@ final class ScopedRoot implements AutoCloseable {
   // host directory -> pinned fd; trimmed between entries only, so a path handed out by at() for
   // the current entry never names an fd that was closed (and reused) meanwhile
   private final Map<Path, Integer> pins = new LinkedHashMap<>(16, 0.75f, true);
+  private final Path rootFdPath;
+  private final Map<Integer, Path> fdPaths = new java.util.HashMap<>(); // "/proc/self/fd/N" by N
 
   /** {@code useOpenat2}: false forces the per-component walk (tests of the fallback). */
   ScopedRoot(Path root, boolean useOpenat2) throws PosixException {
     this.root = root;
     this.rootFd = Posix.open(root, DIR_PATH, 0);
+    this.rootFdPath = Path.of("/proc/self/fd/" + rootFd);
     this.openat2 = useOpenat2 && probeOpenat2(rootFd);
   }
 
@@ -76,14 +79,18 @@ final class ScopedRoot implements AutoCloseable {
    */
   Path at(Path host) throws IOException {
     if (host.equals(root)) {
-      return fdPath(rootFd).resolve(".");
+      return rootFdPath.resolve(".");
     }
-    return fdPath(pin(host.getParent())).resolve(host.getFileName().toString());
+    return pinnedPath(pin(host.getParent())).resolve(host.getFileName().toString());
+  }
+
+  private Path pinnedPath(int fd) {
+    return fd == rootFd ? rootFdPath : fdPaths.computeIfAbsent(fd, ScopedRoot::fdPath);
   }
 
   /** The directory {@code host} itself, pinned: {@code /proc/self/fd/N/.}. */
   Path dir(Path host) throws IOException {
-    return fdPath(pin(host)).resolve(".");
+    return pinnedPath(pin(host)).resolve(".");
   }
 
   private static Path fdPath(int fd) {
