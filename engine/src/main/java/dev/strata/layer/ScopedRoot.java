@@ -47,6 +47,11 @@ final class ScopedRoot implements AutoCloseable {
     this.root = root;
     this.rootFd = Posix.open(root, DIR_PATH, 0);
     this.rootFdPath = Path.of("/proc/self/fd/" + rootFd);
+    if (!Files.isDirectory(rootFdPath)) {
+      Posix.close(rootFd);
+      throw new PosixException("unpack into", root.toString(), Errno.ENOENT,
+          "needs /proc mounted: pinned directories are reached as /proc/self/fd/N");
+    }
     this.openat2 = useOpenat2 && probeOpenat2(rootFd);
   }
 
