@@ -93,6 +93,24 @@ final class ScopedRoot implements AutoCloseable {
     return fd == rootFd ? rootFdPath : fdPaths.computeIfAbsent(fd, ScopedRoot::fdPath);
   }
 
+  /**
+   * Creates the regular file {@code host} (O_CREAT | O_EXCL | O_NOFOLLOW, relative to its pinned
+   * parent, so no symlink is followed and nothing is replaced) and returns its fd, open for
+   * writing; -1 when something is already there.
+   */
+  int create(Path host, int mode) throws IOException {
+    int dir = pin(host.getParent());
+    try {
+      return Posix.openat(dir, host.getFileName().toString(),
+          Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW, mode);
+    } catch (PosixException e) {
+      if (e.errno() == Errno.EEXIST) {
+        return -1;
+      }
+      throw e;
+    }
+  }
+
   /** The directory {@code host} itself, pinned: {@code /proc/self/fd/N/.}. */
   Path dir(Path host) throws IOException {
     return pinnedPath(pin(host)).resolve(".");

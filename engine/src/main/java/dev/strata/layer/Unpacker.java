@@ -16,9 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -309,6 +307,15 @@ public final class Unpacker {
       }
       Path target = resolver.resolve(e.name(), comps);
       resolver.mkdirs(e.name(), target.getParent(), scoped);
+      if (e.type() == TarEntry.FILE) {
+        // The common case, a new file: created and finished through its own fd, no lookups.
+        int fd = scoped.create(target, 0600);
+        if (fd >= 0) {
+          writeFile(fd, target, e, reader);
+          createdHere.add(target);
+          return;
+        }
+      }
       FileStat existing = statAt(target);
       if (existing != null) {
         if (e.isDirectory() && existing.isDirectory()) {
@@ -332,11 +339,11 @@ public final class Unpacker {
           dirs.add(new Object[] {target, e});
         }
         case TarEntry.FILE -> {
-          try (OutputStream out = Files.newOutputStream(at, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            copy(reader.content(), out);
+          int fd = scoped.create(target, 0600);
+          if (fd < 0) {
+            throw new LayerException(e.name(), "something appeared where it was just removed");
           }
-          finish(target, at, e);
+          writeFile(fd, target, e, reader);
         }
         case TarEntry.SYMLINK -> {
           Files.createSymbolicLink(at, Path.of(e.linkName()));
@@ -453,6 +460,39 @@ public final class Unpacker {
       }
     }
 
+    /** Content, owner, xattrs, mode and mtime of a regular file just created as {@code fd}. */
+    void writeFile(int fd, Path host, TarEntry e, TarReader reader) throws IOException {
+      try {
+        InputStream in = reader.content();
+        int n;
+        while ((n = in.read(copyBuffer)) > 0) {
+          Posix.write(fd, copyBuffer, n, host);
+        }
+        FileStat st = Posix.fstat(fd, host);
+        Ownership.applyToNewFile(fd, host, st, e.uid(), e.gid());
+        for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+          if (Ownership.isInternalXattr(x.getKey())) {
+            continue;
+          }
+          try {
+            Posix.fsetxattr(fd, x.getKey(), x.getValue(), host);
+          } catch (PosixException ex) {
+            if (ex.errno() != Errno.EPERM && ex.errno() != Errno.ENOTSUP
+                && ex.errno() != Errno.EACCES) {
+              throw ex;
+            }
+            warn("xattr " + x.getKey() + " of " + e.name() + " not kept: " + ex.getMessage());
+          }
+        }
+        Posix.fchmod(fd, e.mode(), host); // after chown, which clears setuid
+        Posix.futimes(fd, e.mtimeSec(), e.mtimeNsec(), host);
+      } finally {
+        Posix.close(fd);
+      }
+    }
+
+    final byte[] copyBuffer = new byte[COPY_BUFFER];
+
     /**
      * Owner, xattrs, mode and mtime of the node {@code host}, reached as {@code p} (through its
      * pinned parent, or for a directory its own pinned fd); no call follows a final symlink.
@@ -500,11 +540,5 @@ public final class Unpacker {
 
   private static final int COPY_BUFFER = 1 << 17;
 
-  private static void copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buf = new byte[COPY_BUFFER];
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      out.write(buf, 0, n);
-    }
-  }
+
 }

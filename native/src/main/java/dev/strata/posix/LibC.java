@@ -64,6 +64,23 @@ public interface LibC {
   @SaveError
   int close(int fd);
 
+  @SaveError
+  @ssize_t
+  long write(int fd, @In byte[] buf, @size_t long count);
+
+  @SaveError
+  int fchown(int fd, int uid, int gid);
+
+  @SaveError
+  int fchmod(int fd, int mode);
+
+  /** times as for utimensat. */
+  @SaveError
+  int futimens(int fd, @In long[] times);
+
+  @SaveError
+  int fsetxattr(int fd, String name, @In byte[] value, @size_t long size, int flags);
+
   /** ioctl(2) with an integer argument (FICLONE takes the source fd). */
   @SaveError
   int ioctl(int fd, long request, long arg);

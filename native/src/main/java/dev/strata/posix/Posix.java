@@ -87,6 +87,67 @@ public final class Posix {
     if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
       throw error("statx", path);
     }
+    return statx(buf);
+  }
+
+  private static final int AT_EMPTY_PATH = 0x1000;
+
+  /** fstat of an open file, with nanosecond times; {@code path} only names it in errors. */
+  public static FileStat fstat(int fd, Path path) throws PosixException {
+    byte[] buf = new byte[256];
+    if (LIBC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+        != 0) {
+      throw error("statx", path);
+    }
+    return statx(buf);
+  }
+
+  /** Writes all of {@code b[0..len)} to {@code fd}. */
+  public static void write(int fd, byte[] b, int len, Path path) throws PosixException {
+    byte[] rest = b;
+    int left = len;
+    while (left > 0) {
+      long n = LIBC.write(fd, rest, left);
+      if (n < 0) {
+        throw error("write", path);
+      }
+      left -= (int) n;
+      if (left > 0) {
+        rest = java.util.Arrays.copyOfRange(rest, (int) n, (int) n + left);
+      }
+    }
+  }
+
+  public static void fchown(int fd, int uid, int gid, Path path) throws PosixException {
+    if (LIBC.fchown(fd, uid, gid) != 0) {
+      throw error("fchown", path);
+    }
+  }
+
+  /** All 07777 mode bits of the open file. */
+  public static void fchmod(int fd, int mode, Path path) throws PosixException {
+    if (LIBC.fchmod(fd, mode & 07777) != 0) {
+      throw error("fchmod", path);
+    }
+  }
+
+  /** atime and mtime with nanoseconds of the open file. */
+  public static void futimes(int fd, long mtimeSec, int mtimeNsec, Path path)
+      throws PosixException {
+    long[] times = {mtimeSec, mtimeNsec, mtimeSec, mtimeNsec};
+    if (LIBC.futimens(fd, times) != 0) {
+      throw error("futimens", path);
+    }
+  }
+
+  public static void fsetxattr(int fd, String name, byte[] value, Path path)
+      throws PosixException {
+    if (LIBC.fsetxattr(fd, name, value, value.length, 0) != 0) {
+      throw error("fsetxattr " + name, path);
+    }
+  }
+
+  private static FileStat statx(byte[] buf) {
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     // struct statx (include/uapi/linux/stat.h): fixed offsets.
     return new FileStat(
