@@ -9,6 +9,9 @@
 #   unpack: tar -x               vs  LayerUnpackBenchmark (plain tar)
 #           zstd -dc | tar -x    vs  LayerUnpackBenchmark (zstd)
 # Needs benchmarks/target/benchmarks.jar (mvn -pl benchmarks -am package -DskipTests).
+# ROUNDS=N (default 2) pairs per line; WRITE="ZSTD GZIP NONE" and UNPACK="plain zstd" choose what
+# runs (empty skips). The JVM runs as bin/strata runs it (serial GC) with a 256 MB heap, so a
+# layer that were held in memory would fail; max RSS is printed for both sides.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 jar=${JAR:-$here/target/benchmarks.jar}
@@ -18,32 +21,52 @@ scratch=${SCRATCH:-/var/tmp/strata-bench/cli}
 rm -rf "$scratch"; mkdir -p "$scratch"
 tarflags="--sort=name --numeric-owner -C $dir"
 size=$(tar $tarflags -cf - . | wc -c)
-t() { # LABEL CMD: prints wall and CPU seconds and MB/s of the uncompressed tar
+rounds=${ROUNDS:-2}
+write=${WRITE-ZSTD GZIP NONE}
+unpack=${UNPACK-plain zstd}
+t() { # LABEL CMD: prints wall and CPU seconds, MB/s of the uncompressed tar, max RSS
     local label=$1 out; shift
-    /usr/bin/time -o "$scratch/time" -f "%e %U %S" bash -c "$*" >/dev/null 2>&1
-    read -r wall user sys <"$scratch/time"
-    printf '%-34s wall %6.2f s %7.1f MB/s   cpu %6.2f s\n' "$label" "$wall" \
-        "$(echo "$size / $wall / 1000000" | bc -l)" "$(echo "$user + $sys" | bc -l)"
+    /usr/bin/time -o "$scratch/time" -f "%e %U %S %M" bash -c "$*" >/dev/null 2>&1
+    read -r wall user sys rss <"$scratch/time"
+    printf '%-34s wall %6.2f s %7.1f MB/s   cpu %6.2f s   rss %4d MB\n' "$label" "$wall" \
+        "$(echo "$size / $wall / 1000000" | bc -l)" "$(echo "$user + $sys" | bc -l)" \
+        "$((rss / 1024))"
 }
-java="java -Xmx256m -cp $jar"
+# Each unpack goes into a directory of its own, all removed at the end: deleting a tree just
+# before an unpack makes ext4's inode allocator skip the recently freed inodes (60-300 s), which
+# charges the next run (whichever tool) seconds of system time.
+n=0
+fresh() { n=$((n + 1)); x=$scratch/x$n; mkdir "$x"; sync; }
+java="java -XX:+UseSerialGC -Xshare:auto -Xmx256m -cp $jar"
 echo "tar of $dir: $size bytes; load: $(cut -d' ' -f1-3 /proc/loadavg)"
-for round in 1 2; do
+for round in $(seq "$rounds"); do
     echo "-- round $round"
-    t "cli    tar -c | zstd -T0 -3" "tar $tarflags -cf - . | zstd -T0 -3 -q -c > /dev/null"
-    t "strata write ZSTD" "$java dev.strata.bench.LayerWriteBenchmark ZSTD $dir"
-    t "cli    tar -c | pigz -6" "tar $tarflags -cf - . | pigz -6 -c > /dev/null"
-    t "strata write GZIP" "$java dev.strata.bench.LayerWriteBenchmark GZIP $dir"
-    t "cli    tar -c" "tar $tarflags -cf - . > /dev/null"
-    t "strata write NONE" "$java dev.strata.bench.LayerWriteBenchmark NONE $dir"
+    for w in $write; do
+        case $w in
+            ZSTD) t "cli    tar -c | zstd -T0 -3" "tar $tarflags -cf - . | zstd -T0 -3 -q -c > /dev/null" ;;
+            GZIP) t "cli    tar -c | pigz -6" "tar $tarflags -cf - . | pigz -6 -c > /dev/null" ;;
+            NONE) t "cli    tar -c | cat" "tar $tarflags -cf - . | cat > /dev/null" ;; # GNU tar skips reading files for /dev/null
+        esac
+        t "strata write $w" "$java dev.strata.bench.LayerWriteBenchmark $w $dir"
+    done
 done
-tar $tarflags -cf "$scratch/layer.tar" .
-zstd -T0 -3 -q -f "$scratch/layer.tar" -o "$scratch/layer.tar.zst"
-for round in 1 2; do
+if [ -n "$unpack" ]; then
+    tar $tarflags -cf "$scratch/layer.tar" .
+    zstd -T0 -3 -q -f "$scratch/layer.tar" -o "$scratch/layer.tar.zst"
+fi
+for round in $(seq "$rounds"); do
+    [ -n "$unpack" ] || break
     echo "-- round $round"
-    t "cli    tar -x" "rm -rf $scratch/x; mkdir $scratch/x; tar -xf $scratch/layer.tar -C $scratch/x"
-    t "strata unpack (plain)" "rm -rf $scratch/x; $java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar $scratch/x"
-    t "cli    zstd -dc | tar -x" "rm -rf $scratch/x; mkdir $scratch/x; zstd -dc $scratch/layer.tar.zst | tar -xf - -C $scratch/x"
-    t "strata unpack (zstd)" "rm -rf $scratch/x; $java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar.zst $scratch/x"
+    for u in $unpack; do
+        case $u in
+            plain)
+                fresh; t "cli    tar -x" "tar -xf $scratch/layer.tar -C $x"
+                fresh; t "strata unpack (plain)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar $x" ;;
+            zstd)
+                fresh; t "cli    zstd -dc | tar -x" "zstd -dc $scratch/layer.tar.zst | tar -xf - -C $x"
+                fresh; t "strata unpack (zstd)" "$java dev.strata.bench.LayerUnpackBenchmark $scratch/layer.tar.zst $x" ;;
+        esac
+    done
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$scratch"

@@ -59,8 +59,8 @@ public class LayerWriteBenchmark {
     LayerWriter w = new LayerWriter(
         new LayerWriter.Options(Compression.valueOf(compression), 1_700_000_000L));
     LayerWriter.Written out = w.writeTree(rootfs, Set.of(), OutputStream.nullOutputStream());
-    System.out.printf("%n[layer] %s: tar %d bytes -> %d bytes, diffID %s%n", compression,
-        out.uncompressedSize(), out.size(), out.diffId());
+    System.out.printf("%n[layer] %s: tar %d bytes -> %d bytes, diffID %s, digest %s%n",
+        compression, out.uncompressedSize(), out.size(), out.diffId(), out.digest());
     return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.codec.BackgroundOutputStream;
 import dev.strata.codec.Compression;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarWriter;
@@ -120,42 +121,60 @@ public final class LayerWriter {
             new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
     MessageDigest diffHash = Digest.newSha256();
     CountingOutput tarCount = new CountingOutput(new DigestOutputStream(compressor, diffHash));
-    Map<String, String> firstNameOfInode = new HashMap<>();
-    try (TarWriter tar = new TarWriter(tarCount)) {
-      for (Map.Entry<String, Change> p : plan.entrySet()) {
-        String name = p.getKey();
-        Change c = p.getValue();
-        if (c != null && (c.kind() == Change.Kind.DELETED || name.endsWith("/.wh..wh..opq"))) {
-          tar.write(whiteoutEntry(name), null);
-          continue;
-        }
-        Path host = contentRoot.resolve(name);
-        FileStat st = Posix.lstat(host);
-        if (st.type() == FileStat.S_IFSOCK) {
-          // As docker and containerd do: a socket left by a RUN (gpg-agent) is not content.
-          LOG.warning("socket " + name + " left out of the layer");
-          continue;
-        }
-        TarEntry e = entry(host, name, st);
-        if (st.isRegularFile() && st.nlink() > 1) {
-          String first = firstNameOfInode.putIfAbsent(st.inodeKey(), name);
-          if (first != null) {
-            tar.write(hardlink(e, first), null);
-            continue;
-          }
-        }
-        if (st.isRegularFile()) {
-          try (InputStream in = Files.newInputStream(host)) {
-            tar.write(e, in);
-          }
-        } else {
-          tar.write(e, null);
-        }
+    // This thread walks, stats and reads files into tar blocks; the digests and the compressor's
+    // input run on another, as `tar -c | zstd` runs on two (see BackgroundOutputStream).
+    BackgroundOutputStream handOff = new BackgroundOutputStream(tarCount, "strata-layer-digest");
+    TarWriter tar = new TarWriter(handOff);
+    try {
+      writePlan(contentRoot, plan, tar);
+    } catch (IOException | RuntimeException | Error e) {
+      handOff.abort();
+      try {
+        tarCount.close(); // frees the compressor's native context and threads
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
       }
+      throw e;
     }
+    tar.close();
     Digest diffId = Digest.fromSha256(diffHash.digest());
     return new Written(diffId, plain ? diffId : Digest.fromSha256(compressedHash.digest()),
         compressedCount.count, tarCount.count, options.compression());
+  }
+
+  private void writePlan(Path contentRoot, TreeMap<String, Change> plan, TarWriter tar)
+      throws IOException {
+    Map<String, String> firstNameOfInode = new HashMap<>();
+    for (Map.Entry<String, Change> p : plan.entrySet()) {
+      String name = p.getKey();
+      Change c = p.getValue();
+      if (c != null && (c.kind() == Change.Kind.DELETED || name.endsWith("/.wh..wh..opq"))) {
+        tar.write(whiteoutEntry(name), null);
+        continue;
+      }
+      Path host = contentRoot.resolve(name);
+      FileStat st = Posix.lstat(host);
+      if (st.type() == FileStat.S_IFSOCK) {
+        // As docker and containerd do: a socket left by a RUN (gpg-agent) is not content.
+        LOG.warning("socket " + name + " left out of the layer");
+        continue;
+      }
+      TarEntry e = entry(host, name, st);
+      if (st.isRegularFile() && st.nlink() > 1) {
+        String first = firstNameOfInode.putIfAbsent(st.inodeKey(), name);
+        if (first != null) {
+          tar.write(hardlink(e, first), null);
+          continue;
+        }
+      }
+      if (st.isRegularFile()) {
+        try (InputStream in = Files.newInputStream(host)) {
+          tar.write(e, in);
+        }
+      } else {
+        tar.write(e, null);
+      }
+    }
   }
 
   private static void addParents(TreeMap<String, Change> plan, String path) {
@@ -167,7 +186,6 @@ public final class LayerWriter {
   }
 
   private TarEntry entry(Path host, String name, FileStat st) throws IOException {
-    int[] owner = Ownership.of(host, st);
     char type = switch (st.type()) {
       case FileStat.S_IFREG -> TarEntry.FILE;
       case FileStat.S_IFDIR -> TarEntry.DIR;
@@ -185,16 +203,19 @@ public final class LayerWriter {
       mtimeNs = 0;
     }
     Map<String, byte[]> xattrs = new TreeMap<>();
-    if (!st.isSymlink()) {
-      for (String x : Posix.llistxattr(host)) {
-        if (!Ownership.isInternalXattr(x)) {
-          byte[] v = Posix.lgetxattr(host, x);
-          if (v != null) {
-            xattrs.put(x, v);
-          }
+    // One llistxattr per entry; the owner record is read only when it is listed (most files
+    // have no xattrs at all, so this saves a failing lgetxattr per file).
+    List<String> names = st.isSymlink() ? List.of() : Posix.llistxattr(host);
+    for (String x : names) {
+      if (!Ownership.isInternalXattr(x)) {
+        byte[] v = Posix.lgetxattr(host, x);
+        if (v != null) {
+          xattrs.put(x, v);
         }
       }
     }
+    int[] owner = names.contains(Ownership.XATTR) ? Ownership.of(host, st)
+        : new int[] {st.uid(), st.gid()};
     String link = st.isSymlink() ? Files.readSymbolicLink(host).toString() : "";
     return new TarEntry(name, type, st.permissions(), owner[0], owner[1],
         st.isRegularFile() ? st.size() : 0, mtime, mtimeNs, link, st.rdevMajor(), st.rdevMinor(),

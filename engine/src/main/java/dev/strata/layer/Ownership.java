@@ -52,6 +52,24 @@ public final class Ownership {
     }
   }
 
+  /**
+   * As {@link #apply} for a regular file just created and still open as {@code fd} ({@code
+   * path} names it in messages): fchown, or the record where the namespace cannot.
+   */
+  static void applyToNewFile(int fd, Path path, FileStat st, int uid, int gid)
+      throws PosixException {
+    try {
+      if (st.uid() != uid || st.gid() != gid) {
+        Posix.fchown(fd, uid, gid, path);
+      }
+    } catch (PosixException e) {
+      if (e.errno() != Errno.EPERM && e.errno() != Errno.EINVAL) {
+        throw e;
+      }
+      Posix.fsetxattr(fd, XATTR, (uid + ":" + gid).getBytes(StandardCharsets.US_ASCII), path);
+    }
+  }
+
   /** The owner {@code path} stands for: the recorded one if any, else the real one. */
   public static int[] of(Path path, FileStat st) throws PosixException {
     if (st.isRegularFile() || st.isDirectory()) {

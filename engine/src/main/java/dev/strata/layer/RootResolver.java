@@ -15,8 +15,9 @@ import java.util.List;
  * way (absolute or relative, from this layer or a lower one) are followed inside the root, and
  * {@code ..} stops at the root. The last component is never followed, so a write through it
  * creates or replaces the link itself. This is a userspace walk (lstat per component with no
- * following); it is race-free only while nothing else writes the tree, which holds for an unpack
- * into a private directory.
+ * following): it decides which path is meant. On its own it is race-free only while nothing else
+ * writes the tree; the unpacker therefore makes every change through {@link ScopedRoot}, whose
+ * pinned directory fds keep a symlink swapped in meanwhile from leading a write outside.
  */
 public final class RootResolver {
   private static final int MAX_LINKS = 40; // as Linux's MAXSYMLINKS
@@ -126,6 +127,11 @@ public final class RootResolver {
 
   /** Makes the directories of {@code dir} that are missing; refuses a non-directory on the way. */
   public void mkdirs(String name, Path dir) throws IOException {
+    mkdirs(name, dir, null);
+  }
+
+  /** As {@link #mkdirs(String, Path)}, each directory made through its pinned parent. */
+  void mkdirs(String name, Path dir, ScopedRoot scoped) throws IOException {
     if (knownDirs.contains(dir)) {
       return;
     }
@@ -136,11 +142,11 @@ public final class RootResolver {
     if (!dir.startsWith(root) || dir.equals(root)) {
       throw new LayerException(name, "parent directory outside the root");
     }
-    mkdirs(name, dir.getParent());
+    mkdirs(name, dir.getParent(), scoped);
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new LayerException(name, "parent " + root.relativize(dir) + " is not a directory");
     }
-    Files.createDirectory(dir);
+    Files.createDirectory(scoped == null ? dir : scoped.at(dir));
     knownDirs.add(dir);
   }
 

@@ -53,19 +53,27 @@ public final class Trees {
    * Copies {@code src} into the new directory {@code dst}: contents, type, mode with setuid and
    * sticky, owners (recorded ones too, see {@link Ownership}), nanosecond mtimes, xattrs, hard
    * links among the copied files, symlinks as they are, fifos, and device nodes where allowed
-   * (else skipped with a warning). Overlay whiteouts (char 0:0) are copied like any device.
+   * (else skipped with a warning). Overlay whiteouts (char 0:0) are copied like any device. File
+   * data is reflinked where the filesystem can, else copied, decided once per call ({@link
+   * FileCloner}).
    */
   public static void copy(Path src, Path dst, Consumer<String> warn) throws IOException {
+    copy(src, dst, warn, new FileCloner());
+  }
+
+  /** As {@link #copy(Path, Path, Consumer)}, with the data copied by {@code data}. */
+  static void copy(Path src, Path dst, Consumer<String> warn, FileCloner data)
+      throws IOException {
     Map<String, Path> copiedInodes = new HashMap<>();
     List<Path[]> dirs = new ArrayList<>();
-    copyOne(src, dst, Posix.lstat(src), copiedInodes, dirs, warn);
+    copyOne(src, dst, Posix.lstat(src), copiedInodes, dirs, warn, data);
     for (int i = dirs.size() - 1; i >= 0; i--) {
       finish(dirs.get(i)[0], dirs.get(i)[1], Posix.lstat(dirs.get(i)[0]), warn);
     }
   }
 
   private static void copyOne(Path s, Path d, FileStat st, Map<String, Path> inodes,
-      List<Path[]> dirs, Consumer<String> warn) throws IOException {
+      List<Path[]> dirs, Consumer<String> warn, FileCloner data) throws IOException {
     switch (st.type()) {
       case FileStat.S_IFDIR -> {
         Files.createDirectory(d);
@@ -75,7 +83,8 @@ public final class Trees {
           ds.forEach(children::add);
         }
         for (Path c : children) {
-          copyOne(c, d.resolve(c.getFileName().toString()), Posix.lstat(c), inodes, dirs, warn);
+          copyOne(c, d.resolve(c.getFileName().toString()), Posix.lstat(c), inodes, dirs, warn,
+              data);
         }
         return;
       }
@@ -87,7 +96,7 @@ public final class Trees {
             return;
           }
         }
-        Files.copy(s, d); // content only; copy_file_range/reflink where the JDK and fs do it
+        data.copy(s, d);
       }
       case FileStat.S_IFLNK -> Files.createSymbolicLink(d, Files.readSymbolicLink(s));
       case FileStat.S_IFIFO -> Posix.mkfifo(d, 0600);

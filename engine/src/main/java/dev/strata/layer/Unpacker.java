@@ -16,9 +16,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -30,7 +28,10 @@ import java.util.logging.Logger;
 
 /**
  * Streams a layer (gzip, zstd or plain, told by its magic bytes) into a directory. Every name is
- * resolved inside the directory ({@link RootResolver}); refusals name the entry. The diffID and
+ * resolved inside the directory ({@link RootResolver}) and every change is made through a
+ * directory fd pinned inside it ({@link ScopedRoot}: openat2 RESOLVE_IN_ROOT, or an O_NOFOLLOW
+ * walk), so a symlink swapped in during extraction cannot redirect a write; refusals name the
+ * entry. The diffID and
  * the compressed digest are computed in the same pass and checked against those expected. On any
  * exception the directory holds a partial result: unpack into a fresh directory and rename it
  * into place only on success.
@@ -131,15 +132,23 @@ public final class Unpacker {
     BufferedInputStream in = new BufferedInputStream(hashing, 1 << 17);
     Compression compression = Compression.detect(in);
     hashing.on(compression != Compression.NONE); // uncompressed, the blob is the tar: hash once
+    try (Run run = new Run(root.toAbsolutePath().normalize())) {
+      return unpack(in, compressedHash, compressedCount, compression, run);
+    }
+  }
+
+  private Result unpack(BufferedInputStream in, MessageDigest compressedHash,
+      CountingInput compressedCount, Compression compression, Run run)
+      throws IOException {
     InputStream decompressed = compression.decompress(nonClosing(in));
     MessageDigest diffHash = Digest.newSha256();
-    Run run = new Run(root.toAbsolutePath().normalize());
     CountingInput tarCount = new CountingInput(decompressed, options.maxBytes(), run);
     InputStream tarStream = new DigestInputStream(tarCount, diffHash);
     TarReader reader = new TarReader(tarStream);
     TarEntry e;
     while ((e = nextEntry(reader, run)) != null) {
       run.current = e.name();
+      run.scoped.trim();
       tarCount.limitFor(e);
       try {
         run.apply(e, reader);
@@ -233,18 +242,47 @@ public final class Unpacker {
   }
 
   /** The state of one unpack. */
-  private final class Run {
+  private final class Run implements AutoCloseable {
     final Path root;
     final RootResolver resolver;
+    final ScopedRoot scoped;
     final Set<Path> createdHere = new HashSet<>();
     final Set<Path> preexisting = new HashSet<>(); // dirs a lower layer made: may carry a record
     final List<Object[]> dirs = new ArrayList<>(); // {Path, TarEntry}, fixed up at the end
     final List<String> warnings = new ArrayList<>();
     String current = "(start of archive)";
 
-    Run(Path root) {
+    Run(Path root) throws IOException {
       this.root = root;
       this.resolver = new RootResolver(root);
+      this.scoped = new ScopedRoot(root);
+    }
+
+    @Override
+    public void close() {
+      scoped.close();
+    }
+
+    /** Host paths (keys of the sets above) are never written; this is how they are reached. */
+    Path at(Path host) throws IOException {
+      return scoped.at(host);
+    }
+
+    /** lstat through the pinned parent; null when it, or its parent, is not there. */
+    FileStat statAt(Path host) throws IOException {
+      try {
+        return Trees.lstatOrNull(at(host));
+      } catch (PosixException x) {
+        if (x.errno() == Errno.ENOENT || x.errno() == Errno.ENOTDIR) {
+          return null;
+        }
+        throw x;
+      }
+    }
+
+    void remove(Path host) throws IOException {
+      resolver.forget();
+      scoped.removeAll(host);
     }
 
     void warn(String msg) {
@@ -268,8 +306,17 @@ public final class Unpacker {
         return;
       }
       Path target = resolver.resolve(e.name(), comps);
-      resolver.mkdirs(e.name(), target.getParent());
-      FileStat existing = lstatOrNull(target);
+      resolver.mkdirs(e.name(), target.getParent(), scoped);
+      if (e.type() == TarEntry.FILE) {
+        // The common case, a new file: created and finished through its own fd, no lookups.
+        int fd = scoped.create(target, 0600);
+        if (fd >= 0) {
+          writeFile(fd, target, e, reader);
+          createdHere.add(target);
+          return;
+        }
+      }
+      FileStat existing = statAt(target);
       if (existing != null) {
         if (e.isDirectory() && existing.isDirectory()) {
           dirs.add(new Object[] {target, e});
@@ -283,38 +330,38 @@ public final class Unpacker {
             return; // a link to itself: nothing to do
           }
         }
-        resolver.forget();
-        removeAll(target);
+        remove(target);
       }
+      Path at = at(target);
       switch (e.type()) {
         case TarEntry.DIR -> {
-          Files.createDirectory(target);
+          Files.createDirectory(at);
           dirs.add(new Object[] {target, e});
         }
         case TarEntry.FILE -> {
-          try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            copy(reader.content(), out);
+          int fd = scoped.create(target, 0600);
+          if (fd < 0) {
+            throw new LayerException(e.name(), "something appeared where it was just removed");
           }
-          finish(target, e);
+          writeFile(fd, target, e, reader);
         }
         case TarEntry.SYMLINK -> {
-          Files.createSymbolicLink(target, Path.of(e.linkName()));
-          finish(target, e);
+          Files.createSymbolicLink(at, Path.of(e.linkName()));
+          finish(target, at, e);
         }
         case TarEntry.HARDLINK -> {
-          Path linkTarget = hardlinkTarget(e);
-          Files.createLink(target, linkTarget); // link(2) does not follow a symlink target
+          Path linkTarget = at(hardlinkTarget(e));
+          Files.createLink(at, linkTarget); // link(2) does not follow a symlink target
         }
         case TarEntry.FIFO -> {
-          Posix.mkfifo(target, 0600);
-          finish(target, e);
+          Posix.mkfifo(at, 0600);
+          finish(target, at, e);
         }
         case TarEntry.CHAR, TarEntry.BLOCK -> {
-          if (!device(target, e)) {
+          if (!device(at, e)) {
             return;
           }
-          finish(target, e);
+          finish(target, at, e);
         }
         default -> throw new LayerException(e.name(), "unsupported type " + e.type());
       }
@@ -334,7 +381,7 @@ public final class Unpacker {
         throw new LayerException(e.name(), "hard link to the root");
       }
       Path t = resolver.resolve(e.name(), comps);
-      FileStat st = lstatOrNull(t);
+      FileStat st = statAt(t);
       if (st == null) {
         throw new LayerException(e.name(), "hard link target \"" + e.linkName()
             + "\" does not exist in the layer or below it");
@@ -375,18 +422,21 @@ public final class Unpacker {
       Path dir = resolver.resolveAll(e.name(), dirComps);
       if (base.equals(WH_OPAQUE)) {
         if (options.whiteouts() == Whiteouts.OVERLAY) {
-          resolver.mkdirs(e.name(), dir);
-          Posix.lsetxattr(dir, options.opaqueXattr(), "y".getBytes(StandardCharsets.US_ASCII));
+          resolver.mkdirs(e.name(), dir, scoped);
+          Posix.lsetxattr(scoped.dir(dir), options.opaqueXattr(),
+              "y".getBytes(StandardCharsets.US_ASCII));
           return;
         }
         // image-spec layer.md: an opaque whiteout hides the lower layers' children only.
-        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-          try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path child : ds) {
-              if (!createdHere.contains(child)) {
-                resolver.forget();
-                removeAll(child);
-              }
+        FileStat st = dir.equals(root) ? Posix.lstat(at(root)) : statAt(dir);
+        if (st != null && st.isDirectory()) {
+          List<String> names = new ArrayList<>();
+          try (DirectoryStream<Path> ds = Files.newDirectoryStream(scoped.dir(dir))) {
+            ds.forEach(c -> names.add(c.getFileName().toString()));
+          }
+          for (String n : names) {
+            if (!createdHere.contains(dir.resolve(n))) {
+              remove(dir.resolve(n));
             }
           }
         }
@@ -398,27 +448,61 @@ public final class Unpacker {
       }
       Path victim = dir.resolve(hidden);
       if (options.whiteouts() == Whiteouts.OVERLAY) {
-        resolver.mkdirs(e.name(), dir);
-        if (lstatOrNull(victim) != null) {
-          resolver.forget();
-          removeAll(victim);
+        resolver.mkdirs(e.name(), dir, scoped);
+        if (statAt(victim) != null) {
+          remove(victim);
         }
-        Posix.mkWhiteout(victim);
+        Posix.mkWhiteout(at(victim));
         return;
       }
-      if (!createdHere.contains(victim) && lstatOrNull(victim) != null) {
-        resolver.forget();
-        removeAll(victim);
+      if (!createdHere.contains(victim) && statAt(victim) != null) {
+        remove(victim);
       }
     }
 
-    /** Owner, xattrs, mode and mtime of a non-directory just made. */
-    void finish(Path p, TarEntry e) throws IOException {
+    /** Content, owner, xattrs, mode and mtime of a regular file just created as {@code fd}. */
+    void writeFile(int fd, Path host, TarEntry e, TarReader reader) throws IOException {
+      try {
+        InputStream in = reader.content();
+        int n;
+        while ((n = in.read(copyBuffer)) > 0) {
+          Posix.write(fd, copyBuffer, n, host);
+        }
+        FileStat st = Posix.fstat(fd, host);
+        Ownership.applyToNewFile(fd, host, st, e.uid(), e.gid());
+        for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+          if (Ownership.isInternalXattr(x.getKey())) {
+            continue;
+          }
+          try {
+            Posix.fsetxattr(fd, x.getKey(), x.getValue(), host);
+          } catch (PosixException ex) {
+            if (ex.errno() != Errno.EPERM && ex.errno() != Errno.ENOTSUP
+                && ex.errno() != Errno.EACCES) {
+              throw ex;
+            }
+            warn("xattr " + x.getKey() + " of " + e.name() + " not kept: " + ex.getMessage());
+          }
+        }
+        Posix.fchmod(fd, e.mode(), host); // after chown, which clears setuid
+        Posix.futimes(fd, e.mtimeSec(), e.mtimeNsec(), host);
+      } finally {
+        Posix.close(fd);
+      }
+    }
+
+    final byte[] copyBuffer = new byte[COPY_BUFFER];
+
+    /**
+     * Owner, xattrs, mode and mtime of the node {@code host}, reached as {@code p} (through its
+     * pinned parent, or for a directory its own pinned fd); no call follows a final symlink.
+     */
+    void finish(Path host, Path p, TarEntry e) throws IOException {
       FileStat st = Posix.lstat(p);
-      Ownership.apply(p, st, e.uid(), e.gid(), !preexisting.contains(p), this::warn);
+      Ownership.apply(p, st, e.uid(), e.gid(), !preexisting.contains(host), this::warn);
       xattrs(p, e);
       if (!st.isSymlink()) {
-        Posix.chmod(p, e.mode()); // after chown, which clears setuid
+        Posix.lchmod(p, e.mode()); // after chown, which clears setuid
       }
       Posix.lutimes(p, e.mtimeSec(), e.mtimeNsec());
     }
@@ -446,29 +530,15 @@ public final class Unpacker {
         Path p = (Path) dirs.get(i)[0];
         TarEntry e = (TarEntry) dirs.get(i)[1];
         current = e.name();
-        FileStat st = lstatOrNull(p);
+        FileStat st = p.equals(root) ? Posix.lstat(at(root)) : statAt(p);
         if (st != null && st.isDirectory()) { // a later entry may have removed or replaced it
-          finish(p, e);
+          finish(p, scoped.dir(p), e);
         }
       }
     }
   }
 
-  private static FileStat lstatOrNull(Path p) throws PosixException {
-    return Trees.lstatOrNull(p);
-  }
-
-  private static void removeAll(Path p) throws IOException {
-    Trees.removeAll(p);
-  }
-
   private static final int COPY_BUFFER = 1 << 17;
 
-  private static void copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buf = new byte[COPY_BUFFER];
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      out.write(buf, 0, n);
-    }
-  }
+
 }

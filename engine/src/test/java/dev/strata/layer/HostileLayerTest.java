@@ -9,6 +9,7 @@ import dev.strata.oci.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -322,4 +323,93 @@ class HostileLayerTest {
     }
   }
 
+
+  /** Where the header of {@code name} starts in {@code tar}: an attack point between entries. */
+  static int headerOf(byte[] tar, String name) {
+    byte[] n = (name + "\0").getBytes(StandardCharsets.US_ASCII);
+    for (int off = 0; off + 512 <= tar.length; off += 512) {
+      if (Arrays.equals(tar, off, off + n.length, n, 0, n.length)) {
+        return off;
+      }
+    }
+    throw new AssertionError("no header for " + name);
+  }
+
+  /**
+   * A stream that, once {@code after} bytes have been read, runs {@code attack}: a concurrent
+   * process changing the tree mid-extraction, at a point the test chooses.
+   */
+  static InputStream racing(byte[] layer, int after, IoAction attack) {
+    return new java.io.FilterInputStream(new ByteArrayInputStream(layer)) {
+      int read;
+      boolean done;
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (!done && read >= after) {
+          done = true;
+          attack.run();
+        }
+        int n = super.read(b, off, Math.min(len, done ? len : Math.max(1, after - read)));
+        if (n > 0) {
+          read += n;
+        }
+        return n;
+      }
+    };
+  }
+
+  interface IoAction {
+    void run() throws IOException;
+  }
+
+  /**
+   * The race a userspace walk loses: while d/big streams in, d (already known to be a directory)
+   * is moved aside and replaced by a symlink to a directory outside; d/after must not follow it.
+   * The old path-based unpacker wrote outside/after here. With pinned directory fds the write
+   * goes into the directory first opened (now d.moved), inside the root, or is refused.
+   */
+  @Test
+  void directorySwappedForSymlinkMidExtraction_writeStaysInside() throws IOException {
+    String big = "x".repeat(256 * 1024);
+    byte[] layer = tar(
+        new String[] {"d", "dir", ""},
+        new String[] {"d/big", "file", big},
+        new String[] {"d/after", "file", "pwned"});
+    Unpacker u = new Unpacker(Unpacker.Options.defaults());
+    // between d/big (written and finished) and d/after
+    try (InputStream in = racing(layer, headerOf(layer, "d/after"), () -> {
+      Files.move(root.resolve("d"), root.resolve("d.moved"));
+      Files.createSymbolicLink(root.resolve("d"), outside);
+    })) {
+      u.unpack(in, root);
+    } catch (LayerException refused) {
+      // refusing is as good as containing; nothing may be outside either way (checked after)
+    }
+    assertFalse(Files.exists(outside.resolve("after")), "followed the swapped-in symlink out");
+    assertFalse(Files.exists(outside.resolve("big")));
+  }
+
+  /**
+   * The same race against removal: the whiteout of d/secret must not delete outside/secret (the
+   * old unpacker did: unlink followed the swapped-in d).
+   */
+  @Test
+  void opaqueDirSwappedForSymlinkMidExtraction_deletesNothingOutside() throws IOException {
+    Files.createDirectories(root.resolve("d"));
+    Files.writeString(root.resolve("d/lower"), "from a lower layer");
+    byte[] layer = tar(
+        new String[] {"d/big", "file", "x".repeat(256 * 1024)},
+        new String[] {"d/.wh..wh..opq", "file", ""},
+        new String[] {"d/.wh.secret", "file", ""});
+    try (InputStream in = racing(layer, headerOf(layer, "d/.wh..wh..opq"), () -> {
+      Files.move(root.resolve("d"), root.resolve("d.moved"));
+      Files.createSymbolicLink(root.resolve("d"), outside);
+    })) {
+      new Unpacker(Unpacker.Options.defaults()).unpack(in, root);
+    } catch (LayerException refused) {
+      // as above
+    }
+    assertEquals("original", Files.readString(outside.resolve("secret")));
+  }
 }

@@ -51,5 +51,43 @@ public interface LibC {
   @SaveError
   int umount2(String target, int flags);
 
+  @SaveError
+  int open(String path, int flags, int mode);
+
+  @SaveError
+  int openat(int dirfd, String path, int flags, int mode);
+
+  /** glibc >= 2.32 does AT_SYMLINK_NOFOLLOW through O_PATH and /proc (or fchmodat2). */
+  @SaveError
+  int fchmodat(int dirfd, String path, int mode, int flags);
+
+  @SaveError
+  int close(int fd);
+
+  @SaveError
+  @ssize_t
+  long write(int fd, @In byte[] buf, @size_t long count);
+
+  @SaveError
+  int fchown(int fd, int uid, int gid);
+
+  @SaveError
+  int fchmod(int fd, int mode);
+
+  /** times as for utimensat. */
+  @SaveError
+  int futimens(int fd, @In long[] times);
+
+  @SaveError
+  int fsetxattr(int fd, String name, @In byte[] value, @size_t long size, int flags);
+
+  /** ioctl(2) with an integer argument (FICLONE takes the source fd). */
+  @SaveError
+  int ioctl(int fd, long request, long arg);
+
+  /** syscall(2) with four integer arguments: openat2 has no glibc wrapper before 2.40. */
+  @SaveError
+  long syscall(long number, long a1, String a2, @In byte[] a3, long a4);
+
   String strerror(int errnum);
 }

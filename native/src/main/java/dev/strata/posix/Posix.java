@@ -87,6 +87,67 @@ public final class Posix {
     if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
       throw error("statx", path);
     }
+    return statx(buf);
+  }
+
+  private static final int AT_EMPTY_PATH = 0x1000;
+
+  /** fstat of an open file, with nanosecond times; {@code path} only names it in errors. */
+  public static FileStat fstat(int fd, Path path) throws PosixException {
+    byte[] buf = new byte[256];
+    if (LIBC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+        != 0) {
+      throw error("statx", path);
+    }
+    return statx(buf);
+  }
+
+  /** Writes all of {@code b[0..len)} to {@code fd}. */
+  public static void write(int fd, byte[] b, int len, Path path) throws PosixException {
+    byte[] rest = b;
+    int left = len;
+    while (left > 0) {
+      long n = LIBC.write(fd, rest, left);
+      if (n < 0) {
+        throw error("write", path);
+      }
+      left -= (int) n;
+      if (left > 0) {
+        rest = java.util.Arrays.copyOfRange(rest, (int) n, (int) n + left);
+      }
+    }
+  }
+
+  public static void fchown(int fd, int uid, int gid, Path path) throws PosixException {
+    if (LIBC.fchown(fd, uid, gid) != 0) {
+      throw error("fchown", path);
+    }
+  }
+
+  /** All 07777 mode bits of the open file. */
+  public static void fchmod(int fd, int mode, Path path) throws PosixException {
+    if (LIBC.fchmod(fd, mode & 07777) != 0) {
+      throw error("fchmod", path);
+    }
+  }
+
+  /** atime and mtime with nanoseconds of the open file. */
+  public static void futimes(int fd, long mtimeSec, int mtimeNsec, Path path)
+      throws PosixException {
+    long[] times = {mtimeSec, mtimeNsec, mtimeSec, mtimeNsec};
+    if (LIBC.futimens(fd, times) != 0) {
+      throw error("futimens", path);
+    }
+  }
+
+  public static void fsetxattr(int fd, String name, byte[] value, Path path)
+      throws PosixException {
+    if (LIBC.fsetxattr(fd, name, value, value.length, 0) != 0) {
+      throw error("fsetxattr " + name, path);
+    }
+  }
+
+  private static FileStat statx(byte[] buf) {
     ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
     // struct statx (include/uapi/linux/stat.h): fixed offsets.
     return new FileStat(
@@ -172,6 +233,92 @@ public final class Posix {
     if (LIBC.lremovexattr(path.toString(), name) != 0) {
       throw error("lremovexattr " + name, path);
     }
+  }
+
+  public static final int O_RDONLY = 0;
+  public static final int O_WRONLY = 01;
+  public static final int O_CREAT = 0100;
+  public static final int O_EXCL = 0200;
+  public static final int O_NOFOLLOW = 0400000;
+  public static final int O_DIRECTORY = 0200000;
+  public static final int O_CLOEXEC = 02000000;
+  public static final int O_PATH = 010000000;
+
+  /** open(2): a file descriptor the caller must {@link #close}. */
+  public static int open(Path path, int flags, int mode) throws PosixException {
+    int fd = LIBC.open(path.toString(), flags | O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw error("open", path);
+    }
+    return fd;
+  }
+
+  /** openat(2) relative to the directory fd {@code dirfd}; {@code name} is only for errors. */
+  public static int openat(int dirfd, String path, int flags, int mode) throws PosixException {
+    int fd = LIBC.openat(dirfd, path, flags | O_CLOEXEC, mode);
+    if (fd < 0) {
+      throw error("openat", path);
+    }
+    return fd;
+  }
+
+  /**
+   * Sets all 07777 mode bits of {@code path} itself, never following a final symlink (which has
+   * no mode of its own: EOPNOTSUPP); unlike {@link #chmod}, a symlink swapped in after a check
+   * cannot redirect it.
+   */
+  public static void lchmod(Path path, int mode) throws PosixException {
+    if (LIBC.fchmodat(AT_FDCWD, path.toString(), mode & 07777, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw error("fchmodat", path);
+    }
+  }
+
+  /** close(2); errors are ignored, as after a read-only use there is nothing to lose. */
+  public static void close(int fd) {
+    LIBC.close(fd);
+  }
+
+  // linux/fs.h: #define FICLONE _IOW(0x94, 9, int)
+  private static final long FICLONE = 0x40049409L;
+
+  /**
+   * Makes {@code dstFd} share the data extents of {@code srcFd} (a reflink: copy-on-write, no data
+   * copied), as {@code cp --reflink} does. Fails with EOPNOTSUPP where the filesystem cannot
+   * (ext4, tmpfs), EXDEV across filesystems, EINVAL for ranges it cannot share; {@code path}
+   * only names the destination in the error.
+   */
+  public static void ficlone(int dstFd, int srcFd, Path path) throws PosixException {
+    if (LIBC.ioctl(dstFd, FICLONE, srcFd) != 0) {
+      throw error("ioctl FICLONE", path);
+    }
+  }
+
+  // x86_64 arch/x86/entry/syscalls/syscall_64.tbl: 437 common openat2
+  private static final long SYS_OPENAT2 = 437;
+  public static final long RESOLVE_NO_MAGICLINKS = 0x02;
+  public static final long RESOLVE_NO_SYMLINKS = 0x04;
+  public static final long RESOLVE_BENEATH = 0x08;
+  public static final long RESOLVE_IN_ROOT = 0x10;
+
+  /**
+   * openat2(2) (Linux 5.6): opens {@code path} relative to {@code dirfd} with {@code resolve}
+   * flags, e.g. {@link #RESOLVE_IN_ROOT} so that symlinks and ".." are resolved as if {@code
+   * dirfd} were "/". Throws with ENOSYS where the kernel (or a seccomp filter) lacks it. Only on
+   * x86_64 (the syscall number is per architecture); elsewhere ENOSYS is thrown without a call.
+   */
+  public static int openat2(int dirfd, String path, int flags, int mode, long resolve)
+      throws PosixException {
+    if (!"amd64".equals(System.getProperty("os.arch"))) {
+      throw new PosixException("openat2", path, Errno.ENOSYS, "not wired for this architecture");
+    }
+    // struct open_how { u64 flags; u64 mode; u64 resolve; }
+    ByteBuffer how = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+    how.putLong((flags | O_CLOEXEC) & 0xffffffffL).putLong(mode).putLong(resolve);
+    long fd = LIBC.syscall(SYS_OPENAT2, dirfd, path, how.array(), 24);
+    if (fd < 0) {
+      throw error("openat2", path);
+    }
+    return (int) fd;
   }
 
   /** mount(2); {@code data} may be null. */

@@ -92,12 +92,22 @@ public final class TarWriter implements Closeable {
     }
   }
 
-  private static String paxTime(long sec, int nsec) {
+  /** "SEC" or "SEC.FRACTION" with trailing zeros of the 9-digit fraction dropped. */
+  static String paxTime(long sec, int nsec) {
     if (nsec == 0) {
       return Long.toString(sec);
     }
-    String frac = String.format("%09d", nsec).replaceAll("0+$", "");
-    return sec + "." + frac;
+    char[] frac = new char[9];
+    int v = nsec;
+    for (int i = 8; i >= 0; i--) {
+      frac[i] = (char) ('0' + v % 10);
+      v /= 10;
+    }
+    int len = 9;
+    while (frac[len - 1] == '0') {
+      len--;
+    }
+    return sec + "." + new String(frac, 0, len);
   }
 
   private static boolean isAscii(String s) {
@@ -156,10 +166,7 @@ public final class TarWriter implements Closeable {
     for (byte b : h) {
       sum += b & 0xff;
     }
-    String cs = String.format("%06o", sum);
-    putString(h, 148, 6, cs);
-    h[154] = 0;
-    h[155] = ' ';
+    putOctal(h, 148, 7, sum); // six digits and NUL, then the space already there, as GNU tar
     out.write(h);
   }
 
@@ -168,19 +175,27 @@ public final class TarWriter implements Closeable {
     System.arraycopy(b, 0, h, off, Math.min(len, b.length));
   }
 
+  /** {@code len - 1} zero-padded octal digits and a NUL. */
   private static void putOctal(byte[] h, int off, int len, long v) {
-    String s = Long.toOctalString(v);
-    while (s.length() < len - 1) {
-      s = "0" + s;
+    int digits = len - 1;
+    if (v < 0 || (v >>> (3 * digits)) != 0) {
+      // Too wide (only device numbers can be): the leading digits, as this writer always did.
+      putString(h, off, digits, Long.toOctalString(v));
+    } else {
+      for (int i = off + digits - 1; i >= off; i--) {
+        h[i] = (byte) ('0' + (v & 7));
+        v >>>= 3;
+      }
     }
-    putString(h, off, len - 1, s);
-    h[off + len - 1] = 0;
+    h[off + digits] = 0;
   }
+
+  private static final byte[] ZEROS = new byte[BLOCK];
 
   private void pad(long n) throws IOException {
     int rem = (int) (n % BLOCK);
     if (rem != 0) {
-      out.write(new byte[BLOCK - rem]);
+      out.write(ZEROS, 0, BLOCK - rem);
     }
   }
 

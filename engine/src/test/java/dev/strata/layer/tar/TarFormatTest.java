@@ -121,4 +121,30 @@ class TarFormatTest {
         () -> new TarReader(new ByteArrayInputStream(all)).next());
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}.{1} -> {2}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "1700000000, 0, 1700000000", // whole seconds: no fraction
+    "1, 500000000, 1.5", // trailing zeros dropped
+    "1, 1, 1.000000001", // leading zeros kept
+    "1, 120, 1.00000012",
+    "0, 999999999, 0.999999999",
+  })
+  void paxTime_asGnuTarWritesIt(long sec, int nsec, String expected) {
+    assertEquals(expected, TarWriter.paxTime(sec, nsec));
+  }
+
+  /** A device number wider than the 7 octal digits keeps its leading digits, as before. */
+  @Test
+  void wideDeviceNumber_keepsLeadingDigits() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(bytes)) {
+      w.write(new TarEntry("dev", TarEntry.BLOCK, 0600, 0, 0, 0, 5, 0, "", 0123456701L, 7, null),
+          null);
+    }
+    byte[] h = Arrays.copyOf(bytes.toByteArray(), 512);
+    assertEquals("1234567", new String(h, 329, 7, StandardCharsets.US_ASCII));
+    assertEquals("0000007", new String(h, 337, 7, StandardCharsets.US_ASCII));
+    assertEquals("0000600", new String(h, 100, 7, StandardCharsets.US_ASCII));
+  }
 }
