@@ -24,6 +24,11 @@ TOOLS=${TOOLS:-strata buildah}
 TMPBASE=${TMPBASE:-/var/tmp}
 BUILDAH_ARGS=${BUILDAH_ARGS:---layers --runtime runc --network host}
 STRATA=$here/bin/strata
+case " $TOOLS " in *" buildah "*)
+  for t in buildah runc jq bc; do
+    command -v "$t" >/dev/null || { echo "build-vs-buildah.sh: $t not found (apt-get install $t)" >&2; exit 1; }
+  done ;;
+esac
 rows=$(mktemp)
 echo "# $(nproc) cores; $(java -version 2>&1 | head -1); $(buildah --version 2>/dev/null || echo no buildah)" >&2
 
