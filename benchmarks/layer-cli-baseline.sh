@@ -10,7 +10,8 @@
 #           zstd -dc | tar -x    vs  LayerUnpackBenchmark (zstd)
 # Needs benchmarks/target/benchmarks.jar (mvn -pl benchmarks -am package -DskipTests).
 # ROUNDS=N (default 2) pairs per line; WRITE="ZSTD GZIP NONE" and UNPACK="plain zstd" choose what
-# runs (empty skips). The JVM runs as bin/strata runs it (serial GC) with a 256 MB heap, so a
+# runs (empty skips). The JVM runs as bin/strata runs it (serial GC, its JIT threshold, and
+# STRATA_JAVA_OPTS) with a 256 MB heap, so a
 # layer that were held in memory would fail; max RSS is printed for both sides.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,7 +38,7 @@ t() { # LABEL CMD: prints wall and CPU seconds, MB/s of the uncompressed tar, ma
 # charges the next run (whichever tool) seconds of system time.
 n=0
 fresh() { n=$((n + 1)); x=$scratch/x$n; mkdir "$x"; sync; }
-java="java -XX:+UseSerialGC -Xshare:auto -Xmx256m -cp $jar"
+java="java -XX:+UseSerialGC -XX:CompileThresholdScaling=4 -Xshare:auto -Xmx256m ${STRATA_JAVA_OPTS:-} -cp $jar"
 echo "tar of $dir: $size bytes; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq "$rounds"); do
     echo "-- round $round"
