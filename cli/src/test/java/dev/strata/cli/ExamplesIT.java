@@ -10,6 +10,7 @@ import dev.strata.oci.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -86,6 +87,36 @@ class ExamplesIT {
     assertEquals("cgo-static", cfg.get("Labels").get("org.opencontainers.image.title").asText());
     String out = strata(store, "run", "--rm", "cgo-static", "--once").ok().out();
     assertTrue(out.contains("The answer, computed in C: 42"), out);
+  }
+
+  @Test
+  @Order(4)
+  void goCacheKeepsTheBuildCacheOutOfLayersAndACodeEditRecompilesFromIt() throws Exception {
+    // a copy: the test edits main.go
+    Path ex = Files.createDirectories(dir.resolve("go-cache"));
+    for (String f : List.of("Dockerfile", "go.mod", "main.go")) {
+      Files.copy(EXAMPLES.resolve("go-cache").resolve(f), ex.resolve(f));
+    }
+    Path cold = dir.resolve("gc-cold.json");
+    Path edit = dir.resolve("gc-edit.json");
+    strata(store, "build", "-t", "go-cache", "--stats-json", cold.toString(), ex.toString()).ok();
+    assertEquals("Hello world!", strata(store, "run", "--rm", "go-cache", "--once").ok().out().strip());
+    Files.writeString(ex.resolve("main.go"), Files.readString(ex.resolve("main.go")).replace("Hello world!", "Hello, edited!"));
+    strata(store, "build", "-t", "go-cache", "--stats-json", edit.toString(), ex.toString()).ok();
+    assertEquals("Hello, edited!", strata(store, "run", "--rm", "go-cache", "--once").ok().out().strip());
+    JsonNode c = Json.parse(Files.readAllBytes(cold));
+    JsonNode e = Json.parse(Files.readAllBytes(edit));
+    JsonNode run = null;
+    for (JsonNode st : e.get("steps")) {
+      if (st.get("instruction").asText().startsWith("RUN --mount=type=cache")) {
+        run = st;
+      }
+    }
+    assertEquals("miss", run.get("cache").asText(), "the bound sources changed: " + e);
+    // the Go build cache stayed in the cache mount: the layer holds the binary only
+    assertTrue(run.get("layerBytes").asLong() < 5_000_000, "go build's layer: " + run);
+    System.out.printf("go-cache: cold %.1fs, code edit %.1fs (go build step %.1fs)%n",
+        c.get("seconds").asDouble(), e.get("seconds").asDouble(), run.get("seconds").asDouble());
   }
 
   @Test
