@@ -180,6 +180,28 @@ class RunMountIT {
   }
 
   @Test
+  void lockedCacheMountsTakeTurnsAcrossStagesAndProcesses() throws Exception {
+    Path s = store();
+    // Each holder makes /c/inuse, keeps it a while, removes it: two at once would see it taken
+    // and fail their build (with sharing=shared this test fails).
+    String hold = "RUN --mount=type=cache,id=lk,sharing=locked,target=/c sh -c "
+        + "'mkdir /c/inuse || exit 1; sleep 1; rmdir /c/inuse; echo %s > /%s'\n";
+    Path ctx = context(
+        "FROM busybox AS a\n" + String.format(hold, "a", "a")
+            + "FROM busybox AS b\n" + String.format(hold, "b", "b")
+            + "FROM busybox\nCOPY --from=a /a /a\nCOPY --from=b /b /b\n",
+        Map.of());
+    // two builds of it at the same time, in one store: four holders, two per process
+    Path log1 = dir.resolve("l1.log");
+    Path log2 = dir.resolve("l2.log");
+    Process p1 = StrataProcess.start(s, log1, "build", "--no-cache", ctx.toString());
+    Process p2 = StrataProcess.start(s, log2, "build", "--no-cache", ctx.toString());
+    assertTrue(p1.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) && p2.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(0, p1.exitValue(), Files.readString(log1));
+    assertEquals(0, p2.exitValue(), Files.readString(log2));
+  }
+
+  @Test
   void independentStagesBuildAtTheSameTime() throws Exception {
     Path s = store();
     // Each stage leaves its mark in a shared cache mount, then waits for the other's: built one

@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@code cache}: a directory kept in the store under {@code cache-mounts/}, one per id (the
  *       target by default), created with mode/uid/gid, seeded from {@code from}; {@code
- *       sharing=shared} lets concurrent steps use it together, {@code locked} makes them wait,
- *       {@code private} gives a busy cache's second user a fresh throw-away directory.
+ *       sharing=shared} lets concurrent steps use it together, {@code locked} makes them wait
+ *       (threads of this build and other processes alike), {@code private} gives a busy cache's
+ *       second user a fresh throw-away directory.
  *   <li>{@code bind}: a directory or file of the context or of a stage/image, read-only unless
  *       {@code rw}, when writes go to a throw-away copy (BuildKit discards them too).
  *   <li>{@code tmpfs}: a tmpfs of {@code size} bytes.
@@ -51,7 +52,68 @@ final class RunMounts implements AutoCloseable {
   private final List<SandboxMount> mounts = new ArrayList<>();
   private final List<String> env = new ArrayList<>();
   private final List<Path> scratch = new ArrayList<>();
-  private final List<ReentrantLock> held = new ArrayList<>();
+  private final List<CacheLock> held = new ArrayList<>();
+
+  /**
+   * A cache mount's lock for {@code sharing=locked|private}: in this JVM (stages on several
+   * threads) and across processes (an fcntl lock on {@code cache-mounts/<id>.lock}, beside the
+   * directory, never inside what the step sees).
+   */
+  private static final class CacheLock implements AutoCloseable {
+    private final ReentrantLock inJvm;
+    private final java.nio.channels.FileChannel channel;
+    private final java.nio.channels.FileLock os;
+
+    private CacheLock(ReentrantLock inJvm, java.nio.channels.FileChannel channel, java.nio.channels.FileLock os) {
+      this.inJvm = inJvm;
+      this.channel = channel;
+      this.os = os;
+    }
+
+    /** Waits for the lock, or with {@code wait} false gives up at once and returns null. */
+    static CacheLock take(Path dir, boolean wait) throws IOException {
+      ReentrantLock l = CACHE_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
+      if (wait) {
+        try {
+          l.lockInterruptibly();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException("waiting for cache mount " + dir.getFileName());
+        }
+      } else if (!l.tryLock()) {
+        return null;
+      }
+      java.nio.channels.FileChannel ch = null;
+      try {
+        Files.createDirectories(dir.getParent());
+        ch = java.nio.channels.FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock os = wait ? ch.lock() : ch.tryLock();
+        if (os == null) {
+          ch.close();
+          l.unlock();
+          return null;
+        }
+        return new CacheLock(l, ch, os);
+      } catch (IOException | RuntimeException e) {
+        if (ch != null) {
+          ch.close();
+        }
+        l.unlock();
+        throw e;
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        os.release();
+        channel.close();
+      } finally {
+        inJvm.unlock();
+      }
+    }
+  }
 
   private RunMounts() {}
 
@@ -113,14 +175,11 @@ final class RunMounts implements AutoCloseable {
   private Path cacheDir(Mount spec, Path store, Path tmp, Sources sources) throws IOException {
     String id = spec.id() != null ? spec.id() : spec.target();
     Path dir = store.resolve("cache-mounts").resolve(Digest.sha256(("cache-mount|" + id).getBytes(StandardCharsets.UTF_8)).hex());
-    ReentrantLock lock = CACHE_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
     switch (spec.sharing()) {
-      case "locked" -> {
-        lock.lock();
-        held.add(lock);
-      }
+      case "locked" -> held.add(CacheLock.take(dir, true));
       case "private" -> {
-        if (!lock.tryLock()) {
+        CacheLock lock = CacheLock.take(dir, false);
+        if (lock == null) { // in use, here or by another build: a throw-away one
           Path fresh = Files.createTempDirectory(tmp, "cache-private-");
           scratch.add(fresh);
           initCache(spec, fresh, sources);
@@ -254,7 +313,13 @@ final class RunMounts implements AutoCloseable {
       }
     }
     scratch.clear();
-    held.forEach(ReentrantLock::unlock);
+    for (CacheLock l : held) {
+      try {
+        l.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
     held.clear();
     if (first != null) {
       throw first;

@@ -10,7 +10,6 @@ import dev.strata.nshelper.UserNamespace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
@@ -69,7 +68,8 @@ public final class SandboxRunner {
                   }
                 }
               } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
+                // The pipe closed under us: the command was killed (another stage failed, or
+                // Ctrl-C). Its exit status says what happened; a stack trace here would not.
               }
             },
             name);
