@@ -427,7 +427,7 @@ final class BuildRun {
     return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
   }
 
-  void closeRemotes() {
+  private void closeRemotes() {
     for (RemoteFiles r : remotes.values()) {
       try {
         r.close();
@@ -451,14 +451,28 @@ final class BuildRun {
     return s.rootfs();
   }
 
-  synchronized void dropFilteredContext() throws IOException {
+  /**
+   * Releases what the stages held for the build (source snapshots, ADD downloads, the filtered
+   * context of bind mounts); a failure to is a warning, never one that hides the build's own.
+   */
+  void release() {
+    closeSourceSnapshots();
+    closeRemotes();
+    try {
+      dropFilteredContext();
+    } catch (IOException e) {
+      progress.warning(null, e.getMessage());
+    }
+  }
+
+  private synchronized void dropFilteredContext() throws IOException {
     if (filteredContext != null) {
       dev.strata.layer.Trees.removeAll(filteredContext);
       filteredContext = null;
     }
   }
 
-  synchronized void closeSourceSnapshots() {
+  private synchronized void closeSourceSnapshots() {
     for (Snapshot s : sourceSnapshots.values()) {
       try {
         s.close();

@@ -115,9 +115,7 @@ public final class Builder {
         StageScheduler.run(run.order, needs, parallelism,
             idx -> run.results.put(idx, run.buildStage(planned.stage(idx))));
       } finally {
-        run.closeSourceSnapshots();
-        run.closeRemotes();
-        run.dropFilteredContext();
+        run.release();
       }
       StageResult target = run.results.get(plan.target());
       Descriptor manifest = assemble(target, req);
