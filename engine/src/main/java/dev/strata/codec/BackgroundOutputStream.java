@@ -1,6 +1,7 @@
 package dev.strata.codec;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -96,6 +97,27 @@ public final class BackgroundOutputStream extends OutputStream {
       off += n;
       len -= n;
     }
+  }
+
+  /**
+   * Reads up to {@code n} bytes of {@code in} straight into the chunks, with no buffer between
+   * (a tar writer copying a file's content saves a copy of every byte). Returns how many bytes
+   * were read: fewer than {@code n} only when {@code in} ended first.
+   */
+  public long writeFrom(InputStream in, long n) throws IOException {
+    long done = 0;
+    while (done < n) {
+      if (filled == buf.length) {
+        handOff();
+      }
+      int r = in.read(buf, filled, (int) Math.min(buf.length - filled, n - done));
+      if (r < 0) {
+        break;
+      }
+      filled += r;
+      done += r;
+    }
+    return done;
   }
 
   private void handOff() throws IOException {

@@ -20,14 +20,7 @@ public final class Trees {
 
   /** lstat, or null when nothing is there. */
   public static FileStat lstatOrNull(Path p) throws PosixException {
-    try {
-      return Posix.lstat(p);
-    } catch (PosixException e) {
-      if (e.errno() == Errno.ENOENT) {
-        return null;
-      }
-      throw e;
-    }
+    return Posix.lstatOrNull(p);
   }
 
   /** Deletes a tree without following symlinks; makes read-only directories writable first. */

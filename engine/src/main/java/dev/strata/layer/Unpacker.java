@@ -3,6 +3,7 @@ package dev.strata.layer;
 import dev.strata.codec.Compression;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
+import dev.strata.codec.BackgroundInputStream;
 import dev.strata.oci.Digest;
 import dev.strata.posix.Errno;
 import dev.strata.posix.FileStat;
@@ -105,7 +106,8 @@ public final class Unpacker {
    * What was unpacked.
    *
    * @param diffId sha256 of the uncompressed tar
-   * @param digest sha256 of the bytes as read (equal to diffId when uncompressed)
+   * @param digest sha256 of the bytes as read: equal to diffId when uncompressed, null when
+   *     compressed and no digest was expected (it is not computed then)
    * @param compressedSize bytes read
    * @param size bytes of the uncompressed tar
    * @param warnings entries skipped or owners that could not be kept
@@ -131,7 +133,9 @@ public final class Unpacker {
     DigestInputStream hashing = new DigestInputStream(compressedCount, compressedHash);
     BufferedInputStream in = new BufferedInputStream(hashing, 1 << 17);
     Compression compression = Compression.detect(in);
-    hashing.on(compression != Compression.NONE); // uncompressed, the blob is the tar: hash once
+    // Uncompressed, the blob is the tar: hashed once. Compressed, its own digest is computed only
+    // when it is to be checked; the diffID alone decides what lands on disk.
+    hashing.on(compression != Compression.NONE && options.expectedDigest() != null);
     try (Run run = new Run(root.toAbsolutePath().normalize())) {
       return unpack(in, compressedHash, compressedCount, compression, run);
     }
@@ -140,22 +144,23 @@ public final class Unpacker {
   private Result unpack(BufferedInputStream in, MessageDigest compressedHash,
       CountingInput compressedCount, Compression compression, Run run)
       throws IOException {
-    // The blob's read, its digest and the decompressor run on a thread of their own, a few MiB
+    // The blob's read, both digests and the decompressor run on a thread of their own, a few MiB
     // ahead of this one, which spends most of its time in the kernel creating files (the split
-    // `zstd -dc | tar -x` gets from a pipe). Closing it stops that thread, not `raw`.
-    try (InputStream decompressed =
-        new dev.strata.codec.BackgroundInputStream(compression.decompress(nonClosing(in)), "strata-unpack-read")) {
-      return unpack(in, decompressed, compressedHash, compressedCount, compression, run);
+    // `zstd -dc | tar -x` gets from a pipe). Closing it stops that thread, not `raw`. The diffID
+    // is complete once this thread has seen the end of the stream.
+    MessageDigest diffHash = Digest.newSha256();
+    try (InputStream decompressed = new BackgroundInputStream(
+        new DigestInputStream(compression.decompress(nonClosing(in)), diffHash),
+        "strata-unpack-read")) {
+      return unpack(in, decompressed, diffHash, compressedHash, compressedCount, compression, run);
     }
   }
 
-  private Result unpack(BufferedInputStream in, InputStream decompressed, MessageDigest compressedHash,
-      CountingInput compressedCount, Compression compression, Run run)
+  private Result unpack(BufferedInputStream in, InputStream decompressed, MessageDigest diffHash,
+      MessageDigest compressedHash, CountingInput compressedCount, Compression compression, Run run)
       throws IOException {
-    MessageDigest diffHash = Digest.newSha256();
     CountingInput tarCount = new CountingInput(decompressed, options.maxBytes(), run);
-    InputStream tarStream = new DigestInputStream(tarCount, diffHash);
-    TarReader reader = new TarReader(tarStream);
+    TarReader reader = new TarReader(tarCount);
     TarEntry e;
     while ((e = nextEntry(reader, run)) != null) {
       run.current = e.name();
@@ -171,11 +176,11 @@ public final class Unpacker {
     }
     run.current = "(end of archive)";
     run.finishDirectories();
-    tarStream.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
+    tarCount.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
     in.transferTo(OutputStream.nullOutputStream());
     Digest diffId = Digest.fromSha256(diffHash.digest());
-    Digest digest =
-        compression == Compression.NONE ? diffId : Digest.fromSha256(compressedHash.digest());
+    Digest digest = compression == Compression.NONE ? diffId
+        : options.expectedDigest() == null ? null : Digest.fromSha256(compressedHash.digest());
     if (options.expectedDiffId() != null && !options.expectedDiffId().equals(diffId)) {
       throw new LayerException(null, "diffID mismatch: expected " + options.expectedDiffId()
           + ", the uncompressed layer hashes to " + diffId);

@@ -2,6 +2,7 @@ package dev.strata.posix;
 
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
 import jnr.ffi.annotations.SaveError;
 import jnr.ffi.types.size_t;
 import jnr.ffi.types.ssize_t;
@@ -64,9 +65,10 @@ public interface LibC {
   @SaveError
   int close(int fd);
 
+  /** Pinned: the kernel reads the array in place, no copy into a native buffer first. */
   @SaveError
   @ssize_t
-  long write(int fd, @In byte[] buf, @size_t long count);
+  long write(int fd, @Pinned @In byte[] buf, @size_t long count);
 
   @SaveError
   int fchown(int fd, int uid, int gid);

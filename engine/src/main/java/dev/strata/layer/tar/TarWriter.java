@@ -1,5 +1,6 @@
 package dev.strata.layer.tar;
 
+import dev.strata.codec.BackgroundOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +78,14 @@ public final class TarWriter implements Closeable {
         truncate(e.linkName(), 100),
         e.devMajor(),
         e.devMinor());
-    if (size > 0) {
+    if (size > 0 && out instanceof BackgroundOutputStream chunks) {
+      long got = chunks.writeFrom(content, size); // read straight into the hand-off chunks
+      if (got < size) {
+        throw new IOException(
+            "file " + e.name() + " shrank while being archived (" + (size - got) + " bytes missing)");
+      }
+      pad(size);
+    } else if (size > 0) {
       long left = size;
       while (left > 0) {
         int n = content.read(buf, 0, (int) Math.min(buf.length, left));
