@@ -96,10 +96,6 @@ final class BuildRun {
     return all;
   }
 
-  String where(int line) {
-    return req.dockerfileName() + ":" + line;
-  }
-
   StageResult buildStage(Stage stage) throws IOException, InterruptedException {
     List<StepStat> mine = new ArrayList<>();
     stats.put(stage.index(), mine);
@@ -209,7 +205,7 @@ final class BuildRun {
             .orElseThrow(
                 () ->
                     new BuildException(
-                        where(stage.from().startLine())
+                        req.where(stage.from().startLine())
                             + ": base image "
                             + stage.base()
                             + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
@@ -354,7 +350,7 @@ final class BuildRun {
         in.put("chown", linkChown(o.chown(), layers));
       }
     } catch (BuildException e) {
-      String at = where(i.location().startLine()) + ":";
+      String at = req.where(i.location().startLine()) + ":";
       throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
     }
   }
@@ -414,7 +410,7 @@ final class BuildRun {
         store
             .find(from)
             .orElseThrow(
-                () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
+                () -> new BuildException(req.where(in.location().startLine()) + ": --from=" + from
                     + ": no such stage, and no such image in the store"));
     return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
   }
@@ -550,7 +546,7 @@ final class BuildRun {
     try {
       mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), sources);
     } catch (BuildException e) {
-      throw new BuildException(where(r.location().startLine()) + ": " + e.getMessage(), e);
+      throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
     }
     try (mounts) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
@@ -583,7 +579,7 @@ final class BuildRun {
     java.io.OutputStream out = new StepOutput(progress, ps);
     int code = sandbox.run(spec, out, out);
     if (code != 0) {
-      throw new BuildException(where(r.location().startLine()) + ": RUN " + r.command().shellLine()
+      throw new BuildException(req.where(r.location().startLine()) + ": RUN " + r.command().shellLine()
           + ": exit status " + code);
     }
   }
@@ -621,7 +617,7 @@ final class BuildRun {
       try {
         mode = Integer.parseInt(chmod, 8);
       } catch (NumberFormatException e) {
-        throw new BuildException(where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
+        throw new BuildException(req.where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
       }
     }
     try {
@@ -630,7 +626,7 @@ final class BuildRun {
         for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
           CopySources.Selected s = it.next();
           if (!s.isDir() && Archives.isTar(s.host())) {
-            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", where(in.location().startLine()));
+            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
             it.remove();
           }
         }
@@ -649,7 +645,7 @@ final class BuildRun {
             d, attrs, sourceCount);
       }
     } catch (BuildException e) {
-      throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
+      throw new BuildException(req.where(in.location().startLine()) + ": " + e.getMessage(), e);
     }
   }
 
@@ -676,7 +672,7 @@ final class BuildRun {
     return switch (r.network()) {
       case "none" -> NetworkMode.NONE;
       case "host" -> NetworkMode.HOST;
-      default -> throw new BuildException(where(r.location().startLine()) + ": RUN --network=" + r.network()
+      default -> throw new BuildException(req.where(r.location().startLine()) + ": RUN --network=" + r.network()
           + ": want default, none or host");
     };
   }
