@@ -29,7 +29,6 @@ import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,6 +65,7 @@ final class BuildRun {
   private final BuildProgress progress;
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private final boolean keysOnly;
+  private final StepSources sources;
 
   BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
       boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
@@ -77,6 +77,7 @@ final class BuildRun {
     this.req = req;
     this.plan = plan;
     this.ignore = ignore;
+    this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results);
     int n = 0;
     for (List<Integer> wave : plan.buildOrder()) {
       for (int idx : wave) {
@@ -243,31 +244,14 @@ final class BuildRun {
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
-        CopySources cs = context();
+        CopySources cs = sources.context();
         sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
-        stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+        sources.stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
       }
     }
     return sb.toString();
-  }
-
-  /** The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has patterns. */
-  private Path filteredContext;
-
-  private synchronized Path contextForMounts() throws IOException {
-    if (ignore.patterns().isEmpty()) {
-      return req.context();
-    }
-    if (filteredContext == null) {
-      Path dir = Files.createTempDirectory(store.tmp(), "context-");
-      CopySources cs = context();
-      new FileCopier(dir, m -> progress.warning(null, m))
-          .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
-      filteredContext = dir;
-    }
-    return filteredContext;
   }
 
   /**
@@ -277,7 +261,7 @@ final class BuildRun {
    * whose steps all hit can take it without a mount.
    */
   private String fromStageHash(Instruction.Copy c, Stage stage) throws IOException {
-    StageResult src = stageByRef(c.from(), c);
+    StageResult src = sources.stageByRef(c.from(), c);
     return recorded("copy-from", src.layers(), canonical(c), () -> {
       CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
       return s.contentHash(s.select(c.sources(), c.parents()), true);
@@ -362,57 +346,18 @@ final class BuildRun {
    */
   private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
     return recorded("chown", layers, spec, () -> {
-      Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
+      Path rootfs = sources.mounted(new StageResult(-1, null, null, layers, null));
       return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
     });
   }
 
-  /** File digests by stat, in the index's file-hash table: one index session per step. */
-  private final FileDigests fileDigests =
-      new FileDigests() {
-        public Map<String, String> known(java.util.Collection<String> statKeys) {
-          return store.withIndex(idx -> idx.fileHashes(statKeys));
-        }
-
-        public void remember(Map<String, String> digests) {
-          store.withIndex(idx -> {
-            idx.putFileHashes(digests);
-            return null;
-          });
-        }
-      };
-
-  /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
-  private CopySources context() {
-    return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
-  }
-
   private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
     if (from == null) {
-      return context();
+      return sources.context();
     }
-    StageResult src = stageByRef(from, in);
-    Path rootfs = mounted(src);
+    StageResult src = sources.stageByRef(from, in);
+    Path rootfs = sources.mounted(src);
     return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
-  }
-
-  private StageResult stageByRef(String from, Instruction in) {
-    for (Stage s : plan.stages()) {
-      if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
-        StageResult r = results.get(s.index());
-        if (r != null) {
-          return r;
-        }
-      }
-    }
-    // --from=IMAGE: an image from the store
-    StoredImage img =
-        store
-            .find(from)
-            .orElseThrow(
-                () -> new BuildException(req.where(in.location().startLine()) + ": --from=" + from
-                    + ": no such stage, and no such image in the store"));
-    return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
   }
 
   /** ADD's fetched URLs, one step's at a time. */
@@ -433,50 +378,18 @@ final class BuildRun {
     }
   }
 
-  /** Snapshots kept for COPY --from sources, closed when the build ends. */
-  final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
-
-  /** Stages that build at once may mount the same source: one snapshot each, made once. */
-  private synchronized Path mounted(StageResult r) throws IOException {
-    List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
-    Snapshot s = sourceSnapshots.get(ids);
-    if (s == null) {
-      s = snapshotter.prepare(refs(store, r.layers()));
-      sourceSnapshots.put(ids, s);
-    }
-    return s.rootfs();
-  }
-
   /**
    * Releases what the stages held for the build (source snapshots, ADD downloads, the filtered
    * context of bind mounts); a failure to is a warning, never one that hides the build's own.
    */
   void release() {
-    closeSourceSnapshots();
+    sources.closeSourceSnapshots();
     closeRemotes();
     try {
-      dropFilteredContext();
+      sources.dropFilteredContext();
     } catch (IOException e) {
       progress.warning(null, e.getMessage());
     }
-  }
-
-  private synchronized void dropFilteredContext() throws IOException {
-    if (filteredContext != null) {
-      dev.strata.layer.Trees.removeAll(filteredContext);
-      filteredContext = null;
-    }
-  }
-
-  private synchronized void closeSourceSnapshots() {
-    for (Snapshot s : sourceSnapshots.values()) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        progress.warning(null, e.getMessage());
-      }
-    }
-    sourceSnapshots.clear();
   }
 
   private CacheRecord lookup(CacheKey k) {
@@ -532,19 +445,19 @@ final class BuildRun {
   private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.configField("WorkingDir").asText("");
-    RunMounts.Sources sources =
+    RunMounts.Sources binds =
         new RunMounts.Sources() {
           public Path context() throws IOException {
-            return contextForMounts();
+            return sources.contextForMounts();
           }
 
           public Path stage(String from) throws IOException {
-            return mounted(stageByRef(from, r));
+            return sources.mounted(sources.stageByRef(from, r));
           }
         };
     RunMounts mounts;
     try {
-      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), sources);
+      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), binds);
     } catch (BuildException e) {
       throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
     }
