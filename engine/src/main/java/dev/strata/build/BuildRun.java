@@ -22,9 +22,7 @@ import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
-import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
-import dev.strata.sandbox.SandboxSpec;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
@@ -32,10 +30,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -61,23 +57,23 @@ final class BuildRun {
 
   private final Store store;
   private final Snapshotter snapshotter;
-  private final SandboxRunner sandbox;
   private final BuildProgress progress;
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private final boolean keysOnly;
   private final StepSources sources;
+  private final RunStep runStep;
 
   BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
       boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
     this.store = store;
     this.snapshotter = snapshotter;
-    this.sandbox = sandbox;
     this.progress = progress;
     this.keysOnly = keysOnly;
     this.req = req;
     this.plan = plan;
     this.ignore = ignore;
     this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results);
+    this.runStep = new RunStep(store, sandbox, progress, req, plan, sources);
     int n = 0;
     for (List<Integer> wave : plan.buildOrder()) {
       for (int idx : wave) {
@@ -221,37 +217,14 @@ final class BuildRun {
     in.put("user", config.configField("User").asText(""));
     in.put("workdir", config.configField("WorkingDir").asText(""));
     if (i instanceof Instruction.Run r) {
-      in.put("env", String.join("\n", runEnv(step, config)));
+      in.put("env", String.join("\n", runStep.runEnv(step, config)));
       in.put("shell", String.join(" ", step.env().shell()));
-      in.put("network", network(r).name().toLowerCase());
-      in.put("mounts", mountsInput(stage, step));
+      in.put("network", runStep.network(r).name().toLowerCase());
+      in.put("mounts", runStep.mountsInput(step));
     } else {
       copyInputs(stage, i, layers, in);
     }
     return in;
-  }
-
-  /**
-   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
-   * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
-   * mounts by their content. Cache, tmpfs and secret contents do not count.
-   */
-  private String mountsInput(Stage stage, Step step) throws IOException {
-    StringBuilder sb = new StringBuilder(step.mounts().toString());
-    for (dev.strata.frontend.plan.Mount m : step.mounts()) {
-      if (!m.type().equals("bind")) {
-        continue;
-      }
-      String src = m.source() == null ? "." : m.source();
-      if (m.from() == null) {
-        CopySources cs = sources.context();
-        sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
-      } else {
-        sb.append("\nbind ").append(m.from()).append(':').append(src);
-        sources.stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
-      }
-    }
-    return sb.toString();
   }
 
   /**
@@ -408,7 +381,7 @@ final class BuildRun {
     // --link: the copy is made into an empty tree, a layer that does not depend on those below
     try (Snapshot snap = snapshotter.prepare(refs(store, linked ? List.of() : layers))) {
       if (in instanceof Instruction.Run r) {
-        runStep(r, step, ps, config, snap.rootfs());
+        runStep.run(r, step, ps, config, snap.rootfs());
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
         try {
           copyStep(stage, in, ps, config, snap.rootfs(), inputs);
@@ -439,61 +412,6 @@ final class BuildRun {
         return null;
       });
       return rec;
-    }
-  }
-
-  private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
-      throws IOException, InterruptedException {
-    String workdir = config.configField("WorkingDir").asText("");
-    RunMounts.Sources binds =
-        new RunMounts.Sources() {
-          public Path context() throws IOException {
-            return sources.contextForMounts();
-          }
-
-          public Path stage(String from) throws IOException {
-            return sources.mounted(sources.stageByRef(from, r));
-          }
-        };
-    RunMounts mounts;
-    try {
-      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), binds);
-    } catch (BuildException e) {
-      throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
-    }
-    try (mounts) {
-      runInSandbox(r, step, ps, config, rootfs, mounts);
-    }
-  }
-
-  private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
-      Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>();
-    if (r.command().exec()) {
-      argv.addAll(r.command().args());
-    } else {
-      argv.addAll(step.env().shell());
-      String line = r.command().shellLine();
-      if (!r.heredocs().isEmpty() && line.strip().startsWith("<<")) {
-        line = r.heredocs().get(0).content();
-      }
-      argv.add(line);
-    }
-    String user = config.configField("User").asText("");
-    String workdir = config.configField("WorkingDir").asText("");
-    List<String> env = new ArrayList<>(runEnv(step, config));
-    env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
-    SandboxSpec spec =
-        new SandboxSpec(rootfs, argv, env,
-            user.isEmpty() ? Optional.empty() : Optional.of(user),
-            workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
-            network(r), Optional.of("strata"))
-            .withMounts(mounts.mounts());
-    java.io.OutputStream out = new StepOutput(progress, ps);
-    int code = sandbox.run(spec, out, out);
-    if (code != 0) {
-      throw new BuildException(req.where(r.location().startLine()) + ": RUN " + r.command().shellLine()
-          + ": exit status " + code);
     }
   }
 
@@ -560,34 +478,6 @@ final class BuildRun {
     } catch (BuildException e) {
       throw new BuildException(req.where(in.location().startLine()) + ": " + e.getMessage(), e);
     }
-  }
-
-  private List<String> runEnv(Step step, ImageConfig config) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String e : config.env()) {
-      int eq = e.indexOf('=');
-      if (eq > 0) {
-        env.put(e.substring(0, eq), e.substring(eq + 1));
-      }
-    }
-    env.putAll(plan.proxyArgs());
-    step.env().runEnv().forEach(env::putIfAbsent);
-    step.env().env().forEach(env::put);
-    List<String> out = new ArrayList<>();
-    env.forEach((k, v) -> out.add(k + "=" + v));
-    return out;
-  }
-
-  private NetworkMode network(Instruction.Run r) {
-    if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
-      return req.network();
-    }
-    return switch (r.network()) {
-      case "none" -> NetworkMode.NONE;
-      case "host" -> NetworkMode.HOST;
-      default -> throw new BuildException(req.where(r.location().startLine()) + ": RUN --network=" + r.network()
-          + ": want default, none or host");
-    };
   }
 
   BuildResult result(StoredImage img, double seconds) {
@@ -686,27 +576,6 @@ final class BuildRun {
   /** A step's work that may fail. */
   private interface StepWork<T> {
     T call() throws IOException, InterruptedException;
-  }
-
-  /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
-  private static final class StepOutput extends java.io.OutputStream {
-    private final BuildProgress progress;
-    private final BuildProgress.Step step;
-
-    StepOutput(BuildProgress progress, BuildProgress.Step step) {
-      this.progress = progress;
-      this.step = step;
-    }
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      progress.output(step, b, off, len);
-    }
   }
 
   private static double secs(long t0) {
