@@ -45,4 +45,9 @@ public record BuildRequest(
     buildArgs = Map.copyOf(buildArgs);
     outputs = List.copyOf(outputs);
   }
+
+  /** A line of the Dockerfile as errors name it: {@code Dockerfile:7}. */
+  String where(int line) {
+    return dockerfileName + ":" + line;
+  }
 }

@@ -22,21 +22,15 @@ import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
-import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
-import dev.strata.sandbox.SandboxSpec;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -45,7 +39,10 @@ import java.util.UUID;
  * One build's work (the builder's {@link Builder} facade plans, assembles and exports): the
  * state of one build: results and step statistics per stage. Stages build on several
  * threads; each writes only its own entries, and steps are numbered up front in build order, so
- * numbers and the statistics' order do not depend on which stage finished first.
+ * numbers and the statistics' order do not depend on which stage finished first. It walks each
+ * stage's steps, keys them, looks them up in the cache and on a miss runs them into a snapshot
+ * and records the layer; what a RUN or a COPY/ADD does of its own is in {@link RunStep} and
+ * {@link CopyStep}, what they read from outside their rootfs in {@link StepSources}.
  */
 final class BuildRun {
   final BuildRequest req;
@@ -62,21 +59,25 @@ final class BuildRun {
 
   private final Store store;
   private final Snapshotter snapshotter;
-  private final SandboxRunner sandbox;
   private final BuildProgress progress;
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private final boolean keysOnly;
+  private final StepSources sources;
+  private final RunStep runStep;
+  private final CopyStep copyStep;
 
   BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
       boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
     this.store = store;
     this.snapshotter = snapshotter;
-    this.sandbox = sandbox;
     this.progress = progress;
     this.keysOnly = keysOnly;
     this.req = req;
     this.plan = plan;
     this.ignore = ignore;
+    this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results);
+    this.runStep = new RunStep(store, sandbox, progress, req, plan, sources);
+    this.copyStep = new CopyStep(store, progress, req, keysOnly, sources);
     int n = 0;
     for (List<Integer> wave : plan.buildOrder()) {
       for (int idx : wave) {
@@ -94,10 +95,6 @@ final class BuildRun {
       all.addAll(stats.getOrDefault(idx, List.of()));
     }
     return all;
-  }
-
-  String where(int line) {
-    return req.dockerfileName() + ":" + line;
   }
 
   StageResult buildStage(Stage stage) throws IOException, InterruptedException {
@@ -209,7 +206,7 @@ final class BuildRun {
             .orElseThrow(
                 () ->
                     new BuildException(
-                        where(stage.from().startLine())
+                        req.where(stage.from().startLine())
                             + ": base image "
                             + stage.base()
                             + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
@@ -224,231 +221,14 @@ final class BuildRun {
     in.put("user", config.configField("User").asText(""));
     in.put("workdir", config.configField("WorkingDir").asText(""));
     if (i instanceof Instruction.Run r) {
-      in.put("env", String.join("\n", runEnv(step, config)));
+      in.put("env", String.join("\n", runStep.runEnv(step, config)));
       in.put("shell", String.join(" ", step.env().shell()));
-      in.put("network", network(r).name().toLowerCase());
-      in.put("mounts", mountsInput(stage, step));
+      in.put("network", runStep.network(r).name().toLowerCase());
+      in.put("mounts", runStep.mountsInput(step));
     } else {
-      copyInputs(stage, i, layers, in);
+      copyStep.inputs(stage, i, layers, in);
     }
     return in;
-  }
-
-  /**
-   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
-   * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
-   * mounts by their content. Cache, tmpfs and secret contents do not count.
-   */
-  private String mountsInput(Stage stage, Step step) throws IOException {
-    StringBuilder sb = new StringBuilder(step.mounts().toString());
-    for (dev.strata.frontend.plan.Mount m : step.mounts()) {
-      if (!m.type().equals("bind")) {
-        continue;
-      }
-      String src = m.source() == null ? "." : m.source();
-      if (m.from() == null) {
-        CopySources cs = context();
-        sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
-      } else {
-        sb.append("\nbind ").append(m.from()).append(':').append(src);
-        stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
-      }
-    }
-    return sb.toString();
-  }
-
-  /** The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has patterns. */
-  private Path filteredContext;
-
-  private synchronized Path contextForMounts() throws IOException {
-    if (ignore.patterns().isEmpty()) {
-      return req.context();
-    }
-    if (filteredContext == null) {
-      Path dir = Files.createTempDirectory(store.tmp(), "context-");
-      CopySources cs = context();
-      new FileCopier(dir, m -> progress.warning(null, m))
-          .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
-      filteredContext = dir;
-    }
-    return filteredContext;
-  }
-
-  /**
-   * The content hash of what {@code COPY --from} selects. Computing it needs the source's files
-   * mounted; it is recorded under the source's layer diffIDs and the instruction (content
-   * addresses: a re-run step with the same key but other output does not match), so a build
-   * whose steps all hit can take it without a mount.
-   */
-  private String fromStageHash(Instruction.Copy c, Stage stage) throws IOException {
-    StageResult src = stageByRef(c.from(), c);
-    return recorded("copy-from", src.layers(), canonical(c), () -> {
-      CopySources s = sources(c.from(), stage, c).excluding(c.excludes());
-      return s.contentHash(s.select(c.sources(), c.parents()), true);
-    });
-  }
-
-  /** What is learnt from a stage's files, computed inside the namespace. */
-  private interface MountedWork {
-    String compute() throws IOException;
-  }
-
-  /**
-   * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
-   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build
-   * whose steps all hit takes it without a mount; in the cache-only attempt a fact not yet
-   * recorded sends the build into the namespace.
-   */
-  private String recorded(String kind, List<StageResult.Layer> layers, String what, MountedWork work)
-      throws IOException {
-    StringBuilder id = new StringBuilder(kind).append('|');
-    layers.forEach(l -> id.append(l.diffId()).append('|'));
-    id.append(what);
-    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    String known = store.withIndex(idx -> idx.fileHash(key));
-    if (known != null) {
-      return known;
-    }
-    if (keysOnly) {
-      throw new NeedsNamespace();
-    }
-    String value = work.compute();
-    store.withIndex(idx -> {
-      idx.putFileHash(key, value);
-      return null;
-    });
-    return value;
-  }
-
-  /**
-   * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
-   * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
-   * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
-   */
-  private void copyInputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
-      Map<String, String> in) throws IOException, InterruptedException {
-    CopyOptions o = CopyOptions.of(i);
-    try {
-      o.validate();
-      if (o.from() != null) {
-        in.put("files", fromStageHash((Instruction.Copy) i, stage));
-      } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
-        CopySources src = sources(null, stage, i).excluding(o.excludes());
-        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
-      }
-      remote(stage).clear(); // bodies fetched for an earlier step that hit
-      List<String> urls = o.urls();
-      for (int n = 0; n < urls.size(); n++) {
-        String url = urls.get(n);
-        if (o.checksum() != null) {
-          in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
-          continue;
-        }
-        if (keysOnly) {
-          throw new NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
-        }
-        RemoteFiles.Fetched f = remote(stage).fetch(url, null);
-        in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
-      }
-      if (o.linked() && o.hasChown()) {
-        in.put("chown", linkChown(o.chown(), layers));
-      }
-    } catch (BuildException e) {
-      String at = where(i.location().startLine()) + ":";
-      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
-   * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
-   * steps all hit needs no mount for it.
-   */
-  private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
-    return recorded("chown", layers, spec, () -> {
-      Path rootfs = mounted(new StageResult(-1, null, null, layers, null));
-      return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
-    });
-  }
-
-  /** File digests by stat, in the index's file-hash table: one index session per step. */
-  private final FileDigests fileDigests =
-      new FileDigests() {
-        public Map<String, String> known(java.util.Collection<String> statKeys) {
-          return store.withIndex(idx -> idx.fileHashes(statKeys));
-        }
-
-        public void remember(Map<String, String> digests) {
-          store.withIndex(idx -> {
-            idx.putFileHashes(digests);
-            return null;
-          });
-        }
-      };
-
-  /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
-  private CopySources context() {
-    return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
-  }
-
-  private CopySources sources(String from, Stage stage, Instruction in) throws IOException {
-    if (from == null) {
-      return context();
-    }
-    StageResult src = stageByRef(from, in);
-    Path rootfs = mounted(src);
-    return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
-  }
-
-  private StageResult stageByRef(String from, Instruction in) {
-    for (Stage s : plan.stages()) {
-      if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
-        StageResult r = results.get(s.index());
-        if (r != null) {
-          return r;
-        }
-      }
-    }
-    // --from=IMAGE: an image from the store
-    StoredImage img =
-        store
-            .find(from)
-            .orElseThrow(
-                () -> new BuildException(where(in.location().startLine()) + ": --from=" + from
-                    + ": no such stage, and no such image in the store"));
-    return new StageResult(-1, from, img.config(), layersOf(img), CacheKey.base(img.digest()));
-  }
-
-  /** ADD's fetched URLs, one step's at a time. */
-  /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
-  final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
-
-  RemoteFiles remote(Stage stage) {
-    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
-  }
-
-  private void closeRemotes() {
-    for (RemoteFiles r : remotes.values()) {
-      try {
-        r.close();
-      } catch (IOException e) {
-        progress.warning(null, e.getMessage());
-      }
-    }
-  }
-
-  /** Snapshots kept for COPY --from sources, closed when the build ends. */
-  final Map<List<Digest>, Snapshot> sourceSnapshots = new HashMap<>();
-
-  /** Stages that build at once may mount the same source: one snapshot each, made once. */
-  private synchronized Path mounted(StageResult r) throws IOException {
-    List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
-    Snapshot s = sourceSnapshots.get(ids);
-    if (s == null) {
-      s = snapshotter.prepare(refs(store, r.layers()));
-      sourceSnapshots.put(ids, s);
-    }
-    return s.rootfs();
   }
 
   /**
@@ -456,31 +236,13 @@ final class BuildRun {
    * context of bind mounts); a failure to is a warning, never one that hides the build's own.
    */
   void release() {
-    closeSourceSnapshots();
-    closeRemotes();
+    sources.closeSourceSnapshots();
+    copyStep.closeRemotes();
     try {
-      dropFilteredContext();
+      sources.dropFilteredContext();
     } catch (IOException e) {
       progress.warning(null, e.getMessage());
     }
-  }
-
-  private synchronized void dropFilteredContext() throws IOException {
-    if (filteredContext != null) {
-      dev.strata.layer.Trees.removeAll(filteredContext);
-      filteredContext = null;
-    }
-  }
-
-  private synchronized void closeSourceSnapshots() {
-    for (Snapshot s : sourceSnapshots.values()) {
-      try {
-        s.close();
-      } catch (IOException e) {
-        progress.warning(null, e.getMessage());
-      }
-    }
-    sourceSnapshots.clear();
   }
 
   private CacheRecord lookup(CacheKey k) {
@@ -499,13 +261,9 @@ final class BuildRun {
     // --link: the copy is made into an empty tree, a layer that does not depend on those below
     try (Snapshot snap = snapshotter.prepare(refs(store, linked ? List.of() : layers))) {
       if (in instanceof Instruction.Run r) {
-        runStep(r, step, ps, config, snap.rootfs());
+        runStep.run(r, step, ps, config, snap.rootfs());
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        try {
-          copyStep(stage, in, ps, config, snap.rootfs(), inputs);
-        } finally {
-          remote(stage).clear();
-        }
+        copyStep.copy(stage, in, ps, config, snap.rootfs(), inputs);
       }
       List<Change> changes = snap.changes(Set.of());
       String createdBy = createdBy(in, step);
@@ -531,154 +289,6 @@ final class BuildRun {
       });
       return rec;
     }
-  }
-
-  private void runStep(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
-      throws IOException, InterruptedException {
-    String workdir = config.configField("WorkingDir").asText("");
-    RunMounts.Sources sources =
-        new RunMounts.Sources() {
-          public Path context() throws IOException {
-            return contextForMounts();
-          }
-
-          public Path stage(String from) throws IOException {
-            return mounted(stageByRef(from, r));
-          }
-        };
-    RunMounts mounts;
-    try {
-      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), sources);
-    } catch (BuildException e) {
-      throw new BuildException(where(r.location().startLine()) + ": " + e.getMessage(), e);
-    }
-    try (mounts) {
-      runInSandbox(r, step, ps, config, rootfs, mounts);
-    }
-  }
-
-  private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
-      Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
-    List<String> argv = new ArrayList<>();
-    if (r.command().exec()) {
-      argv.addAll(r.command().args());
-    } else {
-      argv.addAll(step.env().shell());
-      String line = r.command().shellLine();
-      if (!r.heredocs().isEmpty() && line.strip().startsWith("<<")) {
-        line = r.heredocs().get(0).content();
-      }
-      argv.add(line);
-    }
-    String user = config.configField("User").asText("");
-    String workdir = config.configField("WorkingDir").asText("");
-    List<String> env = new ArrayList<>(runEnv(step, config));
-    env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
-    SandboxSpec spec =
-        new SandboxSpec(rootfs, argv, env,
-            user.isEmpty() ? Optional.empty() : Optional.of(user),
-            workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
-            network(r), Optional.of("strata"))
-            .withMounts(mounts.mounts());
-    java.io.OutputStream out = new StepOutput(progress, ps);
-    int code = sandbox.run(spec, out, out);
-    if (code != 0) {
-      throw new BuildException(where(r.location().startLine()) + ": RUN " + r.command().shellLine()
-          + ": exit status " + code);
-    }
-  }
-
-  private void copyStep(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
-      Map<String, String> inputs) throws IOException, InterruptedException {
-    CopyOptions o = CopyOptions.of(in);
-    String dest = o.dest();
-    String from = o.from();
-    String chown = o.chown();
-    String chmod = o.chmod();
-    CopySources src = sources(from, stage, in).excluding(o.excludes());
-    List<CopySources.Selected> sel =
-        new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
-    int sourceCount = sel.size() + o.urls().size();
-    String workdir = config.configField("WorkingDir").asText("");
-    String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
-    // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
-    if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
-      d = d.substring(0, d.length() - 1);
-    }
-    if ((dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.")) && !d.endsWith("/")) {
-      d = d + "/";
-    }
-    Integer uid = null;
-    Integer gid = null;
-    if (chown != null && !chown.isEmpty()) {
-      // a linked copy's rootfs is empty: the ids were resolved in the stage's (copyInputs)
-      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
-      uid = ids[0];
-      gid = ids[1];
-    }
-    Integer mode = null;
-    if (chmod != null && !chmod.isEmpty()) {
-      try {
-        mode = Integer.parseInt(chmod, 8);
-      } catch (NumberFormatException e) {
-        throw new BuildException(where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
-      }
-    }
-    try {
-      if (o.add()) {
-        // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
-        for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
-          CopySources.Selected s = it.next();
-          if (!s.isDir() && Archives.isTar(s.host())) {
-            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", where(in.location().startLine()));
-            it.remove();
-          }
-        }
-      }
-      FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
-      FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
-      if (!sel.isEmpty()) {
-        copier.copy(src, sel, d, attrs, sourceCount);
-      }
-      for (String url : o.urls()) {
-        RemoteFiles.Fetched f =
-            remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
-        Path file = f.file();
-        CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
-        copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
-            d, attrs, sourceCount);
-      }
-    } catch (BuildException e) {
-      throw new BuildException(where(in.location().startLine()) + ": " + e.getMessage(), e);
-    }
-  }
-
-  private List<String> runEnv(Step step, ImageConfig config) {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (String e : config.env()) {
-      int eq = e.indexOf('=');
-      if (eq > 0) {
-        env.put(e.substring(0, eq), e.substring(eq + 1));
-      }
-    }
-    env.putAll(plan.proxyArgs());
-    step.env().runEnv().forEach(env::putIfAbsent);
-    step.env().env().forEach(env::put);
-    List<String> out = new ArrayList<>();
-    env.forEach((k, v) -> out.add(k + "=" + v));
-    return out;
-  }
-
-  private NetworkMode network(Instruction.Run r) {
-    if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
-      return req.network();
-    }
-    return switch (r.network()) {
-      case "none" -> NetworkMode.NONE;
-      case "host" -> NetworkMode.HOST;
-      default -> throw new BuildException(where(r.location().startLine()) + ": RUN --network=" + r.network()
-          + ": want default, none or host");
-    };
   }
 
   BuildResult result(StoredImage img, double seconds) {
@@ -777,27 +387,6 @@ final class BuildRun {
   /** A step's work that may fail. */
   private interface StepWork<T> {
     T call() throws IOException, InterruptedException;
-  }
-
-  /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
-  private static final class StepOutput extends java.io.OutputStream {
-    private final BuildProgress progress;
-    private final BuildProgress.Step step;
-
-    StepOutput(BuildProgress progress, BuildProgress.Step step) {
-      this.progress = progress;
-      this.step = step;
-    }
-
-    @Override
-    public void write(int b) {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      progress.output(step, b, off, len);
-    }
   }
 
   private static double secs(long t0) {

@@ -1,0 +1,238 @@
+package dev.strata.build;
+
+import dev.strata.frontend.ignore.DockerIgnore;
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.plan.Stage;
+import dev.strata.oci.Digest;
+import dev.strata.oci.ImageConfig;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The COPY and ADD steps: what of them goes into their cache key besides their text (the content
+ * hash of the files selected, each ADD URL's checksum or fetched digest, a linked copy's resolved
+ * {@code --chown}) and making the copy, ADD's local archives unpacked and URLs fetched. One serves
+ * every stage's thread; its only state is ADD's downloads, kept per stage.
+ */
+final class CopyStep {
+  private final Store store;
+  private final BuildProgress progress;
+  private final BuildRequest req;
+  /** Compute keys only: an input that needs a mount or a download stops the build. */
+  private final boolean keysOnly;
+  private final StepSources sources;
+  /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
+  private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
+
+  CopyStep(Store store, BuildProgress progress, BuildRequest req, boolean keysOnly,
+      StepSources sources) {
+    this.store = store;
+    this.progress = progress;
+    this.req = req;
+    this.keysOnly = keysOnly;
+    this.sources = sources;
+  }
+
+  /**
+   * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
+   * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
+   * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
+   */
+  void inputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
+      Map<String, String> in) throws IOException, InterruptedException {
+    CopyOptions o = CopyOptions.of(i);
+    try {
+      o.validate();
+      if (o.from() != null) {
+        in.put("files", fromStageHash((Instruction.Copy) i));
+      } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
+        CopySources src = copySources(null, i).excluding(o.excludes());
+        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+      }
+      remote(stage).clear(); // bodies fetched for an earlier step that hit
+      List<String> urls = o.urls();
+      for (int n = 0; n < urls.size(); n++) {
+        String url = urls.get(n);
+        if (o.checksum() != null) {
+          in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
+          continue;
+        }
+        if (keysOnly) {
+          throw new BuildRun.NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+        }
+        RemoteFiles.Fetched f = remote(stage).fetch(url, null);
+        in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+      }
+      if (o.linked() && o.hasChown()) {
+        in.put("chown", linkChown(o.chown(), layers));
+      }
+    } catch (BuildException e) {
+      String at = req.where(i.location().startLine()) + ":";
+      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The content hash of what {@code COPY --from} selects. Computing it needs the source's files
+   * mounted; it is recorded under the source's layer diffIDs and the instruction (content
+   * addresses: a re-run step with the same key but other output does not match), so a build
+   * whose steps all hit can take it without a mount.
+   */
+  private String fromStageHash(Instruction.Copy c) throws IOException {
+    StageResult src = sources.stageByRef(c.from(), c);
+    return recorded("copy-from", src.layers(), BuildRun.canonical(c), () -> {
+      CopySources s = copySources(c.from(), c).excluding(c.excludes());
+      return s.contentHash(s.select(c.sources(), c.parents()), true);
+    });
+  }
+
+  /**
+   * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
+   * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
+   * steps all hit needs no mount for it.
+   */
+  private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
+    return recorded("chown", layers, spec, () -> {
+      Path rootfs = sources.mounted(new StageResult(-1, null, null, layers, null));
+      return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
+    });
+  }
+
+  /** What is learnt from a stage's files, computed inside the namespace. */
+  private interface MountedWork {
+    String compute() throws IOException;
+  }
+
+  /**
+   * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
+   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build
+   * whose steps all hit takes it without a mount; in the cache-only attempt a fact not yet
+   * recorded sends the build into the namespace.
+   */
+  private String recorded(String kind, List<StageResult.Layer> layers, String what, MountedWork work)
+      throws IOException {
+    StringBuilder id = new StringBuilder(kind).append('|');
+    layers.forEach(l -> id.append(l.diffId()).append('|'));
+    id.append(what);
+    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    String known = store.withIndex(idx -> idx.fileHash(key));
+    if (known != null) {
+      return known;
+    }
+    if (keysOnly) {
+      throw new BuildRun.NeedsNamespace();
+    }
+    String value = work.compute();
+    store.withIndex(idx -> {
+      idx.putFileHash(key, value);
+      return null;
+    });
+    return value;
+  }
+
+  /**
+   * Makes the copy of {@code in} in {@code rootfs} (a linked copy's is empty); the step's ADD
+   * downloads are dropped after it, whether it failed or not.
+   */
+  void copy(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+      Map<String, String> inputs) throws IOException, InterruptedException {
+    try {
+      copyFiles(stage, in, ps, config, rootfs, inputs);
+    } finally {
+      remote(stage).clear();
+    }
+  }
+
+  private void copyFiles(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+      Map<String, String> inputs) throws IOException, InterruptedException {
+    CopyOptions o = CopyOptions.of(in);
+    String dest = o.dest();
+    String from = o.from();
+    String chown = o.chown();
+    String chmod = o.chmod();
+    CopySources src = copySources(from, in).excluding(o.excludes());
+    List<CopySources.Selected> sel =
+        new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
+    int sourceCount = sel.size() + o.urls().size();
+    String workdir = config.configField("WorkingDir").asText("");
+    String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
+    // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
+    if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
+      d = d.substring(0, d.length() - 1);
+    }
+    if ((dest.endsWith("/") || dest.equals(".") || dest.endsWith("/.")) && !d.endsWith("/")) {
+      d = d + "/";
+    }
+    Integer uid = null;
+    Integer gid = null;
+    if (chown != null && !chown.isEmpty()) {
+      // a linked copy's rootfs is empty: the ids were resolved in the stage's (inputs)
+      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
+      uid = ids[0];
+      gid = ids[1];
+    }
+    Integer mode = null;
+    if (chmod != null && !chmod.isEmpty()) {
+      try {
+        mode = Integer.parseInt(chmod, 8);
+      } catch (NumberFormatException e) {
+        throw new BuildException(req.where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
+      }
+    }
+    try {
+      if (o.add()) {
+        // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
+        for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
+          CopySources.Selected s = it.next();
+          if (!s.isDir() && Archives.isTar(s.host())) {
+            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
+            it.remove();
+          }
+        }
+      }
+      FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+      FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
+      if (!sel.isEmpty()) {
+        copier.copy(src, sel, d, attrs, sourceCount);
+      }
+      for (String url : o.urls()) {
+        RemoteFiles.Fetched f =
+            remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
+        Path file = f.file();
+        CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
+        copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
+            d, attrs, sourceCount);
+      }
+    } catch (BuildException e) {
+      throw new BuildException(req.where(in.location().startLine()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private CopySources copySources(String from, Instruction in) throws IOException {
+    if (from == null) {
+      return sources.context();
+    }
+    StageResult src = sources.stageByRef(from, in);
+    Path rootfs = sources.mounted(src);
+    return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
+  }
+
+  private RemoteFiles remote(Stage stage) {
+    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
+  }
+
+  /** Deletes every stage's downloads, when the build ends; a failure is a warning. */
+  void closeRemotes() {
+    for (RemoteFiles r : remotes.values()) {
+      try {
+        r.close();
+      } catch (IOException e) {
+        progress.warning(null, e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package dev.strata.build;
+
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.plan.BuildPlan;
+import dev.strata.frontend.plan.Step;
+import dev.strata.oci.ImageConfig;
+import dev.strata.sandbox.NetworkMode;
+import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSpec;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The RUN step: what of it goes into its cache key besides its text (the environment it sees,
+ * its network, its mounts and what bind mounts show) and running it in the sandbox in the
+ * step's rootfs with its {@code --mount}s, its output sent as progress events of the step. It
+ * keeps no state of its own: the stages' threads share one.
+ */
+final class RunStep {
+  private final Store store;
+  private final SandboxRunner sandbox;
+  private final BuildProgress progress;
+  private final BuildRequest req;
+  private final BuildPlan plan;
+  private final StepSources sources;
+
+  RunStep(Store store, SandboxRunner sandbox, BuildProgress progress, BuildRequest req,
+      BuildPlan plan, StepSources sources) {
+    this.store = store;
+    this.sandbox = sandbox;
+    this.progress = progress;
+    this.req = req;
+    this.plan = plan;
+    this.sources = sources;
+  }
+
+  /** The variables a RUN sees, KEY=VALUE in order; also its key's {@code env} input. */
+  List<String> runEnv(Step step, ImageConfig config) {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (String e : config.env()) {
+      int eq = e.indexOf('=');
+      if (eq > 0) {
+        env.put(e.substring(0, eq), e.substring(eq + 1));
+      }
+    }
+    env.putAll(plan.proxyArgs());
+    step.env().runEnv().forEach(env::putIfAbsent);
+    step.env().env().forEach(env::put);
+    List<String> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  /** The RUN's {@code --network}, else the build's. */
+  NetworkMode network(Instruction.Run r) {
+    if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
+      return req.network();
+    }
+    return switch (r.network()) {
+      case "none" -> NetworkMode.NONE;
+      case "host" -> NetworkMode.HOST;
+      default -> throw new BuildException(req.where(r.location().startLine()) + ": RUN --network=" + r.network()
+          + ": want default, none or host");
+    };
+  }
+
+  /**
+   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
+   * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
+   * mounts by their content. Cache, tmpfs and secret contents do not count.
+   */
+  String mountsInput(Step step) throws IOException {
+    StringBuilder sb = new StringBuilder(step.mounts().toString());
+    for (dev.strata.frontend.plan.Mount m : step.mounts()) {
+      if (!m.type().equals("bind")) {
+        continue;
+      }
+      String src = m.source() == null ? "." : m.source();
+      if (m.from() == null) {
+        CopySources cs = sources.context();
+        sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+      } else {
+        sb.append("\nbind ").append(m.from()).append(':').append(src);
+        sources.stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** Runs {@code r} in {@code rootfs} with its {@code --mount}s; a non-zero exit fails the step, naming its line. */
+  void run(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
+      throws IOException, InterruptedException {
+    String workdir = config.configField("WorkingDir").asText("");
+    RunMounts.Sources binds =
+        new RunMounts.Sources() {
+          public Path context() throws IOException {
+            return sources.contextForMounts();
+          }
+
+          public Path stage(String from) throws IOException {
+            return sources.mounted(sources.stageByRef(from, r));
+          }
+        };
+    RunMounts mounts;
+    try {
+      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), binds);
+    } catch (BuildException e) {
+      throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
+    }
+    try (mounts) {
+      runInSandbox(r, step, ps, config, rootfs, mounts);
+    }
+  }
+
+  private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
+      Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
+    List<String> argv = new ArrayList<>();
+    if (r.command().exec()) {
+      argv.addAll(r.command().args());
+    } else {
+      argv.addAll(step.env().shell());
+      String line = r.command().shellLine();
+      if (!r.heredocs().isEmpty() && line.strip().startsWith("<<")) {
+        line = r.heredocs().get(0).content();
+      }
+      argv.add(line);
+    }
+    String user = config.configField("User").asText("");
+    String workdir = config.configField("WorkingDir").asText("");
+    List<String> env = new ArrayList<>(runEnv(step, config));
+    env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
+    SandboxSpec spec =
+        new SandboxSpec(rootfs, argv, env,
+            user.isEmpty() ? Optional.empty() : Optional.of(user),
+            workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
+            network(r), Optional.of("strata"))
+            .withMounts(mounts.mounts());
+    java.io.OutputStream out = new StepOutput(progress, ps);
+    int code = sandbox.run(spec, out, out);
+    if (code != 0) {
+      throw new BuildException(req.where(r.location().startLine()) + ": RUN " + r.command().shellLine()
+          + ": exit status " + code);
+    }
+  }
+
+  /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
+  private static final class StepOutput extends java.io.OutputStream {
+    private final BuildProgress progress;
+    private final BuildProgress.Step step;
+
+    StepOutput(BuildProgress progress, BuildProgress.Step step) {
+      this.progress = progress;
+      this.step = step;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      progress.output(step, b, off, len);
+    }
+  }
+}
