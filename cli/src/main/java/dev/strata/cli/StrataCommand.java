@@ -73,6 +73,10 @@ public final class StrataCommand implements Callable<Integer> {
     CommandLine cl = new CommandLine(top);
     cl.setExecutionExceptionHandler(new ErrorMapper(top));
     cl.setParameterExceptionHandler(ErrorMapper::usageError);
+    cl.setExecutionStrategy(parsed -> {
+      CliLogging.configure(top.logLevel); // before any command logs; --log-level is parsed now
+      return new CommandLine.RunLast().execute(parsed);
+    });
     return cl;
   }
 

@@ -176,6 +176,7 @@ public final class Unpacker {
     }
     run.current = "(end of archive)";
     run.finishDirectories();
+    run.logSkippedDevices();
     tarCount.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
     in.transferTo(OutputStream.nullOutputStream());
     Digest diffId = Digest.fromSha256(diffHash.digest());
@@ -306,6 +307,29 @@ public final class Unpacker {
       LOG.warning(msg);
     }
 
+    final List<String> skippedDevices = new ArrayList<>();
+    String whyDevicesSkipped;
+
+    /**
+     * Kept in the warnings one by one but logged once per layer: a base image's /dev holds a
+     * dozen nodes a rootless user can never make, and a dozen lines said nothing more than one.
+     */
+    void skippedDevice(String what, String name, String why) {
+      warnings.add("skipped " + what + " " + name + ": " + why);
+      skippedDevices.add(name);
+      whyDevicesSkipped = why;
+    }
+
+    void logSkippedDevices() {
+      if (skippedDevices.isEmpty()) {
+        return;
+      }
+      int n = skippedDevices.size();
+      LOG.warning("skipped " + n + (n == 1 ? " device node (" : " device nodes (")
+          + String.join(", ", skippedDevices.subList(0, Math.min(3, n)))
+          + (n > 3 ? ", ..." : "") + "): " + whyDevicesSkipped);
+    }
+
     void apply(TarEntry e, TarReader reader) throws IOException {
       List<String> comps = RootResolver.clean(e.name());
       if (comps.isEmpty()) {
@@ -414,7 +438,7 @@ public final class Unpacker {
       switch (options.devices()) {
         case REFUSE -> throw new LayerException(e.name(), what + " not allowed here");
         case SKIP -> {
-          warn("skipped " + what + " " + e.name());
+          skippedDevice(what, e.name(), "devices are not unpacked here");
           return false;
         }
         default -> {
@@ -424,7 +448,8 @@ public final class Unpacker {
             return true;
           } catch (PosixException x) {
             if (x.errno() == Errno.EPERM || x.errno() == Errno.EACCES) {
-              warn("skipped " + what + " " + e.name() + ": " + x.getMessage());
+              skippedDevice(what, e.name(), "this user may not create device nodes ("
+                  + (x.errno() == Errno.EPERM ? "EPERM" : "EACCES") + ")");
               return false;
             }
             throw x;
