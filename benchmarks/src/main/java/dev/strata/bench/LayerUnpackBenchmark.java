@@ -69,14 +69,21 @@ public class LayerUnpackBenchmark {
   }
 
   /**
-   * One unpack outside JMH, for layer-cli-baseline.sh: {@code java -cp benchmarks.jar
-   * dev.strata.bench.LayerUnpackBenchmark LAYER_FILE TARGET_DIR}.
+   * Unpacks outside JMH, for layer-cli-baseline.sh: {@code java -cp benchmarks.jar
+   * dev.strata.bench.LayerUnpackBenchmark LAYER_FILE TARGET_DIR...}, once into each target in
+   * turn (fresh, empty directories or filesystems), printing each unpack's wall seconds as
+   * {@code [unpack] N SECONDS}: the first pays the JIT, the later ones are the warm figure.
    */
   public static void main(String[] args) throws Exception {
-    Files.createDirectories(Path.of(args[1]));
-    try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
-      Unpacker.Result r = new Unpacker(Unpacker.Options.defaults()).unpack(in, Path.of(args[1]));
-      System.out.println("[unpack] " + r.size() + " bytes, diffID " + r.diffId());
+    for (int i = 1; i < args.length; i++) {
+      Path dir = Path.of(args[i]);
+      Files.createDirectories(dir);
+      long t0 = System.nanoTime();
+      try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
+        Unpacker.Result r = new Unpacker(Unpacker.Options.defaults()).unpack(in, dir);
+        System.out.printf("[unpack] %d %.3f (%d bytes, diffID %s)%n", i,
+            (System.nanoTime() - t0) / 1e9, r.size(), r.diffId());
+      }
     }
   }
 

@@ -44,14 +44,22 @@ public class LayerWriteBenchmark {
   }
 
   /**
-   * One write outside JMH, for layer-cli-baseline.sh to time (wall and CPU) next to the CLI:
-   * {@code java -cp benchmarks.jar dev.strata.bench.LayerWriteBenchmark ZSTD|GZIP|NONE [DIR]}.
+   * Writes outside JMH, for layer-cli-baseline.sh to time (wall and CPU) next to the CLI:
+   * {@code java -cp benchmarks.jar dev.strata.bench.LayerWriteBenchmark ZSTD|GZIP|NONE [DIR [N]]}.
+   * With N > 1 the layer is written N times in this JVM and each write's wall seconds printed as
+   * {@code [write] N SECONDS}: the first pays the JIT, the later ones are the warm figure JMH
+   * would give.
    */
   public static void main(String[] args) throws Exception {
     LayerWriteBenchmark b = new LayerWriteBenchmark();
     b.compression = args[0];
     b.rootfs = args.length > 1 ? Path.of(args[1]) : LayerBenchState.rootfs();
-    b.writeLayer();
+    int times = args.length > 2 ? Integer.parseInt(args[2]) : 1;
+    for (int i = 1; i <= times; i++) {
+      long t0 = System.nanoTime();
+      b.writeLayer();
+      System.out.printf("[write] %d %.3f%n", i, (System.nanoTime() - t0) / 1e9);
+    }
   }
 
   @Benchmark

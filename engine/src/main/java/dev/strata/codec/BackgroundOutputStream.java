@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
  */
 public final class BackgroundOutputStream extends OutputStream {
   private static final byte[] END = new byte[0];
+  private static final int READ = 1 << 17;
 
   private final OutputStream delegate;
   private final BlockingQueue<Chunk> full;
@@ -110,7 +111,9 @@ public final class BackgroundOutputStream extends OutputStream {
       if (filled == buf.length) {
         handOff();
       }
-      int r = in.read(buf, filled, (int) Math.min(buf.length - filled, n - done));
+      // At most 128 KiB a read: a file channel reads a heap array through a temporary direct
+      // buffer of the read's size, and the copy out of it is cheap only while that stays in cache.
+      int r = in.read(buf, filled, (int) Math.min(Math.min(buf.length - filled, n - done), READ));
       if (r < 0) {
         break;
       }

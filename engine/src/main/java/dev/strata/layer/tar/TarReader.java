@@ -171,12 +171,14 @@ public final class TarReader {
     };
   }
 
+  /** One per reader: a fresh 8 KiB array per entry was most of this method's time (zeroing). */
+  private final byte[] sink = new byte[8192];
+
   private void skipRest() throws IOException {
     if (current == null) {
       return;
     }
     long toSkip = remaining + padding;
-    byte[] sink = new byte[8192];
     while (toSkip > 0) {
       int n = in.read(sink, 0, (int) Math.min(sink.length, toSkip));
       if (n < 0) {
