@@ -37,6 +37,15 @@ class PosixTest {
   }
 
   @Test
+  void lstatOrNull_nullForNothingThere_errorForWorse() throws Exception {
+    Path f = dir.resolve("f");
+    assertNull(Posix.lstatOrNull(f));
+    Files.writeString(f, "345601");
+    assertEquals(6, Posix.lstatOrNull(f).size());
+    assertThrows(PosixException.class, () -> Posix.lstatOrNull(f.resolve("not-a-dir")));
+  }
+
+  @Test
   void chmod_keepsSetuidAndSticky() throws Exception {
     Path f = Files.writeString(dir.resolve("f"), "x");
     Posix.chmod(f, 04755);
