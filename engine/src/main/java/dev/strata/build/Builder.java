@@ -149,7 +149,7 @@ public final class Builder {
         img = baseResolver.apply(stage.base());
       } catch (RuntimeException e) {
         throw new BuildException(
-            req.dockerfileName() + ":" + stage.from().startLine() + ": base image " + stage.base() + ": "
+            req.where(stage.from().startLine()) + ": base image " + stage.base() + ": "
                 + e.getMessage(), e);
       }
       if (img == null) {
