@@ -31,7 +31,8 @@ public final class BlobStore {
     Files.createDirectories(blobsDir.resolve("sha256"));
   }
 
-  Path path(Digest d) {
+  /** Where the blob {@code d} is (or would be) kept: for messages that tell the user a fix. */
+  public Path path(Digest d) {
     return blobsDir.resolve(d.algorithm()).resolve(d.hex());
   }
 

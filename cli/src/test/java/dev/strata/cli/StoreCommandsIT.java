@@ -139,6 +139,27 @@ class StoreCommandsIT {
     assertTrue(r.err().contains("Run 'strata save --help'"), r.err());
   }
 
+  @Test
+  void aCorruptLayerBlobIsNamedWithItsPathAndTheFix() throws Exception {
+    Path s = dir.resolve("s");
+    strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok();
+    // the layer is the biggest blob; a valid tar that is not it stands for any damage that
+    // still decodes (zstd carries no checksum here), so only the diffID can tell
+    Path layer;
+    try (Stream<Path> blobs = Files.list(s.resolve("blobs/sha256"))) {
+      layer = blobs.max(java.util.Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();
+    }
+    layer.toFile().setWritable(true);
+    Files.write(layer, new byte[1024]);
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY --from=busybox /bin/busybox /bb\n");
+    StrataProcess.Result r = strata(s, "build", "--progress", "plain", "-t", "x", ctx.toString());
+    assertEquals(1, r.exit(), r.err());
+    String err = r.err().lines().filter(l -> l.startsWith("Error: ")).findFirst().orElse(r.err());
+    assertTrue(err.contains("diffID mismatch") && err.contains("is corrupt")
+        && err.contains("delete " + layer), err);
+  }
+
   private static void assertOneLineError(StrataProcess.Result r, String mustName) {
     assertEquals(1, r.exit(), r.command() + "\n" + r.err());
     String err = r.err().strip();

@@ -54,6 +54,7 @@ public final class ImageSnapshots {
    * the compressed bytes too cost a second sha256 of every layer for nothing.
    */
   static LayerRef ref(Store store, Digest diffId, Digest blob) {
-    return new LayerRef(diffId, () -> store.blobs().open(blob));
+    return new LayerRef(diffId, () -> store.blobs().open(blob), "the store's blob " + blob
+        + " is corrupt; delete " + store.blobs().path(blob) + " and load or pull the image again");
   }
 }

@@ -1,6 +1,7 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
+import dev.strata.layer.LayerException;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
@@ -75,6 +76,8 @@ final class CopySnapshotter implements Snapshotter {
           }
           try (InputStream in = l.source().open()) {
             new Unpacker(Unpacker.Options.defaults().expecting(l.diffId(), null)).unpack(in, tmp);
+          } catch (LayerException e) {
+            throw l.explain(e);
           }
           publish(tmp, dir);
         } finally {

@@ -1,6 +1,7 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
+import dev.strata.layer.LayerException;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
@@ -70,6 +71,8 @@ final class OverlaySnapshotter implements Snapshotter {
             .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
             .withOpaqueXattr(support.opaqueXattr())
             .expecting(l.diffId(), null)).unpack(in, tmp);
+      } catch (LayerException e) {
+        throw l.explain(e);
       }
       CopySnapshotter.publish(tmp, dir);
     } finally {
