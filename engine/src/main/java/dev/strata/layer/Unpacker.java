@@ -1,9 +1,9 @@
 package dev.strata.layer;
 
+import dev.strata.codec.BackgroundInputStream;
 import dev.strata.codec.Compression;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
-import dev.strata.codec.BackgroundInputStream;
 import dev.strata.oci.Digest;
 import dev.strata.posix.Errno;
 import dev.strata.posix.FileStat;
