@@ -186,7 +186,7 @@ final class ScopedRoot implements AutoCloseable {
 
   private static void removeAt(int dirFd, String name) throws IOException {
     Path p = fdPath(dirFd).resolve(name);
-    FileStat st = Trees.lstatOrNull(p);
+    FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
       return;
     }

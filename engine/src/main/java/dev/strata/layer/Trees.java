@@ -18,14 +18,9 @@ import java.util.function.Consumer;
 public final class Trees {
   private Trees() {}
 
-  /** lstat, or null when nothing is there. */
-  public static FileStat lstatOrNull(Path p) throws PosixException {
-    return Posix.lstatOrNull(p);
-  }
-
   /** Deletes a tree without following symlinks; makes read-only directories writable first. */
   public static void removeAll(Path p) throws IOException {
-    FileStat st = lstatOrNull(p);
+    FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
       return;
     }

@@ -291,7 +291,7 @@ public final class Unpacker {
     /** lstat through the pinned parent; null when it, or its parent, is not there. */
     FileStat statAt(Path host) throws IOException {
       try {
-        return Trees.lstatOrNull(at(host));
+        return Posix.lstatOrNull(at(host));
       } catch (PosixException x) {
         if (x.errno() == Errno.ENOENT || x.errno() == Errno.ENOTDIR) {
           return null;

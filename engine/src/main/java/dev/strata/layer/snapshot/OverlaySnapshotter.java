@@ -193,7 +193,7 @@ final class OverlaySnapshotter implements Snapshotter {
         boolean hidden = false;
         for (int i = 0; i < comps.length; i++) {
           p = p.resolve(comps[i]);
-          FileStat st = Trees.lstatOrNull(p);
+          FileStat st = Posix.lstatOrNull(p);
           if (st == null) {
             break;
           }

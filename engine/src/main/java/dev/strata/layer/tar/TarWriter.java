@@ -78,26 +78,30 @@ public final class TarWriter implements Closeable {
         truncate(e.linkName(), 100),
         e.devMajor(),
         e.devMinor());
-    if (size > 0 && out instanceof BackgroundOutputStream chunks) {
-      long got = chunks.writeFrom(content, size); // read straight into the hand-off chunks
+    if (size > 0) {
+      // Into a hand-off stream, the file is read straight into its chunks (one copy fewer).
+      long got = out instanceof BackgroundOutputStream chunks ? chunks.writeFrom(content, size)
+          : copy(content, size);
       if (got < size) {
         throw new IOException(
             "file " + e.name() + " shrank while being archived (" + (size - got) + " bytes missing)");
       }
       pad(size);
-    } else if (size > 0) {
-      long left = size;
-      while (left > 0) {
-        int n = content.read(buf, 0, (int) Math.min(buf.length, left));
-        if (n < 0) {
-          throw new IOException(
-              "file " + e.name() + " shrank while being archived (" + left + " bytes missing)");
-        }
-        out.write(buf, 0, n);
-        left -= n;
-      }
-      pad(size);
     }
+  }
+
+  /** Copies up to {@code n} bytes of {@code in} to the output; fewer only when {@code in} ends. */
+  private long copy(InputStream in, long n) throws IOException {
+    long done = 0;
+    while (done < n) {
+      int r = in.read(buf, 0, (int) Math.min(buf.length, n - done));
+      if (r < 0) {
+        break;
+      }
+      out.write(buf, 0, r);
+      done += r;
+    }
+    return done;
   }
 
   /** "SEC" or "SEC.FRACTION" with trailing zeros of the 9-digit fraction dropped. */
