@@ -40,11 +40,26 @@ public final class BlobStore {
     return Files.isRegularFile(path(d));
   }
 
+  /**
+   * The file of a blob that is there, for a reader that opens it more than once (an unpacker
+   * hashing a plain layer beside its unpack). Its bytes are never written again, unverified.
+   */
+  public Path file(Digest d) throws StoreException {
+    if (!has(d)) {
+      throw missing(d);
+    }
+    return path(d);
+  }
+
+  private StoreException missing(Digest d) {
+    return new StoreException("blob " + d + " is missing from the store (" + path(d) + ")");
+  }
+
   public long size(Digest d) throws IOException {
     try {
       return Files.size(path(d));
     } catch (NoSuchFileException e) {
-      throw new StoreException("blob " + d + " is missing from the store (" + path(d) + ")");
+      throw missing(d);
     }
   }
 
@@ -53,7 +68,7 @@ public final class BlobStore {
     try {
       return Files.newInputStream(path(d));
     } catch (NoSuchFileException e) {
-      throw new StoreException("blob " + d + " is missing from the store (" + path(d) + ")");
+      throw missing(d);
     }
   }
 

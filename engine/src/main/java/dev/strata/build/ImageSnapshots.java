@@ -5,9 +5,11 @@ import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +56,20 @@ public final class ImageSnapshots {
    * the compressed bytes too cost a second sha256 of every layer for nothing.
    */
   static LayerRef ref(Store store, Digest diffId, Digest blob) {
-    return new LayerRef(diffId, () -> store.blobs().open(blob), "the store's blob " + blob
+    return new LayerRef(diffId, new StoreBlob(store.blobs(), blob), "the store's blob " + blob
         + " is corrupt; delete " + store.blobs().path(blob) + " and load or pull the image again");
+  }
+
+  /** A store blob: a file, written once, so an unpacker may read it twice. */
+  private record StoreBlob(BlobStore blobs, Digest blob) implements LayerRef.Source {
+    @Override
+    public InputStream open() throws IOException {
+      return blobs.open(blob);
+    }
+
+    @Override
+    public Path file() throws IOException {
+      return blobs.file(blob);
+    }
   }
 }

@@ -128,6 +128,24 @@ public final class Unpacker {
 
   /** Unpacks {@code raw} into {@code root}, which must exist. Does not close {@code raw}. */
   public Result unpack(InputStream raw, Path root) throws IOException {
+    return unpack(raw, null, root);
+  }
+
+  /**
+   * Unpacks the layer file {@code layer} into {@code root}, which must exist. For a file nothing
+   * writes any more, as a store's blobs: a plain tar's diffID is then computed by a thread of its
+   * own reading the file beside the unpack (the page cache serves both reads), not by a stage
+   * of the unpack's pipeline. Uncoupled, neither waits for the other; chained, sha256 and file
+   * creation took turns stalling each other, and a plain layer unpacked 15-20% slower.
+   */
+  public Result unpackFile(Path layer, Path root) throws IOException {
+    try (InputStream raw = Files.newInputStream(layer)) {
+      return unpack(raw, layer, root);
+    }
+  }
+
+  /** {@code sameBytes}: null, or a file holding the bytes {@code raw} gives, to hash apart. */
+  private Result unpack(InputStream raw, Path sameBytes, Path root) throws IOException {
     MessageDigest compressedHash = Digest.newSha256();
     CountingInput compressedCount = new CountingInput(raw, Long.MAX_VALUE, null);
     DigestInputStream hashing = new DigestInputStream(compressedCount, compressedHash);
@@ -137,8 +155,23 @@ public final class Unpacker {
     // when it is to be checked; the diffID alone decides what lands on disk.
     hashing.on(compression != Compression.NONE && options.expectedDigest() != null);
     try (Run run = new Run(root.toAbsolutePath().normalize())) {
+      if (compression == Compression.NONE && sameBytes != null) {
+        FileDigest diffId = new FileDigest(sameBytes, "strata-unpack-digest");
+        try {
+          return unpack(in, nonClosing(in), diffId::get, compressedHash, compressedCount,
+              compression, run);
+        } finally {
+          diffId.cancel(); // an unpack refused midway does not wait for the rest of the hash
+        }
+      }
       return unpack(in, compressedHash, compressedCount, compression, run);
     }
+  }
+
+  /** What gives the diffID once the whole tar has been read. */
+  @FunctionalInterface
+  private interface DiffIdSource {
+    Digest get() throws IOException;
   }
 
   private Result unpack(BufferedInputStream in, MessageDigest compressedHash,
@@ -155,11 +188,12 @@ public final class Unpacker {
         : new BackgroundInputStream(compression.decompress(nonClosing(in)), "strata-unpack-read");
     try (InputStream decompressed = new BackgroundInputStream(
         new DigestInputStream(tar, diffHash), "strata-unpack-digest")) {
-      return unpack(in, decompressed, diffHash, compressedHash, compressedCount, compression, run);
+      return unpack(in, decompressed, () -> Digest.fromSha256(diffHash.digest()), compressedHash,
+          compressedCount, compression, run);
     }
   }
 
-  private Result unpack(BufferedInputStream in, InputStream decompressed, MessageDigest diffHash,
+  private Result unpack(BufferedInputStream in, InputStream decompressed, DiffIdSource diffIds,
       MessageDigest compressedHash, CountingInput compressedCount, Compression compression, Run run)
       throws IOException {
     CountingInput tarCount = new CountingInput(decompressed, options.maxBytes(), run);
@@ -182,7 +216,7 @@ public final class Unpacker {
     run.logSkippedDevices();
     tarCount.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
     in.transferTo(OutputStream.nullOutputStream());
-    Digest diffId = Digest.fromSha256(diffHash.digest());
+    Digest diffId = diffIds.get();
     Digest digest = compression == Compression.NONE ? diffId
         : options.expectedDigest() == null ? null : Digest.fromSha256(compressedHash.digest());
     if (options.expectedDiffId() != null && !options.expectedDiffId().equals(diffId)) {

@@ -116,7 +116,8 @@ class HostileLayerTest {
     return unpack(layer, Unpacker.Options.defaults());
   }
 
-  private Unpacker.Result unpack(byte[] layer, Unpacker.Options o) throws IOException {
+  /** How the corpus is fed: a stream here, a file in {@link HostileLayerFileTest}. */
+  Unpacker.Result unpack(byte[] layer, Unpacker.Options o) throws IOException {
     return new Unpacker(o).unpack(new ByteArrayInputStream(layer), root);
   }
 

@@ -1,7 +1,6 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
-import dev.strata.layer.LayerException;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
@@ -9,7 +8,6 @@ import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -74,11 +72,7 @@ final class CopySnapshotter implements Snapshotter {
           } else {
             Trees.copy(parentDir, tmp, LOG::warning);
           }
-          try (InputStream in = l.source().open()) {
-            new Unpacker(Unpacker.Options.defaults().expecting(l.diffId(), null)).unpack(in, tmp);
-          } catch (LayerException e) {
-            throw l.explain(e);
-          }
+          l.unpack(new Unpacker(Unpacker.Options.defaults().expecting(l.diffId(), null)), tmp);
           publish(tmp, dir);
         } finally {
           Trees.removeAll(tmp);

@@ -1,14 +1,12 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
-import dev.strata.layer.LayerException;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -66,14 +64,10 @@ final class OverlaySnapshotter implements Snapshotter {
     }
     Path tmp = Files.createTempDirectory(root.resolve("tmp"), "layer-");
     try {
-      try (InputStream in = l.source().open()) {
-        new Unpacker(Unpacker.Options.defaults()
-            .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
-            .withOpaqueXattr(support.opaqueXattr())
-            .expecting(l.diffId(), null)).unpack(in, tmp);
-      } catch (LayerException e) {
-        throw l.explain(e);
-      }
+      l.unpack(new Unpacker(Unpacker.Options.defaults()
+          .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
+          .withOpaqueXattr(support.opaqueXattr())
+          .expecting(l.diffId(), null)), tmp);
       CopySnapshotter.publish(tmp, dir);
     } finally {
       Trees.removeAll(tmp);

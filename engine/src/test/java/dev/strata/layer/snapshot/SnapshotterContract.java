@@ -12,6 +12,7 @@ import dev.strata.posix.Posix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,8 +138,23 @@ public final class SnapshotterContract {
       dir(w, "usr/bin", 0755);
       file(w, "usr/bin/tool2", "#!/bin/sh\n", 0755, 0);
     });
+    // The first is a stream only; the second a file too, as a store blob is, which the
+    // unpacker reads twice (Unpacker.unpackFile): each snapshotter meets both.
+    Path l2File = Files.createTempFile("strata-contract-layer-", ".tar");
+    l2File.toFile().deleteOnExit();
+    Files.write(l2File, l2);
     return List.of(new LayerRef(Digest.sha256(l1), () -> new ByteArrayInputStream(l1)),
-        new LayerRef(Digest.sha256(l2), () -> new ByteArrayInputStream(l2)));
+        new LayerRef(Digest.sha256(l2), new LayerRef.Source() {
+          @Override
+          public InputStream open() throws IOException {
+            return Files.newInputStream(l2File);
+          }
+
+          @Override
+          public Path file() {
+            return l2File;
+          }
+        }));
   }
 
   private interface TarBody {
