@@ -56,26 +56,20 @@ public class LayerUnpackBenchmark {
   }
 
   int invocations;
+  ScratchFilesystem scratch;
 
-  /**
-   * Every unpack gets a directory of its own, all removed at the end: deleting a tree just before
-   * an unpack makes ext4's inode allocator skip the recently freed inodes, which charges the next
-   * unpack seconds of system time that are not the unpacker's.
-   */
+  /** Every unpack gets a filesystem of its own (see {@link ScratchFilesystem}). */
   @Setup(Level.Invocation)
   public void fresh() throws Exception {
-    target = LayerBenchState.SCRATCH.resolve("unpack/" + invocations++);
-    Files.createDirectories(target);
-    sync();
+    scratch = ScratchFilesystem.at(LayerBenchState.SCRATCH.resolve("unpack/" + invocations++),
+        4L << 30); // sparse: room for the 852 MB rootfs three times over
+    target = scratch.dir();
+    ScratchFilesystem.sync();
   }
 
-  /**
-   * Writes back the previous unpack's dirty pages before the next is timed, as the CLI runs of
-   * layer-cli-baseline.sh start after a sync: else a later unpack is throttled for an earlier
-   * one's writeback (balance_dirty_pages), seconds on this machine by the fourth unpack.
-   */
-  static void sync() throws Exception {
-    new ProcessBuilder("sync").inheritIO().start().waitFor();
+  @TearDown(Level.Invocation)
+  public void unmount() throws Exception {
+    scratch.close();
   }
 
   /**
@@ -88,7 +82,7 @@ public class LayerUnpackBenchmark {
     for (int i = 1; i < args.length; i++) {
       Path dir = Path.of(args[i]);
       Files.createDirectories(dir);
-      sync();
+      ScratchFilesystem.sync();
       long t0 = System.nanoTime();
       long cpu0 = processCpuNanos();
       Unpacker.Result r =
