@@ -345,16 +345,45 @@ public final class Store implements AutoCloseable {
 
   // ------------------------------------------------------------------ prune
 
-  /** What a prune removed. */
-  public record PruneResult(List<Digest> removed, long bytes) {}
+  /**
+   * What a prune removed.
+   *
+   * @param removed the blobs deleted
+   * @param bytes their size
+   * @param derived what {@link Derived} freed besides
+   */
+  public record PruneResult(List<Digest> removed, long bytes, Freed derived) {}
+
+  /** A count of things freed and their bytes. */
+  public record Freed(int count, long bytes) {
+    public static final Freed NOTHING = new Freed(0, 0);
+  }
 
   /**
-   * Deletes every blob that no named image reaches (manifests, indexes, configs, layers) and
-   * that {@code extraRoots} does not keep. Waits for writers that have not named their blobs.
+   * Work a prune does besides the blobs, while it holds the store exclusively (no build or run
+   * has it open meanwhile): state made from the blobs that the store does not own, such as the
+   * engine's unpacked layers. Runs after the blobs are deleted.
+   */
+  @FunctionalInterface
+  public interface Derived {
+    Freed prune(Store store) throws IOException;
+  }
+
+  /**
+   * Deletes every blob that no named image reaches (manifests, indexes, configs, layers), no
+   * build cache record points to, and {@code extraRoots} does not keep. Waits for writers that
+   * have not named their blobs.
    */
   public PruneResult prune(Set<Digest> extraRoots) {
+    return prune(extraRoots, s -> Freed.NOTHING);
+  }
+
+  /** As {@link #prune(Set)}, then {@code derived} under the same lock. */
+  public PruneResult prune(Set<Digest> extraRoots, Derived derived) {
     try (FileLocks.Held gc = FileLocks.exclusive(root.resolve("gc.lock"))) {
       Set<Digest> live = new HashSet<>(extraRoots);
+      // Read under the lock: a build that records a layer holds it shared until done.
+      live.addAll(withIndex(StoreIndex::cachedBlobs));
       for (Descriptor d : entries()) {
         mark(d, live);
       }
@@ -374,7 +403,7 @@ public final class Store implements AutoCloseable {
             idx.forgetBlobs(removed);
             return null;
           });
-      return new PruneResult(removed, bytes);
+      return new PruneResult(removed, bytes, derived.prune(this));
     } catch (IOException e) {
       throw new StoreException("prune failed: " + e.getMessage(), e);
     }

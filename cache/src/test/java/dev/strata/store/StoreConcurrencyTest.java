@@ -3,12 +3,17 @@ package dev.strata.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static java.nio.charset.StandardCharsets.UTF_8;
 
+import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.CacheRecord;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -88,6 +93,23 @@ class StoreConcurrencyTest {
       assertEquals(3, s.blobs().list().size());
       assertEquals("kept:latest", s.image("kept").name());
       assertEquals(0, s.prune(Set.of()).removed().size());
+    }
+  }
+
+  @Test
+  void pruneKeepsTheLayersBuildCacheRecordsPointTo() throws Exception {
+    try (Store s = Store.open(dir)) {
+      Digest cached = s.blobs().writeBytes("a builder stage's layer".getBytes(UTF_8));
+      Digest stray = s.blobs().writeBytes("nothing points here".getBytes(UTF_8));
+      CacheKey key = CacheKey.scratch().child("RUN make", Map.of());
+      s.withIndex(idx -> {
+        idx.putCacheRecord(key, new CacheRecord(Digest.sha256(new byte[] {1}), cached,
+            "application/vnd.oci.image.layer.v1.tar+zstd", 23, 30, "RUN make", Map.of()));
+        return null;
+      });
+      Store.PruneResult r = s.prune(Set.of());
+      assertEquals(List.of(stray), r.removed());
+      assertTrue(s.blobs().has(cached), "a cache hit would lose its layer");
     }
   }
 

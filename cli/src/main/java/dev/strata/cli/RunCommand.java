@@ -165,6 +165,9 @@ final class RunCommand implements Callable<Integer> {
    */
   private Prepared prepareImage(String name) throws IOException {
     Store store = top.openStore();
+    // Held shared until the run ends, as a build holds it: a prune waits rather than delete
+    // the unpacked layers this rootfs stands on.
+    AutoCloseable using = store.beginWrite();
     try {
       StoredImage img = store.image(name);
       Snapshot snap = ImageSnapshots.prepare(store, ImageSnapshots.snapshotter(store, "auto"), img);
@@ -180,10 +183,19 @@ final class RunCommand implements Callable<Integer> {
         try {
           snap.close();
         } finally {
-          store.close();
+          try {
+            using.close();
+          } finally {
+            store.close();
+          }
         }
       });
     } catch (IOException | RuntimeException e) {
+      try {
+        using.close();
+      } catch (Exception suppressed) {
+        e.addSuppressed(suppressed);
+      }
       store.close();
       throw e;
     }

@@ -73,4 +73,51 @@ class RunImageIT {
     assertEquals(2, bad.exit(), bad.err());
     assertTrue(bad.err().contains("Usage: strata run"), bad.err());
   }
+
+  /** Unpacked layers (overlay's layers/sha256/*, copy's chains/*) in store {@code s}. */
+  private static java.util.List<String> unpacked(Path s) throws Exception {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (String d : new String[] {"layers/layers/sha256", "layers/chains"}) {
+      Path p = s.resolve(d);
+      if (java.nio.file.Files.isDirectory(p)) {
+        try (var l = java.nio.file.Files.list(p)) {
+          l.forEach(c -> out.add(d + "/" + c.getFileName()));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void pruneFreesTheUnpackedLayersOfRemovedImagesOnly() throws Exception {
+    Path s = dir.resolve("store");
+    strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok();
+    Path ctx = java.nio.file.Files.createDirectories(dir.resolve("ctx"));
+    java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo x > /f\n");
+    strata(s, "build", "-t", "t", ctx.toString()).ok();
+    assertEquals("x", strata(s, "run", "--rm", "t", "cat", "/f").ok().out().strip());
+    assertEquals(2, unpacked(s).size(), "busybox's layer and the RUN's, or their chains: " + unpacked(s));
+    String none = strata(s, "prune").ok().out();
+    assertTrue(none.contains("Removed 0 unpacked layers"), none);
+    assertEquals(2, unpacked(s).size());
+
+    strata(s, "rmi", "t").ok();
+    String one = strata(s, "prune").ok().out();
+    assertTrue(one.contains("Removed 1 unpacked layers"), one);
+    java.util.List<String> left = unpacked(s);
+    assertEquals(1, left.size(), left.toString());
+    String busyboxLayer = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(strata(s, "inspect", "busybox").ok().out())
+        .findValue("diff_ids").get(0).asText().substring("sha256:".length());
+    assertTrue(left.get(0).endsWith(busyboxLayer), "busybox's own stays: " + left);
+    assertEquals(0, strata(s, "run", "--rm", "busybox", "true").exit());
+
+    strata(s, "rmi", "busybox").ok();
+    String last = strata(s, "prune").ok().out();
+    assertTrue(last.contains("Removed 1 unpacked layers"), last);
+    assertEquals(java.util.List.of(), unpacked(s));
+    try (var l = java.nio.file.Files.list(s.resolve("layers/tmp"))) {
+      assertEquals(0, l.count(), "nothing left half-deleted in layers/tmp");
+    }
+  }
 }

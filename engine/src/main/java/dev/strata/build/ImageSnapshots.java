@@ -3,6 +3,7 @@ package dev.strata.build;
 import dev.strata.layer.snapshot.LayerRef;
 import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.layer.snapshot.Snapshotter;
+import dev.strata.layer.snapshot.UnpackedLayers;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.BlobStore;
@@ -33,6 +34,23 @@ public final class ImageSnapshots {
       case "auto" -> Snapshotter.detect(layers);
       default -> throw new BuildException("--snapshotter " + name + ": want overlay, copy or auto");
     };
+  }
+
+  /**
+   * For {@link Store#prune(java.util.Set, Store.Derived)}: deletes the unpacked layers no image
+   * left in the store stands on ({@link UnpackedLayers}). Inside the user namespace.
+   */
+  public static Store.Freed pruneUnpacked(Store store) throws IOException {
+    List<List<Digest>> live = new ArrayList<>();
+    for (StoredImage img : store.images()) {
+      live.add(img.config().diffIds());
+    }
+    return UnpackedLayers.prune(store.root().resolve("layers"), live);
+  }
+
+  /** Whether the store holds unpacked layers (which only the user namespace may delete). */
+  public static boolean hasUnpacked(Store store) throws IOException {
+    return UnpackedLayers.any(store.root().resolve("layers"));
   }
 
   /** A writable rootfs holding {@code image}'s layers; close it to unmount and delete it. */

@@ -1,0 +1,103 @@
+package dev.strata.layer.snapshot;
+
+import dev.strata.layer.Trees;
+import dev.strata.oci.Digest;
+import dev.strata.posix.FileStat;
+import dev.strata.posix.Posix;
+import dev.strata.store.Store;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What the snapshotters keep unpacked under a store's {@code layers/}: overlay's {@code
+ * layers/sha256/<diffID>} and copy's {@code chains/<chainID>}. Both are caches of the store's
+ * layer blobs, remade on first use, so a prune may drop any of them that nothing is using; the
+ * store's prune lock, which builds and runs hold shared, sees to that. A directory is first
+ * renamed into {@code tmp/} (one atomic step), then deleted: a prune cut short never leaves a
+ * half-deleted layer where a snapshotter would take it for a whole one. Their files carry the
+ * namespace's owners, so this runs inside Strata's user namespace.
+ */
+public final class UnpackedLayers {
+  private UnpackedLayers() {}
+
+  /** Whether anything is unpacked under {@code layersRoot} (a store's {@code layers/}). */
+  public static boolean any(Path layersRoot) throws IOException {
+    return !entries(layersRoot.resolve("layers/sha256")).isEmpty()
+        || !entries(layersRoot.resolve("chains")).isEmpty();
+  }
+
+  /**
+   * Deletes the unpacked layers and chains that none of {@code live} stands on; each list is an
+   * image's diff_ids, bottom layer first.
+   */
+  public static Store.Freed prune(Path layersRoot, Collection<List<Digest>> live)
+      throws IOException {
+    Set<String> diffIds = new HashSet<>();
+    Set<String> chains = new HashSet<>();
+    for (List<Digest> image : live) {
+      Digest chain = null;
+      for (Digest d : image) {
+        diffIds.add(d.hex());
+        chain = CopySnapshotter.chainId(chain, d);
+        chains.add(chain.hex());
+      }
+    }
+    int count = 0;
+    long bytes = 0;
+    Path tmp = layersRoot.resolve("tmp");
+    for (String[] kind : new String[][] {{"layers/sha256", "d"}, {"chains", "c"}}) {
+      Set<String> keep = kind[1].equals("d") ? diffIds : chains;
+      for (Path dir : entries(layersRoot.resolve(kind[0]))) {
+        if (keep.contains(dir.getFileName().toString())) {
+          continue;
+        }
+        long size = bytesUnder(dir);
+        Files.createDirectories(tmp);
+        Path doomed = Files.createTempDirectory(tmp, "pruned-");
+        Files.move(dir, doomed.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
+        Trees.removeAll(doomed);
+        count++;
+        bytes += size;
+      }
+    }
+    return new Store.Freed(count, bytes);
+  }
+
+  private static List<Path> entries(Path dir) throws IOException {
+    List<Path> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      ds.forEach(out::add);
+    }
+    return out;
+  }
+
+  /** The bytes of the regular files under {@code p}, each inode once. */
+  private static long bytesUnder(Path p) throws IOException {
+    return bytesUnder(p, new HashSet<>());
+  }
+
+  private static long bytesUnder(Path p, Set<String> seen) throws IOException {
+    FileStat st = Posix.lstat(p);
+    if (st.isRegularFile()) {
+      return seen.add(st.inodeKey()) ? st.size() : 0;
+    }
+    long n = 0;
+    if (st.isDirectory()) {
+      for (Path c : entries(p)) {
+        n += bytesUnder(c, seen);
+      }
+    }
+    return n;
+  }
+}
