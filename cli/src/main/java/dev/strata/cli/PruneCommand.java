@@ -1,42 +1,59 @@
 package dev.strata.cli;
 
+import dev.strata.build.CacheMounts;
 import dev.strata.build.ImageSnapshots;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.store.Store;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata prune}: deletes blobs no named image reaches, then the unpacked layers no image
- * left stands on. Those carry the namespace's owners (subordinate ids), so when there are any
- * the command runs again inside Strata's user namespace, as build and run do. It waits for
- * builds and runs that have the store open.
+ * {@code strata prune}: deletes blobs no named image or cache record reaches, then the unpacked
+ * layers no image left stands on, and with {@code --cache-mounts} the cache mount directories.
+ * Those two carry the namespace's owners (subordinate ids), so when there are any the command
+ * runs again inside Strata's user namespace, as build and run do. It waits for builds and runs
+ * that have the store open.
  */
 @Command(
     name = "prune",
-    description = "Delete blobs that no named image uses, and the unpacked layers of none.")
+    description = "Delete blobs no named image or build cache uses, and unused unpacked layers.")
 final class PruneCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
+  @Option(names = "--cache-mounts",
+      description = "Also delete the RUN --mount=type=cache directories (as docker builder prune).")
+  boolean cacheMounts;
+
   @Override
   public Integer call() throws Exception {
-    boolean unpacked;
     try (Store store = top.openStore()) {
-      unpacked = ImageSnapshots.hasUnpacked(store);
-      if (!unpacked || UserNamespace.inside()) {
-        Store.PruneResult r = store.prune(Set.of(), ImageSnapshots::pruneUnpacked);
-        spec.commandLine()
-            .getOut()
-            .printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()))
-            .printf("Removed %d unpacked layers, %s%n", r.derived().count(),
-                Format.bytes(r.derived().bytes()));
+      boolean namespaced =
+          ImageSnapshots.hasUnpacked(store) || (cacheMounts && CacheMounts.any(store));
+      if (!namespaced || UserNamespace.inside()) {
+        Store.Freed[] mounts = {Store.Freed.NOTHING};
+        Store.PruneResult r = store.prune(Set.of(), s -> {
+          if (cacheMounts) {
+            mounts[0] = CacheMounts.prune(s);
+          }
+          return ImageSnapshots.pruneUnpacked(s);
+        });
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()));
+        out.printf("Removed %d unpacked layers, %s%n", r.derived().count(),
+            Format.bytes(r.derived().bytes()));
+        if (cacheMounts) {
+          out.printf("Removed %d cache mounts, %s%n", mounts[0].count(),
+              Format.bytes(mounts[0].bytes()));
+        }
         return 0;
       }
     }

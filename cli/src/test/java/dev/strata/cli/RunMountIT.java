@@ -85,6 +85,23 @@ class RunMountIT {
     List<String> paths = layerPaths(s, "c:2");
     assertTrue(paths.contains("count"), paths.toString());
     assertFalse(paths.stream().anyMatch(p -> p.startsWith("var/cache")), "mount point leaked: " + paths);
+
+    // a plain prune keeps cache mounts; --cache-mounts empties them, and the next run starts afresh
+    String kept = strata(s, "prune").ok().out();
+    assertFalse(kept.contains("cache mounts"), kept);
+    assertEquals(1, cacheMounts(s).size(), cacheMounts(s).toString());
+    String pruned = strata(s, "prune", "--cache-mounts").ok().out();
+    assertTrue(pruned.contains("Removed 1 cache mounts"), pruned);
+    assertEquals(List.of(), cacheMounts(s));
+    strata(s, "build", "--no-cache", "-t", "c:3", ctx.toString()).ok();
+    assertEquals("1", cat(s, "c:3", "/count").strip(), "the pruned cache was not empty");
+  }
+
+  /** The store's cache mount directories and locks. */
+  private static List<String> cacheMounts(Path s) throws Exception {
+    try (var l = Files.list(s.resolve("cache-mounts"))) {
+      return l.map(p -> p.getFileName().toString()).sorted().toList();
+    }
   }
 
   @Test

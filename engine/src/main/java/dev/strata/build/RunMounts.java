@@ -3,7 +3,6 @@ package dev.strata.build;
 import dev.strata.frontend.plan.Mount;
 import dev.strata.layer.RootResolver;
 import dev.strata.layer.Trees;
-import dev.strata.oci.Digest;
 import dev.strata.posix.Posix;
 import dev.strata.sandbox.SandboxMount;
 import java.io.IOException;
@@ -174,7 +173,7 @@ final class RunMounts implements AutoCloseable {
 
   private Path cacheDir(Mount spec, Path store, Path tmp, Sources sources) throws IOException {
     String id = spec.id() != null ? spec.id() : spec.target();
-    Path dir = store.resolve("cache-mounts").resolve(Digest.sha256(("cache-mount|" + id).getBytes(StandardCharsets.UTF_8)).hex());
+    Path dir = CacheMounts.dir(store, id);
     switch (spec.sharing()) {
       case "locked" -> held.add(CacheLock.take(dir, true));
       case "private" -> {

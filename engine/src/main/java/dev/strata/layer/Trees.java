@@ -8,15 +8,51 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** Whole-tree operations that never follow symlinks: delete, and a copy that keeps everything. */
 public final class Trees {
   private Trees() {}
+
+  /**
+   * Deletes {@code dir} as one step first, then its content: it is renamed into a new directory
+   * under {@code trash} (on the same filesystem), then removed. A process cut short leaves a
+   * tree in the trash, never a half-deleted one where it was, which a reader would take for
+   * whole. Returns the bytes of its regular files, each inode once.
+   */
+  public static long discard(Path dir, Path trash) throws IOException {
+    long size = bytes(dir, new HashSet<>());
+    Files.createDirectories(trash);
+    Path doomed = Files.createTempDirectory(trash, "discarded-");
+    Files.move(dir, doomed.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
+    removeAll(doomed);
+    return size;
+  }
+
+  private static long bytes(Path p, Set<String> seenInodes) throws IOException {
+    FileStat st = Posix.lstat(p);
+    if (st.isRegularFile()) {
+      return seenInodes.add(st.inodeKey()) ? st.size() : 0;
+    }
+    long n = 0;
+    if (st.isDirectory()) {
+      List<Path> children = new ArrayList<>();
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
+        ds.forEach(children::add);
+      }
+      for (Path c : children) {
+        n += bytes(c, seenInodes);
+      }
+    }
+    return n;
+  }
 
   /** Deletes a tree without following symlinks; makes read-only directories writable first. */
   public static void removeAll(Path p) throws IOException {

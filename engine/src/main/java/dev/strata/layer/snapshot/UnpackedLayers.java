@@ -2,14 +2,11 @@ package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Trees;
 import dev.strata.oci.Digest;
-import dev.strata.posix.FileStat;
-import dev.strata.posix.Posix;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -20,10 +17,10 @@ import java.util.Set;
  * What the snapshotters keep unpacked under a store's {@code layers/}: overlay's {@code
  * layers/sha256/<diffID>} and copy's {@code chains/<chainID>}. Both are caches of the store's
  * layer blobs, remade on first use, so a prune may drop any of them that nothing is using; the
- * store's prune lock, which builds and runs hold shared, sees to that. A directory is first
- * renamed into {@code tmp/} (one atomic step), then deleted: a prune cut short never leaves a
- * half-deleted layer where a snapshotter would take it for a whole one. Their files carry the
- * namespace's owners, so this runs inside Strata's user namespace.
+ * store's prune lock, which builds and runs hold shared, sees to that. Each goes by {@link
+ * Trees#discard} into {@code tmp/}: a prune cut short never leaves a half-deleted layer where a
+ * snapshotter would take it for a whole one. Their files carry the namespace's owners, so this
+ * runs inside Strata's user namespace.
  */
 public final class UnpackedLayers {
   private UnpackedLayers() {}
@@ -59,13 +56,8 @@ public final class UnpackedLayers {
         if (keep.contains(dir.getFileName().toString())) {
           continue;
         }
-        long size = bytesUnder(dir);
-        Files.createDirectories(tmp);
-        Path doomed = Files.createTempDirectory(tmp, "pruned-");
-        Files.move(dir, doomed.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
-        Trees.removeAll(doomed);
+        bytes += Trees.discard(dir, tmp);
         count++;
-        bytes += size;
       }
     }
     return new Store.Freed(count, bytes);
@@ -80,24 +72,5 @@ public final class UnpackedLayers {
       ds.forEach(out::add);
     }
     return out;
-  }
-
-  /** The bytes of the regular files under {@code p}, each inode once. */
-  private static long bytesUnder(Path p) throws IOException {
-    return bytesUnder(p, new HashSet<>());
-  }
-
-  private static long bytesUnder(Path p, Set<String> seen) throws IOException {
-    FileStat st = Posix.lstat(p);
-    if (st.isRegularFile()) {
-      return seen.add(st.inodeKey()) ? st.size() : 0;
-    }
-    long n = 0;
-    if (st.isDirectory()) {
-      for (Path c : entries(p)) {
-        n += bytesUnder(c, seen);
-      }
-    }
-    return n;
   }
 }
