@@ -136,7 +136,7 @@ public final class Unpacker {
    * writes any more, as a store's blobs: a plain tar's diffID is then computed by a thread of its
    * own reading the file beside the unpack (the page cache serves both reads), not by a stage
    * of the unpack's pipeline. Uncoupled, neither waits for the other; chained, sha256 and file
-   * creation took turns stalling each other, and a plain layer unpacked 15-20% slower.
+   * creation took turns stalling each other, and a plain layer unpacked 10-25% slower.
    */
   public Result unpackFile(Path layer, Path root) throws IOException {
     try (InputStream raw = Files.newInputStream(layer)) {
