@@ -205,6 +205,27 @@ public final class StoreIndex implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes the content hashes whose key {@code keep} rejects (a prune's sweep of keys no file
+   * has any more); returns how many went.
+   */
+  public int pruneFileHashes(java.util.function.Predicate<String> keep) {
+    int n = 0;
+    try (WriteBatch batch = new WriteBatch();
+        RocksIterator it = db.newIterator(table("filehash"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        if (!keep.test(new String(it.key(), StandardCharsets.UTF_8))) {
+          batch.delete(table("filehash"), it.key());
+          n++;
+        }
+      }
+      db.write(writeOptions, batch);
+      return n;
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot update the file hash table: " + e.getMessage(), e);
+    }
+  }
+
   /** Appends one build's statistics (JSON) under its id. */
   public void putBuildStats(String buildId, byte[] json) {
     try {

@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.build.CacheMounts;
 import dev.strata.build.ImageSnapshots;
+import dev.strata.build.StatKeys;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.store.Store;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code strata prune}: deletes blobs no named image or cache record reaches, then the unpacked
- * layers no image left stands on, and with {@code --cache-mounts} the cache mount directories.
+ * layers no image left stands on, the remembered digests of files changed or gone since, and with
+ * {@code --cache-mounts} the cache mount directories.
  * Those two carry the namespace's owners (subordinate ids), so when there are any the command
  * runs again inside Strata's user namespace, as build and run do. It waits for builds and runs
  * that have the store open.
@@ -40,10 +42,12 @@ final class PruneCommand implements Callable<Integer> {
           ImageSnapshots.hasUnpacked(store) || (cacheMounts && CacheMounts.any(store));
       if (!namespaced || UserNamespace.inside()) {
         Store.Freed[] mounts = {Store.Freed.NOTHING};
+        int[] staleDigests = {0};
         Store.PruneResult r = store.prune(Set.of(), s -> {
           if (cacheMounts) {
             mounts[0] = CacheMounts.prune(s);
           }
+          staleDigests[0] = s.withIndex(idx -> idx.pruneFileHashes(StatKeys::isCurrent));
           return ImageSnapshots.pruneUnpacked(s);
         });
         PrintWriter out = spec.commandLine().getOut();
@@ -54,6 +58,7 @@ final class PruneCommand implements Callable<Integer> {
           out.printf("Removed %d cache mounts, %s%n", mounts[0].count(),
               Format.bytes(mounts[0].bytes()));
         }
+        out.printf("Removed %d file digests of changed or deleted files%n", staleDigests[0]);
         return 0;
       }
     }

@@ -279,7 +279,7 @@ final class CopySources {
         // the JDK's own lstat: the cache-only path of a build then never loads jnr-ffi (its
         // stub generation is a tenth of a second of every no-change rebuild)
         Map<String, Object> a =
-            Files.readAttributes(p, "unix:mode,size,dev,ino,lastModifiedTime,ctime", LinkOption.NOFOLLOW_LINKS);
+            Files.readAttributes(p, StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) a.get("mode");
         long size = (Long) a.get("size");
         line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
@@ -292,7 +292,7 @@ final class CopySources {
           line.append(' ').append(size).append(' ');
           regular.add(lines.size());
           regularPaths.add(p);
-          statKeys.add(statKey(p, a));
+          statKeys.add(StatKeys.of(p, a));
         } else if (type == FileStat.S_IFLNK) {
           line.append(" -> ").append(Files.readSymbolicLink(p));
         }
@@ -307,7 +307,7 @@ final class CopySources {
       String d = known.get(key);
       if (d == null) {
         d = fileDigest(regularPaths.get(i));
-        if (ctimeMillis(key) < racy) {
+        if (StatKeys.ctimeMillis(key) < racy) {
           learnt.put(key, d);
         }
       }
@@ -328,21 +328,6 @@ final class CopySources {
    * granularity unseen (git's "racily clean" entries): it is read, not remembered.
    */
   private static final long RACY_MILLIS = 2000;
-
-  /** path, device, inode, size, mtime and ctime to the nanosecond; ctime (ms) last. */
-  private static String statKey(Path p, Map<String, Object> a) {
-    java.nio.file.attribute.FileTime m = (java.nio.file.attribute.FileTime) a.get("lastModifiedTime");
-    java.nio.file.attribute.FileTime c = (java.nio.file.attribute.FileTime) a.get("ctime");
-    java.time.Instant mi = m.toInstant();
-    java.time.Instant ci = c.toInstant();
-    return "stat " + p + "\0" + a.get("dev") + " " + a.get("ino") + " " + a.get("size") + " "
-        + mi.getEpochSecond() + "." + mi.getNano() + " " + ci.getEpochSecond() + "." + ci.getNano()
-        + " " + c.toMillis();
-  }
-
-  private static long ctimeMillis(String statKey) {
-    return Long.parseLong(statKey.substring(statKey.lastIndexOf(' ') + 1));
-  }
 
   private static String fileDigest(Path p) throws IOException {
     MessageDigest md = Digest.newSha256();
