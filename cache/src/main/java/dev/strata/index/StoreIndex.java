@@ -30,7 +30,8 @@ import org.rocksdb.WriteOptions;
  * content hash, build statistics).
  */
 public final class StoreIndex implements AutoCloseable {
-  private static final List<String> TABLES = List.of("layers", "cache", "filehash", "stats");
+  private static final List<String> TABLES =
+      List.of("layers", "cache", "filehash", "stats", "urls"); // a new table goes last
 
   static {
     NativeLibrary.load();
@@ -223,6 +224,25 @@ public final class StoreIndex implements AutoCloseable {
       return n;
     } catch (RocksDBException e) {
       throw new IndexException("cannot update the file hash table: " + e.getMessage(), e);
+    }
+  }
+
+  /** What the last download of {@code url} answered (table {@code urls}), or null. */
+  public UrlRecord url(String url) {
+    try {
+      byte[] v = db.get(table("urls"), url.getBytes(StandardCharsets.UTF_8));
+      return v == null ? null : UrlRecord.decode(v);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read the url table: " + e.getMessage(), e);
+    }
+  }
+
+  /** Records what a download of {@code url} answered. */
+  public void putUrl(String url, UrlRecord r) {
+    try {
+      db.put(table("urls"), writeOptions, url.getBytes(StandardCharsets.UTF_8), r.value());
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write the url table: " + e.getMessage(), e);
     }
   }
 

@@ -193,6 +193,37 @@ class CopyAddIT {
     for (String part : List.of("Dockerfile:3", url, wrong.toString(), sum)) {
       assertTrue(r.err().contains(part), part + " in: " + r.err());
     }
+    // with an ETag the next build asks If-None-Match: a 304, a hit, no body; a new body, a miss
+    AtomicInteger bodies = new AtomicInteger();
+    AtomicInteger notModified = new AtomicInteger();
+    String[] current = {"\"one\"", "first\n"};
+    server.createContext("/e/conf.txt", x -> {
+      x.getResponseHeaders().add("ETag", current[0]);
+      if (current[0].equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+        notModified.incrementAndGet();
+        x.sendResponseHeaders(304, -1);
+      } else {
+        byte[] b = current[1].getBytes(StandardCharsets.UTF_8);
+        bodies.incrementAndGet();
+        x.sendResponseHeaders(200, b.length);
+        x.getResponseBody().write(b);
+      }
+      x.close();
+    });
+    String etagged = "http://127.0.0.1:" + server.getAddress().getPort() + "/e/conf.txt";
+    Path ectx = context("FROM busybox\nADD " + etagged + " /conf.txt\n", Map.of());
+    strata(s, "build", "-t", "e", ectx.toString()).ok();
+    assertEquals(1, bodies.get());
+    strata(s, "build", "-t", "e", "--stats-json", st.toString(), ectx.toString()).ok();
+    assertEquals(List.of("-", "hit"), caches(st));
+    assertEquals(1, notModified.get(), "revalidated");
+    assertEquals(1, bodies.get(), "a hit needs no body");
+    current[0] = "\"two\"";
+    current[1] = "second\n";
+    strata(s, "build", "-t", "e", "--stats-json", st.toString(), ectx.toString()).ok();
+    assertEquals(List.of("-", "miss"), caches(st));
+    assertEquals("second\n", strata(s, "run", "--rm", "e", "cat", "/conf.txt").ok().out());
+
     String missing = "http://127.0.0.1:" + server.getAddress().getPort() + "/missing/a.tgz";
     r = strata(s, "build", context("FROM busybox\nADD " + missing + " /x\n", Map.of()).toString());
     assertEquals(1, r.exit(), r.err());

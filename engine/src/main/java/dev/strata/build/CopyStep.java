@@ -64,7 +64,7 @@ final class CopyStep {
         if (keysOnly) {
           throw new BuildRun.NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
         }
-        RemoteFiles.Fetched f = remote(stage).fetch(url, null);
+        RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
         in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
       }
       if (o.linked() && o.hasChown()) {
@@ -222,8 +222,24 @@ final class CopyStep {
   }
 
   private RemoteFiles remote(Stage stage) {
-    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp()));
+    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp(), validators));
   }
+
+  /** ADD URLs' last answers, in the store's index (one short index session each). */
+  private final RemoteFiles.Validators validators = new RemoteFiles.Validators() {
+    @Override
+    public dev.strata.index.UrlRecord get(String url) {
+      return store.withIndex(idx -> idx.url(url));
+    }
+
+    @Override
+    public void put(String url, dev.strata.index.UrlRecord r) {
+      store.withIndex(idx -> {
+        idx.putUrl(url, r);
+        return null;
+      });
+    }
+  };
 
   /** Deletes every stage's downloads, when the build ends; a failure is a warning. */
   void closeRemotes() {

@@ -1,5 +1,6 @@
 package dev.strata.build;
 
+import dev.strata.index.UrlRecord;
 import dev.strata.layer.Trees;
 import dev.strata.oci.Digest;
 import dev.strata.oci.InvalidDigestException;
@@ -32,7 +33,8 @@ import java.util.Map;
  * file is named after the URL path's last element ({@code __unnamed__} when it has none), mode
  * 0600 (Docker's rule; {@code --chmod} overrides it in the copy), mtime from Last-Modified when the
  * server sends one. A remote archive is not unpacked (Docker's rule). One fetch per URL and build;
- * closing deletes the files.
+ * closing deletes the files. A URL whose last download sent an ETag is revalidated for its key
+ * ({@link #fetchForKey}), its body fetched only when the step runs.
  *
  * <p>A URL in a Dockerfile is an explicit ask for the network, the one exception to "nothing is
  * fetched unasked"; without network the error names the URL.
@@ -47,14 +49,41 @@ final class RemoteFiles implements AutoCloseable {
    */
   record Fetched(String url, Path file, Digest digest, Instant lastModified) {}
 
+  /**
+   * What the last download of each URL answered, kept across builds (the store's index): with an
+   * ETag, the next build asks {@code If-None-Match} and a 304 gives the key without the body.
+   */
+  interface Validators {
+    /** The record of {@code url}'s last download, or null. */
+    UrlRecord get(String url);
+
+    void put(String url, UrlRecord r);
+
+    /** Remembers nothing: every key is a full download. */
+    Validators NONE =
+        new Validators() {
+          public UrlRecord get(String url) {
+            return null;
+          }
+
+          public void put(String url, UrlRecord r) {}
+        };
+  }
+
   private final Path dir;
+  private final Validators validators;
   /** Made on the first fetch: an HttpClient sets up TLS (a tenth of a second) even unused. */
   private HttpClient client;
   private final Map<String, Fetched> fetched = new HashMap<>();
 
   /** @param tmp a directory of this process's own (the store's tmp) */
   RemoteFiles(Path tmp) {
+    this(tmp, Validators.NONE);
+  }
+
+  RemoteFiles(Path tmp, Validators validators) {
     this.dir = tmp.resolve("add-" + java.util.UUID.randomUUID());
+    this.validators = validators;
   }
 
   private HttpClient client() {
@@ -129,8 +158,14 @@ final class RemoteFiles implements AutoCloseable {
    */
   Fetched fetch(String url, Digest expected) throws IOException, InterruptedException {
     Fetched f = fetched.get(url);
-    if (f == null) {
-      f = download(url, expected == null ? "sha256" : expected.algorithm());
+    if (f == null || f.file() == null) {
+      Fetched body = download(url, expected == null ? "sha256" : expected.algorithm(), null);
+      if (f != null && !f.digest().equals(body.digest())) {
+        // the key was made from the 304's record: this body is another one
+        throw new BuildException("ADD " + url + ": the body changed during the build (the server"
+            + " said " + f.digest() + " was current, then sent " + body.digest() + "); build again");
+      }
+      f = body;
       fetched.put(url, f);
     }
     if (expected != null && !expected.equals(f.digest())) {
@@ -140,15 +175,40 @@ final class RemoteFiles implements AutoCloseable {
     return f;
   }
 
-  private Fetched download(String url, String algorithm) throws IOException, InterruptedException {
+  /**
+   * What an ADD URL without a checksum is keyed by: the body's digest and Last-Modified. When
+   * the last download of the URL sent an ETag, the server is asked {@code If-None-Match} first:
+   * a 304 answers from that download's record, with no body fetched ({@link Fetched#file} null
+   * until {@link #fetch} needs it, on a miss). Each download's validators are remembered.
+   */
+  Fetched fetchForKey(String url) throws IOException, InterruptedException {
+    Fetched f = fetched.get(url);
+    if (f == null) {
+      UrlRecord last = validators.get(url);
+      f = download(url, "sha256", last);
+      fetched.put(url, f);
+    }
+    return f;
+  }
+
+  /**
+   * GETs {@code url} into a file, hashing it; with {@code last} (and its ETag) conditionally, a
+   * 304 giving {@code last}'s digest and Last-Modified with no file.
+   */
+  private Fetched download(String url, String algorithm, UrlRecord last)
+      throws IOException, InterruptedException {
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException e) {
       throw new BuildException("ADD " + url + ": not a valid URL: " + e.getMessage(), e);
     }
-    HttpRequest req =
-        HttpRequest.newBuilder(uri).GET().header("User-Agent", "strata").timeout(Duration.ofMinutes(10)).build();
+    HttpRequest.Builder get =
+        HttpRequest.newBuilder(uri).GET().header("User-Agent", "strata").timeout(Duration.ofMinutes(10));
+    if (last != null && last.etag() != null && !last.etag().isEmpty()) {
+      get.header("If-None-Match", last.etag());
+    }
+    HttpRequest req = get.build();
     HttpResponse<InputStream> resp;
     try {
       resp = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
@@ -156,7 +216,11 @@ final class RemoteFiles implements AutoCloseable {
       throw new BuildException("ADD " + url + ": cannot fetch: " + describe(e)
           + " (a URL in the Dockerfile is fetched at build time: this build needs the network)", e);
     }
-    Path sub = Files.createDirectories(dir.resolve(String.valueOf(fetched.size())));
+    if (resp.statusCode() == 304 && last != null) {
+      resp.body().close();
+      return new Fetched(url, null, last.digest(), last.lastModified());
+    }
+    Path sub = Files.createDirectories(dir.resolve(fetched.size() + "-" + (++downloads)));
     Path file = sub.resolve(fileName(url));
     MessageDigest md = newDigest(algorithm);
     try (InputStream body = resp.body()) {
@@ -176,8 +240,14 @@ final class RemoteFiles implements AutoCloseable {
       Posix.lutimes(file, lastModified.getEpochSecond(), 0);
     }
     Digest d = new Digest(algorithm, HexFormat.of().formatHex(md.digest()));
+    String etag = resp.headers().firstValue("ETag").orElse(null);
+    if (etag != null && algorithm.equals("sha256")) {
+      validators.put(url, new UrlRecord(etag, d, lastModified));
+    }
     return new Fetched(url, file, d, lastModified);
   }
+
+  private int downloads;
 
   /** An HTTP-date (RFC 7231: IMF-fixdate, RFC 1123); null when absent or unreadable. */
   static Instant lastModified(String header) {

@@ -49,12 +49,99 @@ class RemoteFilesTest {
       x.getResponseBody().write(BODY);
       x.close();
     });
+    server.createContext("/etag/tool.txt", x -> {
+      String etag = "\"v" + version.get() + "\"";
+      x.getResponseHeaders().add("ETag", etag);
+      x.getResponseHeaders().add("Last-Modified", LAST_MODIFIED);
+      if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+        notModified.incrementAndGet();
+        x.sendResponseHeaders(304, -1);
+        x.close();
+        return;
+      }
+      byte[] body = ("tool v" + version.get() + "\n").getBytes(StandardCharsets.UTF_8);
+      bodies.incrementAndGet();
+      x.sendResponseHeaders(200, body.length);
+      x.getResponseBody().write(body);
+      x.close();
+    });
     server.createContext("/missing", x -> {
       x.sendResponseHeaders(404, -1);
       x.close();
     });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private final AtomicInteger version = new AtomicInteger(1);
+  private final AtomicInteger bodies = new AtomicInteger();
+  private final AtomicInteger notModified = new AtomicInteger();
+
+  /** The store's url table, as a map. */
+  private static final class MapValidators implements RemoteFiles.Validators {
+    final java.util.Map<String, dev.strata.index.UrlRecord> m = new java.util.HashMap<>();
+
+    public dev.strata.index.UrlRecord get(String url) {
+      return m.get(url);
+    }
+
+    public void put(String url, dev.strata.index.UrlRecord r) {
+      m.put(url, r);
+    }
+  }
+
+  @Test
+  void anEtagRevalidates_theKeyComesFrom304_andTheBodyOnlyWhenTheStepRuns() throws Exception {
+    MapValidators v = new MapValidators();
+    String url = base + "/etag/tool.txt";
+    byte[] v1 = "tool v1\n".getBytes(StandardCharsets.UTF_8);
+    try (RemoteFiles build1 = new RemoteFiles(tmp, v)) {
+      RemoteFiles.Fetched f = build1.fetchForKey(url);
+      assertEquals(Digest.sha256(v1), f.digest());
+      assertEquals("tool v1\n", Files.readString(f.file()));
+      assertEquals("\"v1\"", v.get(url).etag());
+    }
+    try (RemoteFiles build2 = new RemoteFiles(tmp, v)) {
+      RemoteFiles.Fetched key = build2.fetchForKey(url);
+      assertEquals(1, notModified.get(), "asked If-None-Match");
+      assertEquals(1, bodies.get(), "no body for the key");
+      assertNull(key.file());
+      assertEquals(Digest.sha256(v1), key.digest());
+      assertEquals(Instant.parse("2023-11-15T10:20:30Z"), key.lastModified());
+      RemoteFiles.Fetched body = build2.fetch(url, null); // the step missed: now the body
+      assertEquals("tool v1\n", Files.readString(body.file()));
+      assertEquals(2, bodies.get());
+    }
+    version.set(2); // a new body, a new ETag: a 200, a new key, the record replaced
+    try (RemoteFiles build3 = new RemoteFiles(tmp, v)) {
+      RemoteFiles.Fetched f = build3.fetchForKey(url);
+      assertEquals(Digest.sha256("tool v2\n".getBytes(StandardCharsets.UTF_8)), f.digest());
+      assertEquals("\"v2\"", v.get(url).etag());
+    }
+  }
+
+  @Test
+  void aBodyThatChangedAfterThe304_isRefused() throws Exception {
+    MapValidators v = new MapValidators();
+    String url = base + "/etag/tool.txt";
+    try (RemoteFiles build1 = new RemoteFiles(tmp, v)) {
+      build1.fetchForKey(url);
+    }
+    try (RemoteFiles build2 = new RemoteFiles(tmp, v)) {
+      assertNull(build2.fetchForKey(url).file());
+      version.set(2);
+      BuildException e = assertThrows(BuildException.class, () -> build2.fetch(url, null));
+      assertTrue(e.getMessage().contains("changed during the build"), e.getMessage());
+    }
+  }
+
+  @Test
+  void withoutAnEtag_nothingIsRemembered_andTheKeyIsAFullDownload() throws Exception {
+    MapValidators v = new MapValidators();
+    try (RemoteFiles r = new RemoteFiles(tmp, v)) {
+      assertTrue(Files.exists(r.fetchForKey(base + "/files/hello.txt").file()));
+    }
+    assertTrue(v.m.isEmpty());
   }
 
   @AfterEach
