@@ -99,6 +99,10 @@ final class BuildCommand implements Callable<Integer> {
       description = "A secret for RUN --mount=type=secret: a file, or a variable (default: the one named ID).")
   List<String> secrets = new ArrayList<>();
 
+  @Option(names = "--ssh", paramLabel = "ID[=SOCKET]",
+      description = "An ssh-agent for RUN --mount=type=ssh: its socket, or $SSH_AUTH_SOCK (--ssh default).")
+  List<String> ssh = new ArrayList<>();
+
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
   Path context;
 
@@ -201,7 +205,7 @@ final class BuildCommand implements Callable<Integer> {
           default -> throw new BuildException("--network " + network + ": want host or none");
         };
     return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
-        Times.created(), sde, outs, BuildSecrets.parse(secrets));
+        Times.created(), sde, outs, BuildSecrets.parse(secrets), BuildSsh.parse(ssh));
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */

@@ -238,4 +238,63 @@ class RunMountIT {
     // step numbers follow the build order whatever finished first
     assertTrue(r.err().contains("[a] STEP 1/7") && r.err().contains("[b] STEP 3/7"), r.err());
   }
+
+  /** A perl one-liner asking the agent at $SSH_AUTH_SOCK for its identities: "12 N" (answer, count). */
+  private static final String ASK_AGENT = "perl -MIO::Socket::UNIX -e 'my $s = IO::Socket::UNIX->new("
+      + "Peer => $ENV{SSH_AUTH_SOCK}) or die \"connect $ENV{SSH_AUTH_SOCK}: $!\"; print $s pack(\"NC\", 1, 11);"
+      + " read($s, my $h, 9) == 9 or die \"short answer\"; my ($l, $t, $n) = unpack(\"NCN\", $h);"
+      + " print \"$t $n\\n\"'";
+
+  @Test
+  void sshMountReachesTheUsersAgent_asRootAndAsAnotherUser_andLeavesNoTrace() throws Exception {
+    for (String tool : List.of("ssh-agent", "ssh-add", "ssh-keygen")) {
+      assertEquals(0, StrataProcess.run("sh", "-c", "command -v " + tool).exit(),
+          tool + " is needed (Debian: openssh-client)");
+    }
+    Path agentSock = dir.resolve("agent.sock");
+    StrataProcess.Result agent = StrataProcess.run("ssh-agent", "-a", agentSock.toString(), "-s");
+    assertEquals(0, agent.exit(), agent.err());
+    String pid = agent.out().replaceAll("(?s).*SSH_AGENT_PID=(\\d+).*", "$1");
+    try {
+      Path key = dir.resolve("key");
+      assertEquals(0, StrataProcess.run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString()).exit());
+      StrataProcess.Result add = StrataProcess.run(List.of("ssh-add", "-q", key.toString()),
+          Map.of("SSH_AUTH_SOCK", agentSock.toString()));
+      assertEquals(0, add.exit(), add.err());
+
+      Path s = dir.resolve("store");
+      strata(s, "import", fixture("golang.tar").toString(), "golang").ok(); // it has perl
+      Path ctx = context("FROM golang\n"
+          + "RUN --mount=type=ssh " + ASK_AGENT + " > /as-root\n"
+          + "USER nobody\n"
+          + "RUN --mount=type=ssh,id=work,mode=0666 " + ASK_AGENT + " > /tmp/as-nobody\n", Map.of());
+      strata(s, "build", "--ssh", "default=" + agentSock, "--ssh", "work=" + agentSock, "-t", "ssh",
+          ctx.toString()).ok();
+      assertEquals("12 1", cat(s, "ssh", "/as-root").strip(), "the agent's one identity, as root");
+      assertEquals("12 1", cat(s, "ssh", "/tmp/as-nobody").strip(), "and as nobody, through the relay");
+      List<String> paths = layerPaths(s, "ssh");
+      assertFalse(paths.stream().anyMatch(p -> p.startsWith("run/buildkit")), "mount point leaked: " + paths);
+
+      // the socket is not part of the key: another path to the same agent hits
+      Path link = dir.resolve("other.sock");
+      java.nio.file.Files.createSymbolicLink(link, agentSock);
+      Path st = dir.resolve("st.json");
+      strata(s, "build", "--ssh", "default=" + link, "--ssh", "work=" + link, "--stats-json", st.toString(),
+          "-t", "ssh", ctx.toString()).ok();
+      assertTrue(Json.parseObject(Files.readAllBytes(st)).path("hitRate").asDouble() == 1.0,
+          Files.readString(st));
+
+      StrataProcess.Result missing = strata(s, "build", "--no-cache", "--ssh", "default=" + dir.resolve("none"),
+          ctx.toString());
+      assertEquals(1, missing.exit(), missing.err());
+      assertTrue(missing.err().contains("no agent socket at"), missing.err());
+      StrataProcess.Result notGiven = strata(s, "build", "--no-cache", context(
+          "FROM golang\nRUN --mount=type=ssh,required=true true\n", Map.of()).toString());
+      assertEquals(1, notGiven.exit(), notGiven.err());
+      assertTrue(notGiven.err().contains("Dockerfile:2") && notGiven.err().contains("ssh agent default is required"),
+          notGiven.err());
+    } finally {
+      StrataProcess.run("kill", pid);
+    }
+  }
 }

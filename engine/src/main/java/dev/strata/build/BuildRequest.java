@@ -22,6 +22,7 @@ import java.util.Map;
  * @param outputs where the result goes besides the tags
  * @param secrets {@code --secret} values by id, for {@code RUN --mount=type=secret} (small: at most
  *     {@link #MAX_SECRET} bytes each, as BuildKit's limit)
+ * @param sshAgents {@code --ssh} agent sockets by id, for {@code RUN --mount=type=ssh}
  */
 public record BuildRequest(
     Path context,
@@ -35,12 +36,14 @@ public record BuildRequest(
     Instant created,
     Long sourceDateEpoch,
     List<BuildOutput> outputs,
-    Map<String, byte[]> secrets) {
+    Map<String, byte[]> secrets,
+    Map<String, Path> sshAgents) {
   /** BuildKit refuses secrets over 500 KiB too. */
   public static final int MAX_SECRET = 500 * 1024;
 
   public BuildRequest {
     secrets = Map.copyOf(secrets);
+    sshAgents = Map.copyOf(sshAgents);
     tags = List.copyOf(tags);
     buildArgs = Map.copyOf(buildArgs);
     outputs = List.copyOf(outputs);

@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@code bind}: a directory or file of the context or of a stage/image, read-only unless
  *       {@code rw}, when writes go to a throw-away copy (BuildKit discards them too).
  *   <li>{@code tmpfs}: a tmpfs of {@code size} bytes.
+ *   <li>{@code ssh}: the ssh-agent given with {@code --ssh ID=SOCKET}, through a relay socket
+ *       ({@link SshAgentRelay}); never in a layer or the key.
  *   <li>{@code secret}: the secret given with {@code --secret id=ID,...} as a read-only file with
  *       mode (0400 by default) and owner, and/or as the variable {@code env}; never in a layer, never
  *       in a cache key.
@@ -121,11 +123,12 @@ final class RunMounts implements AutoCloseable {
    * mount but not the line (the builder adds it).
    */
   static RunMounts prepare(List<Mount> specs, String workdir, Path store, Path tmp,
-      Map<String, byte[]> secrets, Sources sources) throws IOException {
+      Map<String, byte[]> secrets, Map<String, Path> sshAgents, Sources sources)
+      throws IOException {
     RunMounts m = new RunMounts();
     try {
       for (Mount spec : specs) {
-        m.add(spec, workdir, store, tmp, secrets, sources);
+        m.add(spec, workdir, store, tmp, secrets, sshAgents, sources);
       }
       return m;
     } catch (IOException | RuntimeException e) {
@@ -150,14 +153,14 @@ final class RunMounts implements AutoCloseable {
   }
 
   private void add(Mount spec, String workdir, Path store, Path tmp, Map<String, byte[]> secrets,
-      Sources sources) throws IOException {
+      Map<String, Path> sshAgents, Sources sources) throws IOException {
     String target = spec.target() == null ? null : absolute(spec.target(), workdir);
     switch (spec.type()) {
       case "cache" -> mounts.add(SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
       case "bind" -> mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
       case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, size(spec.size())));
       case "secret" -> secret(spec, target, tmp, secrets);
-      default -> throw new BuildException("RUN --mount=type=" + spec.type() + " is not supported");
+      case "ssh" -> ssh(spec, target, tmp, sshAgents);
     }
   }
 
@@ -301,8 +304,45 @@ final class RunMounts implements AutoCloseable {
     mounts.add(SandboxMount.bind(file, target, true));
   }
 
+  // ------------------------------------------------------------------ ssh
+
+  private final List<SshAgentRelay> relays = new ArrayList<>();
+
+  /**
+   * The agent given with {@code --ssh ID=SOCKET}, through a relay ({@link SshAgentRelay}) at the
+   * target, by default {@code /run/buildkit/ssh_agent.N} for the step's Nth ssh mount; the first
+   * one is also {@code SSH_AUTH_SOCK} (BuildKit's rules). Not required and not given: skipped.
+   */
+  private void ssh(Mount spec, String target, Path tmp, Map<String, Path> agents)
+      throws IOException {
+    Path agent = agents.get(spec.id());
+    if (agent == null) {
+      if (spec.required()) {
+        throw new BuildException("ssh agent " + spec.id() + " is required but was not given (--ssh "
+            + spec.id() + "=SOCKET, or --ssh default for $SSH_AUTH_SOCK)");
+      }
+      return;
+    }
+    String at = target != null ? target : "/run/buildkit/ssh_agent." + relays.size();
+    // In the system's temp dir, not the store's: a unix socket's path has at most 107 bytes.
+    Path dir = Files.createTempDirectory("strata-ssh-");
+    scratch.add(dir);
+    SshAgentRelay relay = new SshAgentRelay(agent, dir.resolve("agent.sock"),
+        spec.mode() == null ? 0600 : Integer.parseInt(spec.mode(), 8),
+        spec.uid() == null ? 0 : spec.uid().intValue(),
+        spec.gid() == null ? 0 : spec.gid().intValue());
+    relays.add(relay);
+    if (relays.size() == 1) {
+      env.add("SSH_AUTH_SOCK=" + at);
+    }
+    mounts.add(SandboxMount.bind(relay.socket(), at, false)); // a socket: connect needs it writable
+  }
+
   @Override
   public void close() throws IOException {
+    for (SshAgentRelay r : relays) {
+      r.close();
+    }
     IOException first = null;
     for (Path p : scratch) {
       try {

@@ -109,7 +109,8 @@ final class RunStep {
         };
     RunMounts mounts;
     try {
-      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(), binds);
+      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(),
+          req.sshAgents(), binds);
     } catch (BuildException e) {
       throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
     }
@@ -134,7 +135,7 @@ final class RunStep {
     String user = config.configField("User").asText("");
     String workdir = config.configField("WorkingDir").asText("");
     List<String> env = new ArrayList<>(runEnv(step, config));
-    env.addAll(mounts.env()); // secrets as variables: in the step's environment, not its key
+    env.addAll(mounts.env()); // secrets and SSH_AUTH_SOCK: in the step's environment, not its key
     SandboxSpec spec =
         new SandboxSpec(rootfs, argv, env,
             user.isEmpty() ? Optional.empty() : Optional.of(user),
