@@ -350,9 +350,9 @@ public final class Store implements AutoCloseable {
    *
    * @param removed the blobs deleted
    * @param bytes their size
-   * @param derived what {@link Derived} freed besides
+   * @param derived what {@link Derived} returned (null for none)
    */
-  public record PruneResult(List<Digest> removed, long bytes, Freed derived) {}
+  public record PruneResult<T>(List<Digest> removed, long bytes, T derived) {}
 
   /** A count of things freed and their bytes. */
   public record Freed(int count, long bytes) {
@@ -365,8 +365,8 @@ public final class Store implements AutoCloseable {
    * engine's unpacked layers. Runs after the blobs are deleted.
    */
   @FunctionalInterface
-  public interface Derived {
-    Freed prune(Store store) throws IOException;
+  public interface Derived<T> {
+    T prune(Store store) throws IOException;
   }
 
   /**
@@ -374,12 +374,12 @@ public final class Store implements AutoCloseable {
    * build cache record points to, and {@code extraRoots} does not keep. Waits for writers that
    * have not named their blobs.
    */
-  public PruneResult prune(Set<Digest> extraRoots) {
-    return prune(extraRoots, s -> Freed.NOTHING);
+  public PruneResult<Void> prune(Set<Digest> extraRoots) {
+    return prune(extraRoots, s -> null);
   }
 
   /** As {@link #prune(Set)}, then {@code derived} under the same lock. */
-  public PruneResult prune(Set<Digest> extraRoots, Derived derived) {
+  public <T> PruneResult<T> prune(Set<Digest> extraRoots, Derived<T> derived) {
     try (FileLocks.Held gc = FileLocks.exclusive(root.resolve("gc.lock"))) {
       Set<Digest> live = new HashSet<>(extraRoots);
       // Read under the lock: a build that records a layer holds it shared until done.
@@ -403,7 +403,7 @@ public final class Store implements AutoCloseable {
             idx.forgetBlobs(removed);
             return null;
           });
-      return new PruneResult(removed, bytes, derived.prune(this));
+      return new PruneResult<>(removed, bytes, derived.prune(this));
     } catch (IOException e) {
       throw new StoreException("prune failed: " + e.getMessage(), e);
     }

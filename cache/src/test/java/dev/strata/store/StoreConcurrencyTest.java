@@ -86,7 +86,7 @@ class StoreConcurrencyTest {
       Descriptor gone = StoreNamer.image(s, "gone");
       s.tag(gone, "gone");
       assertEquals(List.of("gone:latest"), s.untag("gone"));
-      Store.PruneResult r = s.prune(Set.of());
+      Store.PruneResult<Void> r = s.prune(Set.of());
       assertEquals(3, r.removed().size(), "manifest, config and layer of 'gone'");
       assertTrue(r.removed().contains(gone.digest()));
       assertFalse(s.blobs().has(gone.digest()));
@@ -107,7 +107,7 @@ class StoreConcurrencyTest {
             "application/vnd.oci.image.layer.v1.tar+zstd", 23, 30, "RUN make", Map.of()));
         return null;
       });
-      Store.PruneResult r = s.prune(Set.of());
+      Store.PruneResult<Void> r = s.prune(Set.of());
       assertEquals(List.of(stray), r.removed());
       assertTrue(s.blobs().has(cached), "a cache hit would lose its layer");
     }

@@ -6,6 +6,7 @@ import dev.strata.build.StatKeys;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.store.Store;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Set;
@@ -41,24 +42,17 @@ final class PruneCommand implements Callable<Integer> {
       boolean namespaced =
           ImageSnapshots.hasUnpacked(store) || (cacheMounts && CacheMounts.any(store));
       if (!namespaced || UserNamespace.inside()) {
-        Store.Freed[] mounts = {Store.Freed.NOTHING};
-        int[] staleDigests = {0};
-        Store.PruneResult r = store.prune(Set.of(), s -> {
-          if (cacheMounts) {
-            mounts[0] = CacheMounts.prune(s);
-          }
-          staleDigests[0] = s.withIndex(idx -> idx.pruneFileHashes(StatKeys::isCurrent));
-          return ImageSnapshots.pruneUnpacked(s);
-        });
+        Store.PruneResult<Swept> r = store.prune(Set.of(), this::sweep);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()));
-        out.printf("Removed %d unpacked layers, %s%n", r.derived().count(),
-            Format.bytes(r.derived().bytes()));
+        Swept swept = r.derived();
+        out.printf("Removed %d unpacked layers, %s%n", swept.layers().count(),
+            Format.bytes(swept.layers().bytes()));
         if (cacheMounts) {
-          out.printf("Removed %d cache mounts, %s%n", mounts[0].count(),
-              Format.bytes(mounts[0].bytes()));
+          out.printf("Removed %d cache mounts, %s%n", swept.cacheMounts().count(),
+              Format.bytes(swept.cacheMounts().bytes()));
         }
-        out.printf("Removed %d file digests of changed or deleted files%n", staleDigests[0]);
+        out.printf("Removed %d file digests of changed or deleted files%n", swept.staleDigests());
         return 0;
       }
     }
@@ -67,5 +61,15 @@ final class PruneCommand implements Callable<Integer> {
     return UserNamespace.reexecJvm(helper,
         UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
         Main.class.getName(), argv);
+  }
+
+  /** What a prune freed besides blobs. */
+  private record Swept(Store.Freed layers, Store.Freed cacheMounts, int staleDigests) {}
+
+  /** The sweeps besides the blobs', under the prune's lock. */
+  private Swept sweep(Store s) throws IOException {
+    Store.Freed mounts = cacheMounts ? CacheMounts.prune(s) : Store.Freed.NOTHING;
+    int stale = s.withIndex(idx -> idx.pruneFileHashes(StatKeys::isCurrent));
+    return new Swept(ImageSnapshots.pruneUnpacked(s), mounts, stale);
   }
 }

@@ -90,10 +90,8 @@ class RunImageIT {
 
   @Test
   void pruneFreesTheUnpackedLayersOfRemovedImagesOnly() throws Exception {
-    Path s = dir.resolve("store");
-    strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok();
-    Path ctx = java.nio.file.Files.createDirectories(dir.resolve("ctx"));
-    java.nio.file.Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo x > /f\n");
+    Path s = StrataProcess.busyboxStore(dir);
+    Path ctx = StrataProcess.context(dir, "FROM busybox\nRUN echo x > /f\n", java.util.Map.of());
     strata(s, "build", "-t", "t", ctx.toString()).ok();
     assertEquals("x", strata(s, "run", "--rm", "t", "cat", "/f").ok().out().strip());
     assertEquals(2, unpacked(s).size(), "busybox's layer and the RUN's, or their chains: " + unpacked(s));

@@ -248,8 +248,7 @@ class RunMountIT {
   @Test
   void sshMountReachesTheUsersAgent_asRootAndAsAnotherUser_andLeavesNoTrace() throws Exception {
     for (String tool : List.of("ssh-agent", "ssh-add", "ssh-keygen")) {
-      assertEquals(0, StrataProcess.run("sh", "-c", "command -v " + tool).exit(),
-          tool + " is needed (Debian: openssh-client)");
+      StrataProcess.requireTool(tool, "openssh-client");
     }
     Path agentSock = dir.resolve("agent.sock");
     StrataProcess.Result agent = StrataProcess.run("ssh-agent", "-a", agentSock.toString(), "-s");

@@ -75,6 +75,7 @@ final class RemoteFiles implements AutoCloseable {
   /** Made on the first fetch: an HttpClient sets up TLS (a tenth of a second) even unused. */
   private HttpClient client;
   private final Map<String, Fetched> fetched = new HashMap<>();
+  private int downloads; // names each download's directory: a URL may be fetched twice
 
   /** @param tmp a directory of this process's own (the store's tmp) */
   RemoteFiles(Path tmp) {
@@ -220,7 +221,7 @@ final class RemoteFiles implements AutoCloseable {
       resp.body().close();
       return new Fetched(url, null, last.digest(), last.lastModified());
     }
-    Path sub = Files.createDirectories(dir.resolve(fetched.size() + "-" + (++downloads)));
+    Path sub = Files.createDirectories(dir.resolve(String.valueOf(++downloads)));
     Path file = sub.resolve(fileName(url));
     MessageDigest md = newDigest(algorithm);
     try (InputStream body = resp.body()) {
@@ -246,8 +247,6 @@ final class RemoteFiles implements AutoCloseable {
     }
     return new Fetched(url, file, d, lastModified);
   }
-
-  private int downloads;
 
   /** An HTTP-date (RFC 7231: IMF-fixdate, RFC 1123); null when absent or unreadable. */
   static Instant lastModified(String header) {

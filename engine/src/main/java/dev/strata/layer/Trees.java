@@ -28,37 +28,29 @@ public final class Trees {
    * whole. Returns the bytes of its regular files, each inode once.
    */
   public static long discard(Path dir, Path trash) throws IOException {
-    long size = bytes(dir, new HashSet<>());
     Files.createDirectories(trash);
     Path doomed = Files.createTempDirectory(trash, "discarded-");
     Files.move(dir, doomed.resolve("tree"), StandardCopyOption.ATOMIC_MOVE);
-    removeAll(doomed);
-    return size;
-  }
-
-  private static long bytes(Path p, Set<String> seenInodes) throws IOException {
-    FileStat st = Posix.lstat(p);
-    if (st.isRegularFile()) {
-      return seenInodes.add(st.inodeKey()) ? st.size() : 0;
-    }
-    long n = 0;
-    if (st.isDirectory()) {
-      List<Path> children = new ArrayList<>();
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-        ds.forEach(children::add);
-      }
-      for (Path c : children) {
-        n += bytes(c, seenInodes);
-      }
-    }
-    return n;
+    return remove(doomed, new HashSet<>());
   }
 
   /** Deletes a tree without following symlinks; makes read-only directories writable first. */
   public static void removeAll(Path p) throws IOException {
+    remove(p, null);
+  }
+
+  /**
+   * As {@link #removeAll}; with {@code seenInodes}, returns the bytes of the regular files
+   * deleted, each inode once (null: counts nothing).
+   */
+  private static long remove(Path p, Set<String> seenInodes) throws IOException {
     FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
-      return;
+      return 0;
+    }
+    long bytes = 0;
+    if (seenInodes != null && st.isRegularFile() && seenInodes.add(st.inodeKey())) {
+      bytes = st.size();
     }
     if (st.isDirectory()) {
       if ((st.permissions() & 0700) != 0700) {
@@ -66,11 +58,12 @@ public final class Trees {
       }
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
         for (Path c : ds) {
-          removeAll(c);
+          bytes += remove(c, seenInodes);
         }
       }
     }
     Files.delete(p);
+    return bytes;
   }
 
   /**

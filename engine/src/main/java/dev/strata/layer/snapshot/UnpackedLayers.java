@@ -47,16 +47,20 @@ public final class UnpackedLayers {
         chains.add(chain.hex());
       }
     }
+    Path trash = layersRoot.resolve("tmp");
+    Store.Freed layers = dropAllBut(layersRoot.resolve("layers/sha256"), diffIds, trash);
+    Store.Freed flattened = dropAllBut(layersRoot.resolve("chains"), chains, trash);
+    return new Store.Freed(layers.count() + flattened.count(), layers.bytes() + flattened.bytes());
+  }
+
+  /** Discards every directory in {@code dir} whose name {@code keep} lacks. */
+  private static Store.Freed dropAllBut(Path dir, Set<String> keep, Path trash)
+      throws IOException {
     int count = 0;
     long bytes = 0;
-    Path tmp = layersRoot.resolve("tmp");
-    for (String[] kind : new String[][] {{"layers/sha256", "d"}, {"chains", "c"}}) {
-      Set<String> keep = kind[1].equals("d") ? diffIds : chains;
-      for (Path dir : entries(layersRoot.resolve(kind[0]))) {
-        if (keep.contains(dir.getFileName().toString())) {
-          continue;
-        }
-        bytes += Trees.discard(dir, tmp);
+    for (Path d : entries(dir)) {
+      if (!keep.contains(d.getFileName().toString())) {
+        bytes += Trees.discard(d, trash);
         count++;
       }
     }
