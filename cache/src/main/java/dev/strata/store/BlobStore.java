@@ -28,7 +28,7 @@ public final class BlobStore {
   BlobStore(Path root, Path ingestDir) throws IOException {
     this.blobsDir = root.resolve("blobs");
     this.ingestDir = ingestDir;
-    Files.createDirectories(blobsDir.resolve("sha256"));
+    PrivateDirs.create(blobsDir.resolve("sha256"));
   }
 
   /** Where the blob {@code d} is (or would be) kept: for messages that tell the user a fix. */

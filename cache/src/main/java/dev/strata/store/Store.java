@@ -1,6 +1,7 @@
 package dev.strata.store;
 
 import dev.strata.index.StoreIndex;
+import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
@@ -12,23 +13,18 @@ import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.Stream;
+import java.util.logging.Logger;
 
 /**
  * The store at {@code --root}: an OCI image layout (oci-layout, index.json, blobs/sha256) that
@@ -40,8 +36,10 @@ import java.util.stream.Stream;
  * verified temp files; index.json changes are read-modify-rename under {@code index.json.lock};
  * a writer holds {@code gc.lock} shared from its first blob until the blobs are named, and
  * {@code prune} takes it exclusively, so it never deletes a blob about to be named. Each
- * process works in its own {@code tmp/<session>/}, locked while it lives; a session whose lock
- * is free belongs to a dead process and is swept at the next open.
+ * process works in its own {@code <area>/<session>/} of each {@link WorkArea}, locked while it
+ * lives; what a dead process left is swept at the next open ({@link Leftovers}).
+ *
+ * <p>The store and the directories Strata makes in it are 0700 ({@link PrivateDirs}).
  */
 public final class Store implements AutoCloseable {
   /** Manifests, configs and indexes larger than this are refused (a hostile or broken store). */
@@ -50,26 +48,29 @@ public final class Store implements AutoCloseable {
   private static final byte[] OCI_LAYOUT =
       "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
 
+  private static final Logger LOG = Logger.getLogger(Store.class.getName());
+
+  /** The stores this JVM has warned about: once per command, not once per open. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
   private final Path root;
+  private final Session session;
   private final Path tmp;
-  private final FileChannel sessionLockChannel;
-  private final FileLock sessionLock;
   private final BlobStore blobs;
 
-  private Store(Path root) throws IOException {
+  private Store(Path root, Recovery recovery) throws IOException {
     this.root = root;
-    Path tmpRoot = root.resolve("tmp");
-    Files.createDirectories(tmpRoot);
-    Files.createDirectories(root.resolve("index"));
-    sweepDeadSessions(tmpRoot);
-    // Lock first, then make the directory: a sweeping process only looks at directories, and
-    // by the time it sees this one, the lock beside it is held.
-    String session = UUID.randomUUID().toString();
-    this.sessionLockChannel =
-        FileChannel.open(
-            tmpRoot.resolve(session + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    this.sessionLock = sessionLockChannel.lock();
-    this.tmp = Files.createDirectory(tmpRoot.resolve(session));
+    PrivateDirs.create(root.resolve(WorkArea.TMP.path()));
+    PrivateDirs.create(root.resolve("index").resolve("db")); // before RocksDB makes it 0755
+    if (recovery == Recovery.SWEEP_AT_OPEN) {
+      Leftovers.Sweep swept = Leftovers.sweep(root, false);
+      for (String left : swept.left()) {
+        // Subordinate ids' files outside the namespace: the next build, run or prune takes them.
+        LOG.fine("left for a sweep inside the namespace: " + left);
+      }
+    }
+    this.session = Session.begin(root);
+    this.tmp = session.dir(WorkArea.TMP);
     this.blobs = new BlobStore(root, tmp);
     if (!Files.exists(root.resolve("oci-layout"))) {
       AtomicFiles.write(root.resolve("oci-layout"), OCI_LAYOUT, tmp);
@@ -81,13 +82,45 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  /** Opens the store at {@code root}, creating it when missing. */
+  /** What an open does with what dead processes left in the store. */
+  public enum Recovery {
+    /** Sweeps it, as far as this process may (every command but prune). */
+    SWEEP_AT_OPEN,
+    /** Leaves it to {@link #sweepLeftovers}, which counts what it frees (prune). */
+    LEAVE_TO_PRUNE
+  }
+
+  /** Opens the store at {@code root}, creating it (0700) when missing. */
   public static Store open(Path root) {
+    return open(root, Recovery.SWEEP_AT_OPEN);
+  }
+
+  /** As {@link #open(Path)}, with leftovers of dead processes handled as {@code recovery} says. */
+  public static Store open(Path root, Recovery recovery) {
+    Path abs = root.toAbsolutePath().normalize();
     try {
-      Files.createDirectories(root);
-      return new Store(root.toAbsolutePath().normalize());
+      if (Files.isDirectory(abs)) {
+        warnIfOpen(abs);
+      } else {
+        PrivateDirs.create(abs);
+      }
+      return new Store(abs, recovery);
     } catch (IOException e) {
       throw new StoreException("cannot open the store at " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Warns, once per command, about a store other users may enter: a setuid file a step leaves in
+   * a cache mount would run as the builder for them. Only outside the namespace: the JVM inside
+   * runs the same command again, which warned already.
+   */
+  private static void warnIfOpen(Path root) throws IOException {
+    int mode = PrivateDirs.mode(root);
+    if ((mode & 077) != 0 && !UserNamespace.inside() && WARNED.add(root)) {
+      String what = (mode & 055) != 0 ? "readable" : "writable";
+      LOG.warning(String.format("store %s is %s by other users (mode %04o); chmod 700 %s", root,
+          what, mode & 07777, root));
     }
   }
 
@@ -111,6 +144,42 @@ public final class Store implements AutoCloseable {
   /** This process's private work directory inside the store (same filesystem as blobs). */
   public Path tmp() {
     return tmp;
+  }
+
+  /**
+   * This process's directory in {@code area}, made 0700 on first use, deleted on close, and swept
+   * at the next open if the process dies first.
+   */
+  public Path workDir(WorkArea area) {
+    try {
+      return session.dir(area);
+    } catch (IOException e) {
+      throw new StoreException("cannot make " + root.resolve(area.path()) + "/" + session.id()
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether dead processes left anything in the work areas (with {@code strays}, the unnamed
+   * entries older Stratas left too). Prune asks, to enter the namespace when there is.
+   */
+  public boolean hasLeftovers(boolean strays) {
+    return Leftovers.any(root, strays);
+  }
+
+  /**
+   * What {@link #sweepLeftovers} freed, and what it could not delete, one line each naming the
+   * file and the reason.
+   */
+  public record Recovered(Freed freed, List<String> left) {}
+
+  /**
+   * Deletes what dead processes left in the work areas, and the unnamed entries older Stratas
+   * left there: for {@link #prune(Set, Derived)}, whose lock keeps every build and run out.
+   */
+  public Recovered sweepLeftovers() {
+    Leftovers.Sweep s = Leftovers.sweep(root, true);
+    return new Recovered(s.freed(), s.left());
   }
 
   /**
@@ -424,55 +493,8 @@ public final class Store implements AutoCloseable {
     }
   }
 
-  // ------------------------------------------------------------------ sessions
-
-  private static void sweepDeadSessions(Path tmpRoot) throws IOException {
-    try (Stream<Path> s = Files.list(tmpRoot)) {
-      for (Path dir : (Iterable<Path>) s::iterator) {
-        if (!Files.isDirectory(dir)) {
-          continue;
-        }
-        Path lock = dir.resolveSibling(dir.getFileName() + ".lock");
-        boolean dead;
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-          FileLock l = ch.tryLock();
-          dead = l != null;
-          if (l != null) {
-            l.release();
-          }
-        } catch (OverlappingFileLockException e) {
-          dead = false; // held by another Store in this JVM
-        } catch (IOException e) {
-          dead = false;
-        }
-        if (dead) {
-          deleteTree(dir);
-          Files.deleteIfExists(lock);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> w = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) w.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
-    }
-  }
-
   @Override
   public void close() {
-    try {
-      deleteTree(tmp);
-      Files.deleteIfExists(tmp.resolveSibling(tmp.getFileName() + ".lock"));
-      sessionLock.release();
-      sessionLockChannel.close();
-    } catch (IOException e) {
-      // Left for the next open to sweep.
-    }
+    session.close();
   }
 }

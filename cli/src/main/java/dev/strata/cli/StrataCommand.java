@@ -82,7 +82,12 @@ public final class StrataCommand implements Callable<Integer> {
 
   /** Opens the store at {@code --root} or the default place; the caller closes it. */
   Store openStore() {
-    return Store.open(root != null ? root : Store.defaultRoot());
+    return openStore(Store.Recovery.SWEEP_AT_OPEN);
+  }
+
+  /** As {@link #openStore()}, with what dead processes left handled as {@code recovery} says. */
+  Store openStore(Store.Recovery recovery) {
+    return Store.open(root != null ? root : Store.defaultRoot(), recovery);
   }
 
   boolean debug() {

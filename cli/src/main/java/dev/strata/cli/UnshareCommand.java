@@ -4,6 +4,8 @@ import dev.strata.nshelper.ForegroundProcess;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.UserNamespace;
+import dev.strata.store.PrivateDirs;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,12 +54,15 @@ final class UnshareCommand implements Callable<Integer> {
         helper, UserNamespace.mappingFor(idMappingRequest(idMapping)), program);
   }
 
-  /** {@code nshelper/} in the store given by --root, else in the default store. */
-  static Path helperDir(StrataCommand top) {
+  /**
+   * {@code nshelper/} in the store given by --root, else in the default store; made 0700 (and the
+   * store with it, when this is the store's first use).
+   */
+  static Path helperDir(StrataCommand top) throws IOException {
     if (top != null && top.root != null && System.getenv("STRATA_HELPER_DIR") == null) {
-      return top.root.toAbsolutePath().resolve("nshelper");
+      return PrivateDirs.create(top.root.toAbsolutePath().resolve("nshelper"));
     }
-    return HelperBinary.defaultDirectory();
+    return PrivateDirs.create(HelperBinary.defaultDirectory());
   }
 
   /** The --id-mapping word as a request; auto is none. */

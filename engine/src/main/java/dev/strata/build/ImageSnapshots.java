@@ -7,11 +7,12 @@ import dev.strata.layer.snapshot.UnpackedLayers;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.BlobStore;
+import dev.strata.store.PrivateDirs;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import dev.strata.store.WorkArea;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,12 +27,12 @@ public final class ImageSnapshots {
 
   /** The snapshotter named {@code overlay}, {@code copy} or {@code auto} for {@code store}. */
   public static Snapshotter snapshotter(Store store, String name) throws IOException {
-    Path layers = store.root().resolve("layers");
-    Files.createDirectories(layers);
+    Snapshotter.Dirs dirs = new Snapshotter.Dirs(PrivateDirs.create(store.root().resolve("layers")),
+        store.workDir(WorkArea.LAYERS_TMP), store.workDir(WorkArea.LAYERS_WORK));
     return switch (name) {
-      case "overlay" -> Snapshotter.overlay(layers);
-      case "copy" -> Snapshotter.copy(layers);
-      case "auto" -> Snapshotter.detect(layers);
+      case "overlay" -> Snapshotter.overlay(dirs);
+      case "copy" -> Snapshotter.copy(dirs);
+      case "auto" -> Snapshotter.detect(dirs);
       default -> throw new BuildException("--snapshotter " + name + ": want overlay, copy or auto");
     };
   }
@@ -45,7 +46,8 @@ public final class ImageSnapshots {
     for (StoredImage img : store.images()) {
       live.add(img.config().diffIds());
     }
-    return UnpackedLayers.prune(store.root().resolve("layers"), live);
+    return UnpackedLayers.prune(store.root().resolve("layers"), live,
+        store.workDir(WorkArea.LAYERS_TMP));
   }
 
   /** Whether the store holds unpacked layers (which only the user namespace may delete). */

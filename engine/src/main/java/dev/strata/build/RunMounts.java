@@ -5,6 +5,7 @@ import dev.strata.layer.RootResolver;
 import dev.strata.layer.Trees;
 import dev.strata.posix.Posix;
 import dev.strata.sandbox.SandboxMount;
+import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ final class RunMounts implements AutoCloseable {
       }
       java.nio.channels.FileChannel ch = null;
       try {
-        Files.createDirectories(dir.getParent());
+        PrivateDirs.create(dir.getParent()); // cache-mounts/, 0700 as the store
         ch = java.nio.channels.FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
             java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock os = wait ? ch.lock() : ch.tryLock();
@@ -192,7 +193,7 @@ final class RunMounts implements AutoCloseable {
       default -> {} // shared: no lock, as BuildKit
     }
     if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir.getParent());
+      PrivateDirs.create(dir.getParent());
       Path part = Files.createTempDirectory(tmp, "cache-new-");
       initCache(spec, part, sources);
       try {

@@ -7,6 +7,7 @@ import dev.strata.layer.Unpacker;
 import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
+import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,12 +35,14 @@ final class CopySnapshotter implements Snapshotter {
   private static final Logger LOG = Logger.getLogger(CopySnapshotter.class.getName());
 
   private final Path root;
+  private final Path tmp;
+  private final Path work;
 
-  CopySnapshotter(Path root) throws IOException {
-    this.root = root.toAbsolutePath();
-    Files.createDirectories(this.root.resolve("chains"));
-    Files.createDirectories(this.root.resolve("tmp"));
-    Files.createDirectories(this.root.resolve("work"));
+  CopySnapshotter(Snapshotter.Dirs dirs) throws IOException {
+    this.root = dirs.root().toAbsolutePath();
+    this.tmp = PrivateDirs.create(dirs.tmp().toAbsolutePath());
+    this.work = PrivateDirs.create(dirs.work().toAbsolutePath());
+    PrivateDirs.create(this.root.resolve("chains"));
   }
 
   @Override
@@ -64,7 +67,7 @@ final class CopySnapshotter implements Snapshotter {
       dir = root.resolve("chains").resolve(id.hex());
       synchronized (making(dir)) {
       if (!Files.isDirectory(dir)) {
-        Path tmp = Files.createTempDirectory(root.resolve("tmp"), "chain-");
+        Path tmp = Files.createTempDirectory(this.tmp, "chain-");
         try {
           Files.delete(tmp);
           if (parentDir == null) {
@@ -108,7 +111,7 @@ final class CopySnapshotter implements Snapshotter {
 
   @Override
   public Snapshot prepare(List<LayerRef> layers) throws IOException {
-    Path work = Files.createTempDirectory(root.resolve("work"), "snap-");
+    Path work = Files.createTempDirectory(this.work, "snap-");
     Path rootfs = work.resolve("rootfs");
     Path base = layers.isEmpty() ? null : chain(layers);
     if (base == null) {

@@ -6,6 +6,7 @@ import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
+import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
@@ -30,18 +31,21 @@ final class OverlaySnapshotter implements Snapshotter {
   private static final int MAX_MOUNT_DATA = 4095; // one page, minus the NUL
 
   private final Path root;
+  private final Path tmp;
+  private final Path work;
   private final OverlaySupport support;
 
-  OverlaySnapshotter(Path root) throws IOException {
-    this.root = root.toAbsolutePath();
-    this.support = OverlaySupport.check(this.root);
+  OverlaySnapshotter(Snapshotter.Dirs dirs) throws IOException {
+    this.root = dirs.root().toAbsolutePath();
+    this.tmp = PrivateDirs.create(dirs.tmp().toAbsolutePath());
+    this.work = PrivateDirs.create(dirs.work().toAbsolutePath());
+    this.support = OverlaySupport.check(this.root, this.tmp);
     if (!support.supported()) {
       throw new IOException("cannot mount overlayfs here (" + support.reason()
           + "); use --snapshotter copy");
     }
-    Files.createDirectories(this.root.resolve("layers/sha256"));
-    Files.createDirectories(this.root.resolve("tmp"));
-    Files.createDirectories(this.root.resolve("work"));
+    PrivateDirs.create(this.root.resolve("layers/sha256"));
+    // the lower dir of an image with no layers: its mode is the rootfs's, not the store's
     Files.createDirectories(this.root.resolve("empty"));
   }
 
@@ -62,7 +66,7 @@ final class OverlaySnapshotter implements Snapshotter {
     if (Files.isDirectory(dir)) {
       return dir;
     }
-    Path tmp = Files.createTempDirectory(root.resolve("tmp"), "layer-");
+    Path tmp = Files.createTempDirectory(this.tmp, "layer-");
     try {
       l.unpack(new Unpacker(Unpacker.Options.defaults()
           .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
@@ -98,7 +102,7 @@ final class OverlaySnapshotter implements Snapshotter {
     if (lowers.isEmpty()) {
       lowers.add(root.resolve("empty"));
     }
-    Path work = Files.createTempDirectory(root.resolve("work"), "snap-");
+    Path work = Files.createTempDirectory(this.work, "snap-");
     Path upper = Files.createDirectory(work.resolve("upper"));
     Path wd = Files.createDirectory(work.resolve("work"));
     Path merged = Files.createDirectory(work.resolve("merged"));

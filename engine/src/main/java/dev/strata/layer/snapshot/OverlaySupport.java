@@ -28,8 +28,11 @@ public record OverlaySupport(boolean supported, boolean userxattr, String reason
     return !map.matches("0\\s+0\\s+4294967295");
   }
 
-  /** Checks once by mounting a tiny overlay under {@code root}; the answer is kept in a file. */
-  static OverlaySupport check(Path root) throws IOException {
+  /**
+   * Checks once by mounting a tiny overlay in {@code tmp} (this process's: a check cut short is
+   * swept with it); the answer is kept in a file in {@code root}.
+   */
+  static OverlaySupport check(Path root, Path tmp) throws IOException {
     Files.createDirectories(root);
     Path record = root.resolve(RECORD);
     boolean userns = inUserNamespace();
@@ -39,7 +42,8 @@ public record OverlaySupport(boolean supported, boolean userxattr, String reason
         return new OverlaySupport(l.get(0).equals("yes"), userns, l.size() > 2 ? l.get(2) : "");
       }
     }
-    Path t = Files.createTempDirectory(root, "overlay-check-");
+    Files.createDirectories(tmp);
+    Path t = Files.createTempDirectory(tmp, "overlay-check-");
     OverlaySupport s;
     try {
       for (String d : List.of("lower", "upper", "work", "merged")) {

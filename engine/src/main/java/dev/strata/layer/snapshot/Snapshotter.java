@@ -20,21 +20,43 @@ public interface Snapshotter {
    */
   Snapshot prepare(List<LayerRef> layers) throws IOException;
 
-  /** Opens the overlay snapshotter under {@code root}; the caller must be able to mount it. */
-  static Snapshotter overlay(Path root) throws IOException {
-    return new OverlaySnapshotter(root);
+  /**
+   * Where a snapshotter keeps what it makes: under {@code root} the unpacked layers, shared by
+   * every process and kept; in {@code tmp} (layers being unpacked) and {@code work} (snapshots)
+   * this process's work in progress, which a store sweeps when the process dies.
+   */
+  record Dirs(Path root, Path tmp, Path work) {
+    /** {@code root}, with {@code root/tmp} and {@code root/work}: a root of one's own. */
+    public static Dirs under(Path root) {
+      return new Dirs(root, root.resolve("tmp"), root.resolve("work"));
+    }
   }
 
-  /** Opens the copy snapshotter under {@code root}. */
+  /** Opens the overlay snapshotter in {@code dirs}; the caller must be able to mount it. */
+  static Snapshotter overlay(Dirs dirs) throws IOException {
+    return new OverlaySnapshotter(dirs);
+  }
+
+  /** Opens the overlay snapshotter under {@code root} alone ({@link Dirs#under}). */
+  static Snapshotter overlay(Path root) throws IOException {
+    return overlay(Dirs.under(root));
+  }
+
+  /** Opens the copy snapshotter in {@code dirs}. */
+  static Snapshotter copy(Dirs dirs) throws IOException {
+    return new CopySnapshotter(dirs);
+  }
+
+  /** Opens the copy snapshotter under {@code root} alone ({@link Dirs#under}). */
   static Snapshotter copy(Path root) throws IOException {
-    return new CopySnapshotter(root);
+    return copy(Dirs.under(root));
   }
 
   /**
    * The overlay snapshotter where this process can mount overlayfs (checked once, recorded in
    * {@code root/overlay-support}), else the copy one.
    */
-  static Snapshotter detect(Path root) throws IOException {
-    return OverlaySupport.check(root).supported() ? overlay(root) : copy(root);
+  static Snapshotter detect(Dirs dirs) throws IOException {
+    return OverlaySupport.check(dirs.root(), dirs.tmp()).supported() ? overlay(dirs) : copy(dirs);
   }
 }

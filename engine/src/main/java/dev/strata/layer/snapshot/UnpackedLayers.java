@@ -18,7 +18,7 @@ import java.util.Set;
  * layers/sha256/<diffID>} and copy's {@code chains/<chainID>}. Both are caches of the store's
  * layer blobs, remade on first use, so a prune may drop any of them that nothing is using; the
  * store's prune lock, which builds and runs hold shared, sees to that. Each goes by {@link
- * Trees#discard} into {@code tmp/}: a prune cut short never leaves a half-deleted layer where a
+ * Trees#discard} into the trash given: a prune cut short never leaves a half-deleted layer where a
  * snapshotter would take it for a whole one. Their files carry the namespace's owners, so this
  * runs inside Strata's user namespace.
  */
@@ -33,9 +33,10 @@ public final class UnpackedLayers {
 
   /**
    * Deletes the unpacked layers and chains that none of {@code live} stands on; each list is an
-   * image's diff_ids, bottom layer first.
+   * image's diff_ids, bottom layer first. Each is discarded through {@code trash}, on the same
+   * filesystem (this process's {@code layers/tmp/<session>}).
    */
-  public static Store.Freed prune(Path layersRoot, Collection<List<Digest>> live)
+  public static Store.Freed prune(Path layersRoot, Collection<List<Digest>> live, Path trash)
       throws IOException {
     Set<String> diffIds = new HashSet<>();
     Set<String> chains = new HashSet<>();
@@ -47,7 +48,6 @@ public final class UnpackedLayers {
         chains.add(chain.hex());
       }
     }
-    Path trash = layersRoot.resolve("tmp");
     Store.Freed layers = dropAllBut(layersRoot.resolve("layers/sha256"), diffIds, trash);
     Store.Freed flattened = dropAllBut(layersRoot.resolve("chains"), chains, trash);
     return new Store.Freed(layers.count() + flattened.count(), layers.bytes() + flattened.bytes());

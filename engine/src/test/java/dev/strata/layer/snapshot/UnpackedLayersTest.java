@@ -43,7 +43,7 @@ class UnpackedLayersTest {
     Posix.chmod(goneChain.resolve("etc"), 0500); // read-only dirs go too
     assertTrue(UnpackedLayers.any(layers));
 
-    Store.Freed f = UnpackedLayers.prune(layers, List.of(List.of(a, b)));
+    Store.Freed f = UnpackedLayers.prune(layers, List.of(List.of(a, b)), layers.resolve("tmp"));
 
     assertEquals(2, f.count());
     assertEquals(1500, f.bytes());
@@ -61,14 +61,14 @@ class UnpackedLayersTest {
   void nothingLive_dropsEverything_andAnyAfterSaysSo() throws IOException {
     unpacked("layers/sha256", d("x"), 1);
     unpacked("chains", d("y"), 1);
-    assertEquals(2, UnpackedLayers.prune(layers, List.of()).count());
+    assertEquals(2, UnpackedLayers.prune(layers, List.of(), layers.resolve("tmp")).count());
     assertFalse(UnpackedLayers.any(layers));
-    assertEquals(0, UnpackedLayers.prune(layers, List.of()).count());
+    assertEquals(0, UnpackedLayers.prune(layers, List.of(), layers.resolve("tmp")).count());
   }
 
   @Test
   void anEmptyOrMissingLayersDir_hasNothing() throws IOException {
     assertFalse(UnpackedLayers.any(layers.resolve("none")));
-    assertEquals(Store.Freed.NOTHING, UnpackedLayers.prune(layers.resolve("none"), List.of()));
+    assertEquals(Store.Freed.NOTHING, UnpackedLayers.prune(layers.resolve("none"), List.of(), layers.resolve("tmp")));
   }
 }
