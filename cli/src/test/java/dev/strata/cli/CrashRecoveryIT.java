@@ -99,6 +99,38 @@ class CrashRecoveryIT {
     assertWorkAreasEmpty(store);
   }
 
+  /**
+   * Two builds share the store while a third is killed: the opens that sweep the killed one's
+   * leftovers (outside the namespace and inside it) never touch the live build's bind-rw copy or
+   * snapshot, which it reads after they ran.
+   */
+  @Test
+  void aLiveBuildsWork_isNeverSwept_byTheOpensOfOtherCommands() throws Exception {
+    Path store = busyboxStore(dir);
+    Path slow = context(dir, """
+        FROM busybox
+        RUN --mount=type=bind,target=/mnt,rw echo mine > /mnt/new && mkdir /out && echo up > /out/f \\
+         && sleep 6 && test -f /mnt/src/f1 && test -f /mnt/new && test -f /out/f
+        """, Map.of("src/f1", "x"));
+    Path killed = context(dir, DOCKERFILE, Map.of("src/f1", "y"));
+    Path log = dir.resolve("live.log");
+    Process live = startInOwnGroup(store, log, "build", "--no-cache", "--progress", "plain",
+        slow.toString());
+    awaitBindCopy(store, live, log);
+    Path doomedLog = dir.resolve("doomed.log");
+    Process doomed = startInOwnGroup(store, doomedLog, "build", "--no-cache", "--progress", "plain",
+        killed.toString());
+    Thread.sleep(2500);
+    killTree(doomed);
+    strata(store, "images").ok(); // sweeps outside the namespace
+    strata(store, "build", "--no-cache", "--progress", "plain",
+        context(dir, "FROM busybox\nRUN true\n", Map.of()).toString()).ok(); // and inside
+    assertTrue(live.waitFor(120, TimeUnit.SECONDS), "the live build hung");
+    assertEquals(0, live.exitValue(), "the live build lost its work:\n" + Files.readString(log));
+    strata(store, "prune").ok();
+    assertWorkAreasEmpty(store);
+  }
+
   /** A store made by Strata is 0700, and so is what it makes in it; one open to others is warned about, once. */
   @Test
   void theStoreIsPrivate_andOneOpenToOthersIsWarnedAboutOncePerCommand() throws Exception {
