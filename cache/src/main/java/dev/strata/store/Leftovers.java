@@ -44,13 +44,7 @@ final class Leftovers {
   /** What deleting one tree did: bytes of the regular files deleted (each inode once). */
   record Removal(long bytes, boolean whole, String error) {}
 
-  /**
-   * What a sweep did: the leftovers deleted whole and the bytes freed (of those left partly
-   * deleted too), and each leftover it could not delete with the reason.
-   */
-  record Sweep(Store.Freed freed, List<String> left) {
-    static final Sweep NOTHING = new Sweep(Store.Freed.NOTHING, List.of());
-  }
+  private static final Store.Recovered NOTHING = new Store.Recovered(Store.Freed.NOTHING, List.of());
 
   /**
    * Deletes the directories of every dead session in the store at {@code root}; with {@code
@@ -58,13 +52,13 @@ final class Leftovers {
    * {@code layers/work} entries of Stratas before sessions were kept there). Strays are only
    * safe to take under prune's exclusive lock, which every build and run holds shared.
    */
-  static Sweep sweep(Path root, boolean strays) {
+  static Store.Recovered sweep(Path root, boolean strays) {
     Found found = find(root, strays);
     int count = 0;
     long bytes = 0;
     List<String> left = new ArrayList<>();
     for (String id : found.sessions) {
-      Sweep s = sweepSession(root, id);
+      Store.Recovered s = sweepSession(root, id);
       count += s.freed().count();
       bytes += s.freed().bytes();
       left.addAll(s.left());
@@ -78,7 +72,7 @@ final class Leftovers {
         left.add(root.relativize(p) + ": " + r.error());
       }
     }
-    return new Sweep(new Store.Freed(count, bytes), left);
+    return new Store.Recovered(new Store.Freed(count, bytes), left);
   }
 
   /** Whether a {@link #sweep} would find anything to delete. */
@@ -142,13 +136,13 @@ final class Leftovers {
    * Sweeps one session if its lock is free, holding the lock meanwhile so that two sweepers do not
    * delete one tree at once. The lock file goes last, and only once nothing of it is left.
    */
-  private static Sweep sweepSession(Path root, String id) {
+  private static Store.Recovered sweepSession(Path root, String id) {
     Path lockFile = Session.lockFile(root, id);
     try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE,
             StandardOpenOption.CREATE);
         FileLock l = ch.tryLock()) {
       if (l == null) {
-        return Sweep.NOTHING; // a live process
+        return NOTHING; // a live process
       }
       int count = 0;
       long bytes = 0;
@@ -169,11 +163,11 @@ final class Leftovers {
       if (left.isEmpty()) {
         Files.deleteIfExists(lockFile);
       }
-      return new Sweep(new Store.Freed(count, bytes), left);
+      return new Store.Recovered(new Store.Freed(count, bytes), left);
     } catch (OverlappingFileLockException e) {
-      return Sweep.NOTHING; // another thread of this JVM is sweeping it
+      return NOTHING; // another thread of this JVM is sweeping it
     } catch (IOException e) {
-      return new Sweep(Store.Freed.NOTHING, List.of(root.relativize(lockFile) + ": " + e));
+      return new Store.Recovered(Store.Freed.NOTHING, List.of(root.relativize(lockFile) + ": " + e));
     }
   }
 

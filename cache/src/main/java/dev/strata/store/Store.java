@@ -63,22 +63,26 @@ public final class Store implements AutoCloseable {
     PrivateDirs.create(root.resolve(WorkArea.TMP.path()));
     PrivateDirs.create(root.resolve("index").resolve("db")); // before RocksDB makes it 0755
     if (recovery == Recovery.SWEEP_AT_OPEN) {
-      Leftovers.Sweep swept = Leftovers.sweep(root, false);
-      for (String left : swept.left()) {
+      for (String left : Leftovers.sweep(root, false).left()) {
         // Subordinate ids' files outside the namespace: the next build, run or prune takes them.
         LOG.fine("left for a sweep inside the namespace: " + left);
       }
     }
     this.session = Session.begin(root);
-    this.tmp = session.dir(WorkArea.TMP);
-    this.blobs = new BlobStore(root, tmp);
-    if (!Files.exists(root.resolve("oci-layout"))) {
-      AtomicFiles.write(root.resolve("oci-layout"), OCI_LAYOUT, tmp);
-    }
-    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
-      if (!Files.exists(root.resolve("index.json"))) {
-        AtomicFiles.write(root.resolve("index.json"), ImageIndex.empty().bytes(), tmp);
+    try {
+      this.tmp = session.dir(WorkArea.TMP);
+      this.blobs = new BlobStore(root, tmp);
+      if (!Files.exists(root.resolve("oci-layout"))) {
+        AtomicFiles.write(root.resolve("oci-layout"), OCI_LAYOUT, tmp);
       }
+      try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
+        if (!Files.exists(root.resolve("index.json"))) {
+          AtomicFiles.write(root.resolve("index.json"), ImageIndex.empty().bytes(), tmp);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      session.close();
+      throw e;
     }
   }
 
@@ -168,8 +172,9 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * What {@link #sweepLeftovers} freed, and what it could not delete, one line each naming the
-   * file and the reason.
+   * What a sweep of leftovers did: the directories it deleted whole and the bytes it freed (in
+   * those it could delete only in part too), and one line per leftover it could not delete,
+   * naming the file and the reason.
    */
   public record Recovered(Freed freed, List<String> left) {}
 
@@ -178,8 +183,7 @@ public final class Store implements AutoCloseable {
    * left there: for {@link #prune(Set, Derived)}, whose lock keeps every build and run out.
    */
   public Recovered sweepLeftovers() {
-    Leftovers.Sweep s = Leftovers.sweep(root, true);
-    return new Recovered(s.freed(), s.left());
+    return Leftovers.sweep(root, true);
   }
 
   /**
