@@ -104,7 +104,7 @@ public final class Store implements AutoCloseable {
     Path abs = root.toAbsolutePath().normalize();
     try {
       if (Files.isDirectory(abs)) {
-        warnIfOpen(abs);
+        warnIfOpenToOthers(abs);
       } else {
         PrivateDirs.create(abs);
       }
@@ -117,9 +117,13 @@ public final class Store implements AutoCloseable {
   /**
    * Warns, once per command, about a store other users may enter: a setuid file a step leaves in
    * a cache mount would run as the builder for them. Only outside the namespace: the JVM inside
-   * runs the same command again, which warned already.
+   * runs the same command again, which warned already (a command that enters the namespace
+   * before it opens the store calls this first). Nothing for a store not made yet.
    */
-  private static void warnIfOpen(Path root) throws IOException {
+  public static void warnIfOpenToOthers(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
     int mode = PrivateDirs.mode(root);
     if ((mode & 077) != 0 && !UserNamespace.inside() && WARNED.add(root)) {
       String what = (mode & 055) != 0 ? "readable" : "writable";

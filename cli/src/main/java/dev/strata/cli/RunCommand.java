@@ -111,6 +111,7 @@ final class RunCommand implements Callable<Integer> {
     validate();
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     if (!UserNamespace.inside()) {
+      top.warnIfStoreOpenToOthers(); // the JVM inside opens the store, and does not warn
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
       List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
       return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);

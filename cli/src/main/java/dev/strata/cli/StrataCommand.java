@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.store.Store;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -83,6 +84,11 @@ public final class StrataCommand implements Callable<Integer> {
   /** Opens the store at {@code --root} or the default place; the caller closes it. */
   Store openStore() {
     return openStore(Store.Recovery.SWEEP_AT_OPEN);
+  }
+
+  /** Warns about a store other users may enter, as an open would: for commands that re-execute first. */
+  void warnIfStoreOpenToOthers() throws IOException {
+    Store.warnIfOpenToOthers((root != null ? root : Store.defaultRoot()).toAbsolutePath().normalize());
   }
 
   /** As {@link #openStore()}, with what dead processes left handled as {@code recovery} says. */
