@@ -287,7 +287,7 @@ final class DockerRegistry implements AutoCloseable {
           + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
       ProcessBuilder pb = new ProcessBuilder("docker-registry", "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(log.toFile());
-      StrataProcess.hermetic(pb.environment());
+      StrataProcess.hermeticRegistryServer(pb.environment());
       Process p = pb.start();
       DockerRegistry r = new DockerRegistry(p, port);
       if (r.ready()) {

@@ -37,13 +37,23 @@ final class StrataProcess {
    * and the C.UTF-8 locale. Nothing of the user who runs the tests reaches them: skopeo run without
    * XDG_RUNTIME_DIR reads /run/containers/UID/auth.json, which root's podman may have left
    * unreadable, and a user's ~/.config/containers or LANG changes what tools do and print.
-   * Callers put their own settings after this.
+   * Callers put their own settings after this. A docker-registry server gets {@link
+   * #hermeticRegistryServer} instead.
    */
   static void hermetic(Map<String, String> env) {
     env.keySet().removeIf(k -> k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_"));
     env.remove("SSH_AUTH_SOCK");
     env.remove("STRATA_CALLER_LC_ALL");
     env.putAll(ToolHome.ENV);
+  }
+
+  /**
+   * {@link #hermetic} for docker-registry, which reads REGISTRY_SECTION_KEY variables as its
+   * configuration (REGISTRY_AUTH_FILE would be its auth.file): none of them.
+   */
+  static void hermeticRegistryServer(Map<String, String> env) {
+    hermetic(env);
+    env.keySet().removeIf(k -> k.startsWith("REGISTRY_"));
   }
 
   /** The private dirs and files of {@link #hermetic}, made on first use, removed at exit. */
