@@ -14,6 +14,7 @@ import dev.strata.layer.tar.Utf8Names;
 import dev.strata.oci.Json;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
@@ -146,6 +148,37 @@ class LocaleIT {
     String last = r.err().strip().substring(r.err().strip().lastIndexOf('\n') + 1);
     assertTrue(last.startsWith("Error: ") && last.contains("tar entry \"certs/F\\xf5tan\\xfas\\xedtv\\xe1ny.pem\": name is not valid UTF-8"), r.err());
     assertFalse(r.err().contains("Exception") || r.err().contains("Malformed"), r.err());
+  }
+
+  /**
+   * A name a RUN step makes, or a context holds, that is not UTF-8 is refused in one line naming
+   * it; the step's work directory, holding that name, is still removed.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"run", "context"})
+  void aFileNameNotUtf8_isRefusedInOneLine(String where) throws Exception {
+    Map<String, String> env = callerLocale("none");
+    Path store = dir.resolve("store");
+    strata(env, store, "import", fixture("busybox.tar").toString(), "busybox").ok();
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    String expected;
+    if (where.equals("run")) {
+      Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN mkdir /d && touch \"/d/r$(printf '\\375')\"\n");
+      expected = "file \"d/r\\xfd\": name is not valid UTF-8";
+    } else {
+      Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nCOPY . /c\n");
+      Files.createFile(Path.of(URI.create(ctx.toUri() + "x%FE")));
+      expected = "file \"x\\xfe\": name is not valid UTF-8";
+    }
+    StrataProcess.Result r = strata(env, store, "build", "--progress", "plain", ctx.toString());
+    assertEquals(1, r.exit(), r.err());
+    String last = r.err().strip().substring(r.err().strip().lastIndexOf('\n') + 1);
+    assertTrue(last.startsWith("Error: ") && last.contains(expected), r.err());
+    assertFalse(r.err().contains("Exception") || r.err().contains("ENOENT"), r.err());
+    Path work = store.resolve("layers/work");
+    try (Stream<Path> left = Files.exists(work) ? Files.list(work) : Stream.empty()) {
+      assertEquals(List.of(), left.toList(), "the failed step's work directory is left");
+    }
   }
 
   /** The tool environment with no locale variable at all, then the one named. */
