@@ -13,8 +13,8 @@ import java.util.Optional;
  * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
  * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes),
  * GNU long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums
- * and names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link EOFException} naming the entry. Does not close the
- * stream.
+ * and names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link
+ * EOFException} naming the entry. Does not close the stream.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
