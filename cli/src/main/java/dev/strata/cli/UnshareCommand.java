@@ -3,6 +3,7 @@ package dev.strata.cli;
 import dev.strata.nshelper.ForegroundProcess;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.JvmLocale;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.store.PrivateDirs;
 import java.io.IOException;
@@ -47,7 +48,9 @@ final class UnshareCommand implements Callable<Integer> {
       program = List.of(shell != null && !shell.isEmpty() ? shell : "/bin/sh");
     }
     if (UserNamespace.inside()) {
-      return ForegroundProcess.run(new ProcessBuilder(program).inheritIO());
+      ProcessBuilder pb = new ProcessBuilder(program).inheritIO();
+      JvmLocale.forCallerCommand(pb.environment());
+      return ForegroundProcess.run(pb);
     }
     HelperBinary helper = HelperBinary.in(helperDir(top));
     return UserNamespace.enter(

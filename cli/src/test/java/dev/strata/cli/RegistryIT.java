@@ -79,6 +79,7 @@ class RegistryIT {
     Path err = Files.createTempFile("strata-it", ".err");
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      StrataProcess.hermetic(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
       try (OutputStream in = p.getOutputStream()) {
@@ -284,8 +285,10 @@ final class DockerRegistry implements AutoCloseable {
       Files.writeString(config, "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n"
           + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
           + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
-      Process p = new ProcessBuilder("docker-registry", "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder("docker-registry", "serve", config.toString())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      StrataProcess.hermeticRegistryServer(pb.environment());
+      Process p = pb.start();
       DockerRegistry r = new DockerRegistry(p, port);
       if (r.ready()) {
         return r;

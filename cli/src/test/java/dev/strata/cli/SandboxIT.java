@@ -369,6 +369,7 @@ class SandboxIT {
     List<String> cmd = new ArrayList<>(List.of(bin()));
     cmd.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
+    StrataProcess.hermetic(pb.environment());
     pb.environment().remove("STRATA_NAMESPACE");
     pb.environment().remove("STRATA_ID_MAPPING");
     pb.environment().putAll(env);

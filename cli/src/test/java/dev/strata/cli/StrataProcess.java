@@ -4,13 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** Runs real commands for end-to-end tests: {@code bin/strata} and the tools that check it. */
 final class StrataProcess {
@@ -21,6 +26,85 @@ final class StrataProcess {
     Result ok() {
       assertEquals(0, exit, "command failed: " + command + "\nstdout:\n" + out + "\nstderr:\n" + err);
       return this;
+    }
+  }
+
+  /**
+   * Gives {@code env} (a new process's environment) the settings every command a test runs gets,
+   * bin/strata and the tools that check it alike (skopeo, umoci, buildah, docker-registry, tar,
+   * ssh-agent, git): a home, config, data, cache and runtime dir, auth file, containers
+   * registries/storage/containers.conf and signature policy of their own, made once per test JVM,
+   * and the C.UTF-8 locale. Nothing of the user who runs the tests reaches them: skopeo run without
+   * XDG_RUNTIME_DIR reads /run/containers/UID/auth.json, which root's podman may have left
+   * unreadable, and a user's ~/.config/containers or LANG changes what tools do and print.
+   * Callers put their own settings after this. A docker-registry server gets {@link
+   * #hermeticRegistryServer} instead.
+   */
+  static void hermetic(Map<String, String> env) {
+    env.keySet().removeIf(k -> k.equals("LANG") || k.equals("LANGUAGE") || k.startsWith("LC_"));
+    env.remove("SSH_AUTH_SOCK");
+    env.remove("STRATA_CALLER_LC_ALL");
+    env.putAll(ToolHome.ENV);
+  }
+
+  /**
+   * {@link #hermetic} for docker-registry, which reads REGISTRY_SECTION_KEY variables as its
+   * configuration (REGISTRY_AUTH_FILE would be its auth.file): none of them.
+   */
+  static void hermeticRegistryServer(Map<String, String> env) {
+    hermetic(env);
+    env.keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+  }
+
+  /** The private dirs and files of {@link #hermetic}, made on first use, removed at exit. */
+  private static final class ToolHome {
+    static final Map<String, String> ENV = make();
+
+    private static Map<String, String> make() {
+      try {
+        Path d = Files.createTempDirectory("strata-it-tools-");
+        Path home = Files.createDirectories(d.resolve("home"));
+        Path config = Files.createDirectories(home.resolve(".config"));
+        Path run = Files.createDirectories(d.resolve("run"));
+        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
+        Path auth = Files.writeString(d.resolve("auth.json"), "{\"auths\": {}}\n");
+        Path docker = Files.createDirectories(d.resolve("docker"));
+        Path registries = Files.writeString(d.resolve("registries.conf"),
+            "# no search registries, mirrors or blocks: the tests name every registry they use\n"
+                + "unqualified-search-registries = []\n");
+        Path storage = Files.writeString(d.resolve("storage.conf"),
+            "[storage]\ndriver = \"vfs\"\nrunroot = \"" + d.resolve("storage-run")
+                + "\"\ngraphroot = \"" + d.resolve("storage") + "\"\n");
+        Path containers = Files.writeString(d.resolve("containers.conf"), "# defaults\n");
+        Files.createDirectories(config.resolve("containers"));
+        Files.writeString(config.resolve("containers/policy.json"),
+            "{\"default\": [{\"type\": \"insecureAcceptAnything\"}]}\n");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(d)));
+        Map<String, String> env = new HashMap<>();
+        env.put("HOME", home.toString());
+        env.put("XDG_CONFIG_HOME", config.toString());
+        env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
+        env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
+        env.put("XDG_RUNTIME_DIR", run.toString());
+        env.put("REGISTRY_AUTH_FILE", auth.toString());
+        env.put("DOCKER_CONFIG", docker.toString());
+        env.put("CONTAINERS_REGISTRIES_CONF", registries.toString());
+        env.put("CONTAINERS_STORAGE_CONF", storage.toString());
+        env.put("CONTAINERS_CONF", containers.toString());
+        env.put("GIT_CONFIG_NOSYSTEM", "1");
+        env.put("LC_ALL", "C.UTF-8");
+        return Map.copyOf(env);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot make the tools' private home", e);
+      }
+    }
+
+    private static void deleteQuietly(Path d) {
+      try (Stream<Path> s = Files.walk(d)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException | UncheckedIOException e) {
+        // a file a tool left under a subordinate id: the OS's tmp cleaning takes it
+      }
     }
   }
 
@@ -80,7 +164,9 @@ final class StrataProcess {
   static Process start(Path root, Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    hermetic(pb.environment());
+    return pb.start();
   }
 
   static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
@@ -89,6 +175,7 @@ final class StrataProcess {
     try {
       ProcessBuilder pb =
           new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      hermetic(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
       p.getOutputStream().close();

@@ -87,7 +87,7 @@ public final class ArchiveLoader {
 
   private static TarFile openTar(Path plainTar, Path shown) {
     try {
-      return new TarFile(plainTar);
+      return new TarFile(plainTar, "UTF-8"); // not the platform charset: ASCII without a locale
     } catch (IOException | RuntimeException e) {
       throw new ArchiveException(shown + " is not a tar archive: " + e.getMessage());
     }

@@ -61,7 +61,7 @@ public final class ArchiveSaver {
     Path part = Files.createTempFile(dir, "." + out.getFileName(), ".part");
     try {
       try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16);
-          TarArchiveOutputStream tar = new TarArchiveOutputStream(os)) {
+          TarArchiveOutputStream tar = new TarArchiveOutputStream(os, "UTF-8")) {
         tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
         tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
         if (format == ArchiveFormat.DOCKER) {

@@ -82,7 +82,8 @@ public final class RootfsImporter {
     }
     try (InputStream raw = Files.newInputStream(file);
         TarArchiveInputStream t =
-            new TarArchiveInputStream(dev.strata.codec.Compression.decompressAny(raw))) {
+            // Latin-1 decodes any name; the platform charset (ASCII without a locale) may not.
+            new TarArchiveInputStream(dev.strata.codec.Compression.decompressAny(raw), "ISO-8859-1")) {
       TarArchiveEntry e = t.getNextEntry();
       if (e == null) {
         throw new ArchiveException(file + " is not a tar archive (no entries)");

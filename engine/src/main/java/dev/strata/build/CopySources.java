@@ -3,6 +3,7 @@ package dev.strata.build;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
 import dev.strata.frontend.ignore.IgnorePatternException;
+import dev.strata.layer.FileNames;
 import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -203,8 +205,10 @@ final class CopySources {
       return;
     }
     List<String> names = new ArrayList<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      s.forEach(p -> names.add(p.getFileName().toString()));
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        names.add(FileNames.nameOf(p, prefix));
+      }
     }
     names.sort(null);
     for (String n : names) {
@@ -237,7 +241,7 @@ final class CopySources {
     }
     children.sort(null);
     for (Path c : children) {
-      String name = c.getFileName().toString();
+      String name = FileNames.nameOf(c, fromRoot.isEmpty() ? rel : rel.isEmpty() ? fromRoot : fromRoot + "/" + rel);
       String r = rel.isEmpty() ? name : rel + "/" + name;
       String fr = fromRoot.isEmpty() ? r : fromRoot + "/" + r;
       String br = below.isEmpty() ? r : below + "/" + r;

@@ -78,7 +78,7 @@ public final class LayerWriter {
       ds.forEach(children::add);
     }
     for (Path c : children) {
-      String rel = prefix + c.getFileName();
+      String rel = prefix + FileNames.nameOf(c, prefix);
       out.add(new Change(rel, Change.Kind.CHANGED));
       if (Posix.lstat(c).isDirectory()) {
         walk(c, rel + "/", out);

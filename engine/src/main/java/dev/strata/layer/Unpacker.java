@@ -2,6 +2,7 @@ package dev.strata.layer;
 
 import dev.strata.codec.BackgroundInputStream;
 import dev.strata.codec.Compression;
+import dev.strata.layer.tar.EntryNameException;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
 import dev.strata.oci.Digest;
@@ -236,6 +237,8 @@ public final class Unpacker {
       return reader.next();
     } catch (LayerException x) {
       throw x;
+    } catch (EntryNameException x) {
+      throw new LayerException(null, x.getMessage(), x); // it names its entry itself
     } catch (IOException x) {
       throw new LayerException(run.current, x.getMessage(), x);
     }

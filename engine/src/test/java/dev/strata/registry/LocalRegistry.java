@@ -91,8 +91,12 @@ final class LocalRegistry implements AutoCloseable {
       Files.writeString(config,
           "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
               + dir.resolve("data") + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
-      Process p = new ProcessBuilder(bin.toString(), "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(bin.toString(), "serve", config.toString())
+          .redirectErrorStream(true).redirectOutput(log.toFile());
+      // docker-registry takes REGISTRY_<SECTION>_<KEY> from its environment as configuration:
+      // a caller's REGISTRY_AUTH_FILE (podman's auth file) would be read as auth.file.
+      pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
+      Process p = pb.start();
       LocalRegistry r = new LocalRegistry(p, port, log);
       if (r.awaitReady()) {
         return r;

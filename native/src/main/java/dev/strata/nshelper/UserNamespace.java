@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Strata's user namespace (DESIGN.md "Rootless model", step 1). A JVM cannot unshare its own user
@@ -94,14 +95,26 @@ public final class UserNamespace {
    */
   public static int enter(HelperBinary helper, IdMapping mapping, List<String> program)
       throws IOException, InterruptedException {
+    return enter(helper, mapping, program, JvmLocale::forCallerCommand);
+  }
+
+  /** {@code locale} sets the program's locale variables (see {@link JvmLocale}). */
+  private static int enter(
+      HelperBinary helper,
+      IdMapping mapping,
+      List<String> program,
+      Consumer<Map<String, String>> locale)
+      throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(enterCommand(helper, mapping, program)).inheritIO();
+    locale.accept(pb.environment());
     pb.environment().put(ENV_INSIDE, mapping.mode().word());
     return ForegroundProcess.run(pb);
   }
 
   /**
    * Runs this JVM's command line again ({@code mainClass} with {@code args}) inside a new namespace
-   * and returns its exit status: the same java, JVM options and class path.
+   * and returns its exit status: the same java, JVM options and class path, under a UTF-8 locale
+   * whatever this JVM was started under (file names: {@link JvmLocale}).
    */
   public static int reexecJvm(
       HelperBinary helper, IdMapping mapping, String mainClass, List<String> args)
@@ -113,7 +126,7 @@ public final class UserNamespace {
     java.add(System.getProperty("java.class.path"));
     java.add(mainClass);
     java.addAll(args);
-    return enter(helper, mapping, java);
+    return enter(helper, mapping, java, JvmLocale::forStrataJvm);
   }
 
   /** The caller's real uid and gid, from /proc/self/status (java.nio has no getuid). */

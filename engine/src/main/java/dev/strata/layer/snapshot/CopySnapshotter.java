@@ -1,6 +1,7 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
+import dev.strata.layer.FileNames;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
@@ -130,7 +131,7 @@ final class CopySnapshotter implements Snapshotter {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path c : ds) {
-        String name = c.getFileName().toString();
+        String name = FileNames.nameOf(c, rel);
         names.add(name);
         String path = rel + name;
         FileStat st = Posix.lstat(c);
@@ -176,7 +177,7 @@ final class CopySnapshotter implements Snapshotter {
       Set<String> now = new java.util.HashSet<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path c : ds) {
-          String name = c.getFileName().toString();
+          String name = FileNames.nameOf(c, rel);
           now.add(name);
           String path = rel + name;
           FileStat st = Posix.lstat(c);

@@ -1,6 +1,7 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
+import dev.strata.layer.FileNames;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
@@ -153,7 +154,7 @@ final class OverlaySnapshotter implements Snapshotter {
     private void walk(Path dir, String rel, TreeSet<Change> out) throws IOException {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path c : ds) {
-          String path = rel + c.getFileName();
+          String path = rel + FileNames.nameOf(c, rel);
           FileStat st = Posix.lstat(c);
           if (st.isWhiteout()) {
             out.add(new Change(path, Change.Kind.DELETED));

@@ -3,7 +3,7 @@ package dev.strata.layer.tar;
 import java.io.IOException;
 
 /** A tar stream that is not valid: bad checksum, bad number, truncated, unsupported type. */
-public final class TarFormatException extends IOException {
+public class TarFormatException extends IOException {
   public TarFormatException(String message) {
     super(message);
   }

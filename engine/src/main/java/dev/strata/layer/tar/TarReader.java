@@ -4,15 +4,17 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
  * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes),
- * GNU long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files and bad
- * checksums; a stream cut short raises {@link EOFException} naming the entry. Does not close the
- * stream.
+ * GNU long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums
+ * and names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link
+ * EOFException} naming the entry. Does not close the stream.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
@@ -35,8 +37,8 @@ public final class TarReader {
       return null;
     }
     Map<String, byte[]> pax = new HashMap<>(globalPax);
-    String longName = null;
-    String longLink = null;
+    byte[] longName = null;
+    byte[] longLink = null;
     while (true) {
       byte[] h = new byte[BLOCK];
       int n = in.readNBytes(h, 0, BLOCK);
@@ -65,25 +67,23 @@ public final class TarReader {
           continue;
         }
         case 'L' -> {
-          longName = cString(readBody(size, "GNU long name"));
+          longName = cBytes(readBody(size, "GNU long name"));
           continue;
         }
         case 'K' -> {
-          longLink = cString(readBody(size, "GNU long link name"));
+          longLink = cBytes(readBody(size, "GNU long link name"));
           continue;
         }
         case 'S' -> throw new TarFormatException(
-            "entry " + describe(headerName(h), pax) + ": GNU sparse files are not supported");
+            "entry " + describe(headerNameBytes(h), pax) + ": GNU sparse files are not supported");
         default -> {}
       }
-      String name = longName != null ? longName : headerName(h);
-      String link = longLink != null ? longLink : cString(h, 157, 100);
-      if (pax.containsKey("path")) {
-        name = utf8(pax.get("path"));
-      }
-      if (pax.containsKey("linkpath")) {
-        link = utf8(pax.get("linkpath"));
-      }
+      // PAX overrides GNU long names, which override the header; only the one used is decoded
+      // (a header field may hold a name cut at 100 bytes, mid-character, under a PAX path).
+      String name = name(pax.containsKey("path") ? pax.get("path")
+          : longName != null ? longName : headerNameBytes(h), null);
+      String link = name(pax.containsKey("linkpath") ? pax.get("linkpath")
+          : longLink != null ? longLink : cBytes(h, 157, 100), name);
       if (pax.containsKey("size")) {
         size = paxLong(pax, "size", name);
       }
@@ -232,7 +232,7 @@ public final class TarReader {
         throw new TarFormatException("bad PAX record: no '='");
       }
       String key = new String(body, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
-      byte[] value = java.util.Arrays.copyOfRange(body, eq + 1, end - 1);
+      byte[] value = Arrays.copyOfRange(body, eq + 1, end - 1);
       out.put(key, value);
       pos = end;
     }
@@ -249,26 +249,44 @@ public final class TarReader {
     }
   }
 
-  private static String headerName(byte[] h) {
-    String name = cString(h, 0, 100);
+  private static byte[] headerNameBytes(byte[] h) {
+    byte[] name = cBytes(h, 0, 100);
     boolean posixUstar = h[257] == 'u' && h[262] == 0 && h[263] == '0';
     if (posixUstar) {
-      String prefix = cString(h, 345, 155);
-      if (!prefix.isEmpty()) {
-        return prefix + "/" + name;
+      byte[] prefix = cBytes(h, 345, 155);
+      if (prefix.length > 0) {
+        byte[] both = Arrays.copyOf(prefix, prefix.length + 1 + name.length);
+        both[prefix.length] = '/';
+        System.arraycopy(name, 0, both, prefix.length + 1, name.length);
+        return both;
       }
     }
     return name;
   }
 
-  private static String describe(String longName, Map<String, byte[]> pax) {
-    if (pax.containsKey("path")) {
-      return utf8(pax.get("path"));
+  /**
+   * An entry's name ({@code entry} null) or its link target as text; refused by name when not
+   * UTF-8 (see {@link Utf8Names}).
+   */
+  private static String name(byte[] b, String entry) throws EntryNameException {
+    Optional<String> s = Utf8Names.decode(b, 0, b.length);
+    if (s.isPresent()) {
+      return s.get();
     }
-    return longName != null ? longName : "(start of archive or previous entry)";
+    String what = entry == null ? "tar entry \"" + Utf8Names.escape(b) + "\": name"
+        : "tar entry \"" + entry + "\": link target \"" + Utf8Names.escape(b) + "\"";
+    throw new EntryNameException(what + " is not valid UTF-8 (Strata keeps file names as UTF-8"
+        + " and refuses other bytes rather than rename the file)");
   }
 
-  private static void verifyChecksum(byte[] h, String longName, Map<String, byte[]> pax)
+  private static String describe(byte[] longName, Map<String, byte[]> pax) {
+    if (pax.containsKey("path")) {
+      return Utf8Names.escape(pax.get("path"));
+    }
+    return longName != null ? Utf8Names.escape(longName) : "(start of archive or previous entry)";
+  }
+
+  private static void verifyChecksum(byte[] h, byte[] longName, Map<String, byte[]> pax)
       throws TarFormatException {
     long want;
     try {
@@ -332,8 +350,16 @@ public final class TarReader {
     return new String(h, off, end - off, StandardCharsets.UTF_8);
   }
 
-  private static String cString(byte[] b) {
-    return cString(b, 0, b.length);
+  private static byte[] cBytes(byte[] h, int off, int len) {
+    int end = off;
+    while (end < off + len && h[end] != 0) {
+      end++;
+    }
+    return Arrays.copyOfRange(h, off, end);
+  }
+
+  private static byte[] cBytes(byte[] b) {
+    return cBytes(b, 0, b.length);
   }
 
   private static String utf8(byte[] b) {

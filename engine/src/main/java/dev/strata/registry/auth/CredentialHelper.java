@@ -2,6 +2,7 @@ package dev.strata.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.nshelper.JvmLocale;
 import dev.strata.oci.InvalidJsonException;
 import dev.strata.oci.Json;
 import java.io.IOException;
@@ -117,10 +118,10 @@ public final class CredentialHelper {
   private Result run(String verb, byte[] stdin) {
     Process p;
     try {
-      p =
-          new ProcessBuilder(List.of(resolve(), verb))
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      ProcessBuilder pb =
+          new ProcessBuilder(List.of(resolve(), verb)).redirectError(ProcessBuilder.Redirect.DISCARD);
+      JvmLocale.forCallerCommand(pb.environment()); // the caller's program, in the caller's locale
+      p = pb.start();
     } catch (IOException e) {
       throw new AuthException(
           "credential helper " + executable() + " is not on PATH (named by credsStore or credHelpers)");
