@@ -146,8 +146,8 @@ void drop_bounding(unsigned long long caps)
 	int cap, last = last_cap();
 
 	for (cap = 0; cap <= last; cap++)
-		if (!(caps & CAP_BIT(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			bail("drop capability %d from the bounding set", cap);
+		if (!(caps & CAP_BIT(cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			bail("drop capability %d from the bounding set", cap); /* EINVAL: unknown to this kernel */
 }
 
 /*
