@@ -187,6 +187,19 @@ static void parse_map(const char *opt, const char *value, struct idmap *maps, in
 	maps[(*n)++] = m;
 }
 
+/* A whole hexadecimal number of at most 16 digits, no sign, no 0x. */
+static unsigned long long parse_caps(const char *value)
+{
+	unsigned long long n;
+	char *end;
+
+	errno = 0;
+	n = strtoull(value, &end, 16);
+	if (!*value || *end || errno || strlen(value) > 16 || strspn(value, "0123456789abcdefABCDEF") != strlen(value))
+		die("--caps %s: expected a hexadecimal capability mask (bit N: capability N)", value);
+	return n;
+}
+
 static int option_index(const char *arg)
 {
 	int i;
@@ -201,6 +214,7 @@ static void parse(int argc, char **argv, struct config *c)
 {
 	int i;
 
+	c->caps = NSH_DOCKER_CAPS;
 	for (i = 2; i < argc && strcmp(argv[i], "--") != 0; i += 2) {
 		int opt = option_index(argv[i]);
 		char *value = argv[i + 1];
@@ -236,12 +250,8 @@ static void parse(int argc, char **argv, struct config *c)
 				die("--workdir %s: not an absolute path", value);
 			c->workdir = value;
 			break;
-		case NSH_OPT_ENV:
-			if (c->n_env == MAX_ENV)
-				die("--env: at most %d variables", MAX_ENV);
-			if (!strchr(value, '='))
-				die("--env %s: expected KEY=VALUE", value);
-			c->env[c->n_env++] = value;
+		case NSH_OPT_ENVIRON:
+			read_environ(c, value);
 			break;
 		case NSH_OPT_NETWORK:
 			if (strcmp(value, "none") == 0)
@@ -264,6 +274,15 @@ static void parse(int argc, char **argv, struct config *c)
 		case NSH_OPT_MOUNT_OPTION:
 			mount_option(current_mount(c, argv[i]), value);
 			break;
+		case NSH_OPT_CAPS:
+			c->caps = parse_caps(value);
+			break;
+		case NSH_OPT_SECCOMP:
+			if (strcmp(value, NSH_SECCOMP_UNCONFINED) == 0)
+				c->seccomp_unconfined = 1;
+			else if (strcmp(value, NSH_SECCOMP_DEFAULT) != 0)
+				die("--seccomp %s: expected %s or %s", value, NSH_SECCOMP_DEFAULT, NSH_SECCOMP_UNCONFINED);
+			break;
 		case NSH_OPT_COUNT:
 			break;
 		}
@@ -272,6 +291,22 @@ static void parse(int argc, char **argv, struct config *c)
 		die("no program: expected -- PROGRAM [ARG]...");
 	c->argv = argv + i + 1;
 	check_mounts(c);
+}
+
+/*
+ * "run" forks the sandbox's PID 1 from this process, and a fork shows its
+ * parent's exec-time environment in /proc/PID/environ whatever clearenv()
+ * does; so the helper sheds the caller's environment by exec'ing itself
+ * with none. Strata starts it with none; a shell usually does not.
+ */
+static void run_with_empty_environment(char **argv)
+{
+	static char *none[] = {NULL};
+
+	if (!environ || !environ[0])
+		return;
+	execve("/proc/self/exe", argv, none);
+	bail("re-execute %s with an empty environment", argv[0]);
 }
 
 int main(int argc, char **argv)
@@ -283,6 +318,8 @@ int main(int argc, char **argv)
 				"(an internal program of Strata; see protocol.h)\n");
 		return NSH_SETUP_FAILED;
 	}
+	if (strcmp(argv[1], NSH_JOB_RUN) == 0)
+		run_with_empty_environment(argv);
 	parse(argc, argv, &c);
 	reset_signals();
 	if (strcmp(argv[1], NSH_JOB_ENTER) == 0)

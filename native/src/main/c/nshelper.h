@@ -30,8 +30,10 @@ struct config {
 	const char *newuidmap, *newgidmap;
 	const char *rootfs, *user, *workdir, *hostname;
 	int network_none;
-	char *env[MAX_ENV + 1];
-	int n_env;
+	char *env[MAX_ENV + 1]; /* from --environ, never argv */
+	int n_env, environ_read;
+	unsigned long long caps; /* bounding set; effective and permitted for uid 0 */
+	int seccomp_unconfined;
 	struct extra_mount mounts[MAX_MOUNTS];
 	int n_mounts;
 	char **argv; /* PROGRAM [ARG]..., NULL-terminated */
@@ -53,6 +55,14 @@ void begin_mount(struct config *c, const char *kind);
 struct extra_mount *current_mount(struct config *c, const char *opt);
 void mount_option(struct extra_mount *m, const char *value);
 void check_mounts(struct config *c);
+
+/* environ.c */
+void read_environ(struct config *c, const char *path);
+
+/* security.c */
+void install_seccomp(unsigned long long caps);
+void drop_bounding(unsigned long long caps);
+void set_capabilities(unsigned long long caps, uid_t uid);
 
 /* enter.c */
 void enter(struct config *c) __attribute__((noreturn));

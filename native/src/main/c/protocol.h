@@ -5,8 +5,8 @@
  * (native/src/main/java/dev/strata/nshelper/NativeProtocol.java): a change
  * here is a change there, in the same commit.
  *
- * Invocation (argv only; no other channel, so a failed call is easy to
- * reproduce from a shell):
+ * Invocation (argv, and for "run" the file --environ names; a failed call
+ * is easy to reproduce from a shell):
  *
  *   strata-nshelper JOB [OPTION VALUE]... -- PROGRAM [ARG]...
  *
@@ -14,7 +14,27 @@
  *   and exec PROGRAM (the JVM again, or the command of `strata unshare`).
  * JOB "run": inside that namespace, create mount, PID, IPC, UTS (and for
  *   --network none, network) namespaces, set up the rootfs, pivot_root into
- *   it and run PROGRAM as USER in WORKDIR with exactly the given ENV.
+ *   it and run PROGRAM as USER in WORKDIR with exactly the environment of
+ *   --environ, the capabilities of --caps and the seccomp profile of --seccomp.
+ *
+ * Nothing of the caller's environment reaches a process in the sandbox: "run"
+ * re-executes itself with an empty environment first when it has one, so
+ * even the sandbox's PID 1 (a fork of the helper) has none (/proc/1/environ).
+ * The environment's values are never on a command line (/proc/PID/cmdline is
+ * world-readable): --environ names a file in /proc/PID/environ's form,
+ * KEY=VALUE entries each ended by a NUL byte (none: an empty environment);
+ * Strata passes a FIFO in a private directory that a thread of the JVM
+ * writes (dev.strata.nshelper.EnvironPipe); a shell can pass any file. A
+ * malformed file (an entry without '=' or with an empty KEY, a last entry
+ * without its NUL, more than 4096 entries or 16 MiB) fails the call before
+ * any namespace exists, naming the entry by number, never by its text.
+ *
+ * --caps HEX is the bounding set, and the effective and permitted sets of a
+ * uid 0 PROGRAM (another USER gets empty ones, as in docker); bits of
+ * capabilities this kernel lacks are ignored, so ffffffffffffffff is "all".
+ * Default: NSH_DOCKER_CAPS. Inheritable and ambient sets are always empty.
+ * --seccomp default loads podman's default profile (seccomp_profile.c),
+ * judged against --caps as podman does; "unconfined" loads none.
  *
  * Extra mounts of "run" (RUN --mount, `strata run -v/--tmpfs`) are option
  * groups, one argv element per field, so any path (with commas, colons,
@@ -61,13 +81,15 @@ enum nsh_option {
 	NSH_OPT_ROOTFS,     /* run: the rootfs directory (required) */
 	NSH_OPT_USER,       /* run: USER as in a Dockerfile: name|uid[:group|gid] */
 	NSH_OPT_WORKDIR,    /* run: absolute directory, created when missing */
-	NSH_OPT_ENV,        /* run: KEY=VALUE, repeatable; the whole environment */
+	NSH_OPT_ENVIRON,    /* run: file of NUL-ended KEY=VALUE entries; the whole environment */
 	NSH_OPT_NETWORK,    /* run: "host" (default) or "none" */
 	NSH_OPT_HOSTNAME,   /* run: hostname in the new UTS namespace */
 	NSH_OPT_MOUNT,        /* run: begins an extra mount: NSH_MOUNT_BIND or NSH_MOUNT_TMPFS, repeatable */
 	NSH_OPT_MOUNT_SOURCE, /* run: bind: absolute host path of the mount begun last */
 	NSH_OPT_MOUNT_TARGET, /* run: absolute path in the rootfs of the mount begun last */
 	NSH_OPT_MOUNT_OPTION, /* run: NSH_MOUNT_RO, NSH_MOUNT_RW, NSH_MOUNT_SIZE N, NSH_MOUNT_MODE N; repeatable */
+	NSH_OPT_CAPS,         /* run: capability set as hex (bit N: capability N); default NSH_DOCKER_CAPS */
+	NSH_OPT_SECCOMP,      /* run: NSH_SECCOMP_DEFAULT (default) or NSH_SECCOMP_UNCONFINED */
 	NSH_OPT_COUNT
 };
 
@@ -80,13 +102,15 @@ static const char *const nsh_option_names[NSH_OPT_COUNT] = {
 	[NSH_OPT_ROOTFS] = "--rootfs",
 	[NSH_OPT_USER] = "--user",
 	[NSH_OPT_WORKDIR] = "--workdir",
-	[NSH_OPT_ENV] = "--env",
+	[NSH_OPT_ENVIRON] = "--environ",
 	[NSH_OPT_NETWORK] = "--network",
 	[NSH_OPT_HOSTNAME] = "--hostname",
 	[NSH_OPT_MOUNT] = "--mount",
 	[NSH_OPT_MOUNT_SOURCE] = "--mount-source",
 	[NSH_OPT_MOUNT_TARGET] = "--mount-target",
 	[NSH_OPT_MOUNT_OPTION] = "--mount-option",
+	[NSH_OPT_CAPS] = "--caps",
+	[NSH_OPT_SECCOMP] = "--seccomp",
 };
 
 #define NSH_JOB_ENTER "enter"
@@ -99,5 +123,16 @@ static const char *const nsh_option_names[NSH_OPT_COUNT] = {
 #define NSH_MOUNT_RW "rw"
 #define NSH_MOUNT_SIZE "size=" /* tmpfs: decimal bytes */
 #define NSH_MOUNT_MODE "mode=" /* tmpfs: octal mode of its root */
+
+/*
+ * Docker's default capability set (moby oci/caps/defaults.go), the default
+ * of --caps: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, SETUID,
+ * SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, AUDIT_WRITE, SETFCAP.
+ */
+#define NSH_DOCKER_CAPS 0xa80425fbULL
+
+/* Values of --seccomp. */
+#define NSH_SECCOMP_DEFAULT "default"
+#define NSH_SECCOMP_UNCONFINED "unconfined"
 
 #endif

@@ -5,7 +5,8 @@
  * Processes:  helper (waits, relays signals)
  *               `- init, PID 1 of the new PID namespace: sets up the
  *                  rootfs, relays signals, reaps, removes mount points
- *                    `- the command, PID 2, as USER in WORKDIR with ENV
+ *                    `- the command, PID 2, as USER in WORKDIR with ENV,
+ *                       its capabilities and seccomp filter (security.c)
  * A process-less PID 1 is needed because the kernel drops signals to a
  * namespace's init that it has no handler for, so `sleep` as PID 1 would
  * ignore Ctrl-C (the reason for docker --init / tini). Each level dies with
@@ -129,27 +130,10 @@ static void make_dirs(const char *path)
 		bail("create WORKDIR %s", buf);
 }
 
-/* PID 2: becomes USER in WORKDIR with ENV and execs the command. */
-static void exec_command(struct config *c)
+/* The command's environment: exactly --environ's, as docker with a default PATH and HOME from /etc/passwd. */
+static void set_environment(struct config *c, const struct identity *id)
 {
-	struct identity id;
 	int i, has_path = 0, has_home = 0;
-
-	resolve_user(c->user ? c->user : "0", &id);
-	if (c->workdir)
-		make_dirs(c->workdir);
-	if (setgroups_allowed() && setgroups((size_t)id.n_groups, id.groups) < 0)
-		bail("setgroups for user %s", c->user);
-	if (setresgid(id.gid, id.gid, id.gid) < 0)
-		bail("setgid %u for user %s (%s)", id.gid, c->user ? c->user : "0",
-		     errno == EINVAL ? "gid not mapped: Strata runs in single-id mode without /etc/subgid ranges"
-				     : "");
-	if (setresuid(id.uid, id.uid, id.uid) < 0)
-		bail("setuid %u for user %s (%s)", id.uid, c->user ? c->user : "0",
-		     errno == EINVAL ? "uid not mapped: Strata runs in single-id mode without /etc/subuid ranges"
-				     : "");
-	if (chdir(c->workdir ? c->workdir : "/") < 0)
-		bail("chdir to WORKDIR %s", c->workdir);
 
 	if (clearenv() != 0)
 		die("clearenv");
@@ -159,11 +143,42 @@ static void exec_command(struct config *c)
 		has_path |= strncmp(c->env[i], "PATH=", 5) == 0;
 		has_home |= strncmp(c->env[i], "HOME=", 5) == 0;
 	}
-	/* As docker: a default PATH, and HOME from /etc/passwd. */
 	if (!has_path)
 		setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1);
 	if (!has_home)
-		setenv("HOME", id.home, 1);
+		setenv("HOME", id->home, 1);
+}
+
+/*
+ * PID 2: becomes USER in WORKDIR with its environment, capabilities and
+ * seccomp filter (security.c says why in this order) and execs the command.
+ */
+static void exec_command(struct config *c)
+{
+	const char *user = c->user ? c->user : "0";
+	struct identity id;
+
+	resolve_user(user, &id);
+	if (c->workdir)
+		make_dirs(c->workdir);
+	set_environment(c, &id);
+	close_range(3, ~0U, 0);
+	if (!c->seccomp_unconfined)
+		install_seccomp(c->caps);
+	drop_bounding(c->caps);
+	if (setgroups_allowed() && setgroups((size_t)id.n_groups, id.groups) < 0)
+		bail("setgroups for user %s", user);
+	if (setresgid(id.gid, id.gid, id.gid) < 0)
+		bail("setgid %u for user %s (%s)", id.gid, user,
+		     errno == EINVAL ? "gid not mapped: Strata runs in single-id mode without /etc/subgid ranges"
+				     : "");
+	if (setresuid(id.uid, id.uid, id.uid) < 0)
+		bail("setuid %u for user %s (%s)", id.uid, user,
+		     errno == EINVAL ? "uid not mapped: Strata runs in single-id mode without /etc/subuid ranges"
+				     : "");
+	set_capabilities(c->caps, id.uid);
+	if (chdir(c->workdir ? c->workdir : "/") < 0)
+		bail("chdir to WORKDIR %s", c->workdir);
 	exec_program(c->argv);
 }
 

@@ -103,6 +103,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "An ssh-agent for RUN --mount=type=ssh: its socket, or $SSH_AUTH_SOCK (--ssh default).")
   List<String> ssh = new ArrayList<>();
 
+  /** buildx's entitlement for RUN --security=insecure. */
+  static final String SECURITY_INSECURE = "security.insecure";
+
+  @Option(names = "--allow", paramLabel = "ENTITLEMENT", split = ",",
+      description = "Allow what RUN steps ask for, as buildx: security.insecure (RUN --security=insecure:"
+          + " every capability, no seccomp filter); network.host (always allowed).")
+  List<String> allow = new ArrayList<>();
+
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
   Path context;
 
@@ -120,6 +128,12 @@ final class BuildCommand implements Callable<Integer> {
     };
     if (!Files.isDirectory(context)) {
       throw new BuildException("build context " + context + " is not a directory");
+    }
+    for (String a : allow) {
+      if (!a.equals(SECURITY_INSECURE) && !a.equals("network.host")) {
+        throw new ParameterException(spec.commandLine(),
+            "invalid --allow \"" + a + "\": security.insecure or network.host");
+      }
     }
     List<BuildOutput> outs = outputsOf();
     tags.forEach(Store::canonicalName);
@@ -205,7 +219,8 @@ final class BuildCommand implements Callable<Integer> {
           default -> throw new BuildException("--network " + network + ": want host or none");
         };
     return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
-        Times.created(), sde, outs, BuildSecrets.parse(secrets), BuildSsh.parse(ssh));
+        Times.created(), sde, outs, BuildSecrets.parse(secrets), BuildSsh.parse(ssh),
+        allow.contains(SECURITY_INSECURE));
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */

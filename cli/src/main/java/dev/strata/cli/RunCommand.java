@@ -11,9 +11,11 @@ import dev.strata.sandbox.NetworkMode;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
+import dev.strata.sandbox.Capabilities;
 import dev.strata.sandbox.RunDefaults;
 import dev.strata.sandbox.SandboxMount;
 import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +102,24 @@ final class RunCommand implements Callable<Integer> {
       description = "auto (default), identity, subids or single (see STRATA_ID_MAPPING).")
   String idMapping = "auto";
 
+  @Option(
+      names = "--cap-add",
+      paramLabel = "CAP",
+      description = "Add a capability to Docker's default set (NET_ADMIN, CAP_SYS_PTRACE, ALL; repeatable).")
+  List<String> capAdd = new ArrayList<>();
+
+  @Option(
+      names = "--cap-drop",
+      paramLabel = "CAP",
+      description = "Drop a capability from the set (ALL: keep only those of --cap-add; repeatable).")
+  List<String> capDrop = new ArrayList<>();
+
+  @Option(
+      names = "--security-opt",
+      paramLabel = "OPT",
+      description = "seccomp=unconfined: no seccomp filter (default: podman's default profile).")
+  List<String> securityOpts = new ArrayList<>();
+
   @Parameters(paramLabel = "NAME|CMD", description = "Image NAME then CMD, or with --rootfs CMD.")
   List<String> args = new ArrayList<>();
 
@@ -109,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     validate();
+    SandboxSecurity security = security();
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     if (!UserNamespace.inside()) {
       top.warnIfStoreOpenToOthers(); // the JVM inside opens the store, and does not warn
@@ -132,7 +153,8 @@ final class RunCommand implements Callable<Integer> {
                   Optional.ofNullable(workdir),
                   network)
               .withHostname(Optional.ofNullable(hostname))
-              .withMounts(MountArgs.ordered(volumes, tmpfs));
+              .withMounts(MountArgs.ordered(volumes, tmpfs))
+              .withSecurity(security);
       spec.commandLine().getOut().flush();
       return new SandboxRunner(helper).runInherited(s);
     } finally {
@@ -212,6 +234,29 @@ final class RunCommand implements Callable<Integer> {
 
   private static Optional<String> text(JsonNode n) {
     return n == null || !n.isTextual() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
+  }
+
+  /**
+   * --cap-add, --cap-drop and --security-opt as podman takes them; a bad one is a usage error,
+   * found before the namespace is entered.
+   */
+  private SandboxSecurity security() {
+    boolean seccomp = true;
+    for (String o : securityOpts) {
+      if (o.equals("seccomp=unconfined") || o.equals("seccomp:unconfined")) {
+        seccomp = false;
+      } else {
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(),
+            "--security-opt " + o + ": only seccomp=unconfined is supported (a profile FILE is not)");
+      }
+    }
+    try {
+      long caps = Capabilities.merge(SandboxSecurity.DEFAULT.capabilities(), capAdd, capDrop);
+      return SandboxSecurity.DEFAULT.withCapabilities(caps).withSeccomp(seccomp);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** -e KEY=VALUE as given; -e KEY takes KEY's value from this environment, if set. */

@@ -54,6 +54,17 @@ class RunCommandTest {
   }
 
   @Test
+  void capabilityAndSeccompFlagsAreRepeatableAndStopAtTheImage() {
+    RunCommand c =
+        parse("run", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_PTRACE", "--cap-drop", "ALL",
+            "--security-opt", "seccomp=unconfined", "busybox", "--cap-add", "X");
+    assertEquals(List.of("NET_ADMIN", "SYS_PTRACE"), c.capAdd);
+    assertEquals(List.of("ALL"), c.capDrop);
+    assertEquals(List.of("seccomp=unconfined"), c.securityOpts);
+    assertEquals(List.of("busybox", "--cap-add", "X"), c.args, "after NAME: the command's");
+  }
+
+  @Test
   void imageNameThenCommand() {
     RunCommand c = parse("run", "busybox:latest", "id", "-u");
     assertNull(c.rootfs);

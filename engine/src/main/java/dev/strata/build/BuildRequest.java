@@ -23,6 +23,8 @@ import java.util.Map;
  * @param secrets {@code --secret} values by id, for {@code RUN --mount=type=secret} (small: at most
  *     {@link #MAX_SECRET} bytes each, as BuildKit's limit)
  * @param sshAgents {@code --ssh} agent sockets by id, for {@code RUN --mount=type=ssh}
+ * @param allowInsecure {@code --allow security.insecure}: {@code RUN --security=insecure} may run
+ *     with every capability of the user namespace and no seccomp filter (BuildKit's entitlement)
  */
 public record BuildRequest(
     Path context,
@@ -37,7 +39,8 @@ public record BuildRequest(
     Long sourceDateEpoch,
     List<BuildOutput> outputs,
     Map<String, byte[]> secrets,
-    Map<String, Path> sshAgents) {
+    Map<String, Path> sshAgents,
+    boolean allowInsecure) {
   /** BuildKit refuses secrets over 500 KiB too. */
   public static final int MAX_SECRET = 500 * 1024;
 

@@ -221,6 +221,7 @@ final class BuildRun {
     in.put("user", config.configField("User").asText(""));
     in.put("workdir", config.configField("WorkingDir").asText(""));
     if (i instanceof Instruction.Run r) {
+      runStep.security(r); // refuses --security=insecure without --allow before any lookup
       in.put("env", String.join("\n", runStep.runEnv(step, config)));
       in.put("shell", String.join(" ", step.env().shell()));
       in.put("network", runStep.network(r).name().toLowerCase());

@@ -6,6 +6,7 @@ import dev.strata.frontend.plan.Step;
 import dev.strata.oci.ImageConfig;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
+import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
 import dev.strata.store.Store;
 import java.io.IOException;
@@ -68,6 +69,24 @@ final class RunStep {
       default -> throw new BuildException(req.where(r.location().startLine()) + ": RUN --network=" + r.network()
           + ": want default, none or host");
     };
+  }
+
+  /**
+   * What the RUN may do: Docker's capabilities and podman's seccomp profile, or with {@code
+   * --security=insecure} every capability of the user namespace and no filter, which, as in
+   * BuildKit, needs the build's {@code --allow security.insecure}. Called when the step's key is
+   * computed, so a cached step is refused too (BuildKit checks entitlements before solving).
+   */
+  SandboxSecurity security(Instruction.Run r) {
+    if (!"insecure".equals(r.security())) {
+      return SandboxSecurity.DEFAULT;
+    }
+    if (!req.allowInsecure()) {
+      throw new BuildException(req.where(r.location().startLine())
+          + ": RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
+          + " to give this step every capability and no seccomp filter");
+    }
+    return SandboxSecurity.INSECURE;
   }
 
   /**
@@ -141,7 +160,8 @@ final class RunStep {
             user.isEmpty() ? Optional.empty() : Optional.of(user),
             workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
             network(r), Optional.of("strata"))
-            .withMounts(mounts.mounts());
+            .withMounts(mounts.mounts())
+            .withSecurity(security(r));
     java.io.OutputStream out = new StepOutput(progress, ps);
     int code = sandbox.run(spec, out, out);
     if (code != 0) {

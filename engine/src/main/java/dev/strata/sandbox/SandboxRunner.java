@@ -1,5 +1,6 @@
 package dev.strata.sandbox;
 
+import dev.strata.nshelper.EnvironPipe;
 import dev.strata.nshelper.ForegroundProcess;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.NativeProtocol;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,9 +32,22 @@ public final class SandboxRunner {
     this.helper = helper;
   }
 
+  /**
+   * The helper's argv for a spec, with the pipe that carries its environment (protocol.h {@code
+   * --environ}); close it after the helper has ended.
+   */
+  public record Invocation(List<String> argv, EnvironPipe environ) implements AutoCloseable {
+    @Override
+    public void close() throws IOException {
+      environ.close();
+    }
+  }
+
   /** Runs with stdin, stdout and stderr inherited (for {@code strata run}). */
   public int runInherited(SandboxSpec spec) throws IOException, InterruptedException {
-    return ForegroundProcess.run(processBuilder(spec).inheritIO());
+    try (Invocation inv = invocation(spec)) {
+      return ForegroundProcess.run(processBuilder(spec, inv).inheritIO());
+    }
   }
 
   /**
@@ -41,14 +56,17 @@ public final class SandboxRunner {
    */
   public int run(SandboxSpec spec, OutputStream out, OutputStream err)
       throws IOException, InterruptedException {
-    ProcessBuilder pb = processBuilder(spec).redirectInput(ProcessBuilder.Redirect.from(devNull()));
-    Process p = ForegroundProcess.start(pb);
-    Thread o = pump(p.getInputStream(), out, "sandbox-stdout");
-    Thread e = pump(p.getErrorStream(), err, "sandbox-stderr");
-    int code = ForegroundProcess.waitFor(p);
-    o.join();
-    e.join();
-    return code;
+    try (Invocation inv = invocation(spec)) {
+      ProcessBuilder pb =
+          processBuilder(spec, inv).redirectInput(ProcessBuilder.Redirect.from(devNull()));
+      Process p = ForegroundProcess.start(pb);
+      Thread o = pump(p.getInputStream(), out, "sandbox-stdout");
+      Thread e = pump(p.getErrorStream(), err, "sandbox-stderr");
+      int code = ForegroundProcess.waitFor(p);
+      o.join();
+      e.join();
+      return code;
+    }
   }
 
   private static java.io.File devNull() {
@@ -78,7 +96,7 @@ public final class SandboxRunner {
     return t;
   }
 
-  private ProcessBuilder processBuilder(SandboxSpec spec) throws IOException {
+  private ProcessBuilder processBuilder(SandboxSpec spec, Invocation inv) throws IOException {
     if (!Files.isDirectory(spec.rootfs())) {
       throw new IOException("rootfs " + spec.rootfs() + ": no such directory");
     }
@@ -92,13 +110,21 @@ public final class SandboxRunner {
       throw new IllegalStateException(
           "the sandbox runs inside Strata's user namespace; enter it first (UserNamespace)");
     }
-    ProcessBuilder pb = new ProcessBuilder(helperCommand(spec));
-    // The command's environment is exactly spec.env(); the helper clears its own.
+    ProcessBuilder pb = new ProcessBuilder(inv.argv());
+    // Nothing of this process's environment (CI tokens, the variables behind --secret env=)
+    // reaches the sandbox, not even its PID 1: the command's is exactly spec.env(), by --environ.
+    pb.environment().clear();
     return pb;
   }
 
-  /** The helper's argv for {@code spec}. */
-  List<String> helperCommand(SandboxSpec spec) {
+  /** The helper's argv for {@code spec} and the pipe it reads the environment from. */
+  public Invocation invocation(SandboxSpec spec) throws IOException {
+    EnvironPipe environ = EnvironPipe.open(spec.env());
+    return new Invocation(helperCommand(spec, environ.path()), environ);
+  }
+
+  /** The helper's argv for {@code spec}, its environment read from {@code environ}. */
+  List<String> helperCommand(SandboxSpec spec, Path environ) {
     List<String> cmd = new ArrayList<>();
     cmd.add(helper.path().toString());
     cmd.add(Job.RUN.word);
@@ -106,11 +132,14 @@ public final class SandboxRunner {
     add(cmd, Option.ROOTFS, spec.rootfs().toAbsolutePath().toString());
     spec.user().ifPresent(u -> add(cmd, Option.USER, u));
     spec.workdir().ifPresent(w -> add(cmd, Option.WORKDIR, w));
-    for (String e : spec.env()) {
-      add(cmd, Option.ENV, e);
-    }
     add(cmd, Option.NETWORK, spec.network().word());
     spec.hostname().ifPresent(h -> add(cmd, Option.HOSTNAME, h));
+    add(cmd, Option.ENVIRON, environ.toString());
+    add(cmd, Option.CAPS, Long.toHexString(spec.security().capabilities()));
+    add(
+        cmd,
+        Option.SECCOMP,
+        spec.security().seccomp() ? NativeProtocol.SECCOMP_DEFAULT : NativeProtocol.SECCOMP_UNCONFINED);
     for (SandboxMount m : spec.mounts()) {
       addMount(cmd, m);
     }

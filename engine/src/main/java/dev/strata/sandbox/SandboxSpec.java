@@ -2,6 +2,7 @@ package dev.strata.sandbox;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param network host or none
  * @param hostname the sandbox's hostname; empty: the host's
  * @param mounts extra binds and tmpfs, made in this order (see {@link SandboxMount})
+ * @param security its capabilities and seccomp filter
  */
 public record SandboxSpec(
     Path rootfs,
@@ -25,18 +27,25 @@ public record SandboxSpec(
     Optional<String> workdir,
     NetworkMode network,
     Optional<String> hostname,
-    List<SandboxMount> mounts) {
+    List<SandboxMount> mounts,
+    SandboxSecurity security) {
 
   public SandboxSpec {
     command = List.copyOf(command);
     mounts = List.copyOf(mounts);
     env = List.copyOf(env);
+    Objects.requireNonNull(security, "security");
     if (command.isEmpty()) {
       throw new IllegalArgumentException("no command to run");
     }
     for (String e : env) {
       if (e.indexOf('=') <= 0) {
         throw new IllegalArgumentException("environment entry \"" + e + "\" is not KEY=VALUE");
+      }
+      if (e.indexOf('\0') >= 0) {
+        // name only: the value may be a secret
+        throw new IllegalArgumentException(
+            "environment variable " + e.substring(0, e.indexOf('=')) + " holds a NUL byte");
       }
     }
     workdir.ifPresent(
@@ -51,6 +60,19 @@ public record SandboxSpec(
             throw new IllegalArgumentException("bad USER \"" + u + "\"");
           }
         });
+  }
+
+  /** The default {@link SandboxSecurity}. */
+  public SandboxSpec(
+      Path rootfs,
+      List<String> command,
+      List<String> env,
+      Optional<String> user,
+      Optional<String> workdir,
+      NetworkMode network,
+      Optional<String> hostname,
+      List<SandboxMount> mounts) {
+    this(rootfs, command, env, user, workdir, network, hostname, mounts, SandboxSecurity.DEFAULT);
   }
 
   /** No extra mounts (the form before {@link #mounts()} existed). */
@@ -78,23 +100,27 @@ public record SandboxSpec(
   }
 
   public SandboxSpec withUser(Optional<String> u) {
-    return new SandboxSpec(rootfs, command, env, u, workdir, network, hostname, mounts);
+    return new SandboxSpec(rootfs, command, env, u, workdir, network, hostname, mounts, security);
   }
 
   public SandboxSpec withWorkdir(Optional<String> w) {
-    return new SandboxSpec(rootfs, command, env, user, w, network, hostname, mounts);
+    return new SandboxSpec(rootfs, command, env, user, w, network, hostname, mounts, security);
   }
 
   public SandboxSpec withNetwork(NetworkMode n) {
-    return new SandboxSpec(rootfs, command, env, user, workdir, n, hostname, mounts);
+    return new SandboxSpec(rootfs, command, env, user, workdir, n, hostname, mounts, security);
   }
 
   public SandboxSpec withHostname(Optional<String> h) {
-    return new SandboxSpec(rootfs, command, env, user, workdir, network, h, mounts);
+    return new SandboxSpec(rootfs, command, env, user, workdir, network, h, mounts, security);
   }
 
   /** The same spec with {@code m} as its extra mounts (replacing any). */
   public SandboxSpec withMounts(List<SandboxMount> m) {
-    return new SandboxSpec(rootfs, command, env, user, workdir, network, hostname, m);
+    return new SandboxSpec(rootfs, command, env, user, workdir, network, hostname, m, security);
+  }
+
+  public SandboxSpec withSecurity(SandboxSecurity s) {
+    return new SandboxSpec(rootfs, command, env, user, workdir, network, hostname, mounts, s);
   }
 }

@@ -60,12 +60,13 @@ public final class MountsLayerMain {
     try (Snapshot snap = s.prepare(base)) {
       SandboxSpec spec =
           SandboxSpec.of(snap.rootfs(), List.of("sh", "-c", script), List.of()).withMounts(mounts);
-      Process p =
-          new ProcessBuilder(new SandboxRunner(helper).helperCommand(spec))
-              .redirectErrorStream(true)
-              .start();
-      String out = new String(p.getInputStream().readAllBytes()).replace('\n', ' ');
-      int code = p.waitFor();
+      String out;
+      int code;
+      try (SandboxRunner.Invocation inv = new SandboxRunner(helper).invocation(spec)) {
+        Process p = new ProcessBuilder(inv.argv()).redirectErrorStream(true).start();
+        out = new String(p.getInputStream().readAllBytes()).replace('\n', ' ');
+        code = p.waitFor();
+      }
       List<String> changes =
           snap.changes(Set.of()).stream().map(Change::toString).sorted().toList();
       System.out.println(

@@ -68,8 +68,9 @@ final class NamespacedRootfs implements AutoCloseable {
 
   /** Runs {@code spec} in the sandbox (entering the namespace first). */
   Result run(SandboxSpec spec) throws Exception {
-    List<String> program = new ArrayList<>(new SandboxRunner(helper).helperCommand(spec));
-    return enter(program);
+    try (SandboxRunner.Invocation inv = new SandboxRunner(helper).invocation(spec)) {
+      return enter(new ArrayList<>(inv.argv()));
+    }
   }
 
   SandboxSpec spec(String... command) {

@@ -45,7 +45,7 @@ class SandboxRunnerMountsTest {
                 List.of(
                     SandboxMount.bind(odd, "/t/x,y:z", true),
                     SandboxMount.tmpfs("/m", OptionalLong.of(4096)).withTmpfsMode(0700)));
-    List<String> cmd = new SandboxRunner(fs.helper).helperCommand(s);
+    List<String> cmd = new SandboxRunner(fs.helper).helperCommand(s, Path.of("/env"));
     List<String> opts = cmd.subList(2, cmd.indexOf("--"));
     List<String> expected =
         List.of(
@@ -195,7 +195,8 @@ class SandboxRunnerMountsTest {
     before = tree();
     for (int delayMs : new int[] {20, 80, 320}) {
       SandboxSpec spec = fs.spec("sleep", "30").withMounts(many);
-      List<String> program = new SandboxRunner(fs.helper).helperCommand(spec);
+      SandboxRunner.Invocation inv = new SandboxRunner(fs.helper).invocation(spec);
+      List<String> program = inv.argv();
       ProcessBuilder pb =
           new ProcessBuilder(
                   dev.strata.nshelper.UserNamespace.enterCommand(fs.helper, fs.mapping, program))
@@ -208,6 +209,7 @@ class SandboxRunnerMountsTest {
       new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
       assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS), "ended after SIGINT");
       assertEquals(130, p.exitValue(), "128 + SIGINT at " + delayMs + " ms");
+      inv.close();
       assertUnchanged();
     }
   }

@@ -34,16 +34,24 @@ class SandboxRunnerTest {
   @Test
   void helperCommandFollowsTheProtocol() {
     SandboxSpec s =
-        fs.spec("sh", "-c", "true")
+        SandboxSpec.of(fs.rootfs, List.of("sh", "-c", "true"), List.of("TOKEN=v4lue"))
             .withUser(Optional.of("app:app"))
             .withWorkdir(Optional.of("/w"))
             .withNetwork(NetworkMode.NONE);
-    List<String> cmd = new SandboxRunner(fs.helper).helperCommand(s);
+    List<String> cmd = new SandboxRunner(fs.helper).helperCommand(s, Path.of("/env"));
     assertEquals("run", cmd.get(1));
     int end = cmd.indexOf("--");
     assertEquals(List.of("sh", "-c", "true"), cmd.subList(end + 1, cmd.size()));
     String opts = String.join(" ", cmd.subList(2, end));
     assertTrue(opts.contains("--user app:app --workdir /w --network none"), opts);
+    assertTrue(opts.endsWith("--environ /env --caps a80425fb --seccomp default"), opts);
+    assertFalse(String.join(" ", cmd).contains("v4lue"), "no value on the command line: " + cmd);
+    List<String> insecure =
+        new SandboxRunner(fs.helper)
+            .helperCommand(s.withSecurity(SandboxSecurity.INSECURE), Path.of("/env"));
+    assertTrue(
+        String.join(" ", insecure).contains("--caps ffffffffffffffff --seccomp unconfined"),
+        insecure.toString());
   }
 
   @Test
@@ -84,6 +92,38 @@ class SandboxRunnerTest {
         "65534\n0\n/work/dir\nbar\n/nonexistent\n",
         explicit.out(),
         "user:group: no supplementary groups");
+  }
+
+  /** Issue 14: docker's capabilities, podman's seccomp profile, nothing of the caller's environment. */
+  @Test
+  void commandGetsDockersCapabilitiesSeccompAndOnlyItsEnvironment() throws Exception {
+    String probe = "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|Seccomp|NoNewPrivs):' /proc/self/status;"
+        + " tr '\\0' '\\n' </proc/1/environ | wc -c; env | sort | tr '\\n' ' '";
+    SandboxSpec s = SandboxSpec.of(fs.rootfs, List.of("sh", "-c", probe), List.of("ONLY=this"));
+    Result r = fs.run(s);
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
+        + "CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\n"), r.out());
+    assertTrue(r.out().contains("NoNewPrivs:\t0\nSeccomp:\t2\n"), r.out());
+    assertTrue(r.err().contains("/proc/1/environ: Permission denied"),
+        "PID 1 keeps the capabilities to undo its mounts, so the command may not read it: " + r.err());
+    assertTrue(r.out().endsWith("HOME=/root ONLY=this PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PWD=/ SHLVL=1 "),
+        r.out());
+
+    // all capabilities, no filter: now PID 1 may be read, and it has no environment at all
+    Result insecure = fs.run(s.withSecurity(SandboxSecurity.INSECURE));
+    assertEquals(0, insecure.code(), insecure.err());
+    assertTrue(insecure.out().contains("NoNewPrivs:\t0\nSeccomp:\t0\n0\n"), insecure.out());
+    assertFalse(insecure.out().contains("CapEff:\t00000000a80425fb"), insecure.out());
+
+    Result none = fs.run(s.withSecurity(SandboxSecurity.DEFAULT.withCapabilities(0)));
+    assertTrue(none.out().contains("CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"), none.out());
+    if (fs.mapping.mode() != IdMapping.Mode.SINGLE) {
+      // docker: a user other than root gets the bounding set only, whatever it could have as root
+      Result nobody = fs.run(s.withUser(Optional.of("nobody")));
+      assertTrue(nobody.out().contains("CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
+          + "CapBnd:\t00000000a80425fb\n"), nobody.out());
+    }
   }
 
   @Test

@@ -3,7 +3,8 @@ package dev.strata.nshelper;
 /**
  * The handshake with {@code strata-nshelper}, mirroring {@code native/src/main/c/protocol.h} (enum
  * nsh_status, enum nsh_option, NSH_JOB_*): a change there is a change here, in the same commit. The
- * helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...} and exits with PROGRAM's status,
+ * helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...}, and the environment of "run"
+ * through the file {@link Option#ENVIRON} names, never argv; it exits with PROGRAM's status,
  * 128+N when PROGRAM died of signal N, or a {@link Status} when it failed before PROGRAM ran (after
  * one line on stderr starting "strata-nshelper: ").
  */
@@ -47,7 +48,8 @@ public final class NativeProtocol {
     ROOTFS("--rootfs"),
     USER("--user"),
     WORKDIR("--workdir"),
-    ENV("--env"),
+    /** A file of KEY=VALUE entries each ended by NUL: the whole environment ({@link EnvironPipe}). */
+    ENVIRON("--environ"),
     NETWORK("--network"),
     HOSTNAME("--hostname"),
     /** Begins an extra mount: a {@link MountKind} word; the MOUNT_* that follow apply to it. */
@@ -59,7 +61,11 @@ public final class NativeProtocol {
     /**
      * Repeatable: {@link #MOUNT_RO}, {@link #MOUNT_RW}, {@link #MOUNT_SIZE}N, {@link #MOUNT_MODE}N.
      */
-    MOUNT_OPTION("--mount-option");
+    MOUNT_OPTION("--mount-option"),
+    /** The capability set as hex (bit N: capability N): bounding, and effective for uid 0. */
+    CAPS("--caps"),
+    /** {@link #SECCOMP_DEFAULT} or {@link #SECCOMP_UNCONFINED}. */
+    SECCOMP("--seccomp");
 
     public final String flag;
 
@@ -91,6 +97,15 @@ public final class NativeProtocol {
 
   /** protocol.h NSH_MOUNT_MODE, followed by the octal mode of the tmpfs root (default 1777). */
   public static final String MOUNT_MODE = "mode=";
+
+  /** protocol.h NSH_DOCKER_CAPS: Docker's default capability set, the default of {@link Option#CAPS}. */
+  public static final long DOCKER_CAPS = 0xa80425fbL;
+
+  /** protocol.h NSH_SECCOMP_DEFAULT: podman's default profile. */
+  public static final String SECCOMP_DEFAULT = "default";
+
+  /** protocol.h NSH_SECCOMP_UNCONFINED: no seccomp filter. */
+  public static final String SECCOMP_UNCONFINED = "unconfined";
 
   /** Separates the options from PROGRAM. */
   public static final String END_OF_OPTIONS = "--";

@@ -253,6 +253,7 @@ public final class Posix {
 
   public static final int O_RDONLY = 0;
   public static final int O_WRONLY = 01;
+  public static final int O_NONBLOCK = 04000;
   public static final int O_CREAT = 0100;
   public static final int O_EXCL = 0200;
   public static final int O_NOFOLLOW = 0400000;

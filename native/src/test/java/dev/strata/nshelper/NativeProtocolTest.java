@@ -38,6 +38,16 @@ class NativeProtocolTest {
     assertEquals(define(h, "NSH_MOUNT_MODE"), NativeProtocol.MOUNT_MODE);
   }
 
+  @Test
+  void capsAndSeccompMatchTheHeader() throws Exception {
+    String h = Files.readString(HEADER);
+    Matcher m = Pattern.compile("#define NSH_DOCKER_CAPS 0x([0-9a-f]+)ULL").matcher(h);
+    assertEquals(true, m.find(), "NSH_DOCKER_CAPS in " + HEADER);
+    assertEquals(Long.parseLong(m.group(1), 16), NativeProtocol.DOCKER_CAPS);
+    assertEquals(define(h, "NSH_SECCOMP_DEFAULT"), NativeProtocol.SECCOMP_DEFAULT);
+    assertEquals(define(h, "NSH_SECCOMP_UNCONFINED"), NativeProtocol.SECCOMP_UNCONFINED);
+  }
+
   private static String define(String header, String name) {
     Matcher m = Pattern.compile("#define " + name + " \"([^\"]*)\"").matcher(header);
     return m.find() ? m.group(1) : "(no #define " + name + " in " + HEADER + ")";

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Translates podman's default seccomp profile into native/src/main/c/seccomp_profile.c.
+
+    python3 native/src/main/seccomp/generate.py [/usr/share/containers/seccomp.json] \
+        > native/src/main/c/seccomp_profile.c
+
+The source is containers-common's seccomp.json (Debian: golang-github-containers-common);
+the output is committed, so the build needs no Python and no JSON parser in C. The README in
+native/src/main/c says why. Strata's own changes (OVERLAY below) are applied here, each with
+the reason, so the generated table is the whole truth the helper enforces.
+"""
+import json
+import subprocess
+import sys
+
+# Docker's (moby profiles/seccomp/default.json) refusals that podman's profile leaves to the
+# capability set alone. Podman allows these to everyone; but a new user namespace gives its
+# creator every capability inside it, and with them the kernel surface that CAP_SYS_ADMIN
+# guards (mounting file systems, BPF of its own), and the kernel keyrings are not namespaced.
+# So, as Docker does, they are allowed only with CAP_SYS_ADMIN; keyctl never.
+GATED = ["unshare", "setns", "clone", "clone3"]
+REMOVED = ["keyctl"]
+CLONE_NS_FLAGS = 0x7E020000  # CLONE_NEWNS|NEWCGROUP|NEWUTS|NEWIPC|NEWUSER|NEWPID|NEWNET
+ENOSYS = 38
+OVERLAY = [
+    {"names": ["unshare", "setns", "clone", "clone3"], "action": "SCMP_ACT_ALLOW",
+     "includes": {"caps": ["CAP_SYS_ADMIN"]},
+     "why": "moby: namespaces only with CAP_SYS_ADMIN"},
+    {"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": CLONE_NS_FLAGS, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}],
+     "excludes": {"caps": ["CAP_SYS_ADMIN"], "arches": ["s390", "s390x"]},
+     "why": "moby: clone without namespace flags"},
+    {"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 1, "value": CLONE_NS_FLAGS, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}],
+     "includes": {"arches": ["s390", "s390x"]}, "excludes": {"caps": ["CAP_SYS_ADMIN"]},
+     "why": "moby: clone's flags are its second argument on s390"},
+    {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": ENOSYS,
+     "excludes": {"caps": ["CAP_SYS_ADMIN"]},
+     "why": "moby: clone3's flags are in memory a filter cannot read; ENOSYS makes libc fall back to clone"},
+]
+
+KNOWN_KEYS = {"names", "action", "args", "comment", "errno", "errnoRet", "includes", "excludes", "why"}
+
+
+def c_string(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def c_names(names):
+    return "(const char *const[]){" + ", ".join(c_string(n) for n in names) + ", NULL}"
+
+
+def caps_mask(caps):
+    return " | ".join("CAP_BIT(%s)" % c for c in caps) if caps else "0"
+
+
+def rule_c(rule, default_errno):
+    unknown = set(rule) - KNOWN_KEYS
+    if unknown:
+        sys.exit("unknown keys in a rule: %s" % sorted(unknown))
+    inc = rule.get("includes") or {}
+    exc = rule.get("excludes") or {}
+    for part in (inc, exc):
+        if set(part) - {"caps", "arches"}:
+            sys.exit("unsupported includes/excludes: %s" % sorted(part))
+    action = rule["action"]
+    if action not in ("SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO"):
+        sys.exit("unsupported action " + action)
+    args = rule.get("args") or []
+    if len(args) > 6:
+        sys.exit("too many args")
+    arg_c = ", ".join("{%d, %s, %#xULL, %#xULL}" % (a["index"], a["op"], a["value"], a.get("valueTwo", 0))
+                      for a in args)
+    return ("\t{%s,\n\t %d, %d, %d, {%s},\n\t %s, %s, %s, %s},\n" % (
+        c_names(rule["names"]),
+        1 if action == "SCMP_ACT_ALLOW" else 0,
+        rule.get("errnoRet", default_errno) if action == "SCMP_ACT_ERRNO" else 0,
+        len(args), arg_c,
+        c_names(inc["arches"]) if inc.get("arches") else "NULL",
+        c_names(exc["arches"]) if exc.get("arches") else "NULL",
+        caps_mask(inc.get("caps")), caps_mask(exc.get("caps"))))
+
+
+def main():
+    src = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/containers/seccomp.json"
+    with open(src) as f:
+        profile = json.load(f)
+    try:
+        version = subprocess.run(["dpkg-query", "-S", src], capture_output=True, text=True).stdout.split(":")[0]
+        version += " " + subprocess.run(["dpkg-query", "-W", "-f=${Version}", version],
+                                        capture_output=True, text=True).stdout
+    except OSError:
+        version = "(unknown package)"
+    if profile["defaultAction"] != "SCMP_ACT_ERRNO":
+        sys.exit("unsupported defaultAction " + profile["defaultAction"])
+    default_errno = profile.get("defaultErrnoRet", 1)
+    rules = []
+    for r in profile["syscalls"]:
+        r = dict(r)
+        if r["action"] == "SCMP_ACT_ALLOW" and not r.get("args") and not r.get("includes") and not r.get("excludes"):
+            r["names"] = [n for n in r["names"] if n not in GATED and n not in REMOVED]
+        if r["names"]:
+            rules.append(r)
+    rules += OVERLAY
+
+    out = sys.stdout
+    out.write("/*\n * seccomp_profile.c: GENERATED by native/src/main/seccomp/generate.py; do not edit.\n")
+    out.write(" * Source: %s, from %s,\n" % (src, version.strip()))
+    out.write(" * with Strata's overlay (moby's namespace and keyring refusals; see generate.py).\n */\n")
+    out.write('#include <seccomp.h>\n#include <stddef.h>\n\n#include "seccomp_profile.h"\n\n')
+    out.write("const int sc_default_errno = %d;\n\n" % default_errno)
+    out.write("const struct sc_arch sc_archs[] = {\n")
+    for a in profile.get("archMap", []):
+        subs = a.get("subArchitectures") or []
+        out.write("\t{%s, {%s}},\n" % (a["architecture"], ", ".join(subs + ["0"])))
+    out.write("};\nconst int sc_n_archs = sizeof(sc_archs) / sizeof(sc_archs[0]);\n\n")
+    out.write("const struct sc_rule sc_rules[] = {\n")
+    for r in rules:
+        out.write(rule_c(r, default_errno))
+    out.write("};\nconst int sc_n_rules = sizeof(sc_rules) / sizeof(sc_rules[0]);\n")
+
+
+main()
