@@ -1,6 +1,8 @@
 package dev.strata.build;
 
 import dev.strata.frontend.plan.Mount;
+import dev.strata.layer.LayerException;
+import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.layer.Trees;
 import dev.strata.posix.Posix;
@@ -241,19 +243,27 @@ final class RunMounts implements AutoCloseable {
     return dst;
   }
 
-  /** {@code path} resolved inside {@code root} as if it were / (links cannot lead out). */
+  /**
+   * {@code path} resolved inside {@code root} as if it were / (links cannot lead out), by the
+   * same reader as COPY's sources: the context's, stage's or image's symlinks, the last one
+   * included (BuildKit's bind mount follows the source inside its root too).
+   */
   private static Path inside(Path root, String path, String what) throws IOException {
-    List<String> comps;
     try {
-      comps = RootResolver.clean(path);
-    } catch (dev.strata.layer.LayerException e) {
+      RootResolver.clean(path);
+    } catch (LayerException e) {
       throw new BuildException("--mount source=" + path + ": climbs out of " + what);
     }
-    Path p = new RootResolver(root).resolveAll(path, comps);
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    String found;
+    try (RootReader r = new RootReader(root, RootReader.NONE)) {
+      found = r.find(path, true);
+    } catch (LayerException e) {
+      throw new BuildException("--mount source=" + path + ": " + e.getMessage() + " in " + what);
+    }
+    if (found == null) {
       throw new BuildException("--mount source=" + path + ": not found in " + what);
     }
-    return p;
+    return found.isEmpty() ? root : root.resolve(found);
   }
 
   // ------------------------------------------------------------------ tmpfs

@@ -38,9 +38,9 @@ class CopySourcesTest {
         new CopySources(ctx, DockerIgnore.none(), "build context").excluding(split(excludes));
     List<String> out = new ArrayList<>();
     for (CopySources.Selected s : src.select(split(sources), parents)) {
-      String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.host().getFileName().toString();
-      for (String[] f : src.walk(s)) {
-        String p = f[1].isEmpty() ? base : base.isEmpty() ? f[1] : base + "/" + f[1];
+      String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.name();
+      for (CopySources.Entry f : src.walk(s)) {
+        String p = f.rel().isEmpty() ? base : base.isEmpty() ? f.rel() : base + "/" + f.rel();
         out.add(p);
       }
     }
@@ -118,7 +118,7 @@ class CopySourcesTest {
         new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context").excluding(List.of("y.go"));
     List<String> got = new ArrayList<>();
     for (CopySources.Selected s : src.select(List.of("dir"))) {
-      src.walk(s).forEach(f -> got.add(f[1]));
+      src.walk(s).forEach(f -> got.add(f.rel()));
     }
     assertEquals(List.of("x.txt"), got);
   }
