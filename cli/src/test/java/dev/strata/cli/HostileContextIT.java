@@ -183,6 +183,24 @@ class HostileContextIT {
   }
 
   @Test
+  void aDockerfileOrIgnoreFileLinkedOutOfTheContextIsNotRead() throws Exception {
+    Path s = store();
+    Path ctx = StrataProcess.context(dir, "unused", Map.of());
+    Files.delete(ctx.resolve("Dockerfile"));
+    Files.createSymbolicLink(ctx.resolve("Dockerfile"), homeCanary);
+    StrataProcess.Result r = strata(s, "build", ctx.toString());
+    assertNotEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("not found in the build context"), r.err());
+    assertFalse((r.out() + r.err()).contains(canary), "the Dockerfile link showed the canary");
+    // a FIFO as the Dockerfile is refused, not waited on
+    Files.delete(ctx.resolve("Dockerfile"));
+    Posix.mkfifo(ctx.resolve("Dockerfile"), 0644);
+    r = strata(s, "build", ctx.toString());
+    assertNotEquals(0, r.exit(), r.out() + r.err());
+    assertTrue(r.err().contains("not a regular file"), r.err());
+  }
+
+  @Test
   void fifosAndSocketsAreSkippedWithAWarningNamingThem() throws Exception {
     Path s = store();
     Path ctx = hostileContext("FROM busybox\nCOPY . /ctx/\nADD fifo /f\nCOPY sock* /s/\n"

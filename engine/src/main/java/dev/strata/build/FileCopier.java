@@ -5,6 +5,7 @@ import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ final class FileCopier {
     RootReader reader = sources.reader();
     FileStat st = reader.lstat(src);
     if (st == null) {
-      throw new BuildException("\"" + src + "\": removed from the " + sources.root() + " while copying");
+      throw new BuildException("\"" + src + "\": removed from " + sources.root() + " while it was copied");
     }
     List<String> comps = RootResolver.clean(target);
     if (comps.isEmpty()) {
@@ -209,7 +210,27 @@ final class FileCopier {
       return;
     }
     setOwner(reader, src, st, dst, attrs);
+    if (st.isRegularFile()) {
+      copyXattrs(reader, src, dst); // after the chown, which would clear security.capability
+    }
     setTimes(dst, st);
+  }
+
+  /** A file's xattrs, as the JDK's copy with COPY_ATTRIBUTES kept them; never our bookkeeping. */
+  private void copyXattrs(RootReader reader, String src, Path dst) throws IOException {
+    for (String x : Posix.llistxattr(reader.at(src))) {
+      if (Ownership.isInternalXattr(x)) {
+        continue;
+      }
+      byte[] v = Posix.lgetxattr(reader.at(src), x);
+      if (v != null) {
+        try {
+          Posix.lsetxattr(dst, x, v);
+        } catch (PosixException e) {
+          warn.accept("xattr " + x + " of " + src + " not copied: " + e.getMessage());
+        }
+      }
+    }
   }
 
   private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs) throws IOException {

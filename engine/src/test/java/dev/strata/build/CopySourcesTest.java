@@ -1,6 +1,7 @@
 package dev.strata.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,5 +142,58 @@ class CopySourcesTest {
   @Test
   void aSourceWhoseMatchesAreAllExcludedCopiesNothingWithoutError() throws Exception {
     assertEquals("", below("hom1.txt", "hom*", false));
+  }
+
+  /** Walked entries of {@code patterns}, as "rel@resolved", for the hostile cases below. */
+  private static List<String> walked(CopySources src, String... patterns) throws Exception {
+    List<String> got = new ArrayList<>();
+    for (CopySources.Selected s : src.select(List.of(patterns))) {
+      src.walk(s).forEach(f -> got.add(f.rel() + "@" + f.path()));
+    }
+    return got;
+  }
+
+  @Test
+  void linksInTheMiddleOfASourceStayInsideTheContext() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("etcl"), Path.of("/etc"));
+    Files.createSymbolicLink(ctx.resolve("up"), Path.of(".."));
+    Files.createSymbolicLink(ctx.resolve("self"), Path.of("."));
+    Files.createSymbolicLink(ctx.resolve("toA"), Path.of("/a.txt"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.parse("dir/sub\nb.md\n"), "build context")) {
+      for (String bad : List.of("etcl/passwd", "up/../etc/passwd", "self/b.md", "up/dir/sub/z.txt")) {
+        BuildException e = assertThrows(BuildException.class, () -> src.select(List.of(bad)), bad);
+        assertTrue(e.getMessage().contains("not found in the build context")
+            || e.getMessage().contains("outside the build context"), e.getMessage());
+      }
+      // the root through links: .dockerignore holds on the resolved paths
+      assertEquals(List.of("x.txt@dir/x.txt", "y.go@dir/y.go"),
+          walked(src, "self/up/dir"));
+      // a source's last link is followed inside the context (BuildKit's FollowSymlinks)
+      assertEquals(List.of("@a.txt"), walked(src, "toA"));
+      assertEquals("toA", src.select(List.of("toA")).get(0).name());
+    }
+  }
+
+  @Test
+  void theHashReadsWhatALinkResolvesTo() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("toA"), Path.of("a.txt"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      String before = src.contentHash(src.select(List.of("toA")), false);
+      Files.writeString(ctx.resolve("a.txt"), "changed");
+      assertNotEquals(before, src.contentHash(src.select(List.of("toA")), false));
+    }
+  }
+
+  @Test
+  void fifosAreSkippedUnopened() throws Exception {
+    dev.strata.posix.Posix.mkfifo(ctx.resolve("dir/fifo"), 0644);
+    dev.strata.posix.Posix.mkfifo(ctx.resolve("fifo"), 0644);
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        assertFalse(walked(src, "dir").stream().anyMatch(e -> e.contains("fifo")));
+        assertEquals(List.of(), src.select(List.of("fifo")));
+        src.contentHash(src.select(List.of("dir", "fifo")), false);
+      });
+    }
   }
 }
