@@ -163,7 +163,7 @@ final class CopySources implements AutoCloseable {
     try {
       return reader().find(written, true);
     } catch (dev.strata.layer.LayerException e) {
-      throw new BuildException("\"" + written + "\": " + e.getMessage() + " in the " + where);
+      throw new BuildException(e.getMessage() + " in the " + where);
     }
   }
 

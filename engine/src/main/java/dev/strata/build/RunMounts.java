@@ -258,7 +258,7 @@ final class RunMounts implements AutoCloseable {
     try (RootReader r = new RootReader(root, RootReader.NONE)) {
       found = r.find(path, true);
     } catch (LayerException e) {
-      throw new BuildException("--mount source=" + path + ": " + e.getMessage() + " in " + what);
+      throw new BuildException("--mount source: " + e.getMessage() + " in " + what);
     }
     if (found == null) {
       throw new BuildException("--mount source=" + path + ": not found in " + what);

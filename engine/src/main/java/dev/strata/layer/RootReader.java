@@ -137,7 +137,7 @@ public final class RootReader implements AutoCloseable {
       boolean last = todo.stream().allMatch(t -> t.isEmpty() || t.equals("."));
       if (st.isSymlink() && (!last || followLast)) {
         if (++links > MAX_LINKS) {
-          throw new LayerException(path, "too many levels of symbolic links");
+          throw new LayerException(null, "\"" + path + "\": too many levels of symbolic links");
         }
         String target = Files.readSymbolicLink(pinnedPath(pin(dir)).resolve(c)).toString();
         if (target.startsWith("/")) {

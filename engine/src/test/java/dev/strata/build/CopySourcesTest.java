@@ -175,6 +175,18 @@ class CopySourcesTest {
   }
 
   @Test
+  void aLinkLoopIsAnErrorNamingTheSource() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("loop1"), Path.of("loop2"));
+    Files.createSymbolicLink(ctx.resolve("loop2"), Path.of("/loop1"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      BuildException e = assertThrows(BuildException.class, () -> src.select(List.of("loop1/x")));
+      assertEquals("\"loop1/x\": too many levels of symbolic links in the build context", e.getMessage());
+      // inside a directory source a loop is only a link, copied as it is
+      assertTrue(walked(src, ".").contains("loop1@loop1"));
+    }
+  }
+
+  @Test
   void theHashReadsWhatALinkResolvesTo() throws Exception {
     Files.createSymbolicLink(ctx.resolve("toA"), Path.of("a.txt"));
     try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
