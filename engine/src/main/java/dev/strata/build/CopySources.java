@@ -95,24 +95,32 @@ final class CopySources implements AutoCloseable {
   private final FileDigests digests;
   private RootReader reader; // opened on first use
   private final Set<String> warned = new HashSet<>();
-  private boolean quiet; // while hashing: the copy that follows warns (once, not twice)
+  /** For a cache key only: the copy that follows warns of what it skips, once, not twice. */
+  private final boolean quiet;
 
   /** @param where "build context" or "stage builder", for messages */
   CopySources(Path root, DockerIgnore ignore, String where) {
-    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE);
+    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE, false);
   }
 
-  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests) {
+  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests,
+      boolean quiet) {
     this.root = root;
     this.ignore = ignore;
     this.where = where;
     this.excludes = excludes;
     this.digests = digests;
+    this.quiet = quiet;
   }
 
   /** These sources, taking file digests from {@code d} where the stat is unchanged. */
   CopySources remembering(FileDigests d) {
-    return new CopySources(root, ignore, where, excludes, d);
+    return new CopySources(root, ignore, where, excludes, d, quiet);
+  }
+
+  /** These sources read for a cache key: what they skip is not warned of (the copy warns). */
+  CopySources forKey() {
+    return new CopySources(root, ignore, where, excludes, digests, true);
   }
 
   /** These sources with {@code --exclude} patterns; a malformed pattern is an error naming it. */
@@ -121,7 +129,7 @@ final class CopySources implements AutoCloseable {
       return this;
     }
     try {
-      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests);
+      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests, quiet);
     } catch (IgnorePatternException e) {
       throw new BuildException("--exclude=" + String.join(",", patterns) + ": " + e.getMessage());
     }
@@ -360,39 +368,34 @@ final class CopySources implements AutoCloseable {
     List<Integer> regular = new ArrayList<>();
     List<String> regularPaths = new ArrayList<>();
     List<String> statKeys = new ArrayList<>();
-    quiet = true;
-    try {
-      for (Selected s : selected) {
-        String keep = s.keep() == null ? "" : " keep " + s.keep();
-        lines.add(new StringBuilder("source " + s.source() + keep));
-        for (Entry f : walk(s)) {
-          StringBuilder line = new StringBuilder();
-          // the JDK's own lstat, through the reader's pinned parent
-          Map<String, Object> a =
-              Files.readAttributes(reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-          int mode = (Integer) a.get("mode");
-          long size = (Long) a.get("size");
-          line.append(f.rel()).append(' ').append(Integer.toOctalString(mode));
-          if (withOwners) {
-            Path at = reader().at(f.path());
-            int[] owner = Ownership.of(at, Posix.lstat(at));
-            line.append(' ').append(owner[0]).append(':').append(owner[1]);
-          }
-          int type = mode & FileStat.S_IFMT;
-          if (type == FileStat.S_IFREG) {
-            line.append(' ').append(size).append(' ');
-            regular.add(lines.size());
-            regularPaths.add(f.path());
-            // keyed by the file's own path in the root, which a later build names the same way
-            statKeys.add(StatKeys.of(root.resolve(f.path()), a));
-          } else if (type == FileStat.S_IFLNK) {
-            line.append(" -> ").append(reader().readlink(f.path()));
-          }
-          lines.add(line);
+    for (Selected s : selected) {
+      String keep = s.keep() == null ? "" : " keep " + s.keep();
+      lines.add(new StringBuilder("source " + s.source() + keep));
+      for (Entry f : walk(s)) {
+        StringBuilder line = new StringBuilder();
+        // the JDK's own lstat, through the reader's pinned parent
+        Map<String, Object> a =
+            Files.readAttributes(reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+        int mode = (Integer) a.get("mode");
+        long size = (Long) a.get("size");
+        line.append(f.rel()).append(' ').append(Integer.toOctalString(mode));
+        if (withOwners) {
+          Path at = reader().at(f.path());
+          int[] owner = Ownership.of(at, Posix.lstat(at));
+          line.append(' ').append(owner[0]).append(':').append(owner[1]);
         }
+        int type = mode & FileStat.S_IFMT;
+        if (type == FileStat.S_IFREG) {
+          line.append(' ').append(size).append(' ');
+          regular.add(lines.size());
+          regularPaths.add(f.path());
+          // keyed by the file's own path in the root, which a later build names the same way
+          statKeys.add(StatKeys.of(root.resolve(f.path()), a));
+        } else if (type == FileStat.S_IFLNK) {
+          line.append(" -> ").append(reader().readlink(f.path()));
+        }
+        lines.add(line);
       }
-    } finally {
-      quiet = false;
     }
     Map<String, String> known = statKeys.isEmpty() ? Map.of() : digests.known(statKeys);
     Map<String, String> learnt = new HashMap<>();

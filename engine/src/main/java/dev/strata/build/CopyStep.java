@@ -50,7 +50,7 @@ final class CopyStep {
       if (o.from() != null) {
         in.put("files", fromStageHash((Instruction.Copy) i));
       } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
-        try (CopySources src = copySources(null, i).excluding(o.excludes())) {
+        try (CopySources src = copySources(null, i).excluding(o.excludes()).forKey()) {
           in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
         }
       }
@@ -86,7 +86,7 @@ final class CopyStep {
   private String fromStageHash(Instruction.Copy c) throws IOException {
     StageResult src = sources.stageByRef(c.from(), c);
     return recorded("copy-from", src.layers(), BuildRun.canonical(c), () -> {
-      try (CopySources s = copySources(c.from(), c).excluding(c.excludes())) {
+      try (CopySources s = copySources(c.from(), c).excluding(c.excludes()).forKey()) {
         return s.contentHash(s.select(c.sources(), c.parents()), true);
       }
     });

@@ -83,7 +83,7 @@ final class RunStep {
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
-        try (CopySources cs = sources.context()) {
+        try (CopySources cs = sources.context().forKey()) {
           sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
         }
       } else {
