@@ -219,6 +219,11 @@ class HostileContextIT {
     assertFalse(Files.exists(out.resolve("f"), LinkOption.NOFOLLOW_LINKS));
     assertEquals("main", Files.readString(out.resolve("ctx/app/main.txt")));
     assertNoHostBytes("fifo");
+    // with no .dockerignore the context itself is bound: a FIFO as a rw source is made anew
+    Path plain = StrataProcess.context(dir,
+        "FROM busybox\nRUN --mount=type=bind,source=fifo,target=/m,rw test -p /m\n", Map.of());
+    Posix.mkfifo(plain.resolve("fifo"), 0644);
+    strata(s, "build", plain.toString()).ok();
   }
 
   @Test

@@ -10,7 +10,6 @@ import dev.strata.sandbox.SandboxMount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -235,11 +234,8 @@ final class RunMounts implements AutoCloseable {
     Path copy = Files.createTempDirectory(tmp, "bind-rw-");
     scratch.add(copy);
     Path dst = copy.resolve("src");
-    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
-      Trees.copy(src, dst, m -> {});
-    } else {
-      Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-    }
+    // a FIFO or socket as the source is made anew, never opened (Files.copy would block on it)
+    Trees.copy(src, dst, m -> {});
     return dst;
   }
 
