@@ -8,7 +8,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 
 /** ADD's local archives: recognised by content (not by name) and unpacked inside the rootfs. */
@@ -16,8 +16,8 @@ final class Archives {
   private Archives() {}
 
   /** A plain, gzip or zstd tar: the ustar magic at offset 257 of the uncompressed bytes. */
-  static boolean isTar(Path file) throws IOException {
-    try (InputStream in = Compression.decompressAny(new BufferedInputStream(Files.newInputStream(file)))) {
+  static boolean isTar(CopySources sources, String path) throws IOException {
+    try (InputStream in = Compression.decompressAny(new BufferedInputStream(open(sources, path)))) {
       byte[] head = in.readNBytes(263);
       if (head.length < 262) {
         return false;
@@ -29,15 +29,24 @@ final class Archives {
     }
   }
 
-  /** Unpacks {@code archive} into {@code destDir} (absolute in the container) of {@code rootfs}. */
-  static void extract(Path archive, Path rootfs, String destDir, String where) throws IOException {
+  /** The file {@code path} of {@code sources}, read through its root-scoped reader. */
+  private static InputStream open(CopySources sources, String path) throws IOException {
+    return Channels.newInputStream(sources.reader().openFile(path));
+  }
+
+  /**
+   * Unpacks the archive {@code path} of {@code sources} into {@code destDir} (absolute in the
+   * container) of {@code rootfs}.
+   */
+  static void extract(CopySources sources, String path, Path rootfs, String destDir, String where)
+      throws IOException {
     RootResolver r = new RootResolver(rootfs);
     Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
     r.mkdirs(destDir, dest);
-    try (InputStream in = Files.newInputStream(archive)) {
+    try (InputStream in = open(sources, path)) {
       new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
     } catch (LayerException e) {
-      throw new BuildException(where + ": ADD " + archive.getFileName() + ": " + e.getMessage(), e);
+      throw new BuildException(where + ": ADD " + path + ": " + e.getMessage(), e);
     }
   }
 }

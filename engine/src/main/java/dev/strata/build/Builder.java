@@ -100,7 +100,7 @@ public final class Builder {
     }
     DockerIgnore ignore;
     try {
-      ignore = DockerIgnore.forBuild(req.context(), req.dockerfile());
+      ignore = ContextFiles.ignore(req.context(), req.dockerfile());
     } catch (IOException | dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
@@ -186,7 +186,7 @@ public final class Builder {
               return env;
             });
     try {
-      return DockerfileFrontend.plan(req.dockerfile(), req.dockerfileName(), opts);
+      return DockerfileFrontend.plan(req.dockerfileName(), ContextFiles.dockerfile(req.context(), req.dockerfile()), opts);
     } catch (DockerfileException e) {
       throw new BuildException(e.getMessage(), e);
     } catch (IOException e) {

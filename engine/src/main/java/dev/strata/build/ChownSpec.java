@@ -1,6 +1,10 @@
 package dev.strata.build;
 
-import dev.strata.layer.RootResolver;
+import dev.strata.layer.RootReader;
+import dev.strata.posix.FileStat;
+import java.io.BufferedReader;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -67,11 +71,19 @@ final class ChownSpec {
   }
 
   private static String[] lookup(Path rootfs, String file, int field, String value) throws IOException {
-    Path p = new RootResolver(rootfs).resolveAll(file, RootResolver.clean(file));
-    if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-      return null;
+    // the stage's /etc/passwd may be a link anywhere: read it inside the rootfs only
+    List<String> lines;
+    try (RootReader r = new RootReader(rootfs, RootReader.NONE)) {
+      String found = r.find(file, true);
+      FileStat st = found == null ? null : r.lstat(found);
+      if (st == null || !st.isRegularFile()) {
+        return null;
+      }
+      try (BufferedReader in = new BufferedReader(
+          Channels.newReader(r.openFile(found), StandardCharsets.UTF_8))) {
+        lines = in.lines().toList();
+      }
     }
-    List<String> lines = Files.readAllLines(p);
     for (String l : lines) {
       String[] f = l.split(":", -1);
       if (f.length > Math.max(field, 3) && f[field].equals(value)) {

@@ -3,24 +3,30 @@ package dev.strata.build;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
 import dev.strata.frontend.ignore.IgnorePatternException;
-import dev.strata.layer.FileNames;
 import dev.strata.oci.Digest;
+import dev.strata.layer.Ownership;
+import dev.strata.layer.RootReader;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Set;
+import java.util.logging.Logger;
 
 /**
  * The files a COPY or ADD selects: source patterns resolved in a root (the build context, or
@@ -38,45 +44,83 @@ import java.util.stream.Stream;
  * <p>{@code --parents} (BuildKit 1.7 labs): each match keeps its path relative to the root, or,
  * when the pattern holds {@code /./}, relative to that pivot ({@code COPY --parents
  * ./x/./y/a.txt /d/} gives {@code /d/y/a.txt}); see {@link Selected#keep}.
+ *
+ * <p>The root is a tree the build does not own, so every read goes through a {@link RootReader}:
+ * each path component is resolved inside the root, symlinks as if the root were {@code /}
+ * (BuildKit fsutil, continuity fs.RootPath). A symlink as a source's last component is followed
+ * too, inside the root: dockerfile2llb asks for {@code CopyInfo.FollowSymlinks} on every COPY and
+ * ADD, and the classic builder did the same with {@code FollowSymlinkInScope}; symlinks inside a
+ * directory source are copied as links. .dockerignore is applied to the resolved path (a link to
+ * an ignored file or through an ignored directory finds nothing, as the ignored file was never
+ * in the context BuildKit receives) and {@code --exclude} to the resolved name of a file source
+ * as well as to the name it gets. Sockets, FIFOs and devices are skipped with a warning naming
+ * them, never opened. Not thread-safe; close it to release the reader's directory fds.
  */
-final class CopySources {
+final class CopySources implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(CopySources.class.getName());
+
   /**
    * One selected source.
    *
-   * @param host where it is
-   * @param source the pattern's match, relative to the root (for messages)
+   * @param path where it is: resolved inside the root, relative to it ("" for the root itself)
+   * @param source the pattern's match as written, relative to the root (names it in messages and
+   *     gives a file its name below a directory destination)
    * @param isDir whether it is a directory (its contents are copied, not itself)
    * @param keep with {@code --parents}, the path it gets below the destination ("" for the
    *     root or the pivot itself); null without
    */
-  record Selected(Path host, String source, boolean isDir, String keep) {
-    Selected(Path host, String source, boolean isDir) {
-      this(host, source, isDir, null);
+  record Selected(String path, String source, boolean isDir, String keep) {
+    Selected(String path, String source, boolean isDir) {
+      this(path, source, isDir, null);
+    }
+
+    /** The name a file source gets below a directory destination: its own, as written. */
+    String name() {
+      return source.isEmpty() ? "" : source.substring(source.lastIndexOf('/') + 1);
     }
   }
+
+  /**
+   * One entry of a walked source.
+   *
+   * @param path resolved inside the root, relative to it
+   * @param rel its path below the source ("" for a file source itself)
+   */
+  record Entry(String path, String rel) {}
 
   private final Path root;
   private final DockerIgnore ignore;
   private final String where;
   private final DockerIgnore excludes;
   private final FileDigests digests;
+  private RootReader reader; // opened on first use
+  private final Set<String> warned = new HashSet<>();
+  /** For a cache key only: the copy that follows warns of what it skips, once, not twice. */
+  private final boolean quiet;
 
   /** @param where "build context" or "stage builder", for messages */
   CopySources(Path root, DockerIgnore ignore, String where) {
-    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE);
+    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE, false);
   }
 
-  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests) {
+  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests,
+      boolean quiet) {
     this.root = root;
     this.ignore = ignore;
     this.where = where;
     this.excludes = excludes;
     this.digests = digests;
+    this.quiet = quiet;
   }
 
   /** These sources, taking file digests from {@code d} where the stat is unchanged. */
   CopySources remembering(FileDigests d) {
-    return new CopySources(root, ignore, where, excludes, d);
+    return new CopySources(root, ignore, where, excludes, d, quiet);
+  }
+
+  /** These sources read for a cache key: what they skip is not warned of (the copy warns). */
+  CopySources forKey() {
+    return new CopySources(root, ignore, where, excludes, digests, true);
   }
 
   /** These sources with {@code --exclude} patterns; a malformed pattern is an error naming it. */
@@ -85,7 +129,7 @@ final class CopySources {
       return this;
     }
     try {
-      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests);
+      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests, quiet);
     } catch (IgnorePatternException e) {
       throw new BuildException("--exclude=" + String.join(",", patterns) + ": " + e.getMessage());
     }
@@ -112,6 +156,33 @@ final class CopySources {
     return root;
   }
 
+  /** The reader every access to the root goes through (valid until {@link #close}). */
+  RootReader reader() throws IOException {
+    if (reader == null) {
+      // an ignored entry is absent wherever a link leads; an ignored directory with exceptions
+      // (!dir/keep) is still entered, its entries checked one by one (walkDir)
+      reader = new RootReader(root, (p, dir) -> ignore.isExcluded(p) && (!dir || ignore.canSkipDirectory(p)));
+    }
+    return reader;
+  }
+
+  /** {@code written} (relative to the root) resolved inside it, the last link followed; null if absent. */
+  String resolve(String written) throws IOException {
+    try {
+      return reader().find(written, true);
+    } catch (dev.strata.layer.LayerException e) {
+      throw new BuildException(e.getMessage() + " in the " + where);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (reader != null) {
+      reader.close();
+      reader = null;
+    }
+  }
+
   /** Resolves every source pattern; a pattern that selects nothing is an error naming it. */
   List<Selected> select(List<String> patterns) throws IOException {
     return select(patterns, false);
@@ -119,7 +190,8 @@ final class CopySources {
 
   /**
    * Resolves every source pattern, with {@code --parents} when {@code parents}; a pattern that
-   * selects nothing is an error naming it. A match the excludes remove is left out silently.
+   * selects nothing is an error naming it. A match the excludes remove is left out silently; a
+   * socket, FIFO or device with a warning.
    */
   List<Selected> select(List<String> patterns, boolean parents) throws IOException {
     List<Selected> out = new ArrayList<>();
@@ -131,13 +203,11 @@ final class CopySources {
         // BuildKit: strings.Cut(src, "/./"), the part after the first pivot is kept
         comps = new ArrayList<>(clean(p.substring(0, cut)));
         pivot = comps.size();
-        for (String c : clean(p.substring(cut + 3))) {
-          comps.add(c);
-        }
+        comps.addAll(clean(p.substring(cut + 3)));
       } else {
         comps = clean(p);
       }
-      List<String> matches = new ArrayList<>();
+      List<String[]> matches = new ArrayList<>(); // {as written, resolved}
       expand(comps, 0, "", matches);
       if (matches.isEmpty()) {
         boolean glob = p.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
@@ -146,24 +216,50 @@ final class CopySources {
                 ? "no source files were specified: \"" + p + "\" matches nothing in the " + where
                 : "\"" + p + "\": not found in the " + where);
       }
-      for (String m : matches) {
-        Path host = m.isEmpty() ? root : root.resolve(m);
-        boolean dir = Files.isDirectory(host, LinkOption.NOFOLLOW_LINKS);
+      for (String[] m : matches) {
+        FileStat st = reader().lstat(m[1]);
+        if (st == null || !copyable(m[1], st)) {
+          continue;
+        }
+        boolean dir = st.isDirectory();
         String keep = null;
         if (parents) {
-          String[] segs = m.isEmpty() ? new String[0] : m.split("/");
-          keep = String.join("/", java.util.Arrays.asList(segs).subList(pivot, segs.length));
+          String[] segs = m[0].isEmpty() ? new String[0] : m[0].split("/");
+          keep = String.join("/", Arrays.asList(segs).subList(pivot, segs.length));
         }
+        Selected s = new Selected(m[1], m[0], dir, keep);
         // the path the entry itself gets below dest, if it gets one (a directory source's
-        // contents go to dest, so only its children are matched then)
-        String below = keep != null ? keep : dir ? "" : host.getFileName().toString();
+        // contents go to dest, so only its children are matched then); a file source is also
+        // matched by the name it resolved to
+        String below = keep != null ? keep : dir ? "" : s.name();
+        String resolvedName = m[1].substring(m[1].lastIndexOf('/') + 1);
         if (!below.isEmpty() && excludes.isExcluded(below) && (!dir || excludes.canSkipDirectory(below))) {
           continue;
         }
-        out.add(new Selected(host, m, dir, keep));
+        if (!dir && keep == null && excludes.isExcluded(resolvedName)) {
+          continue;
+        }
+        out.add(s);
       }
     }
     return out;
+  }
+
+  /** Files, directories and symlinks are; a socket, FIFO or device is skipped with a warning. */
+  private boolean copyable(String path, FileStat st) {
+    if (st.isRegularFile() || st.isDirectory() || st.isSymlink()) {
+      return true;
+    }
+    String what = switch (st.type()) {
+      case FileStat.S_IFIFO -> "a FIFO";
+      case FileStat.S_IFSOCK -> "a socket";
+      default -> "a device";
+    };
+    if (!quiet && warned.add(path)) {
+      LOG.warning("skipped " + (path.isEmpty() ? "." : path) + " in the " + where + ": " + what
+          + " is not copied (COPY and ADD take files, directories and symlinks)");
+    }
+    return false;
   }
 
   private List<String> clean(String pattern) {
@@ -184,127 +280,125 @@ final class CopySources {
     return out;
   }
 
-  private void expand(List<String> comps, int i, String prefix, List<String> out) throws IOException {
+  /** Matches as {as written, resolved}; each glob lists the directory its prefix resolves to. */
+  private void expand(List<String> comps, int i, String prefix, List<String[]> out) throws IOException {
     if (i == comps.size()) {
-      if (prefix.isEmpty() || !ignore.isExcluded(prefix)) {
-        out.add(prefix);
+      String resolved = resolve(prefix);
+      if (resolved != null && (resolved.isEmpty() || !ignore.isExcluded(resolved))) {
+        out.add(new String[] {prefix, resolved});
       }
       return;
     }
     String c = comps.get(i);
-    Path dir = prefix.isEmpty() ? root : root.resolve(prefix);
     boolean glob = c.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[' || ch == '\\');
     if (!glob) {
-      Path next = dir.resolve(c);
-      if (Files.exists(next, LinkOption.NOFOLLOW_LINKS)) {
-        expand(comps, i + 1, prefix.isEmpty() ? c : prefix + "/" + c, out);
-      }
+      expand(comps, i + 1, RootReader.join(prefix, c), out);
       return;
     }
-    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+    String dir = resolve(prefix);
+    if (dir == null) {
       return;
     }
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      for (Path p : ds) {
-        names.add(FileNames.nameOf(p, prefix));
-      }
+    FileStat st = reader().lstat(dir);
+    if (st == null || !st.isDirectory()) {
+      return;
     }
-    names.sort(null);
-    for (String n : names) {
+    for (String n : reader().list(dir)) {
       if (GoMatch.matchSegment(c, n)) {
-        expand(comps, i + 1, prefix.isEmpty() ? n : prefix + "/" + n, out);
+        expand(comps, i + 1, RootReader.join(prefix, n), out);
       }
     }
   }
 
   /**
-   * Walks a selected source: every file under it that .dockerignore and the excludes keep,
-   * sorted, as (host path, path relative to the source). A file source yields itself with
-   * relative path "".
+   * Walks a selected source: every entry under it that .dockerignore and the excludes keep,
+   * sorted. A file source yields itself with relative path "". Symlinks are entries, never
+   * followed; sockets, FIFOs and devices are skipped with a warning.
    */
-  List<String[]> walk(Selected s) throws IOException {
-    List<String[]> out = new ArrayList<>();
+  List<Entry> walk(Selected s) throws IOException {
+    List<Entry> out = new ArrayList<>();
     if (!s.isDir()) {
-      out.add(new String[] {s.host().toString(), ""});
+      out.add(new Entry(s.path(), ""));
       return out;
     }
-    walkDir(s.host(), s.source(), s.keep() == null ? "" : s.keep(), "", out);
+    walkDir(s.path(), s.keep() == null ? "" : s.keep(), "", out);
     return out;
   }
 
-  private void walkDir(Path dir, String fromRoot, String below, String rel, List<String[]> out)
-      throws IOException {
-    List<Path> children = new ArrayList<>();
-    try (Stream<Path> st = Files.list(dir)) {
-      st.forEach(children::add);
-    }
-    children.sort(null);
-    for (Path c : children) {
-      String name = FileNames.nameOf(c, fromRoot.isEmpty() ? rel : rel.isEmpty() ? fromRoot : fromRoot + "/" + rel);
-      String r = rel.isEmpty() ? name : rel + "/" + name;
-      String fr = fromRoot.isEmpty() ? r : fromRoot + "/" + r;
-      String br = below.isEmpty() ? r : below + "/" + r;
-      boolean isDir = Files.isDirectory(c, LinkOption.NOFOLLOW_LINKS);
+  private void walkDir(String dir, String below, String rel, List<Entry> out) throws IOException {
+    String here = RootReader.join(dir, rel);
+    for (String name : reader().list(here)) {
+      String r = RootReader.join(rel, name);
+      String fr = RootReader.join(dir, r); // the resolved path: what .dockerignore matches
+      String br = RootReader.join(below, r);
+      FileStat st = reader().lstat(fr);
+      if (st == null) {
+        continue; // removed meanwhile
+      }
+      boolean isDir = st.isDirectory();
       boolean ignored = ignore.isExcluded(fr);
       boolean excluded = excludes.isExcluded(br);
       if (ignored || excluded) {
         boolean skipAll =
             (ignored && ignore.canSkipDirectory(fr)) || (excluded && excludes.canSkipDirectory(br));
         if (isDir && !skipAll) {
-          walkDir(c, fromRoot, below, r, out); // an exception (!pattern) may keep something inside
+          walkDir(dir, below, r, out); // an exception (!pattern) may keep something inside
         }
         continue;
       }
-      out.add(new String[] {c.toString(), r});
+      if (!copyable(fr, st)) {
+        continue;
+      }
+      out.add(new Entry(fr, r));
       if (isDir) {
-        walkDir(c, fromRoot, below, r, out);
+        walkDir(dir, below, r, out);
       }
     }
   }
 
   /**
    * The content hash of what {@code selected} would copy: for every file its path, type, mode,
-   * size, content digest and link target, and owners when they are kept (COPY --from).
+   * size, content digest and link target, and owners when they are kept (COPY --from). It reads
+   * exactly what the copy reads: the same resolution, through the same reader.
    */
   String contentHash(List<Selected> selected, boolean withOwners) throws IOException {
     // First every line but the file digests, then the digests: known ones from their stats in
     // one batch, the rest read and remembered.
     List<StringBuilder> lines = new ArrayList<>();
     List<Integer> regular = new ArrayList<>();
-    List<Path> regularPaths = new ArrayList<>();
+    List<String> regularPaths = new ArrayList<>();
     List<String> statKeys = new ArrayList<>();
     for (Selected s : selected) {
       String keep = s.keep() == null ? "" : " keep " + s.keep();
       lines.add(new StringBuilder("source " + s.source() + keep));
-      for (String[] f : walk(s)) {
-        Path p = Path.of(f[0]);
+      for (Entry f : walk(s)) {
         StringBuilder line = new StringBuilder();
-        // the JDK's own lstat: the cache-only path of a build then never loads jnr-ffi (its
-        // stub generation is a tenth of a second of every no-change rebuild)
+        // the JDK's own lstat, through the reader's pinned parent
         Map<String, Object> a =
-            Files.readAttributes(p, StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            Files.readAttributes(reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) a.get("mode");
         long size = (Long) a.get("size");
-        line.append(f[1]).append(' ').append(Integer.toOctalString(mode));
+        line.append(f.rel()).append(' ').append(Integer.toOctalString(mode));
         if (withOwners) {
-          int[] owner = dev.strata.layer.Ownership.of(p, Posix.lstat(p));
+          Path at = reader().at(f.path());
+          int[] owner = Ownership.of(at, Posix.lstat(at));
           line.append(' ').append(owner[0]).append(':').append(owner[1]);
         }
         int type = mode & FileStat.S_IFMT;
         if (type == FileStat.S_IFREG) {
           line.append(' ').append(size).append(' ');
           regular.add(lines.size());
-          regularPaths.add(p);
-          statKeys.add(StatKeys.of(p, a));
+          regularPaths.add(f.path());
+          // keyed by the file's own path in the root, which a later build names the same way
+          statKeys.add(StatKeys.of(root.resolve(f.path()), a));
         } else if (type == FileStat.S_IFLNK) {
-          line.append(" -> ").append(Files.readSymbolicLink(p));
+          line.append(" -> ").append(reader().readlink(f.path()));
         }
         lines.add(line);
       }
     }
     Map<String, String> known = statKeys.isEmpty() ? Map.of() : digests.known(statKeys);
-    Map<String, String> learnt = new java.util.HashMap<>();
+    Map<String, String> learnt = new HashMap<>();
     long racy = System.currentTimeMillis() - RACY_MILLIS;
     for (int i = 0; i < regular.size(); i++) {
       String key = statKeys.get(i);
@@ -333,9 +427,10 @@ final class CopySources {
    */
   private static final long RACY_MILLIS = 2000;
 
-  private static String fileDigest(Path p) throws IOException {
+  private String fileDigest(String path) throws IOException {
     MessageDigest md = Digest.newSha256();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(p), md)) {
+    try (FileChannel ch = reader().openFile(path);
+        InputStream in = new DigestInputStream(Channels.newInputStream(ch), md)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
     return Digest.fromSha256(md.digest()).hex();

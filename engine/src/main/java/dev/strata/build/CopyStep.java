@@ -50,8 +50,9 @@ final class CopyStep {
       if (o.from() != null) {
         in.put("files", fromStageHash((Instruction.Copy) i));
       } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
-        CopySources src = copySources(null, i).excluding(o.excludes());
-        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+        try (CopySources src = copySources(null, i).excluding(o.excludes()).forKey()) {
+          in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+        }
       }
       remote(stage).clear(); // bodies fetched for an earlier step that hit
       List<String> urls = o.urls();
@@ -85,8 +86,9 @@ final class CopyStep {
   private String fromStageHash(Instruction.Copy c) throws IOException {
     StageResult src = sources.stageByRef(c.from(), c);
     return recorded("copy-from", src.layers(), BuildRun.canonical(c), () -> {
-      CopySources s = copySources(c.from(), c).excluding(c.excludes());
-      return s.contentHash(s.select(c.sources(), c.parents()), true);
+      try (CopySources s = copySources(c.from(), c).excluding(c.excludes()).forKey()) {
+        return s.contentHash(s.select(c.sources(), c.parents()), true);
+      }
     });
   }
 
@@ -150,11 +152,17 @@ final class CopyStep {
   private void copyFiles(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
       Map<String, String> inputs) throws IOException, InterruptedException {
     CopyOptions o = CopyOptions.of(in);
+    try (CopySources src = copySources(o.from(), in).excluding(o.excludes())) {
+      copyFiles(stage, in, ps, config, rootfs, inputs, o, src);
+    }
+  }
+
+  private void copyFiles(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+      Map<String, String> inputs, CopyOptions o, CopySources src) throws IOException, InterruptedException {
     String dest = o.dest();
     String from = o.from();
     String chown = o.chown();
     String chmod = o.chmod();
-    CopySources src = copySources(from, in).excluding(o.excludes());
     List<CopySources.Selected> sel =
         new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
     int sourceCount = sel.size() + o.urls().size();
@@ -188,8 +196,8 @@ final class CopyStep {
         // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
         for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
           CopySources.Selected s = it.next();
-          if (!s.isDir() && Archives.isTar(s.host())) {
-            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
+          if (!s.isDir() && Archives.isTar(src, s.path())) {
+            Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
             it.remove();
           }
         }
@@ -203,9 +211,10 @@ final class CopyStep {
         RemoteFiles.Fetched f =
             remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
         Path file = f.file();
-        CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url);
-        copier.copy(one, List.of(new CopySources.Selected(file, file.getFileName().toString(), false)),
-            d, attrs, sourceCount);
+        try (CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url)) {
+          String name = file.getFileName().toString();
+          copier.copy(one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
+        }
       }
     } catch (BuildException e) {
       throw new BuildException(req.where(in.location().startLine()) + ": " + e.getMessage(), e);

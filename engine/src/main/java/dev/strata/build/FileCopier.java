@@ -1,14 +1,18 @@
 package dev.strata.build;
 
 import dev.strata.layer.Ownership;
+import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
+import dev.strata.posix.PosixException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -67,24 +71,24 @@ final class FileCopier {
       String base;
       if (s.keep() != null) {
         base = s.keep().isEmpty() ? dest : join(dest, s.keep());
-        makeParents(s, dest, attrs);
+        makeParents(sources, s, dest, attrs);
       } else if (s.isDir()) {
         base = dest;
       } else if (destIsDir) {
-        base = join(dest, Path.of(s.source()).getFileName().toString());
+        base = join(dest, s.name());
       } else {
         base = dest;
       }
       List<Path> dirs = new ArrayList<>();
-      for (String[] f : sources.walk(s)) {
-        String target = f[1].isEmpty() ? base : join(base, f[1]);
-        copyOne(Path.of(f[0]), target, attrs, dirs);
+      for (CopySources.Entry f : sources.walk(s)) {
+        String target = f.rel().isEmpty() ? base : join(base, f.rel());
+        copyOne(sources, f.path(), target, attrs, dirs);
       }
       if (s.isDir()) {
         // the destination directory itself
         Path d = ensureDir(base, attrs);
         dirs.add(0, d);
-        setDirMeta(s.host(), d, attrs);
+        setDirMeta(sources, s.path(), d, attrs);
       }
       for (int i = dirs.size() - 1; i >= 0; i--) {
         setTimes(dirs.get(i), null);
@@ -93,22 +97,24 @@ final class FileCopier {
   }
 
   /** --parents: dest, then each directory between dest and the kept path, from the source's. */
-  private void makeParents(CopySources.Selected s, String dest, Attrs attrs) throws IOException {
+  private void makeParents(CopySources sources, CopySources.Selected s, String dest, Attrs attrs)
+      throws IOException {
     ensureDir(dest, attrs);
     if (s.keep().isEmpty()) {
       return;
     }
     String[] keep = s.keep().split("/");
-    Path[] hosts = new Path[keep.length];
-    hosts[keep.length - 1] = s.host();
-    for (int i = keep.length - 2; i >= 0; i--) {
-      hosts[i] = hosts[i + 1].getParent();
-    }
+    String[] written = s.source().split("/"); // keep is its tail
     String target = dest;
     for (int i = 0; i < keep.length - 1; i++) {
       target = join(target, keep[i]);
       if (!Files.isDirectory(resolve(target), LinkOption.NOFOLLOW_LINKS)) {
-        copyOne(hosts[i], target, attrs, new ArrayList<>());
+        // the source's counterpart, resolved inside its root as the source itself was
+        int upTo = written.length - (keep.length - 1 - i);
+        String parent = sources.resolve(String.join("/", Arrays.asList(written).subList(0, upTo)));
+        if (parent != null) {
+          copyOne(sources, parent, target, attrs, new ArrayList<>());
+        }
       }
     }
   }
@@ -148,8 +154,14 @@ final class FileCopier {
     }
   }
 
-  private void copyOne(Path src, String target, Attrs attrs, List<Path> dirs) throws IOException {
-    FileStat st = Posix.lstat(src);
+  /** Copies the entry {@code src} (resolved in the sources' root) to {@code target}, read through the reader. */
+  private void copyOne(CopySources sources, String src, String target, Attrs attrs, List<Path> dirs)
+      throws IOException {
+    RootReader reader = sources.reader();
+    FileStat st = reader.lstat(src);
+    if (st == null) {
+      throw new BuildException("\"" + src + "\": removed from " + sources.root() + " while it was copied");
+    }
     List<String> comps = RootResolver.clean(target);
     if (comps.isEmpty()) {
       return; // the root itself: its contents come as their own entries
@@ -167,40 +179,71 @@ final class FileCopier {
       if (!exists) {
         Files.createDirectory(dst);
       }
-      setDirMeta(src, dst, attrs);
+      setDirMeta(sources, src, dst, attrs);
       dirs.add(dst);
       return;
     }
     if (exists) {
       if (Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)) {
-        throw new BuildException("cannot copy " + src.getFileName() + " to " + target + ": a directory is there");
+        throw new BuildException("cannot copy " + src + " to " + target + ": a directory is there");
       }
       Files.delete(dst);
     }
     if (st.isSymlink()) {
-      Files.createSymbolicLink(dst, Files.readSymbolicLink(src));
+      Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
     } else if (st.isRegularFile()) {
-      Files.copy(src, dst, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+      try (FileChannel in = reader.openFile(src);
+          FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              LinkOption.NOFOLLOW_LINKS)) {
+        long size = in.size();
+        for (long at = 0; at < size; ) {
+          long n = in.transferTo(at, size - at, out);
+          if (n <= 0) {
+            break; // shrank meanwhile
+          }
+          at += n;
+        }
+      }
       Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
     } else {
       warn.accept("skipped " + src + ": COPY takes files, directories and symlinks only");
       return;
     }
-    setOwner(src, st, dst, attrs);
+    setOwner(reader, src, st, dst, attrs);
+    if (st.isRegularFile()) {
+      copyXattrs(reader, src, dst); // after the chown, which would clear security.capability
+    }
     setTimes(dst, st);
   }
 
-  private void setDirMeta(Path src, Path dst, Attrs attrs) throws IOException {
-    FileStat st = Posix.lstat(src);
-    Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
-    setOwner(src, st, dst, attrs);
+  /** A file's xattrs, as the JDK's copy with COPY_ATTRIBUTES kept them; never our bookkeeping. */
+  private void copyXattrs(RootReader reader, String src, Path dst) throws IOException {
+    for (String x : Posix.llistxattr(reader.at(src))) {
+      if (Ownership.isInternalXattr(x)) {
+        continue;
+      }
+      byte[] v = Posix.lgetxattr(reader.at(src), x);
+      if (v != null) {
+        try {
+          Posix.lsetxattr(dst, x, v);
+        } catch (PosixException e) {
+          warn.accept("xattr " + x + " of " + src + " not copied: " + e.getMessage());
+        }
+      }
+    }
   }
 
-  private void setOwner(Path src, FileStat st, Path dst, Attrs attrs) throws IOException {
+  private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs) throws IOException {
+    FileStat st = sources.reader().lstat(src);
+    Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
+    setOwner(sources.reader(), src, st, dst, attrs);
+  }
+
+  private void setOwner(RootReader reader, String src, FileStat st, Path dst, Attrs attrs) throws IOException {
     int uid = 0;
     int gid = 0;
     if (attrs.keepOwners()) {
-      int[] o = Ownership.of(src, st);
+      int[] o = Ownership.of(reader.at(src), st);
       uid = o[0];
       gid = o[1];
     }

@@ -1,6 +1,8 @@
 package dev.strata.build;
 
 import dev.strata.frontend.plan.Mount;
+import dev.strata.layer.LayerException;
+import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.layer.Trees;
 import dev.strata.posix.Posix;
@@ -9,7 +11,6 @@ import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -234,27 +235,32 @@ final class RunMounts implements AutoCloseable {
     Path copy = Files.createTempDirectory(tmp, "bind-rw-");
     scratch.add(copy);
     Path dst = copy.resolve("src");
-    if (Files.isDirectory(src, LinkOption.NOFOLLOW_LINKS)) {
-      Trees.copy(src, dst, m -> {});
-    } else {
-      Files.copy(src, dst, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-    }
+    // a FIFO or socket as the source is made anew, never opened (Files.copy would block on it)
+    Trees.copy(src, dst, m -> {});
     return dst;
   }
 
-  /** {@code path} resolved inside {@code root} as if it were / (links cannot lead out). */
+  /**
+   * {@code path} resolved inside {@code root} as if it were / (links cannot lead out), by the
+   * same reader as COPY's sources: the context's, stage's or image's symlinks, the last one
+   * included (BuildKit's bind mount follows the source inside its root too).
+   */
   private static Path inside(Path root, String path, String what) throws IOException {
-    List<String> comps;
     try {
-      comps = RootResolver.clean(path);
-    } catch (dev.strata.layer.LayerException e) {
+      RootResolver.clean(path);
+    } catch (LayerException e) {
       throw new BuildException("--mount source=" + path + ": climbs out of " + what);
     }
-    Path p = new RootResolver(root).resolveAll(path, comps);
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+    String found;
+    try (RootReader r = new RootReader(root, RootReader.NONE)) {
+      found = r.find(path, true);
+    } catch (LayerException e) {
+      throw new BuildException("--mount source: " + e.getMessage() + " in " + what);
+    }
+    if (found == null) {
       throw new BuildException("--mount source=" + path + ": not found in " + what);
     }
-    return p;
+    return found.isEmpty() ? root : root.resolve(found);
   }
 
   // ------------------------------------------------------------------ tmpfs

@@ -102,8 +102,9 @@ final class RunStep {
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
-        CopySources cs = sources.context();
-        sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+        try (CopySources cs = sources.context().forKey()) {
+          sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+        }
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
         sources.stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));

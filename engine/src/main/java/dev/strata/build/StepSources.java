@@ -93,9 +93,10 @@ final class StepSources {
     }
     if (filteredContext == null) {
       Path dir = Files.createTempDirectory(store.tmp(), "context-");
-      CopySources cs = context();
-      new FileCopier(dir, m -> progress.warning(null, m))
-          .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
+      try (CopySources cs = context()) {
+        new FileCopier(dir, m -> progress.warning(null, m))
+            .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
+      }
       filteredContext = dir;
     }
     return filteredContext;

@@ -1,6 +1,7 @@
 package dev.strata.build;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,9 +39,9 @@ class CopySourcesTest {
         new CopySources(ctx, DockerIgnore.none(), "build context").excluding(split(excludes));
     List<String> out = new ArrayList<>();
     for (CopySources.Selected s : src.select(split(sources), parents)) {
-      String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.host().getFileName().toString();
-      for (String[] f : src.walk(s)) {
-        String p = f[1].isEmpty() ? base : base.isEmpty() ? f[1] : base + "/" + f[1];
+      String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.name();
+      for (CopySources.Entry f : src.walk(s)) {
+        String p = f.rel().isEmpty() ? base : base.isEmpty() ? f.rel() : base + "/" + f.rel();
         out.add(p);
       }
     }
@@ -118,7 +119,7 @@ class CopySourcesTest {
         new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context").excluding(List.of("y.go"));
     List<String> got = new ArrayList<>();
     for (CopySources.Selected s : src.select(List.of("dir"))) {
-      src.walk(s).forEach(f -> got.add(f[1]));
+      src.walk(s).forEach(f -> got.add(f.rel()));
     }
     assertEquals(List.of("x.txt"), got);
   }
@@ -141,5 +142,70 @@ class CopySourcesTest {
   @Test
   void aSourceWhoseMatchesAreAllExcludedCopiesNothingWithoutError() throws Exception {
     assertEquals("", below("hom1.txt", "hom*", false));
+  }
+
+  /** Walked entries of {@code patterns}, as "rel@resolved", for the hostile cases below. */
+  private static List<String> walked(CopySources src, String... patterns) throws Exception {
+    List<String> got = new ArrayList<>();
+    for (CopySources.Selected s : src.select(List.of(patterns))) {
+      src.walk(s).forEach(f -> got.add(f.rel() + "@" + f.path()));
+    }
+    return got;
+  }
+
+  @Test
+  void linksInTheMiddleOfASourceStayInsideTheContext() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("etcl"), Path.of("/etc"));
+    Files.createSymbolicLink(ctx.resolve("up"), Path.of(".."));
+    Files.createSymbolicLink(ctx.resolve("self"), Path.of("."));
+    Files.createSymbolicLink(ctx.resolve("toA"), Path.of("/a.txt"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.parse("dir/sub\nb.md\n"), "build context")) {
+      for (String bad : List.of("etcl/passwd", "up/../etc/passwd", "self/b.md", "up/dir/sub/z.txt")) {
+        BuildException e = assertThrows(BuildException.class, () -> src.select(List.of(bad)), bad);
+        assertTrue(e.getMessage().contains("not found in the build context")
+            || e.getMessage().contains("outside the build context"), e.getMessage());
+      }
+      // the root through links: .dockerignore holds on the resolved paths
+      assertEquals(List.of("x.txt@dir/x.txt", "y.go@dir/y.go"),
+          walked(src, "self/up/dir"));
+      // a source's last link is followed inside the context (BuildKit's FollowSymlinks)
+      assertEquals(List.of("@a.txt"), walked(src, "toA"));
+      assertEquals("toA", src.select(List.of("toA")).get(0).name());
+    }
+  }
+
+  @Test
+  void aLinkLoopIsAnErrorNamingTheSource() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("loop1"), Path.of("loop2"));
+    Files.createSymbolicLink(ctx.resolve("loop2"), Path.of("/loop1"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      BuildException e = assertThrows(BuildException.class, () -> src.select(List.of("loop1/x")));
+      assertEquals("\"loop1/x\": too many levels of symbolic links in the build context", e.getMessage());
+      // inside a directory source a loop is only a link, copied as it is
+      assertTrue(walked(src, ".").contains("loop1@loop1"));
+    }
+  }
+
+  @Test
+  void theHashReadsWhatALinkResolvesTo() throws Exception {
+    Files.createSymbolicLink(ctx.resolve("toA"), Path.of("a.txt"));
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      String before = src.contentHash(src.select(List.of("toA")), false);
+      Files.writeString(ctx.resolve("a.txt"), "changed");
+      assertNotEquals(before, src.contentHash(src.select(List.of("toA")), false));
+    }
+  }
+
+  @Test
+  void fifosAreSkippedUnopened() throws Exception {
+    dev.strata.posix.Posix.mkfifo(ctx.resolve("dir/fifo"), 0644);
+    dev.strata.posix.Posix.mkfifo(ctx.resolve("fifo"), 0644);
+    try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+        assertFalse(walked(src, "dir").stream().anyMatch(e -> e.contains("fifo")));
+        assertEquals(List.of(), src.select(List.of("fifo")));
+        src.contentHash(src.select(List.of("dir", "fifo")), false);
+      });
+    }
   }
 }

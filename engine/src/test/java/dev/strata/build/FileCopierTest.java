@@ -115,7 +115,7 @@ class FileCopierTest {
     Posix.chmod(f, 0600);
     Posix.lutimes(f, 1_700_000_000L, 0);
     CopySources one = new CopySources(dl, DockerIgnore.none(), "https://example.com/tool.bin");
-    List<CopySources.Selected> sel = List.of(new CopySources.Selected(f, "tool.bin", false));
+    List<CopySources.Selected> sel = List.of(new CopySources.Selected("tool.bin", "tool.bin", false));
     FileCopier c = new FileCopier(rootfs, warnings::add);
     c.copy(one, sel, "/opt/", new FileCopier.Attrs(null, null, null, false), 1);
     assertEquals(0600, Posix.lstat(rootfs.resolve("opt/tool.bin")).permissions());

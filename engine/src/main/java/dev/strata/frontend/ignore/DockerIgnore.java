@@ -1,9 +1,5 @@
 package dev.strata.frontend.ignore;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -84,22 +80,6 @@ public final class DockerIgnore {
       out.add(new IgnorePattern(clean(p), exclusion));
     }
     return new DockerIgnore(out);
-  }
-
-  /**
-   * The ignore file for a build: {@code <Dockerfile>.dockerignore} next to the Dockerfile if it
-   * exists (BuildKit), else {@code .dockerignore} at the root of the context, else none.
-   */
-  public static DockerIgnore forBuild(Path context, Path dockerfile) throws IOException, IgnorePatternException {
-    Path specific = dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore");
-    if (Files.isRegularFile(specific)) {
-      return parse(Files.readString(specific, StandardCharsets.UTF_8));
-    }
-    Path general = context.resolve(".dockerignore");
-    if (Files.isRegularFile(general)) {
-      return parse(Files.readString(general, StandardCharsets.UTF_8));
-    }
-    return NONE;
   }
 
   /** The cleaned patterns, exceptions with their {@code !}. */

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -123,17 +122,5 @@ class DockerIgnoreTest {
     DockerIgnore ignore = DockerIgnore.parse("\uFEFF# comment\r\n*.tmp\r\n  # not a comment  \r\n");
     assertEquals(List.of("*.tmp", "# not a comment"), ignore.patterns());
     assertTrue(ignore.isExcluded("a.tmp"));
-  }
-
-  @Test
-  void dockerfileSpecificIgnoreFileWins(@TempDir Path dir) throws IOException, IgnorePatternException {
-    Files.writeString(dir.resolve(".dockerignore"), "general\n");
-    Path df = dir.resolve("build/Dockerfile.multi");
-    Files.createDirectories(df.getParent());
-    Files.writeString(df, "FROM scratch\n");
-    assertEquals(List.of("general"), DockerIgnore.forBuild(dir, df).patterns());
-    Files.writeString(dir.resolve("build/Dockerfile.multi.dockerignore"), "specific\n");
-    assertEquals(List.of("specific"), DockerIgnore.forBuild(dir, df).patterns());
-    assertEquals(List.of(), DockerIgnore.forBuild(dir.resolve("build"), dir.resolve("build/Dockerfile")).patterns());
   }
 }
