@@ -29,15 +29,18 @@ final class Archives {
     }
   }
 
-  /** Unpacks {@code archive} into {@code destDir} (absolute in the container) of {@code rootfs}. */
-  static void extract(Path archive, Path rootfs, String destDir, String where) throws IOException {
+  /**
+   * Unpacks {@code archive} into {@code destDir} (absolute in the container) of {@code rootfs}.
+   * The error names the archive; the step that called adds its line.
+   */
+  static void extract(Path archive, Path rootfs, String destDir) throws IOException {
     RootResolver r = new RootResolver(rootfs);
     Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
     r.mkdirs(destDir, dest);
     try (InputStream in = Files.newInputStream(archive)) {
       new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
     } catch (LayerException e) {
-      throw new BuildException(where + ": ADD " + archive.getFileName() + ": " + e.getMessage(), e);
+      throw new BuildException("ADD " + archive.getFileName() + ": " + e.getMessage(), e);
     }
   }
 }

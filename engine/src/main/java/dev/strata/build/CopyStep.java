@@ -189,7 +189,7 @@ final class CopyStep {
         for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
           CopySources.Selected s = it.next();
           if (!s.isDir() && Archives.isTar(s.host())) {
-            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
+            Archives.extract(s.host(), rootfs, d.endsWith("/") ? d : d + "/");
             it.remove();
           }
         }
