@@ -134,6 +134,13 @@ class BadInputIT {
               return List.of(bin().toString(), "--root", s.toString(), "parse", c + "/Dockerfile");
             },
             1, "Error: cannot read {dir}/ctx/Dockerfile: permission denied"),
+        new Row(".dockerignore not UTF-8",
+            (d, s) -> {
+              String c = context(d, FROM);
+              Files.write(Path.of(c, ".dockerignore"), new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
+              return strata(s, "build", c);
+            },
+            1, "Error: .dockerignore: not UTF-8 text"),
         new Row("context missing",
             (d, s) -> strata(s, "build", d + "/nowhere"),
             1, "Error: build context {dir}/nowhere is not a directory"),

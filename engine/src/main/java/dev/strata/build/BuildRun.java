@@ -189,10 +189,21 @@ final class BuildRun {
       BuildException located = located(ps, e);
       progress.failed(ps, located.getMessage(), secs(t0));
       throw located;
+    } catch (BuildException e) {
+      BuildException located = located(ps, e);
+      progress.failed(ps, located.getMessage(), secs(t0));
+      throw located;
     } catch (RuntimeException e) {
       progress.failed(ps, e.getMessage() == null ? e.toString() : e.getMessage(), secs(t0));
       throw e;
     }
+  }
+
+  /** A step's error that does not name its line yet ({@code --chown=nobody2: no such user}) gets it. */
+  private BuildException located(BuildProgress.Step ps, BuildException e) {
+    String at = req.where(ps.line()) + ":";
+    return e.getMessage() == null || e.getMessage().startsWith(at) ? e
+        : new BuildException(at + " " + e.getMessage(), e.exitCode(), e);
   }
 
   /**

@@ -101,7 +101,9 @@ public final class Builder {
     DockerIgnore ignore;
     try {
       ignore = DockerIgnore.forBuild(req.context(), req.dockerfile());
-    } catch (IOException | dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
+    } catch (IOException e) {
+      throw new BuildException(".dockerignore: " + IoErrorText.reason(e), e); // "Input length = 2" before
+    } catch (dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
     BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore);
