@@ -11,6 +11,7 @@ import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Builder;
 import dev.strata.build.ImageSnapshots;
+import dev.strata.build.IoErrorText;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
 import dev.strata.layer.snapshot.Snapshotter;
@@ -269,7 +270,11 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     if (statsJson != null) {
-      Files.write(statsJson, r.statsJson());
+      try {
+        Files.write(statsJson, r.statsJson());
+      } catch (java.io.IOException e) {
+        throw new BuildException("--stats-json: cannot write " + statsJson + ": " + IoErrorText.reason(e), e);
+      }
     }
     progress.info(String.format(java.util.Locale.ROOT, "%s (%d steps, hit rate %.0f%%)",
         r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100));

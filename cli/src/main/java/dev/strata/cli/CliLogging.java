@@ -3,6 +3,7 @@ package dev.strata.cli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -19,14 +20,26 @@ import java.util.logging.StreamHandler;
 final class CliLogging {
   private CliLogging() {}
 
-  /** Installs the one-line handler on the root logger in place of any other; idempotent. */
-  static void configure(String logLevel) {
-    Level level = switch (logLevel == null ? "info" : logLevel.toLowerCase(Locale.ROOT)) {
-      case "error" -> Level.SEVERE;
-      case "warn", "warning" -> Level.WARNING;
-      case "debug" -> Level.FINE;
-      default -> Level.INFO;
+  /** The words {@code --log-level} takes, for its error message. */
+  static final String LEVELS = "error, warn, info or debug";
+
+  /** The level {@code --log-level WORD} means, or empty when it names none. */
+  static Optional<Level> level(String logLevel) {
+    return switch (logLevel == null ? "info" : logLevel.strip().toLowerCase(Locale.ROOT)) {
+      case "error" -> Optional.of(Level.SEVERE);
+      case "warn", "warning" -> Optional.of(Level.WARNING);
+      case "info" -> Optional.of(Level.INFO);
+      case "debug" -> Optional.of(Level.FINE);
+      default -> Optional.empty();
     };
+  }
+
+  /**
+   * Installs the one-line handler on the root logger in place of any other; idempotent. A word
+   * that names no level (refused before, by the command line) counts as info.
+   */
+  static void configure(String logLevel) {
+    Level level = level(logLevel).orElse(Level.INFO);
     Logger root = Logger.getLogger("");
     for (Handler h : root.getHandlers()) {
       root.removeHandler(h);

@@ -1,5 +1,7 @@
 package dev.strata.cli;
 
+import dev.strata.build.IoErrorText;
+import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -32,12 +34,24 @@ final class ErrorMapper implements IExecutionExceptionHandler {
   }
 
   static String message(Throwable e) {
-    String m = e.getMessage();
+    // A file exception's message is often the path alone ("Error: /tmp/x"): say what happened.
+    String m = e instanceof IOException io ? IoErrorText.describe(io) : e.getMessage();
     if (m == null || m.isBlank()) {
       m = e.getClass().getSimpleName();
     }
-    // Strip the type prefix that some wrappers add; the message alone is for users.
     return m.replace('\n', ' ');
+  }
+
+  /**
+   * A global option's value names nothing it knows ({@code --log-level}, {@code --progress}): one
+   * line and the usage exit code. The synopsis the other usage errors print would not say which
+   * values there are; the message does.
+   */
+  static int badValue(CommandLine cl, String message) {
+    PrintWriter err = cl.getErr();
+    err.println("Error: " + message);
+    err.flush();
+    return USAGE_ERROR;
   }
 
   static int usageError(ParameterException e, String[] args) {

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import dev.strata.build.IoErrorText;
 import dev.strata.frontend.DockerfileException;
 import dev.strata.frontend.DockerfileFrontend;
 import dev.strata.frontend.plan.BuildOptions;
@@ -8,7 +9,6 @@ import dev.strata.frontend.plan.PlanJson;
 import dev.strata.frontend.plan.PlanText;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,8 +75,8 @@ final class ParseCommand implements Callable<Integer> {
     BuildPlan plan;
     try {
       plan = DockerfileFrontend.plan(file, file.toString(), options);
-    } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(file + ": no such file");
+    } catch (IOException e) {
+      throw new IOException("cannot read " + file + ": " + IoErrorText.reason(e), e);
     }
     PrintWriter out = spec.commandLine().getOut();
     if (format.equals("json")) {

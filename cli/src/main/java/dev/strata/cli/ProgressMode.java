@@ -20,8 +20,13 @@ enum ProgressMode {
     private static final long serialVersionUID = 1L;
 
     UnknownModeException(String word) {
-      super("--progress " + word + ": want auto, plain, tty or json");
+      super(unknown(word));
     }
+  }
+
+  /** The error for a word that names no mode. */
+  static String unknown(String word) {
+    return "--progress " + word + ": want auto, plain, tty or json";
   }
 
   /**
@@ -39,6 +44,12 @@ enum ProgressMode {
       case "json" -> JSON;
       default -> throw new UnknownModeException(word);
     };
+  }
+
+  /** Whether {@code word} names a mode here ({@code auto} included). */
+  static boolean known(String word) {
+    String w = word == null ? "auto" : word.strip().toLowerCase(Locale.ROOT);
+    return w.equals("auto") || w.equals("plain") || w.equals("tty") || w.equals("json");
   }
 
   /** The word the re-executed JVM is given. */

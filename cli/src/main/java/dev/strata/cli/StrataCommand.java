@@ -75,6 +75,13 @@ public final class StrataCommand implements Callable<Integer> {
     cl.setExecutionExceptionHandler(new ErrorMapper(top));
     cl.setParameterExceptionHandler(ErrorMapper::usageError);
     cl.setExecutionStrategy(parsed -> {
+      // Global values are checked before any command runs, whichever command it is.
+      if (CliLogging.level(top.logLevel).isEmpty()) {
+        return ErrorMapper.badValue(cl, "--log-level " + top.logLevel + ": want " + CliLogging.LEVELS);
+      }
+      if (!ProgressMode.known(top.progress)) {
+        return ErrorMapper.badValue(cl, ProgressMode.unknown(top.progress));
+      }
       CliLogging.configure(top.logLevel); // before any command logs; --log-level is parsed now
       return new CommandLine.RunLast().execute(parsed);
     });

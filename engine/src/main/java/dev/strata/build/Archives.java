@@ -38,7 +38,7 @@ final class Archives {
    * Unpacks the archive {@code path} of {@code sources} into {@code destDir} (absolute in the
    * container) of {@code rootfs}.
    */
-  static void extract(CopySources sources, String path, Path rootfs, String destDir, String where)
+  static void extract(CopySources sources, String path, Path rootfs, String destDir)
       throws IOException {
     RootResolver r = new RootResolver(rootfs);
     Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
@@ -46,7 +46,7 @@ final class Archives {
     try (InputStream in = open(sources, path)) {
       new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
     } catch (LayerException e) {
-      throw new BuildException(where + ": ADD " + path + ": " + e.getMessage(), e);
+      throw new BuildException("ADD " + path + ": " + e.getMessage(), e);
     }
   }
 }

@@ -27,6 +27,7 @@ import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -184,10 +185,44 @@ final class BuildRun {
     } catch (InterruptedException e) {
       progress.failed(ps, "interrupted", secs(t0));
       throw e;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      BuildException located = located(ps, e);
+      progress.failed(ps, located.getMessage(), secs(t0));
+      throw located;
+    } catch (BuildException e) {
+      BuildException located = located(ps, e);
+      progress.failed(ps, located.getMessage(), secs(t0));
+      throw located;
+    } catch (RuntimeException e) {
       progress.failed(ps, e.getMessage() == null ? e.toString() : e.getMessage(), secs(t0));
       throw e;
     }
+  }
+
+  /** A step's error that does not name its line yet ({@code --chown=nobody2: no such user}) gets it. */
+  private BuildException located(BuildProgress.Step ps, BuildException e) {
+    String at = req.where(ps.line()) + ":";
+    return e.getMessage() == null || e.getMessage().startsWith(at) ? e
+        : new BuildException(at + " " + e.getMessage(), e.exitCode(), e);
+  }
+
+  /**
+   * A step's I/O failure as the one line a user sees, with the step's line and text attached
+   * here, once (STYLE.md; BuildKit wraps each instruction's error with its location). Everything
+   * a step writes lives in the store, so a full disk names the file, or else the store.
+   */
+  private BuildException located(BuildProgress.Step ps, IOException e) {
+    String at = req.where(ps.line()) + ":";
+    if (e.getMessage() != null && e.getMessage().startsWith(at)) {
+      return new BuildException(e.getMessage(), e);
+    }
+    String reason = IoErrorText.describe(e);
+    if (IoErrorText.isNoSpace(e)) {
+      reason = IoErrorText.reason(e) + " writing "
+          + (e instanceof FileSystemException f && f.getFile() != null
+              ? f.getFile() : "to the store " + store.root());
+    }
+    return new BuildException(at + " " + StepText.clip(ps.text()) + ": " + reason, e);
   }
 
   private StageResult base(Stage stage) {

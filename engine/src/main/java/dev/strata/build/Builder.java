@@ -101,7 +101,9 @@ public final class Builder {
     DockerIgnore ignore;
     try {
       ignore = ContextFiles.ignore(req.context(), req.dockerfile());
-    } catch (IOException | dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
+    } catch (IOException e) {
+      throw new BuildException(".dockerignore: " + IoErrorText.reason(e), e); // "Input length = 2" before
+    } catch (dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
     BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore);
@@ -190,7 +192,7 @@ public final class Builder {
     } catch (DockerfileException e) {
       throw new BuildException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new BuildException("cannot read " + req.dockerfile() + ": " + e.getMessage(), e);
+      throw new BuildException("cannot read " + req.dockerfile() + ": " + IoErrorText.reason(e), e);
     }
   }
 
@@ -206,22 +208,31 @@ public final class Builder {
 
   private void writeOutputs(BuildRequest req, StoredImage img, StageResult target) throws IOException {
     for (BuildOutput o : req.outputs()) {
-      switch (o.type()) {
-        case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
-        case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
-        case "registry" -> {} // pushed by the caller, which has the registry options
-        case "oci" -> new dev.strata.transport.OciLayoutDir(store)
-            .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
-        case "local" -> {
-          try (Snapshot s = snapshotter.prepare(BuildRun.refs(store, target.layers()))) {
-            Files.createDirectories(o.dest());
-            dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
-          }
-          ownByCaller(o.dest().resolve(".strata-new"));
-          moveContents(o.dest().resolve(".strata-new"), o.dest());
-        }
-        default -> throw new BuildException("--output type=" + o.type() + " is not supported");
+      try {
+        writeOutput(o, img, target);
+      } catch (IOException e) {
+        throw new BuildException("--output type=" + o.type() + ": cannot write " + o.dest() + ": "
+            + IoErrorText.reason(e), e);
       }
+    }
+  }
+
+  private void writeOutput(BuildOutput o, StoredImage img, StageResult target) throws IOException {
+    switch (o.type()) {
+      case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
+      case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
+      case "registry" -> {} // pushed by the caller, which has the registry options
+      case "oci" -> new dev.strata.transport.OciLayoutDir(store)
+          .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
+      case "local" -> {
+        try (Snapshot s = snapshotter.prepare(BuildRun.refs(store, target.layers()))) {
+          Files.createDirectories(o.dest());
+          dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
+        }
+        ownByCaller(o.dest().resolve(".strata-new"));
+        moveContents(o.dest().resolve(".strata-new"), o.dest());
+      }
+      default -> throw new BuildException("--output type=" + o.type() + " is not supported");
     }
   }
 

@@ -7,6 +7,7 @@ import dev.strata.posix.FileStat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ final class ContextFiles {
         throw new IOException(file + ": not a regular file"); // a FIFO would block the read
       }
       try (InputStream in = Channels.newInputStream(r.openFile(found))) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString(); // strict: CharacterCodingException on bad bytes
       }
     }
   }

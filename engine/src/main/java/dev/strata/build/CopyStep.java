@@ -197,7 +197,7 @@ final class CopyStep {
         for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
           CopySources.Selected s = it.next();
           if (!s.isDir() && Archives.isTar(src, s.path())) {
-            Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/", req.where(in.location().startLine()));
+            Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/");
             it.remove();
           }
         }

@@ -132,7 +132,8 @@ final class RunStep {
       mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(),
           req.sshAgents(), binds);
     } catch (BuildException e) {
-      throw new BuildException(req.where(r.location().startLine()) + ": " + e.getMessage(), e);
+      String at = req.where(r.location().startLine()) + ":"; // a --from stage's error has it already
+      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
     }
     try (mounts) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
@@ -156,6 +157,11 @@ final class RunStep {
     String workdir = config.configField("WorkingDir").asText("");
     List<String> env = new ArrayList<>(runEnv(step, config));
     env.addAll(mounts.env()); // secrets and SSH_AUTH_SOCK: in the step's environment, not its key
+    Optional<String> tooLong = ExecLimits.refusal(argv, env, ExecLimits.total());
+    if (tooLong.isPresent()) {
+      throw new BuildException(req.where(r.location().startLine()) + ": RUN "
+          + StepText.clip(r.command().shellLine()) + ": " + tooLong.get());
+    }
     SandboxSpec spec =
         new SandboxSpec(rootfs, argv, env,
             user.isEmpty() ? Optional.empty() : Optional.of(user),
@@ -166,8 +172,8 @@ final class RunStep {
     java.io.OutputStream out = new StepOutput(progress, ps);
     int code = sandbox.run(spec, out, out);
     if (code != 0) {
-      throw new BuildException(req.where(r.location().startLine()) + ": RUN " + r.command().shellLine()
-          + ": exit status " + code);
+      throw new BuildException(req.where(r.location().startLine()) + ": RUN "
+          + StepText.clip(r.command().shellLine()) + ": exit status " + code);
     }
   }
 

@@ -11,7 +11,6 @@ import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.BuildPlanner;
 import dev.strata.frontend.plan.PlanException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,10 +22,13 @@ import java.util.List;
 public final class DockerfileFrontend {
   private DockerfileFrontend() {}
 
-  /** Reads and plans a Dockerfile; {@code displayName} is the file name as the user gave it. */
+  /**
+   * Reads and plans a Dockerfile; {@code displayName} is the file name as the user gave it. The
+   * file must be UTF-8 text without NUL bytes ({@link DockerfileText}).
+   */
   public static BuildPlan plan(Path dockerfile, String displayName, BuildOptions options)
       throws IOException, DockerfileException {
-    return plan(displayName, Files.readString(dockerfile, StandardCharsets.UTF_8), options);
+    return plan(displayName, DockerfileText.decode(displayName, Files.readAllBytes(dockerfile)), options);
   }
 
   /** Plans Dockerfile text. */

@@ -62,13 +62,12 @@ class GoldenTest {
       }
     }
     options = options.withBuildArgs(args);
-    String text = Files.readString(dir.resolve(file), StandardCharsets.UTF_8);
     Path resultFile = dir.resolve("result.json");
     Path errorFile = dir.resolve("error.txt");
     String actual;
     Path expectedFile;
     try {
-      BuildPlan plan = DockerfileFrontend.plan(file, text, options);
+      BuildPlan plan = DockerfileFrontend.plan(dir.resolve(file), file, options); // bytes, as a build reads them
       actual = PlanJson.write(plan);
       expectedFile = resultFile;
     } catch (DockerfileException e) {

@@ -5,7 +5,6 @@ import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.instructions.KeyValue;
 import dev.strata.frontend.shell.ExpansionException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,9 +45,9 @@ final class StageConverter {
    */
   Result convert(Instruction.From from, Integer base, List<Instruction> body, Environment start)
       throws PlanException {
-    Map<String, String> env = new LinkedHashMap<>(start.env());
-    Map<String, String> vars = new LinkedHashMap<>(start.vars());
-    Map<String, String> args = new LinkedHashMap<>(start.args());
+    WriteLog env = WriteLog.of(start.env());
+    WriteLog vars = WriteLog.of(start.vars());
+    WriteLog args = WriteLog.of(start.args());
     List<String> shell = start.shell();
     List<Step> steps = new ArrayList<>(body.size());
     for (Instruction in : body) {
@@ -61,7 +60,7 @@ final class StageConverter {
           List<KeyValue> resolved = new ArrayList<>();
           for (KeyValue decl : a.declarations()) {
             // Each declaration sees the ones before it (ARG A=1 B=$A).
-            String value = planner.stageArgValue(decl, planner.expander(vars::get));
+            String value = planner.stageArgValue(decl, planner.expander(name -> vars.get(name, vars.size())));
             if (value != null) {
               args.put(decl.key(), value);
               vars.put(decl.key(), value);

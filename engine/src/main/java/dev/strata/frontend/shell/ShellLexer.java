@@ -13,6 +13,13 @@ import java.util.function.Function;
  * <p>Instances are immutable and thread-safe; options return new lexers.
  */
 public final class ShellLexer {
+  /**
+   * How deep {@code ${...}} may nest. The lexer descends one level per brace, as BuildKit's does;
+   * Go's stacks grow, Java's do not, so without a limit a word nested 20,000 deep ends the JVM
+   * with a StackOverflowError instead of naming the word. No real Dockerfile nests past a few.
+   */
+  public static final int MAX_NESTING = 100;
+
   /** Looks a variable up; returns null when the variable is unset. */
   @FunctionalInterface
   public interface Env {
@@ -94,8 +101,14 @@ public final class ShellLexer {
       Result r = s.processStopOn(-1, rawEscapes);
       return new Result(r.word, List.copyOf(r.words), List.copyOf(s.used));
     } catch (ExpansionException e) {
-      throw new ExpansionException("failed to process \"" + source + "\": " + e.getMessage(), source);
+      throw new ExpansionException("failed to process \"" + clip(source) + "\": " + e.getMessage(), source);
     }
+  }
+
+  /** A word as an error quotes it: a long one is cut, so the message stays one readable line. */
+  static String clip(String word) {
+    int max = 80;
+    return word.length() <= max ? word : word.substring(0, max) + "... (" + word.length() + " characters)";
   }
 
   /** One expansion in progress: a cursor over the source, like Go's text/scanner. */
@@ -104,6 +117,7 @@ public final class ShellLexer {
     private final Env env;
     private final List<String> used = new ArrayList<>();
     private int pos;
+    private int depth;
     private boolean escapesRaw = rawEscapes;
 
     Scan(String src, Env env) {
@@ -249,6 +263,19 @@ public final class ShellLexer {
         return v == null ? "" : v;
       }
       next();
+      if (depth == MAX_NESTING) {
+        throw new ExpansionException("${...} nested more than " + MAX_NESTING + " deep at character " + pos);
+      }
+      depth++;
+      try {
+        return braced();
+      } finally {
+        depth--;
+      }
+    }
+
+    /** {@code ${NAME...}} after the brace. */
+    private String braced() throws ExpansionException {
       int p = peek();
       if (p == -1) {
         throw new ExpansionException("syntax error: missing '}'");

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -122,6 +123,41 @@ class ShellLexerTest {
   void splitsWords(Row row) throws ExpansionException {
     List<String> got = ShellLexer.withEscape('\\').processWords(row.input(), ENV::get);
     assertEquals(row.expected(), String.join("|", got), row.toString());
+  }
+
+  /**
+   * {@code ${...}} nesting: {@code open} repeated {@code depth} times around {@code $A}, then
+   * {@code close} as often. Up to {@link ShellLexer#MAX_NESTING} levels expand; one more is
+   * refused, naming the brace (1-based) that goes too deep; 20,000 (a StackOverflowError before)
+   * is refused the same way.
+   */
+  @ParameterizedTest(name = "{0} x{1}")
+  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+      # the limit itself expands
+      ${X:+     | 100   | }   | a
+      # one more is refused at the 101st brace: 100 * 5 characters before it, then "$"
+      ${X:+     | 101   | }   | !${...} nested more than 100 deep at character 502
+      ${X:+     | 20000 | }   | !${...} nested more than 100 deep at character 502
+      # the default modifier nests the same way
+      ${UNSET:- | 20000 | }   | !${...} nested more than 100 deep at character 902
+      # through double quotes: "${X:+"${X:+..."}"}
+      "${X:+    | 100   | }"  | a
+      "${X:+    | 20000 | }"  | !${...} nested more than 100 deep at character 603
+      # through the replacement of ${X/pattern/replacement}
+      ${X/x/    | 20000 | }   | !${...} nested more than 100 deep at character 602
+      """)
+  void limitsNesting(String open, int depth, String close, String expected) {
+    String word = open.repeat(depth) + "$A" + close.repeat(depth);
+    check(ShellLexer.withEscape('\\'), new Row("nesting", 0, word, expected, depth + " deep"));
+  }
+
+  @Test
+  void anErrorQuotesALongWordCut() {
+    String word = "${X:+".repeat(20_000) + "}".repeat(20_000);
+    ExpansionException e =
+        assertThrows(ExpansionException.class, () -> ShellLexer.withEscape('\\').processWord(word, ENV::get));
+    assertEquals("failed to process \"" + "${X:+".repeat(16) + "... (120000 characters)\": "
+        + "${...} nested more than 100 deep at character 502", e.getMessage());
   }
 
   @Test
