@@ -23,13 +23,18 @@ import java.nio.file.Path;
 final class ContextFiles {
   private ContextFiles() {}
 
-  /** The Dockerfile's text. */
-  static String dockerfile(Path context, Path dockerfile) throws IOException {
-    String text = read(context, dockerfile);
-    if (text == null) {
-      throw new IOException(inside(context, dockerfile) ? "not found in the build context" : "not found");
+  /**
+   * The Dockerfile's bytes (the frontend decodes them, naming the line and byte that are not
+   * UTF-8). A missing one is "not found in the build context" when it would lie inside the
+   * context (a link out of it finds nothing there), else "no such file or directory".
+   */
+  static byte[] dockerfile(Path context, Path dockerfile) throws IOException {
+    byte[] bytes = read(context, dockerfile, true);
+    if (bytes == null) {
+      throw new IOException(
+          inside(context, dockerfile) ? "not found in the build context" : "no such file or directory");
     }
-    return text;
+    return bytes;
   }
 
   /**
@@ -37,26 +42,40 @@ final class ContextFiles {
    * exists (BuildKit), else {@code .dockerignore} at the root of the context, else none.
    */
   static DockerIgnore ignore(Path context, Path dockerfile) throws IOException, IgnorePatternException {
-    String specific = read(context, dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore"));
+    byte[] specific = read(context, dockerfile.resolveSibling(dockerfile.getFileName() + ".dockerignore"), false);
     if (specific != null) {
-      return DockerIgnore.parse(specific);
+      return DockerIgnore.parse(utf8(specific));
     }
-    String general = read(context, context.resolve(".dockerignore"));
-    return general == null ? DockerIgnore.none() : DockerIgnore.parse(general);
+    byte[] general = read(context, context.resolve(".dockerignore"), false);
+    return general == null ? DockerIgnore.none() : DockerIgnore.parse(utf8(general));
+  }
+
+  /** Strict UTF-8: bad bytes are a CharacterCodingException ("not UTF-8 text"), never U+FFFD. */
+  private static String utf8(byte[] bytes) throws IOException {
+    return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
   }
 
   private static boolean inside(Path context, Path file) {
     return file.normalize().startsWith(context) && !file.normalize().equals(context);
   }
 
-  /** The text of {@code file}, or null when it is not there (inside the context: not there in it). */
-  private static String read(Path context, Path file) throws IOException {
+  /**
+   * The bytes of {@code file}, or null when it is not there (inside the context: not there in
+   * it); a directory is an error when {@code dirIsError}, else not there.
+   */
+  private static byte[] read(Path context, Path file, boolean dirIsError) throws IOException {
     if (!inside(context, file)) {
-      return Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
+      if (dirIsError && Files.isDirectory(file)) {
+        throw new IOException("is a directory");
+      }
+      return Files.isRegularFile(file) ? Files.readAllBytes(file) : null;
     }
     try (RootReader r = new RootReader(context, RootReader.NONE)) {
       String found = r.find(context.relativize(file.normalize()).toString(), true);
       FileStat st = found == null ? null : r.lstat(found);
+      if (st != null && st.isDirectory() && dirIsError) {
+        throw new IOException("is a directory");
+      }
       if (st == null || st.isDirectory()) {
         return null;
       }
@@ -64,7 +83,7 @@ final class ContextFiles {
         throw new IOException(file + ": not a regular file"); // a FIFO would block the read
       }
       try (InputStream in = Channels.newInputStream(r.openFile(found))) {
-        return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(in.readAllBytes())).toString(); // strict: CharacterCodingException on bad bytes
+        return in.readAllBytes();
       }
     }
   }

@@ -31,6 +31,14 @@ public final class DockerfileFrontend {
     return plan(displayName, DockerfileText.decode(displayName, Files.readAllBytes(dockerfile)), options);
   }
 
+  /**
+   * Plans a Dockerfile's bytes, read by the caller (the build reads them scoped to its context);
+   * they must be UTF-8 text without NUL bytes ({@link DockerfileText}).
+   */
+  public static BuildPlan plan(String displayName, byte[] bytes, BuildOptions options) throws DockerfileException {
+    return plan(displayName, DockerfileText.decode(displayName, bytes), options);
+  }
+
   /** Plans Dockerfile text. */
   public static BuildPlan plan(String displayName, String text, BuildOptions options) throws DockerfileException {
     ParseResult parsed = parse(displayName, text);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.posix.Posix;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,9 +45,9 @@ class ContextFilesTest {
     Files.writeString(ctx.resolve("real.Dockerfile"), "FROM busybox\n");
     Files.delete(ctx.resolve("Dockerfile"));
     Files.createSymbolicLink(ctx.resolve("Dockerfile"), Path.of("/real.Dockerfile"));
-    assertEquals("FROM busybox\n", ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")));
+    assertEquals("FROM busybox\n", new String(ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")), StandardCharsets.UTF_8));
     // -f outside the context is the user's own file
-    assertEquals("FROM secret\n", ContextFiles.dockerfile(ctx, dir.resolve("secret")));
+    assertEquals("FROM secret\n", new String(ContextFiles.dockerfile(ctx, dir.resolve("secret")), StandardCharsets.UTF_8));
   }
 
   @Test
