@@ -24,8 +24,14 @@ import java.util.function.Consumer;
  * <pre>
  * config: {"version": 1,
  *          "records": [{"key": "sha256:...",                  (sorted by key)
- *                       "record": {CacheRecord's own encoding}}]}
+ *                       "record": {CacheRecord's own encoding}}],
+ *          "facts": {"sha256:...": "..."}}                    (optional, sorted)
  * </pre>
+ *
+ * Facts are what a build learnt from a stage's files under content addresses (the content hash
+ * a {@code COPY --from} selects, keyed by the source's diffIDs and the instruction): with them a
+ * build whose steps all hit computes its keys without the source stage's layers, as BuildKit
+ * follows a cached stage's key chain without its bytes.
  *
  * A record's key is what a build computes from its own inputs; a build only ever asks for keys it
  * computed, so a record under a key no build computes is never used. A record that names a layer
@@ -40,6 +46,11 @@ public final class CacheBundle {
 
   /** The config blob of {@code records}: canonical JSON, the same bytes for the same records. */
   public static byte[] config(Map<CacheKey, CacheRecord> records) {
+    return config(records, Map.of());
+  }
+
+  /** The config blob of {@code records} and {@code facts}. */
+  public static byte[] config(Map<CacheKey, CacheRecord> records, Map<String, String> facts) {
     SortedMap<String, CacheRecord> sorted = new TreeMap<>();
     records.forEach((k, r) -> sorted.put(k.toString(), r));
     ObjectNode o = Json.object();
@@ -50,6 +61,10 @@ public final class CacheBundle {
       e.put("key", k);
       e.set("record", Json.parseObject(r.encode()));
     });
+    if (!facts.isEmpty()) {
+      ObjectNode f = o.putObject("facts");
+      new TreeMap<>(facts).forEach(f::put);
+    }
     return Json.bytes(o);
   }
 
@@ -79,7 +94,7 @@ public final class CacheBundle {
    * @throws IllegalArgumentException when the manifest is not a Strata cache, or its version is
    *     not one this Strata reads
    */
-  public static Map<CacheKey, CacheRecord> read(Manifest manifest, byte[] config, Consumer<String> refused) {
+  public static Contents read(Manifest manifest, byte[] config, Consumer<String> refused) {
     if (!CONFIG_TYPE.equals(manifest.config().mediaType())) {
       throw new IllegalArgumentException("not a Strata cache: config media type "
           + manifest.config().mediaType() + ", want " + CONFIG_TYPE);
@@ -110,6 +125,11 @@ public final class CacheBundle {
       }
       out.put(key, r);
     }
-    return out;
+    Map<String, String> facts = new TreeMap<>();
+    o.path("facts").fields().forEachRemaining(f -> facts.put(f.getKey(), f.getValue().asText()));
+    return new Contents(out, facts);
   }
+
+  /** What a bundle holds: records by key, and facts by their content address. */
+  public record Contents(Map<CacheKey, CacheRecord> records, Map<String, String> facts) {}
 }

@@ -62,9 +62,18 @@ class CacheBundleTest {
     Manifest m = CacheBundle.manifest(new Descriptor(CacheBundle.CONFIG_TYPE, Digest.sha256(config), config.length),
         CacheBundle.layers(records()));
     List<String> refused = new ArrayList<>();
-    Map<CacheKey, CacheRecord> back = CacheBundle.read(m, config, refused::add);
+    Map<CacheKey, CacheRecord> back = CacheBundle.read(m, config, refused::add).records();
     assertEquals(records(), back);
     assertEquals(List.of(), refused);
+  }
+
+  @Test
+  void factsGoldenAndBack() {
+    byte[] config = CacheBundle.config(Map.of(), Map.of("sha256:b", "2", "sha256:a", "1"));
+    assertEquals("{\"version\":1,\"records\":[],\"facts\":{\"sha256:a\":\"1\",\"sha256:b\":\"2\"}}",
+        new String(config, StandardCharsets.UTF_8));
+    Manifest m = CacheBundle.manifest(new Descriptor(CacheBundle.CONFIG_TYPE, Digest.sha256(config), config.length), List.of());
+    assertEquals(Map.of("sha256:a", "1", "sha256:b", "2"), CacheBundle.read(m, config, s -> {}).facts());
   }
 
   @Test
@@ -77,7 +86,7 @@ class CacheBundleTest {
       Manifest m = CacheBundle.manifest(new Descriptor(CacheBundle.CONFIG_TYPE, Digest.sha256(config), config.length),
           List.of(served));
       List<String> refused = new ArrayList<>();
-      Map<CacheKey, CacheRecord> back = CacheBundle.read(m, config, refused::add);
+      Map<CacheKey, CacheRecord> back = CacheBundle.read(m, config, refused::add).records();
       assertEquals(Map.of(K2, EMPTY), back, "only the record without a layer is kept");
       assertEquals(1, refused.size());
       assertTrue(refused.get(0).contains(BLOB.toString()) && refused.get(0).contains(K1.toString()), refused.get(0));
