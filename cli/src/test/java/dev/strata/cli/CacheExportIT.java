@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import static dev.strata.cli.StrataProcess.fixture;
 import static dev.strata.cli.StrataProcess.run;
+import static dev.strata.cli.StrataProcess.strata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -162,6 +163,41 @@ class CacheExportIT {
     assertTrue(refusals.get(0).contains("layer " + last + " hashes to sha256:"), refusals.get(0));
     // the builder stage was not exported (min): it builds; the final stage hits but its last RUN
     assertEquals(List.of("-", "miss", "miss", "miss", "-", "hit", "hit", "miss"), caches(onC));
+    assertTrue(out[0].err().contains("ran-43"), out[0].err());
+    assertEquals(onA.get("imageDigest").asText(), onC.get("imageDigest").asText());
+  }
+
+  @Test
+  void wholeStoreCacheCrossesTheAirGapAsADirectory() throws Exception {
+    Path ctx = StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
+    StrataProcess.Result[] out = new StrataProcess.Result[1];
+    Path a = newStore("a");
+    JsonNode onA = build(a, ctx, "app", out);
+    Path bundle = dir.resolve("carried");
+    StrataProcess.Result exported = strata(a, "cache", "export", bundle.toString()).ok();
+    assertEquals("Exported 6 cache records, 5 layers to " + bundle, exported.out().strip());
+
+    // one layer's bytes changed on the way: that record is refused by digest, the rest imported
+    String cm = cacheManifest(bundle);
+    List<String> cached = layers(bundle, cm);
+    String bad = layers(a, onA.get("imageDigest").asText()).get(3); // the final RUN's layer
+    assertTrue(cached.contains(bad));
+    Path blob = bundle.resolve("blobs/sha256").resolve(bad.substring(7));
+    byte[] bytes = Files.readAllBytes(blob);
+    bytes[bytes.length / 2] ^= 0x5a;
+    Files.write(blob, bytes);
+
+    Path c = newStore("c");
+    StrataProcess.Result imported = strata(c, "cache", "import", bundle.toString()).ok();
+    assertEquals("Imported 5 cache records, 4 layers from " + bundle + " (1 refused)", imported.out().strip());
+    List<String> warnings = imported.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, warnings.size(), imported.err());
+    assertTrue(warnings.get(0).startsWith("Warning: ") && warnings.get(0).contains("layer " + bad + " hashes to sha256:"),
+        warnings.get(0));
+
+    JsonNode onC = build(c, ctx, "app", out);
+    assertEquals(List.of("-", "hit", "hit", "hit", "-", "hit", "hit", "miss"), caches(onC));
+    assertFalse(out[0].err().contains("ran-41") || out[0].err().contains("ran-42"), out[0].err());
     assertTrue(out[0].err().contains("ran-43"), out[0].err());
     assertEquals(onA.get("imageDigest").asText(), onC.get("imageDigest").asText());
   }

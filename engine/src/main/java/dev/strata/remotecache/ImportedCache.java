@@ -64,6 +64,18 @@ public final class ImportedCache {
     return records.isEmpty();
   }
 
+  /** Every record the bundles hold (first bundle wins), unverified: {@link #lookup} verifies. */
+  public synchronized Map<CacheKey, CacheRecord> records() {
+    Map<CacheKey, CacheRecord> out = new HashMap<>();
+    records.forEach((k, e) -> out.put(k, e.record()));
+    return out;
+  }
+
+  /** Every fact the bundles hold. */
+  public synchronized Map<String, String> facts() {
+    return Map.copyOf(facts);
+  }
+
   /** A fact the bundles recorded under {@code key} (see {@link dev.strata.buildcache.CacheBundle}), or null. */
   public synchronized String fact(String key) {
     return facts.get(key);
