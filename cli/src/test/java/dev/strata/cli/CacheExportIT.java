@@ -201,4 +201,32 @@ class CacheExportIT {
     assertTrue(out[0].err().contains("ran-43"), out[0].err());
     assertEquals(onA.get("imageDigest").asText(), onC.get("imageDigest").asText());
   }
+
+  @Test
+  void cacheMountContentsTravelOnRequestWithinTheCap() throws Exception {
+    Path ctx = StrataProcess.context(dir, """
+        FROM busybox
+        ARG V=1
+        RUN --mount=type=cache,target=/cache,id=gocache echo "v$V" >> /cache/log && cat /cache/log > /seen
+        """, Map.of());
+    StrataProcess.Result[] out = new StrataProcess.Result[1];
+    Path a = newStore("a");
+    build(a, ctx, "m", out);
+    Path capped = dir.resolve("capped");
+    StrataProcess.Result small = strata(a, "cache", "export", "--cache-mounts=max=1", capped.toString()).ok();
+    assertEquals("Exported 1 cache records, 1 layers to " + capped, small.out().strip());
+    assertTrue(small.err().contains("3 bytes would pass the cap of 1"), small.err());
+    assertEquals(2, strata(a, "cache", "export", "--cache-mounts=max=lots", capped.toString()).exit());
+
+    Path bundle = dir.resolve("with-mounts");
+    assertEquals("Exported 1 cache records, 1 layers, 1 cache mounts to " + bundle,
+        strata(a, "cache", "export", "--cache-mounts", bundle.toString()).ok().out().strip());
+    Path c = newStore("c");
+    assertEquals("Imported 1 cache records, 1 layers, 1 cache mounts from " + bundle,
+        strata(c, "cache", "import", bundle.toString()).ok().out().strip());
+    // the step misses (another V) and finds what A's step left in the cache mount
+    JsonNode onC = build(c, ctx, "m", out, "--build-arg", "V=2");
+    assertEquals(List.of("-", "-", "miss"), caches(onC));
+    assertEquals("v1\nv2\n", strata(c, "run", "--rm", "m", "cat", "/seen").ok().out());
+  }
 }

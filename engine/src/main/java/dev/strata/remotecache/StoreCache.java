@@ -2,8 +2,12 @@ package dev.strata.remotecache;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
+import dev.strata.build.CacheMounts;
+import dev.strata.oci.Descriptor;
 import dev.strata.store.Store;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -19,10 +23,13 @@ public final class StoreCache {
   private StoreCache() {}
 
   /** What an export or import moved. */
-  public record Moved(int records, int layers, int refused) {}
+  public record Moved(int records, int layers, int refused, int cacheMounts) {}
 
-  /** Writes every record whose layer the store still holds (a pruned one would not hit). */
-  public static Moved export(Store store, Path dir) throws IOException {
+  /**
+   * Writes every record whose layer the store still holds (a pruned one would not hit), and
+   * {@code cacheMounts} (cache-mount layers, or none) after them.
+   */
+  public static Moved export(Store store, Path dir, List<Descriptor> cacheMounts) throws IOException {
     Map<CacheKey, CacheRecord> all = store.withIndex(idx -> idx.cacheRecords());
     Map<String, String> facts = store.withIndex(idx -> idx.facts());
     Map<CacheKey, CacheRecord> kept = new HashMap<>();
@@ -31,8 +38,8 @@ public final class StoreCache {
         kept.put(k, r);
       }
     });
-    LocalCacheDir.write(dir, kept, facts, store.blobs(), List.of());
-    return new Moved(kept.size(), dev.strata.buildcache.CacheBundle.layers(kept).size(), 0);
+    LocalCacheDir.write(dir, kept, facts, store.blobs(), cacheMounts);
+    return new Moved(kept.size(), dev.strata.buildcache.CacheBundle.layers(kept).size(), 0, cacheMounts.size());
   }
 
   /**
@@ -67,6 +74,25 @@ public final class StoreCache {
       facts.forEach(idx::putFileHash);
       return null;
     });
-    return new Moved(records, layers.size(), refused[0]);
+    int mounts = 0;
+    for (Descriptor l : cacheMountLayers(dir)) {
+      try (InputStream in = Files.newInputStream(LocalCacheDir.blob(dir, l.digest()))) {
+        if (CacheMounts.fromLayer(store, l, in)) {
+          mounts++;
+        } else {
+          warn.accept("cache mount " + l.annotations().get(CacheMounts.ANNOTATION) + " is in the store already: kept as it is");
+        }
+      } catch (IOException e) {
+        refused[0]++;
+        warn.accept("cache mount layer " + l.digest() + ": " + e.getMessage());
+      }
+    }
+    return new Moved(records, layers.size(), refused[0], mounts);
+  }
+
+  /** The cache-mount layers of the bundle in {@code dir} (unpacking them needs the namespace). */
+  public static List<Descriptor> cacheMountLayers(Path dir) throws IOException {
+    return LocalCacheDir.read(dir, m -> {}).manifest().layers().stream()
+        .filter(l -> l.annotations().containsKey(CacheMounts.ANNOTATION)).toList();
   }
 }
