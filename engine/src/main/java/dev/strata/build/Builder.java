@@ -147,14 +147,14 @@ public final class Builder {
     }
   }
 
-  /** The records of the --cache-from bundles; a bundle that cannot be read is an error naming it. */
+  /** The records of the --cache-from bundles; one that cannot be read is a warning naming it. */
   private ImportedCache importCache(BuildRequest req) {
     if (req.cacheFrom().isEmpty() || req.noCache()) {
       return ImportedCache.none();
     }
     List<java.nio.file.Path> dirs = req.cacheFrom().stream().map(CacheSpec::dir).toList();
     try {
-      return ImportedCache.open(dirs, m -> progress.warning(null, m));
+      return ImportedCache.open(dirs, m -> progress.warning(null, m), true);
     } catch (IOException e) {
       throw new BuildException("--cache-from: " + IoErrorText.reason(e), e);
     }

@@ -51,9 +51,27 @@ public final class ImportedCache {
 
   /** Reads the records of {@code dirs}; the first bundle that has a key wins. */
   public static ImportedCache open(List<Path> dirs, Consumer<String> warn) throws IOException {
+    return open(dirs, warn, false);
+  }
+
+  /**
+   * As {@link #open(List, Consumer)}; when {@code lenient}, a bundle that cannot be read is a
+   * warning and is not used, as BuildKit treats a failed cache import (a CI job's first run has
+   * no cache yet).
+   */
+  public static ImportedCache open(List<Path> dirs, Consumer<String> warn, boolean lenient) throws IOException {
     ImportedCache c = new ImportedCache(warn);
     for (Path dir : dirs) {
-      LocalCacheDir.Read read = LocalCacheDir.read(dir, m -> warn.accept("--cache-from " + dir + ": " + m));
+      LocalCacheDir.Read read;
+      try {
+        read = LocalCacheDir.read(dir, m -> warn.accept("--cache-from " + dir + ": " + m));
+      } catch (IOException | RuntimeException e) {
+        if (!lenient) {
+          throw e;
+        }
+        warn.accept("--cache-from " + dir + ": " + e.getMessage() + ": not used");
+        continue;
+      }
       read.contents().records().forEach((k, r) -> c.records.putIfAbsent(k, new Entry(r, dir)));
       read.contents().facts().forEach(c.facts::putIfAbsent);
     }
