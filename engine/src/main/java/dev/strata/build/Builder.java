@@ -152,7 +152,7 @@ public final class Builder {
     if (req.cacheFrom().isEmpty() || req.noCache()) {
       return ImportedCache.none();
     }
-    List<java.nio.file.Path> dirs = req.cacheFrom().stream().map(CacheSpec::dir).toList();
+    List<Path> dirs = req.cacheFrom().stream().map(CacheSpec::dir).toList();
     try {
       return ImportedCache.open(dirs, m -> progress.warning(null, m), true);
     } catch (IOException e) {
