@@ -141,6 +141,37 @@ public final class StoreIndex implements AutoCloseable {
     }
   }
 
+  /** Every build cache record, by key: what {@code strata cache export} writes. */
+  public java.util.Map<CacheKey, CacheRecord> cacheRecords() {
+    java.util.Map<CacheKey, CacheRecord> out = new java.util.HashMap<>();
+    try (RocksIterator it = db.newIterator(table("cache"))) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        out.put(new CacheKey(Digest.parse(key)), CacheRecord.decode(it.value()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The facts learnt from stages' files (table {@code filehash}, keys that are digests: the
+   * content addresses of what COPY --from selects); file stat keys are left out.
+   */
+  public java.util.Map<String, String> facts() {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    byte[] prefix = "sha256:".getBytes(StandardCharsets.UTF_8);
+    try (RocksIterator it = db.newIterator(table("filehash"))) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        String key = new String(it.key(), StandardCharsets.UTF_8);
+        if (!key.startsWith("sha256:")) {
+          break;
+        }
+        out.put(key, new String(it.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
   /** Every layer blob a cache record keeps alive: prune's extra roots. */
   public java.util.Set<Digest> cachedBlobs() {
     java.util.Set<Digest> out = new java.util.HashSet<>();

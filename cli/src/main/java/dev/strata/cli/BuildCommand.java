@@ -18,6 +18,7 @@ import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.UserNamespace;
+import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.Store;
@@ -111,6 +112,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "Allow what RUN steps ask for, as buildx: security.insecure (RUN --security=insecure:"
           + " every capability, no seccomp filter); network.host (always allowed).")
   List<String> allow = new ArrayList<>();
+
+  @Option(names = "--cache-from", paramLabel = "type=local,src=DIR",
+      description = "Also look steps up in this exported cache (repeatable); blobs are copied when needed.")
+  List<String> cacheFrom = new ArrayList<>();
+
+  @Option(names = "--cache-to", paramLabel = "type=local,dest=DIR[,mode=min|max]",
+      description = "Export the build's cache records and layers here (min: the final image's steps; max: every stage).")
+  List<String> cacheTo = new ArrayList<>();
 
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
   Path context;
@@ -221,7 +230,20 @@ final class BuildCommand implements Callable<Integer> {
         };
     return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
         Times.created(), sde, outs, BuildSecrets.parse(secrets), BuildSsh.parse(ssh),
-        allow.contains(SECURITY_INSECURE));
+        allow.contains(SECURITY_INSECURE), cacheSpecs(cacheFrom, CacheSpec::from),
+        cacheSpecs(cacheTo, CacheSpec::to));
+  }
+
+  private List<CacheSpec> cacheSpecs(List<String> values, java.util.function.Function<String, CacheSpec> parse) {
+    List<CacheSpec> out = new ArrayList<>();
+    for (String v : values) {
+      try {
+        out.add(parse.apply(v));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
+      }
+    }
+    return out;
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */

@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       SaveCommand.class,
       ParseCommand.class,
       BuildCommand.class,
+      CacheCommand.class,
       PullCommand.class,
       PushCommand.class,
       LoginCommand.class,

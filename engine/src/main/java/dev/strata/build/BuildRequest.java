@@ -1,5 +1,6 @@
 package dev.strata.build;
 
+import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -25,6 +26,8 @@ import java.util.Map;
  * @param sshAgents {@code --ssh} agent sockets by id, for {@code RUN --mount=type=ssh}
  * @param allowInsecure {@code --allow security.insecure}: {@code RUN --security=insecure} may run
  *     with every capability of the user namespace and no seccomp filter (BuildKit's entitlement)
+ * @param cacheFrom {@code --cache-from} bundles, looked up after the store's own records
+ * @param cacheTo {@code --cache-to} bundles the build's records are exported to
  */
 public record BuildRequest(
     Path context,
@@ -40,7 +43,9 @@ public record BuildRequest(
     List<BuildOutput> outputs,
     Map<String, byte[]> secrets,
     Map<String, Path> sshAgents,
-    boolean allowInsecure) {
+    boolean allowInsecure,
+    List<CacheSpec> cacheFrom,
+    List<CacheSpec> cacheTo) {
   /** BuildKit refuses secrets over 500 KiB too. */
   public static final int MAX_SECRET = 500 * 1024;
 
@@ -50,6 +55,8 @@ public record BuildRequest(
     tags = List.copyOf(tags);
     buildArgs = Map.copyOf(buildArgs);
     outputs = List.copyOf(outputs);
+    cacheFrom = List.copyOf(cacheFrom);
+    cacheTo = List.copyOf(cacheTo);
   }
 
   /** A line of the Dockerfile as errors name it: {@code Dockerfile:7}. */

@@ -22,6 +22,7 @@ import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
+import dev.strata.remotecache.ImportedCache;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
@@ -57,6 +58,8 @@ final class BuildRun {
   /** Per stage, the number of its FROM step. */
   final Map<Integer, Integer> firstStep = new HashMap<>();
   final int totalSteps;
+  /** Per stage, the cache records of its layer steps (hits and misses): what --cache-to exports. */
+  final Map<Integer, Map<CacheKey, CacheRecord>> recorded = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Store store;
   private final Snapshotter snapshotter;
@@ -66,19 +69,24 @@ final class BuildRun {
   private final StepSources sources;
   private final RunStep runStep;
   private final CopyStep copyStep;
+  /** The facts about stages' files the build used: what --cache-to exports beside the records. */
+  final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The --cache-from bundles' records, looked up after the store's. */
+  private final ImportedCache imported;
 
   BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
-      boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore) {
+      boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore, ImportedCache imported) {
     this.store = store;
+    this.imported = imported;
     this.snapshotter = snapshotter;
     this.progress = progress;
     this.keysOnly = keysOnly;
     this.req = req;
     this.plan = plan;
     this.ignore = ignore;
-    this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results);
+    this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results, this::fetch);
     this.runStep = new RunStep(store, sandbox, progress, req, plan, sources);
-    this.copyStep = new CopyStep(store, progress, req, keysOnly, sources);
+    this.copyStep = new CopyStep(store, progress, req, keysOnly, sources, imported, facts);
     int n = 0;
     for (List<Integer> wave : plan.buildOrder()) {
       for (int idx : wave) {
@@ -126,13 +134,14 @@ final class BuildRun {
         Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg, below));
         CacheKey k = parent.child(canonical(in), inputs);
         CacheKey recordKey = CopyOptions.recordKey(in, k, canonical(in), inputs); // --link
-        CacheRecord found = req.noCache() ? null : lookup(recordKey);
+        CacheRecord found = req.noCache() ? null : lookup(recordKey, inputs);
         if (found == null && keysOnly) {
           throw new NeedsNamespace();
         }
         String reason = found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
         CacheRecord rec =
             found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, recordKey));
+        recorded.computeIfAbsent(stage.index(), i -> new java.util.concurrent.ConcurrentHashMap<>()).put(recordKey, rec);
         long bytes = 0;
         if (rec.hasLayer()) {
           layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
@@ -281,12 +290,38 @@ final class BuildRun {
     }
   }
 
-  private CacheRecord lookup(CacheKey k) {
+  private CacheRecord lookup(CacheKey k, Map<String, String> inputs) {
     CacheRecord r = store.withIndex(idx -> idx.cacheRecord(k));
     if (r != null && r.hasLayer() && !store.blobs().has(r.blob())) {
-      return null; // the layer was pruned: run the step again
+      r = null; // the layer was pruned: run the step again, unless a --cache-from bundle has it
+    }
+    if (r == null) {
+      r = imported.lookup(k, inputs);
+      if (r != null) {
+        CacheRecord hit = r;
+        store.withIndex(idx -> { idx.putCacheRecord(k, hit); return null; });
+      }
     }
     return r;
+  }
+
+  /**
+   * Makes the blobs of {@code layers} present in the store before their bytes are read: a hit
+   * served by a --cache-from bundle leaves its blob there until now.
+   */
+  void fetch(List<StageResult.Layer> layers) throws IOException {
+    for (StageResult.Layer l : layers) {
+      imported.fetch(store, l.blob().digest());
+    }
+  }
+
+  /** The blobs of cache records, as {@link #fetch(List)} does for layers. */
+  void fetchRecords(Map<CacheKey, CacheRecord> records) throws IOException {
+    for (CacheRecord r : records.values()) {
+      if (r.hasLayer()) {
+        imported.fetch(store, r.blob());
+      }
+    }
   }
 
   private CacheRecord execute(
@@ -295,6 +330,7 @@ final class BuildRun {
     Instruction in = step.instruction();
     boolean linked = !(in instanceof Instruction.Run) && CopyOptions.of(in).linked();
     // --link: the copy is made into an empty tree, a layer that does not depend on those below
+    fetch(linked ? List.of() : layers);
     try (Snapshot snap = snapshotter.prepare(refs(store, linked ? List.of() : layers))) {
       if (in instanceof Instruction.Run r) {
         runStep.run(r, step, ps, config, snap.rootfs());

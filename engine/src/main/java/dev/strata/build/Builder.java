@@ -1,5 +1,7 @@
 package dev.strata.build;
 
+import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.CacheRecord;
 import dev.strata.frontend.DockerfileException;
 import dev.strata.frontend.DockerfileFrontend;
 import dev.strata.frontend.ignore.DockerIgnore;
@@ -12,6 +14,9 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
+import dev.strata.remotecache.CacheSpec;
+import dev.strata.remotecache.ImportedCache;
+import dev.strata.remotecache.LocalCacheDir;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
@@ -23,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -106,7 +112,8 @@ public final class Builder {
     } catch (dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
-    BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore);
+    ImportedCache imported = importCache(req);
+    BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore, imported);
     try (AutoCloseable w = store.beginWrite()) {
       Map<Integer, List<Integer>> needs = new HashMap<>();
       plan.stages().forEach(s -> needs.put(s.index(), s.dependsOn()));
@@ -120,6 +127,7 @@ public final class Builder {
         run.release();
       }
       StageResult target = run.results.get(plan.target());
+      run.fetch(target.layers()); // the final image's blobs, and only those, from --cache-from
       Descriptor manifest = assemble(target, req);
       for (String tag : req.tags()) {
         store.tag(manifest, tag);
@@ -129,12 +137,51 @@ public final class Builder {
       }
       StoredImage img = store.load(req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
       writeOutputs(req, img, target);
+      exportCache(req, run, plan);
       double seconds = (System.nanoTime() - t0) / 1e9;
       return run.result(img, seconds);
     } catch (IOException | InterruptedException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IOException(e);
+    }
+  }
+
+  /** The records of the --cache-from bundles; one that cannot be read is a warning naming it. */
+  private ImportedCache importCache(BuildRequest req) {
+    if (req.cacheFrom().isEmpty() || req.noCache()) {
+      return ImportedCache.none();
+    }
+    List<Path> dirs = req.cacheFrom().stream().map(CacheSpec::dir).toList();
+    try {
+      return ImportedCache.open(dirs, m -> progress.warning(null, m), true);
+    } catch (IOException e) {
+      throw new BuildException("--cache-from: " + IoErrorText.reason(e), e);
+    }
+  }
+
+  /**
+   * Writes the build's records to each --cache-to bundle: mode=min those of the final image's
+   * steps (the target stage and the stages it is FROM), mode=max those of every stage built, as
+   * buildx's modes are.
+   */
+  private void exportCache(BuildRequest req, BuildRun run, BuildPlan plan) throws IOException {
+    for (CacheSpec to : req.cacheTo()) {
+      Map<CacheKey, CacheRecord> records = new TreeMap<>((a, b) -> a.digest().compareTo(b.digest()));
+      if (to.max()) {
+        run.recorded.values().forEach(records::putAll);
+      } else {
+        for (Integer idx = plan.target(); idx != null; idx = plan.stage(idx).baseStage()) {
+          records.putAll(run.recorded.getOrDefault(idx, Map.of()));
+        }
+      }
+      try {
+        run.fetchRecords(records);
+        LocalCacheDir.write(to.dir(), records, run.facts, store.blobs(), List.of());
+      } catch (IOException e) {
+        throw new BuildException("--cache-to " + to.dir() + ": " + IoErrorText.reason(e), e);
+      }
+      progress.info("cache: " + records.size() + " records exported to " + to.dir());
     }
   }
 
@@ -225,7 +272,7 @@ public final class Builder {
       case "oci" -> new dev.strata.transport.OciLayoutDir(store)
           .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
       case "local" -> {
-        try (Snapshot s = snapshotter.prepare(BuildRun.refs(store, target.layers()))) {
+        try (Snapshot s = snapshotter.prepare(BuildRun.refs(store, target.layers()))) { // fetched above
           Files.createDirectories(o.dest());
           dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
         }

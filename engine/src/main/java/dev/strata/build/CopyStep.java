@@ -5,6 +5,7 @@ import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
+import dev.strata.remotecache.ImportedCache;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -25,11 +26,17 @@ final class CopyStep {
   /** Compute keys only: an input that needs a mount or a download stops the build. */
   private final boolean keysOnly;
   private final StepSources sources;
+  /** Facts a --cache-from bundle recorded, taken when the store has none. */
+  private final ImportedCache imported;
+  /** The facts this build used, by key: --cache-to exports them. */
+  private final Map<String, String> usedFacts;
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
   private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
 
   CopyStep(Store store, BuildProgress progress, BuildRequest req, boolean keysOnly,
-      StepSources sources) {
+      StepSources sources, ImportedCache imported, Map<String, String> usedFacts) {
+    this.imported = imported;
+    this.usedFacts = usedFacts;
     this.store = store;
     this.progress = progress;
     this.req = req;
@@ -122,13 +129,22 @@ final class CopyStep {
     id.append(what);
     String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     String known = store.withIndex(idx -> idx.fileHash(key));
+    if (known == null && (known = imported.fact(key)) != null) {
+      String fact = known;
+      store.withIndex(idx -> {
+        idx.putFileHash(key, fact);
+        return null;
+      });
+    }
     if (known != null) {
+      usedFacts.put(key, known);
       return known;
     }
     if (keysOnly) {
       throw new BuildRun.NeedsNamespace();
     }
     String value = work.compute();
+    usedFacts.put(key, value);
     store.withIndex(idx -> {
       idx.putFileHash(key, value);
       return null;

@@ -33,9 +33,17 @@ final class StepSources {
   private final DockerIgnore ignore;
   /** The stages built so far, by index (the build's concurrent map, filled as stages finish). */
   private final Map<Integer, StageResult> results;
+  /** Brings a stage's layer blobs into the store before they are unpacked (--cache-from). */
+  private final LayerFetch fetch;
+
+  /** What makes a list of layers' blobs present in the store. */
+  interface LayerFetch {
+    void fetch(List<StageResult.Layer> layers) throws IOException;
+  }
 
   StepSources(Store store, Snapshotter snapshotter, BuildProgress progress, BuildRequest req,
-      BuildPlan plan, DockerIgnore ignore, Map<Integer, StageResult> results) {
+      BuildPlan plan, DockerIgnore ignore, Map<Integer, StageResult> results, LayerFetch fetch) {
+    this.fetch = fetch;
     this.store = store;
     this.snapshotter = snapshotter;
     this.progress = progress;
@@ -110,6 +118,7 @@ final class StepSources {
     List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
     Snapshot s = sourceSnapshots.get(ids);
     if (s == null) {
+      fetch.fetch(r.layers());
       s = snapshotter.prepare(BuildRun.refs(store, r.layers()));
       sourceSnapshots.put(ids, s);
     }
