@@ -41,8 +41,11 @@ static void format_maps(char *buf, size_t size, const struct idmap *maps, int n)
 				 maps[i].count);
 }
 
-/* Runs TOOL PID INSIDE OUTSIDE COUNT... and fails unless it succeeds. */
-static void run_map_tool(const char *tool, pid_t pid, const struct idmap *maps, int n)
+/* The mapper's exit status when newuidmap failed before any map was written: map a single id. */
+#define MAPPER_FALL_BACK 3
+
+/* Runs TOOL PID INSIDE OUTSIDE COUNT...; returns its exit status (0: it succeeded). */
+static int run_map_tool(const char *tool, pid_t pid, const struct idmap *maps, int n)
 {
 	char numbers[3 * MAX_MAPS + 1][24];
 	char *args[3 * MAX_MAPS + 3];
@@ -73,10 +76,40 @@ static void run_map_tool(const char *tool, pid_t pid, const struct idmap *maps, 
 	while (waitpid(child, &status, 0) < 0)
 		if (errno != EINTR)
 			bail("wait for %s", tool);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		die("%s failed (status %d); check this user's ranges in /etc/subuid and /etc/subgid, "
-		    "or set STRATA_ID_MAPPING=single to map only your own id",
-		    tool, exit_code(status));
+	return exit_code(status);
+}
+
+/*
+ * newgidmap failed after newuidmap wrote uid_map, which cannot be written
+ * twice: nothing to fall back to.
+ */
+static void map_tool_failed(const char *tool, int status)
+{
+	die("%s failed (status %d); check this user's ranges in /etc/subuid and /etc/subgid; inside a "
+	    "container, newuidmap needs file capabilities (setcap cap_setuid+ep) rather than setuid, or "
+	    "set STRATA_ID_MAPPING=single to map only your own id",
+	    tool, status);
+}
+
+/*
+ * newuidmap failed (no ranges for this user in a container, or a setuid
+ * newuidmap that runs as uid 0 outside a container's SYS_ADMIN): map only
+ * our own id, as rootless podman does without ranges, and say so once.
+ * The program learns it from STRATA_NAMESPACE=single.
+ */
+static void map_single_id(const char *why, uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	fprintf(stderr, "strata-nshelper: warning: %s; falling back to a single-id mapping (only uid 0 "
+			"inside; USER and chown to other ids fail)\n",
+		why);
+	write_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+	write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+	write_file("/proc/self/gid_map", map);
+	setenv("STRATA_NAMESPACE", "single", 1);
 }
 
 static long sysctl_value(const char *path)
@@ -147,7 +180,9 @@ void enter(struct config *c)
 	int through_child = through_tools || !maps_only_self(c);
 	int sync[2] = {-1, -1};
 	pid_t mapper = -1;
-	int status;
+	int status, single = 0;
+	uid_t uid = getuid(); /* inside the new namespace, before its maps, both read as the overflow id */
+	gid_t gid = getgid();
 
 	if (c->n_uid_maps == 0 || c->n_gid_maps == 0)
 		die("enter needs --uid-map and --gid-map");
@@ -165,8 +200,13 @@ void enter(struct config *c)
 			if (read(sync[0], &go, 1) != 1)
 				_exit(NSH_SETUP_FAILED);
 			if (through_tools) {
-				run_map_tool(c->newuidmap, target, c->uid_maps, c->n_uid_maps);
-				run_map_tool(c->newgidmap, target, c->gid_maps, c->n_gid_maps);
+				int st = run_map_tool(c->newuidmap, target, c->uid_maps, c->n_uid_maps);
+
+				if (st != 0)
+					_exit(MAPPER_FALL_BACK);
+				st = run_map_tool(c->newgidmap, target, c->gid_maps, c->n_gid_maps);
+				if (st != 0)
+					map_tool_failed(c->newgidmap, st);
 			} else {
 				write_maps(c, target);
 			}
@@ -185,8 +225,15 @@ void enter(struct config *c)
 		while (waitpid(mapper, &status, 0) < 0)
 			if (errno != EINTR)
 				bail("wait for the id mapper");
-		if (exit_code(status) != 0)
+		if (through_tools && exit_code(status) == MAPPER_FALL_BACK) {
+			char why[128];
+
+			snprintf(why, sizeof(why), "%s failed", c->newuidmap);
+			map_single_id(why, uid, gid);
+			single = 1;
+		} else if (exit_code(status) != 0) {
 			_exit(NSH_SETUP_FAILED); /* the mapper said why */
+		}
 	} else {
 		/* An unprivileged writer of gid_map must deny setgroups first. */
 		write_file("/proc/self/setgroups", "deny");
@@ -201,7 +248,7 @@ void enter(struct config *c)
 	if (setresuid(0, 0, 0) < 0)
 		bail("setresuid(0) in the user namespace");
 	/* Host supplementary groups would show as nogroup; drop them where allowed. */
-	if (through_child && setgroups(0, NULL) < 0)
+	if (through_child && !single && setgroups(0, NULL) < 0)
 		bail("setgroups");
 	/* Mounts made in here must never propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)

@@ -283,10 +283,28 @@ static void parse(int argc, char **argv, struct config *c)
 			else if (strcmp(value, NSH_SECCOMP_DEFAULT) != 0)
 				die("--seccomp %s: expected %s or %s", value, NSH_SECCOMP_DEFAULT, NSH_SECCOMP_UNCONFINED);
 			break;
+		case NSH_OPT_PROC:
+			if (strcmp(value, NSH_PROC_FRESH) == 0)
+				c->proc = PROC_FRESH;
+			else if (strcmp(value, NSH_PROC_BIND) == 0)
+				c->proc = PROC_BIND;
+			else if (strcmp(value, NSH_PROC_NONE) == 0)
+				c->proc = PROC_NONE;
+			else
+				die("--proc %s: expected %s, %s or %s", value, NSH_PROC_FRESH, NSH_PROC_BIND, NSH_PROC_NONE);
+			break;
+		case NSH_OPT_ISOLATION:
+			if (strcmp(value, NSH_ISOLATION_CHROOT) == 0)
+				c->chroot_isolation = 1;
+			else if (strcmp(value, NSH_ISOLATION_USERNS) != 0)
+				die("--isolation %s: expected %s or %s", value, NSH_ISOLATION_USERNS, NSH_ISOLATION_CHROOT);
+			break;
 		case NSH_OPT_COUNT:
 			break;
 		}
 	}
+	if (strcmp(argv[1], NSH_JOB_PROBE) == 0)
+		return; /* no program */
 	if (i >= argc - 1)
 		die("no program: expected -- PROGRAM [ARG]...");
 	c->argv = argv + i + 1;
@@ -326,5 +344,7 @@ int main(int argc, char **argv)
 		enter(&c);
 	if (strcmp(argv[1], NSH_JOB_RUN) == 0)
 		run(&c);
-	die("unknown job %s: expected %s or %s", argv[1], NSH_JOB_ENTER, NSH_JOB_RUN);
+	if (strcmp(argv[1], NSH_JOB_PROBE) == 0)
+		probe(&c);
+	die("unknown job %s: expected %s, %s or %s", argv[1], NSH_JOB_ENTER, NSH_JOB_RUN, NSH_JOB_PROBE);
 }

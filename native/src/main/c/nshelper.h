@@ -34,6 +34,8 @@ struct config {
 	int n_env, environ_read;
 	unsigned long long caps; /* bounding set; effective and permitted for uid 0 */
 	int seccomp_unconfined;
+	enum proc_mode { PROC_FRESH, PROC_BIND, PROC_NONE } proc;
+	int chroot_isolation; /* --isolation chroot: no user namespace, namespaces where allowed */
 	struct extra_mount mounts[MAX_MOUNTS];
 	int n_mounts;
 	char **argv; /* PROGRAM [ARG]..., NULL-terminated */
@@ -70,7 +72,12 @@ void enter(struct config *c) __attribute__((noreturn));
 /* run.c */
 void run(struct config *c) __attribute__((noreturn));
 
+/* probe.c */
+void probe(struct config *c) __attribute__((noreturn));
+int unshare_allowed(int flags, int chroot_isolation);
+
 /* rootfs.c */
+void setup_chroot(struct config *c);
 void setup_rootfs(struct config *c);
 void remove_created_mountpoints(void);
 void undo_failed_setup(void);

@@ -12,6 +12,10 @@
  *
  * JOB "enter": create a user + mount namespace, map ids, become uid 0 in it
  *   and exec PROGRAM (the JVM again, or the command of `strata unshare`).
+ * JOB "probe": tries, in throw-away children, what "run" will need
+ *   (--isolation as for run) and prints one line of WORD=VALUE fields:
+ *   "userns=yes|no namespaces=mount,pid,ipc,uts proc=fresh|bind|none
+ *   hostname=yes|no"; the caller chooses once per build from it.
  * JOB "run": inside that namespace, create mount, PID, IPC, UTS (and for
  *   --network none, network) namespaces, set up the rootfs, pivot_root into
  *   it and run PROGRAM as USER in WORKDIR with exactly the environment of
@@ -90,6 +94,8 @@ enum nsh_option {
 	NSH_OPT_MOUNT_OPTION, /* run: NSH_MOUNT_RO, NSH_MOUNT_RW, NSH_MOUNT_SIZE N, NSH_MOUNT_MODE N; repeatable */
 	NSH_OPT_CAPS,         /* run: capability set as hex (bit N: capability N); default NSH_DOCKER_CAPS */
 	NSH_OPT_SECCOMP,      /* run: NSH_SECCOMP_DEFAULT (default) or NSH_SECCOMP_UNCONFINED */
+	NSH_OPT_PROC,         /* run: NSH_PROC_FRESH (default), NSH_PROC_BIND or NSH_PROC_NONE */
+	NSH_OPT_ISOLATION,    /* run, probe: NSH_ISOLATION_USERNS (default) or NSH_ISOLATION_CHROOT */
 	NSH_OPT_COUNT
 };
 
@@ -111,10 +117,34 @@ static const char *const nsh_option_names[NSH_OPT_COUNT] = {
 	[NSH_OPT_MOUNT_OPTION] = "--mount-option",
 	[NSH_OPT_CAPS] = "--caps",
 	[NSH_OPT_SECCOMP] = "--seccomp",
+	[NSH_OPT_PROC] = "--proc",
+	[NSH_OPT_ISOLATION] = "--isolation",
 };
 
 #define NSH_JOB_ENTER "enter"
 #define NSH_JOB_RUN "run"
+#define NSH_JOB_PROBE "probe"
+
+/*
+ * Values of --proc: a fresh procfs of the new PID namespace; the caller's
+ * /proc bound recursively (where the kernel refuses a fresh one, as inside
+ * a container whose /proc has masked submounts: rootless podman and buildah's
+ * chroot isolation do the same); or none (no mounts allowed at all).
+ */
+#define NSH_PROC_FRESH "fresh"
+#define NSH_PROC_BIND "bind"
+#define NSH_PROC_NONE "none"
+
+/*
+ * Values of --isolation. "userns": "run" is called inside "enter"'s user
+ * namespace and needs every namespace it asks for. "chroot": called as real
+ * root with no user namespace (Docker's default seccomp, most Kubernetes
+ * pods); each of the mount, PID, IPC and UTS namespaces is made where the
+ * kernel allows it, and without a mount namespace the command is chroot(2)ed
+ * into the rootfs with no mounts (buildah's chroot isolation does likewise).
+ */
+#define NSH_ISOLATION_USERNS "userns"
+#define NSH_ISOLATION_CHROOT "chroot"
 
 /* Values of --mount and --mount-option. */
 #define NSH_MOUNT_BIND "bind"

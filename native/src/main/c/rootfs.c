@@ -25,6 +25,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -265,15 +266,31 @@ static const char *const proc_readonly[] = {"/proc/bus", "/proc/fs", "/proc/irq"
 					    "/proc/sysrq-trigger"};
 static const char *const proc_masked[] = {"/proc/kcore", "/proc/keys", "/proc/timer_list"};
 
-static void mount_proc(int root)
+static void mount_proc(int root, enum proc_mode mode)
 {
-	int fd = ensure_dir(root, "/proc", 0);
+	int fd;
 	unsigned i;
 
-	/* Needs our new PID namespace: this runs in its PID 1. */
+	if (mode == PROC_NONE)
+		return;
+	fd = ensure_dir(root, "/proc", 0);
 	need_room("/proc");
+	if (mode == PROC_BIND) {
+		/*
+		 * A fresh procfs was refused (the probe found out): the caller's
+		 * /proc with its submounts, whose masks the container runtime set
+		 * already (rootless podman, buildah's chroot isolation). It shows
+		 * the caller's PID namespace, not the sandbox's.
+		 */
+		if (mount("/proc", fd_path(fd), NULL, MS_BIND | MS_REC, NULL) < 0)
+			bail("bind the host's /proc over the rootfs's /proc");
+		close(fd);
+		remember_mounted("/proc");
+		return;
+	}
+	/* Needs our new PID namespace: this runs in its PID 1. */
 	if (mount("proc", fd_path(fd), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
-		bail("mount /proc");
+		bail("mount /proc (a fresh procfs; Strata's probe said it would work)");
 	close(fd);
 	remember_mounted("/proc");
 	for (i = 0; i < sizeof(proc_readonly) / sizeof(proc_readonly[0]); i++)
@@ -407,7 +424,7 @@ void setup_rootfs(struct config *c)
 	if (root < 0)
 		bail("open the rootfs %s", c->rootfs);
 	setup_root = root;
-	mount_proc(root);
+	mount_proc(root, c->proc);
 	mount_dev(root);
 	if (!c->network_none) {
 		bind_host_file(root, "/etc/resolv.conf", "/etc/resolv.conf");
@@ -421,6 +438,55 @@ void setup_rootfs(struct config *c)
 	}
 	setup_root = -1; /* from here on the paths resolve in our own root */
 	pivot(root);
+	close(root);
+}
+
+/*
+ * The chroot isolation without a mount namespace (Docker's default
+ * capabilities have no CAP_SYS_ADMIN): no mounts at all. /dev gets the
+ * usual character devices by mknod(2) where CAP_MKNOD allows it and the
+ * rootfs lacks them, removed after the command as mount points are; /proc
+ * stays whatever the rootfs holds (the progress line says so). Then
+ * chroot(2), as buildah's chroot isolation and kaniko run a step: the
+ * container is the boundary.
+ */
+void setup_chroot(struct config *c)
+{
+	static const struct {
+		const char *name;
+		unsigned major, minor;
+	} devices[] = {{"null", 1, 3}, {"zero", 1, 5}, {"full", 1, 7}, {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+	char path[64];
+	struct stat st;
+	unsigned i;
+	int root, dev;
+
+	if (!c->rootfs)
+		die("run needs --rootfs");
+	root = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		bail("open the rootfs %s", c->rootfs);
+	setup_root = root;
+	dev = ensure_dir(root, "/dev", 0);
+	close(dev);
+	dev = open_in_root(root, "/dev", O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (dev < 0)
+		bail("rootfs: open /dev");
+	for (i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+		snprintf(path, sizeof(path), "/dev/%s", devices[i].name);
+		if (fstatat(dev, devices[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+			continue;
+		need_room(path);
+		stat_parent(dev, ".", &st);
+		if (mknodat(dev, devices[i].name, S_IFCHR | 0666, makedev(devices[i].major, devices[i].minor)) < 0)
+			continue; /* no CAP_MKNOD: the command goes without it */
+		fchmodat(dev, devices[i].name, 0666, 0); /* whatever the umask */
+		remember_created(path, 0, &st);
+	}
+	close(dev);
+	setup_root = -1;
+	if (fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+		bail("chroot into the rootfs %s", c->rootfs);
 	close(root);
 }
 

@@ -182,7 +182,10 @@ static void exec_command(struct config *c)
 	exec_program(c->argv);
 }
 
-/* PID 1 of the sandbox. */
+/* The namespaces run() made (the chroot isolation makes those the kernel allows). */
+static int made_namespaces;
+
+/* PID 1 of the sandbox (of its PID namespace, where one could be made). */
 static void sandbox_init(struct config *c)
 {
 	sigset_t old;
@@ -190,11 +193,23 @@ static void sandbox_init(struct config *c)
 	int status, code = NSH_SETUP_FAILED;
 
 	prctl(PR_SET_NAME, "strata-init");
-	setup_rootfs(c);
+	if (made_namespaces & CLONE_NEWNS)
+		setup_rootfs(c);
+	else
+		setup_chroot(c);
 	if (c->network_none)
 		loopback_up();
-	if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) < 0)
-		bail("sethostname %s", c->hostname);
+	/*
+	 * podman's seccomp profile allows sethostname only with CAP_SYS_ADMIN,
+	 * which a container's root may lack: the hostname is cosmetic, so a
+	 * refusal is a warning (Strata's probe usually leaves --hostname out).
+	 */
+	if (c->hostname && (made_namespaces & CLONE_NEWUTS) && sethostname(c->hostname, strlen(c->hostname)) < 0) {
+		if (errno != EPERM && errno != EACCES)
+			bail("sethostname %s", c->hostname);
+		warn("warning: sethostname %s refused (%s); the step sees the caller's hostname", c->hostname,
+		     strerror(errno));
+	}
 
 	block_relayed(&old);
 	defer_stop = 0;
@@ -240,9 +255,13 @@ void run(struct config *c)
 	die_with_parent(c->parent_pid);
 	if (c->network_none)
 		flags |= CLONE_NEWNET;
-	if (unshare(flags) < 0)
+	made_namespaces = unshare_allowed(flags, c->chroot_isolation);
+	if (made_namespaces < 0)
 		bail("unshare mount, PID, IPC, UTS%s namespaces (is this inside strata-nshelper enter?)",
 		     c->network_none ? ", network" : "");
+	if (c->network_none && !(made_namespaces & CLONE_NEWNET))
+		die("--network none needs a network namespace, which this system refuses (chroot isolation "
+		    "without CAP_SYS_ADMIN); use --network host");
 	if (pipe2(sync, O_CLOEXEC) < 0)
 		bail("pipe");
 

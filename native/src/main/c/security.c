@@ -130,7 +130,18 @@ void install_seccomp(unsigned long long caps)
 		for (j = 0; r->names[j]; j++)
 			add_rule(ctx, r, r->names[j], action);
 	}
-	if ((rc = seccomp_load(ctx)) < 0)
+	/* libseccomp 2.5 reports the kernel's EACCES as ECANCELED */
+	if ((rc = seccomp_load(ctx)) == -EACCES || rc == -ECANCELED) {
+		/*
+		 * The chroot isolation as root without CAP_SYS_ADMIN (Docker's
+		 * default capabilities): the kernel loads a filter only with
+		 * no_new_privs, as runc does for a container without it; setuid
+		 * programs of the image then run without their privilege.
+		 */
+		if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 1)) == 0)
+			rc = seccomp_load(ctx);
+	}
+	if (rc < 0)
 		goto fail;
 	seccomp_release(ctx);
 	return;

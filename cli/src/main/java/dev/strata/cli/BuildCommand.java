@@ -4,6 +4,7 @@ import dev.strata.build.BuildException;
 import dev.strata.build.BuildOutput;
 import dev.strata.codec.Compression;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Json;
 import dev.strata.oci.Platform;
 import dev.strata.transport.ImageTransports;
 import dev.strata.build.BuildProgress;
@@ -17,11 +18,13 @@ import dev.strata.registry.PullPolicy;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.Store;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +100,10 @@ final class BuildCommand implements Callable<Integer> {
       description = "auto (default), identity, subids or single.")
   String idMapping = "auto";
 
+  @Option(names = "--isolation", paramLabel = "RUNG",
+      description = "How RUN steps are isolated: auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
+  String isolation = "auto";
+
   @Option(names = "--secret", paramLabel = "id=ID[,src=FILE|,env=VAR]",
       description = "A secret for RUN --mount=type=secret: a file, or a variable (default: the one named ID).")
   List<String> secrets = new ArrayList<>();
@@ -160,6 +167,7 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
+    Optional<Isolation.Rung> isolationRequest = isolationRequest(spec, isolation); // checked up front
     boolean outside = !UserNamespace.inside();
     List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
     if (outside && "-".equals(file)) {
@@ -190,21 +198,25 @@ final class BuildCommand implements Callable<Integer> {
               builder(store, null, null, progress, log).buildFromCache(request(args, outs));
           if (cached.isPresent()) {
             progress.info("every step cached: no namespace entered");
-            report(cached.get(), store, layerCompression, progress, log);
+            report(cached.get(), store, layerCompression, progress, log, Optional.empty());
           }
           result = cached.orElse(null);
         }
       } else {
         try (Store store = top.openStore()) {
           Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-          result = builder(store, snap, new SandboxRunner(helper), progress, log).build(request(args, outs));
-          report(result, store, layerCompression, progress, log);
+          Isolation iso = Isolation.forThisProcess(helper); // once per build
+          progress.info("isolation: " + iso.describe());
+          result = builder(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
+              .build(request(args, outs));
+          report(result, store, layerCompression, progress, log, Optional.of(iso.describe()));
         }
       }
     }
     if (result == null) { // this view is closed: the second JVM owns the terminal from here
+      Isolation.Rung rung = isolationRung(isolationRequest, helper);
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), withProgress(argv, mode));
+      return UserNamespace.reexecJvm(helper, rung, mapping, Main.class.getName(), withProgress(argv, mode));
     }
     spec.commandLine().getOut().println(result.imageId());
     return 0;
@@ -282,8 +294,26 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   /** Pushes a type=registry output, writes the statistics and says what was built. */
-  private void report(BuildResult r, Store store, Compression c, BuildProgress progress, PrintStream log)
-      throws java.io.IOException {
+  /** The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any namespace. */
+  static Isolation.Rung isolationRung(Optional<Isolation.Rung> request, HelperBinary helper)
+      throws java.io.IOException, InterruptedException {
+    return Isolation.choose(request, UserNamespace.callerIds()[0],
+        Isolation.probe(helper, Isolation.Rung.USERNS));
+  }
+
+  /** {@code --isolation}'s word: empty for auto. */
+  static Optional<Isolation.Rung> isolationRequest(CommandSpec spec, String word) {
+    return switch (word) {
+      case "auto" -> Optional.empty();
+      case "userns" -> Optional.of(Isolation.Rung.USERNS);
+      case "chroot" -> Optional.of(Isolation.Rung.CHROOT);
+      default -> throw new ParameterException(
+          spec.commandLine(), "--isolation " + word + ": expected auto, userns or chroot");
+    };
+  }
+
+  private void report(BuildResult r, Store store, Compression c, BuildProgress progress, PrintStream log,
+      Optional<String> isolationUsed) throws java.io.IOException {
     for (BuildOutput o : outputsOf()) {
       if (o.type().equals("registry")) {
         Descriptor d = new ImageTransports(store, PullCommand.options(false, registryLines(progress, log), top))
@@ -293,7 +323,13 @@ final class BuildCommand implements Callable<Integer> {
     }
     if (statsJson != null) {
       try {
-        Files.write(statsJson, r.statsJson());
+        byte[] stats = r.statsJson();
+        if (isolationUsed.isPresent()) { // additive: a new top-level field, the others unchanged
+          ObjectNode o = Json.parseObject(stats);
+          o.put("isolation", isolationUsed.get());
+          stats = Json.bytes(o);
+        }
+        Files.write(statsJson, stats);
       } catch (java.io.IOException e) {
         throw new BuildException("--stats-json: cannot write " + statsJson + ": " + IoErrorText.reason(e), e);
       }

@@ -2,6 +2,7 @@ package dev.strata.cli;
 
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.build.ImageSnapshots;
@@ -103,6 +104,12 @@ final class RunCommand implements Callable<Integer> {
   String idMapping = "auto";
 
   @Option(
+      names = "--isolation",
+      paramLabel = "RUNG",
+      description = "auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
+  String isolation = "auto";
+
+  @Option(
       names = "--cap-add",
       paramLabel = "CAP",
       description = "Add a capability to Docker's default set (NET_ADMIN, CAP_SYS_PTRACE, ALL; repeatable).")
@@ -131,11 +138,13 @@ final class RunCommand implements Callable<Integer> {
     validate();
     SandboxSecurity security = security();
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
+    Optional<Isolation.Rung> isolationRequest = BuildCommand.isolationRequest(spec, isolation);
     if (!UserNamespace.inside()) {
       top.warnIfStoreOpenToOthers(); // the JVM inside opens the store, and does not warn
+      Isolation.Rung rung = BuildCommand.isolationRung(isolationRequest, helper);
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
       List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-      return UserNamespace.reexecJvm(helper, mapping, Main.class.getName(), argv);
+      return UserNamespace.reexecJvm(helper, rung, mapping, Main.class.getName(), argv);
     }
     Prepared p =
         rootfs != null
@@ -156,7 +165,7 @@ final class RunCommand implements Callable<Integer> {
               .withMounts(MountArgs.ordered(volumes, tmpfs))
               .withSecurity(security);
       spec.commandLine().getOut().flush();
-      return new SandboxRunner(helper).runInherited(s);
+      return new SandboxRunner(helper, Optional.of(Isolation.forThisProcess(helper))).runInherited(s);
     } finally {
       // A run keeps no container state yet: the snapshot goes with or without --rm.
       p.release().close();

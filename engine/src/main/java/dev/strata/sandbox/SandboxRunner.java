@@ -3,6 +3,7 @@ package dev.strata.sandbox;
 import dev.strata.nshelper.EnvironPipe;
 import dev.strata.nshelper.ForegroundProcess;
 import dev.strata.nshelper.HelperBinary;
+import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.NativeProtocol;
 import dev.strata.nshelper.NativeProtocol.Job;
 import dev.strata.nshelper.NativeProtocol.MountKind;
@@ -16,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Runs a {@link SandboxSpec} through {@code strata-nshelper run}, from inside Strata's user
@@ -27,9 +29,17 @@ import java.util.List;
  */
 public final class SandboxRunner {
   private final HelperBinary helper;
+  private final Optional<Isolation> isolation;
 
+  /** Runs with the helper's defaults (a user namespace that allows everything). */
   public SandboxRunner(HelperBinary helper) {
+    this(helper, Optional.empty());
+  }
+
+  /** Runs as {@code isolation} says: its rung, its /proc, a hostname only where one can be set. */
+  public SandboxRunner(HelperBinary helper, Optional<Isolation> isolation) {
     this.helper = helper;
+    this.isolation = isolation;
   }
 
   /**
@@ -133,7 +143,14 @@ public final class SandboxRunner {
     spec.user().ifPresent(u -> add(cmd, Option.USER, u));
     spec.workdir().ifPresent(w -> add(cmd, Option.WORKDIR, w));
     add(cmd, Option.NETWORK, spec.network().word());
-    spec.hostname().ifPresent(h -> add(cmd, Option.HOSTNAME, h));
+    if (isolation.map(Isolation::hostname).orElse(true)) {
+      spec.hostname().ifPresent(h -> add(cmd, Option.HOSTNAME, h));
+    }
+    isolation.ifPresent(
+        i -> {
+          add(cmd, Option.ISOLATION, i.rung().word);
+          add(cmd, Option.PROC, i.proc());
+        });
     add(cmd, Option.ENVIRON, environ.toString());
     add(cmd, Option.CAPS, Long.toHexString(spec.security().capabilities()));
     add(

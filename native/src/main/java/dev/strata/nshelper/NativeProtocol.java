@@ -16,7 +16,9 @@ public final class NativeProtocol {
     /** Create a user + mount namespace, map ids, become uid 0, exec PROGRAM. */
     ENTER("enter"),
     /** Inside it: new mount/PID/IPC/UTS(/net) namespaces, rootfs, pivot_root, exec PROGRAM. */
-    RUN("run");
+    RUN("run"),
+    /** Tries what RUN needs and prints one line of WORD=VALUE fields ({@link Isolation}). */
+    PROBE("probe");
 
     public final String word;
 
@@ -65,7 +67,11 @@ public final class NativeProtocol {
     /** The capability set as hex (bit N: capability N): bounding, and effective for uid 0. */
     CAPS("--caps"),
     /** {@link #SECCOMP_DEFAULT} or {@link #SECCOMP_UNCONFINED}. */
-    SECCOMP("--seccomp");
+    SECCOMP("--seccomp"),
+    /** {@link #PROC_FRESH}, {@link #PROC_BIND} or {@link #PROC_NONE}. */
+    PROC("--proc"),
+    /** {@link #ISOLATION_USERNS} or {@link #ISOLATION_CHROOT}. */
+    ISOLATION("--isolation");
 
     public final String flag;
 
@@ -106,6 +112,18 @@ public final class NativeProtocol {
 
   /** protocol.h NSH_SECCOMP_UNCONFINED: no seccomp filter. */
   public static final String SECCOMP_UNCONFINED = "unconfined";
+
+  /** protocol.h NSH_PROC_*: the values of {@link Option#PROC}. */
+  public static final String PROC_FRESH = "fresh";
+
+  public static final String PROC_BIND = "bind";
+
+  public static final String PROC_NONE = "none";
+
+  /** protocol.h NSH_ISOLATION_*: the values of {@link Option#ISOLATION}. */
+  public static final String ISOLATION_USERNS = "userns";
+
+  public static final String ISOLATION_CHROOT = "chroot";
 
   /** Separates the options from PROGRAM. */
   public static final String END_OF_OPTIONS = "--";

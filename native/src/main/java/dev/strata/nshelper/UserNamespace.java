@@ -108,6 +108,7 @@ public final class UserNamespace {
     ProcessBuilder pb = new ProcessBuilder(enterCommand(helper, mapping, program)).inheritIO();
     locale.accept(pb.environment());
     pb.environment().put(ENV_INSIDE, mapping.mode().word());
+    pb.environment().put(Isolation.ENV, Isolation.Rung.USERNS.word);
     return ForegroundProcess.run(pb);
   }
 
@@ -129,8 +130,33 @@ public final class UserNamespace {
     return enter(helper, mapping, java, JvmLocale::forStrataJvm);
   }
 
+  /**
+   * Runs this JVM's command line again for {@code rung}: through {@link #reexecJvm} into a user
+   * namespace, or for the chroot rung (root, no user namespace) directly, marked as inside with the
+   * identity mapping, since its ownership is already real.
+   */
+  public static int reexecJvm(
+      HelperBinary helper, Isolation.Rung rung, IdMapping mapping, String mainClass, List<String> args)
+      throws IOException, InterruptedException {
+    if (rung == Isolation.Rung.USERNS) {
+      return reexecJvm(helper, mapping, mainClass, args);
+    }
+    List<String> java = new ArrayList<>();
+    java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    java.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+    java.add("-cp");
+    java.add(System.getProperty("java.class.path"));
+    java.add(mainClass);
+    java.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(java).inheritIO();
+    JvmLocale.forStrataJvm(pb.environment());
+    pb.environment().put(ENV_INSIDE, Mode.IDENTITY.word());
+    pb.environment().put(Isolation.ENV, rung.word);
+    return ForegroundProcess.run(pb);
+  }
+
   /** The caller's real uid and gid, from /proc/self/status (java.nio has no getuid). */
-  static long[] callerIds() throws IOException {
+  public static long[] callerIds() throws IOException {
     long uid = -1;
     long gid = -1;
     for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -45,6 +45,33 @@ class EnterTest {
     assertTrue(lines[1].trim().matches("0\\s+" + ids[0] + "\\s+1"), out);
   }
 
+  /**
+   * newuidmap refusing (here: a range this user does not own, as a container user without ranges
+   * gets) falls back to a single-id mapping, says so once, and tells the program by
+   * STRATA_NAMESPACE (issue 19).
+   */
+  @Test
+  void failingNewuidmapFallsBackToSingleId() throws Exception {
+    long[] ids = UserNamespace.callerIds();
+    IdMapping notOurs =
+        IdMapping.subordinate(
+            ids[0],
+            ids[1],
+            List.of(new IdMapping.Range(0, 3_000_000_000L, 1000)),
+            List.of(new IdMapping.Range(0, 3_000_000_000L, 1000)));
+    String out =
+        enter(notOurs, "sh", "-c", "id -u; cat /proc/self/uid_map; echo ns=$STRATA_NAMESPACE");
+    assertTrue(
+        out.contains("newuidmap failed; falling back to a single-id mapping"), out);
+    assertEquals(1, out.split("falling back", -1).length - 1, "said once: " + out);
+    List<String> lines = List.of(out.split("\n"));
+    assertTrue(lines.contains("0"), "id -u inside: " + out);
+    assertTrue(
+        lines.stream().anyMatch(l -> l.trim().matches("0\\s+" + ids[0] + "\\s+1")),
+        "the single-id map: " + out);
+    assertTrue(out.contains("ns=single"), out);
+  }
+
   @Test
   void explainsWhenUserNamespacesAreDisabled() throws Exception {
     // user.max_user_namespaces is per user namespace: set to 0 in one, nesting is disabled there.
