@@ -9,6 +9,7 @@ import dev.strata.oci.ImageIndex;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.store.BlobStore;
+import dev.strata.transport.OciLayoutDir;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -68,16 +69,7 @@ public final class LocalCacheDir {
     byte[] manifest = CacheBundle.manifest(cd, layers).bytes();
     Descriptor entry = new Descriptor(MediaType.OCI_MANIFEST, writeBlob(dir, manifest), manifest.length)
         .withAnnotation(Descriptor.REF_NAME, TAG);
-    ImageIndex index;
-    try {
-      index = ImageIndex.parse(Files.readAllBytes(dir.resolve("index.json")));
-    } catch (NoSuchFileException e) {
-      index = ImageIndex.empty();
-    }
-    List<Descriptor> ms = new ArrayList<>(index.manifests());
-    ms.removeIf(d -> TAG.equals(d.refName()));
-    ms.add(entry);
-    atomicWrite(dir.resolve("index.json"), index.withManifests(ms).bytes());
+    OciLayoutDir.putEntry(dir, entry);
     return entry;
   }
 

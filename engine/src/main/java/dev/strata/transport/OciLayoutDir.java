@@ -184,6 +184,15 @@ public final class OciLayoutDir {
     Descriptor entry =
         new Descriptor(image.descriptor().mediaType(), image.digest(), image.descriptor().size())
             .withAnnotation(Descriptor.REF_NAME, tag);
+    putEntry(dir, entry);
+    return entry;
+  }
+
+  /**
+   * Adds {@code entry} to the index.json of the layout {@code dir} (made when missing), in place
+   * of any entry with the same ref.name annotation; the file is replaced atomically.
+   */
+  public static void putEntry(Path dir, Descriptor entry) throws IOException {
     ImageIndex index;
     try {
       index = ImageIndex.parse(Files.readAllBytes(dir.resolve("index.json")));
@@ -191,10 +200,9 @@ public final class OciLayoutDir {
       index = ImageIndex.empty();
     }
     List<Descriptor> ms = new ArrayList<>(index.manifests());
-    ms.removeIf(d -> tag.equals(d.refName()));
+    ms.removeIf(d -> entry.refName() != null && entry.refName().equals(d.refName()));
     ms.add(entry);
     atomicWrite(dir.resolve("index.json"), index.withManifests(ms).bytes());
-    return entry;
   }
 
   private static void atomicWrite(Path p, byte[] bytes) throws IOException {
