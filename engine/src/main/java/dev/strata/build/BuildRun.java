@@ -86,7 +86,7 @@ final class BuildRun {
     this.ignore = ignore;
     this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results, this::fetch);
     this.runStep = new RunStep(store, sandbox, progress, req, plan, sources);
-    this.copyStep = new CopyStep(store, progress, req, keysOnly, sources, imported, facts);
+    this.copyStep = new CopyStep(store, progress, keysOnly, sources, imported, facts);
     int n = 0;
     for (List<Integer> wave : plan.buildOrder()) {
       for (int idx : wave) {
@@ -133,7 +133,7 @@ final class BuildRun {
         final List<StageResult.Layer> below = List.copyOf(layers);
         Map<String, String> inputs = watched(ps, ts, () -> inputs(stage, step, cfg, below));
         CacheKey k = parent.child(canonical(in), inputs);
-        CacheKey recordKey = CopyOptions.recordKey(in, k, canonical(in), inputs); // --link
+        CacheKey recordKey = CopyStep.recordKey(step.copy(), k, canonical(in), inputs); // --link
         CacheRecord found = req.noCache() ? null : lookup(recordKey, inputs);
         if (found == null && keysOnly) {
           throw new NeedsNamespace();
@@ -185,7 +185,12 @@ final class BuildRun {
     return new BuildProgress.Step(stage.index(), stage.displayName(), number, totalSteps, line, text);
   }
 
-  /** Work of one step whose failure ends the step: {@code failed} is sent, then it is thrown. */
+  /**
+   * Work of one step whose failure ends the step: {@code failed} is sent, then it is thrown with
+   * the step's {@code Dockerfile:LINE} attached. This is the one place a step's error gets its
+   * location (STYLE.md; BuildKit wraps each instruction's error with its location once): the
+   * steps' code throws plain messages.
+   */
   private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work) throws IOException, InterruptedException {
     try {
       return work.call();
@@ -199,7 +204,7 @@ final class BuildRun {
       progress.failed(ps, located.getMessage(), secs(t0));
       throw located;
     } catch (BuildException e) {
-      BuildException located = located(ps, e);
+      BuildException located = new BuildException(req.where(ps.line()) + ": " + e.getMessage(), e.exitCode(), e);
       progress.failed(ps, located.getMessage(), secs(t0));
       throw located;
     } catch (RuntimeException e) {
@@ -208,23 +213,12 @@ final class BuildRun {
     }
   }
 
-  /** A step's error that does not name its line yet ({@code --chown=nobody2: no such user}) gets it. */
-  private BuildException located(BuildProgress.Step ps, BuildException e) {
-    String at = req.where(ps.line()) + ":";
-    return e.getMessage() == null || e.getMessage().startsWith(at) ? e
-        : new BuildException(at + " " + e.getMessage(), e.exitCode(), e);
-  }
-
   /**
-   * A step's I/O failure as the one line a user sees, with the step's line and text attached
-   * here, once (STYLE.md; BuildKit wraps each instruction's error with its location). Everything
+   * A step's I/O failure as the one line a user sees, with the step's line and text. Everything
    * a step writes lives in the store, so a full disk names the file, or else the store.
    */
   private BuildException located(BuildProgress.Step ps, IOException e) {
     String at = req.where(ps.line()) + ":";
-    if (e.getMessage() != null && e.getMessage().startsWith(at)) {
-      return new BuildException(e.getMessage(), e);
-    }
     String reason = IoErrorText.describe(e);
     if (IoErrorText.isNoSpace(e)) {
       reason = IoErrorText.reason(e) + " writing "
@@ -250,8 +244,7 @@ final class BuildRun {
             .orElseThrow(
                 () ->
                     new BuildException(
-                        req.where(stage.from().startLine())
-                            + ": base image "
+                        "base image "
                             + stage.base()
                             + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
     return new StageResult(stage.index(), stage.name(), img.config(), layersOf(img), CacheKey.base(img.digest()));
@@ -264,14 +257,14 @@ final class BuildRun {
     Instruction i = step.instruction();
     in.put("user", config.configField("User").asText(""));
     in.put("workdir", config.configField("WorkingDir").asText(""));
-    if (i instanceof Instruction.Run r) {
-      runStep.security(r); // refuses --security=insecure without --allow before any lookup
+    if (i instanceof Instruction.Run) {
+      runStep.security(step); // refuses --security=insecure without --allow before any lookup
       in.put("env", String.join("\n", runStep.runEnv(step, config)));
       in.put("shell", String.join(" ", step.env().shell()));
-      in.put("network", runStep.network(r).name().toLowerCase());
+      in.put("network", runStep.network(step).name().toLowerCase());
       in.put("mounts", runStep.mountsInput(step));
     } else {
-      copyStep.inputs(stage, i, layers, in);
+      copyStep.inputs(stage, step, layers, in);
     }
     return in;
   }
@@ -328,14 +321,14 @@ final class BuildRun {
       Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, List<StageResult.Layer> layers,
       Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
     Instruction in = step.instruction();
-    boolean linked = !(in instanceof Instruction.Run) && CopyOptions.of(in).linked();
+    boolean linked = step.copy() != null && step.copy().linked();
     // --link: the copy is made into an empty tree, a layer that does not depend on those below
     fetch(linked ? List.of() : layers);
     try (Snapshot snap = snapshotter.prepare(refs(store, linked ? List.of() : layers))) {
       if (in instanceof Instruction.Run r) {
         runStep.run(r, step, ps, config, snap.rootfs());
       } else if (in instanceof Instruction.Copy || in instanceof Instruction.Add) {
-        copyStep.copy(stage, in, ps, config, snap.rootfs(), inputs);
+        copyStep.copy(stage, step, ps, config, snap.rootfs(), inputs);
       }
       List<Change> changes = snap.changes(Set.of());
       String createdBy = createdBy(in, step);

@@ -2,7 +2,6 @@ package dev.strata.build;
 
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
-import dev.strata.frontend.ignore.IgnorePatternException;
 import dev.strata.oci.Digest;
 import dev.strata.layer.Ownership;
 import dev.strata.layer.RootReader;
@@ -123,33 +122,12 @@ final class CopySources implements AutoCloseable {
     return new CopySources(root, ignore, where, excludes, digests, true);
   }
 
-  /** These sources with {@code --exclude} patterns; a malformed pattern is an error naming it. */
-  CopySources excluding(List<String> patterns) {
-    if (patterns.isEmpty()) {
+  /** These sources with {@code --exclude} patterns (compiled by the frontend's CopyConverter). */
+  CopySources excluding(DockerIgnore excludes) {
+    if (excludes.patterns().isEmpty()) {
       return this;
     }
-    try {
-      return new CopySources(root, ignore, where, DockerIgnore.of(cleanPatterns(patterns)), digests, quiet);
-    } catch (IgnorePatternException e) {
-      throw new BuildException("--exclude=" + String.join(",", patterns) + ": " + e.getMessage());
-    }
-  }
-
-  /** As .dockerignore lines are cleaned: a leading "/" or "./" does not change the meaning. */
-  private static List<String> cleanPatterns(List<String> patterns) {
-    List<String> out = new ArrayList<>();
-    for (String p : patterns) {
-      boolean invert = p.startsWith("!");
-      String body = invert ? p.substring(1) : p;
-      while (body.startsWith("./")) {
-        body = body.substring(2);
-      }
-      if (body.length() > 1 && body.startsWith("/")) {
-        body = body.substring(1);
-      }
-      out.add(invert ? "!" + body : body);
-    }
-    return out;
+    return new CopySources(root, ignore, where, excludes, digests, quiet);
   }
 
   Path root() {

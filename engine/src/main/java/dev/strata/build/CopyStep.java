@@ -1,8 +1,11 @@
 package dev.strata.build;
 
+import dev.strata.buildcache.CacheKey;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.plan.CopyOptions;
 import dev.strata.frontend.plan.Stage;
+import dev.strata.frontend.plan.Step;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
 import dev.strata.remotecache.ImportedCache;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The COPY and ADD steps: what of them goes into their cache key besides their text (the content
@@ -22,7 +26,6 @@ import java.util.Map;
 final class CopyStep {
   private final Store store;
   private final BuildProgress progress;
-  private final BuildRequest req;
   /** Compute keys only: an input that needs a mount or a download stops the build. */
   private final boolean keysOnly;
   private final StepSources sources;
@@ -33,13 +36,12 @@ final class CopyStep {
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
   private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
 
-  CopyStep(Store store, BuildProgress progress, BuildRequest req, boolean keysOnly,
+  CopyStep(Store store, BuildProgress progress, boolean keysOnly,
       StepSources sources, ImportedCache imported, Map<String, String> usedFacts) {
     this.imported = imported;
     this.usedFacts = usedFacts;
     this.store = store;
     this.progress = progress;
-    this.req = req;
     this.keysOnly = keysOnly;
     this.sources = sources;
   }
@@ -49,39 +51,50 @@ final class CopyStep {
    * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
    * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
    */
-  void inputs(Stage stage, Instruction i, List<StageResult.Layer> layers,
+  void inputs(Stage stage, Step step, List<StageResult.Layer> layers,
       Map<String, String> in) throws IOException, InterruptedException {
-    CopyOptions o = CopyOptions.of(i);
-    try {
-      o.validate();
-      if (o.from() != null) {
-        in.put("files", fromStageHash((Instruction.Copy) i));
-      } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
-        try (CopySources src = copySources(null, i).excluding(o.excludes()).forKey()) {
-          in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
-        }
+    CopyOptions o = step.copy();
+    if (o.from() != null) {
+      in.put("files", fromStageHash(step.instruction(), o));
+    } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
+      try (CopySources src = sources.context().excluding(o.excluded()).forKey()) {
+        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
       }
-      remote(stage).clear(); // bodies fetched for an earlier step that hit
-      List<String> urls = o.urls();
-      for (int n = 0; n < urls.size(); n++) {
-        String url = urls.get(n);
-        if (o.checksum() != null) {
-          in.put("url." + n, url + " " + RemoteFiles.checksum(o.checksum()));
-          continue;
-        }
-        if (keysOnly) {
-          throw new BuildRun.NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
-        }
-        RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
-        in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
-      }
-      if (o.linked() && o.hasChown()) {
-        in.put("chown", linkChown(o.chown(), layers));
-      }
-    } catch (BuildException e) {
-      String at = req.where(i.location().startLine()) + ":";
-      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
     }
+    remote(stage).clear(); // bodies fetched for an earlier step that hit
+    List<String> urls = o.urls();
+    for (int n = 0; n < urls.size(); n++) {
+      String url = urls.get(n);
+      if (o.checksum() != null) {
+        in.put("url." + n, url + " " + o.checksum());
+        continue;
+      }
+      if (keysOnly) {
+        throw new BuildRun.NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+      }
+      RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
+      in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+    }
+    if (o.linked() && o.hasChown()) {
+      in.put("chown", linkChown(o.chown(), layers));
+    }
+  }
+
+  /**
+   * The key a step's record is found by: the chained key, or for a linked copy a key of the
+   * instruction and the inputs the copy itself depends on (not the parent: a changed base or
+   * earlier step does not re-run it). USER does not affect a copy; WORKDIR only a relative dest.
+   */
+  static CacheKey recordKey(CopyOptions o, CacheKey chained, String canonical, Map<String, String> inputs) {
+    if (o == null || !o.linked()) {
+      return chained;
+    }
+    Map<String, String> own = new TreeMap<>(inputs);
+    own.remove("user");
+    if (o.dest().startsWith("/")) {
+      own.remove("workdir");
+    }
+    return CacheKey.linked(canonical, own);
   }
 
   /**
@@ -90,11 +103,11 @@ final class CopyStep {
    * addresses: a re-run step with the same key but other output does not match), so a build
    * whose steps all hit can take it without a mount.
    */
-  private String fromStageHash(Instruction.Copy c) throws IOException {
-    StageResult src = sources.stageByRef(c.from(), c);
+  private String fromStageHash(Instruction c, CopyOptions o) throws IOException {
+    StageResult src = sources.stageByRef(o.from());
     return recorded("copy-from", src.layers(), BuildRun.canonical(c), () -> {
-      try (CopySources s = copySources(c.from(), c).excluding(c.excludes()).forKey()) {
-        return s.contentHash(s.select(c.sources(), c.parents()), true);
+      try (CopySources s = copySources(o.from()).excluding(o.excluded()).forKey()) {
+        return s.contentHash(s.select(o.sources(), o.parents()), true);
       }
     });
   }
@@ -156,29 +169,26 @@ final class CopyStep {
    * Makes the copy of {@code in} in {@code rootfs} (a linked copy's is empty); the step's ADD
    * downloads are dropped after it, whether it failed or not.
    */
-  void copy(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+  void copy(Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs,
       Map<String, String> inputs) throws IOException, InterruptedException {
     try {
-      copyFiles(stage, in, ps, config, rootfs, inputs);
+      copyFiles(stage, step.copy(), ps, config, rootfs, inputs);
     } finally {
       remote(stage).clear();
     }
   }
 
-  private void copyFiles(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+  private void copyFiles(Stage stage, CopyOptions o, BuildProgress.Step ps, ImageConfig config, Path rootfs,
       Map<String, String> inputs) throws IOException, InterruptedException {
-    CopyOptions o = CopyOptions.of(in);
-    try (CopySources src = copySources(o.from(), in).excluding(o.excludes())) {
-      copyFiles(stage, in, ps, config, rootfs, inputs, o, src);
+    try (CopySources src = copySources(o.from()).excluding(o.excluded())) {
+      copyFiles(stage, ps, config, rootfs, inputs, o, src);
     }
   }
 
-  private void copyFiles(Stage stage, Instruction in, BuildProgress.Step ps, ImageConfig config, Path rootfs,
+  private void copyFiles(Stage stage, BuildProgress.Step ps, ImageConfig config, Path rootfs,
       Map<String, String> inputs, CopyOptions o, CopySources src) throws IOException, InterruptedException {
     String dest = o.dest();
     String from = o.from();
-    String chown = o.chown();
-    String chmod = o.chmod();
     List<CopySources.Selected> sel =
         new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
     int sourceCount = sel.size() + o.urls().size();
@@ -193,55 +203,43 @@ final class CopyStep {
     }
     Integer uid = null;
     Integer gid = null;
-    if (chown != null && !chown.isEmpty()) {
+    if (o.hasChown()) {
       // a linked copy's rootfs is empty: the ids were resolved in the stage's (inputs)
-      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(chown, rootfs);
+      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(o.chown(), rootfs);
       uid = ids[0];
       gid = ids[1];
     }
-    Integer mode = null;
-    if (chmod != null && !chmod.isEmpty()) {
-      try {
-        mode = Integer.parseInt(chmod, 8);
-      } catch (NumberFormatException e) {
-        throw new BuildException(req.where(in.location().startLine()) + ": --chmod=" + chmod + ": want an octal mode");
+    Integer mode = o.chmod();
+    if (o.add()) {
+      // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
+      for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
+        CopySources.Selected s = it.next();
+        if (!s.isDir() && Archives.isTar(src, s.path())) {
+          Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/");
+          it.remove();
+        }
       }
     }
-    try {
-      if (o.add()) {
-        // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
-        for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
-          CopySources.Selected s = it.next();
-          if (!s.isDir() && Archives.isTar(src, s.path())) {
-            Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/");
-            it.remove();
-          }
-        }
+    FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+    FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
+    if (!sel.isEmpty()) {
+      copier.copy(src, sel, d, attrs, sourceCount);
+    }
+    for (String url : o.urls()) {
+      RemoteFiles.Fetched f = remote(stage).fetch(url, o.checksum());
+      Path file = f.file();
+      try (CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url)) {
+        String name = file.getFileName().toString();
+        copier.copy(one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
       }
-      FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
-      FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
-      if (!sel.isEmpty()) {
-        copier.copy(src, sel, d, attrs, sourceCount);
-      }
-      for (String url : o.urls()) {
-        RemoteFiles.Fetched f =
-            remote(stage).fetch(url, o.checksum() == null ? null : RemoteFiles.checksum(o.checksum()));
-        Path file = f.file();
-        try (CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url)) {
-          String name = file.getFileName().toString();
-          copier.copy(one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
-        }
-      }
-    } catch (BuildException e) {
-      throw new BuildException(req.where(in.location().startLine()) + ": " + e.getMessage(), e);
     }
   }
 
-  private CopySources copySources(String from, Instruction in) throws IOException {
+  private CopySources copySources(String from) throws IOException {
     if (from == null) {
       return sources.context();
     }
-    StageResult src = sources.stageByRef(from, in);
+    StageResult src = sources.stageByRef(from);
     Path rootfs = sources.mounted(src);
     return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
   }

@@ -1,9 +1,9 @@
 package dev.strata.build;
 
+import dev.strata.frontend.plan.SourceForms;
 import dev.strata.index.UrlRecord;
 import dev.strata.layer.Trees;
 import dev.strata.oci.Digest;
-import dev.strata.oci.InvalidDigestException;
 import dev.strata.posix.Posix;
 import java.io.IOException;
 import java.io.InputStream;
@@ -98,32 +98,14 @@ final class RemoteFiles implements AutoCloseable {
     return client;
   }
 
-  /** Whether ADD fetches {@code src} over http(s); git URLs are not (see {@link #isGit}). */
+  /** Whether ADD fetches {@code src} over http(s) (the frontend's rule, {@link SourceForms}). */
   static boolean isUrl(String src) {
-    return (src.startsWith("http://") || src.startsWith("https://")) && !isGit(src);
+    return SourceForms.isUrl(src);
   }
 
-  /**
-   * A git source as BuildKit's dfgitutil.ParseGitRef recognises the usual forms: {@code git@},
-   * {@code git://}, {@code ssh://}, or an http(s) URL whose path ends in {@code .git}.
-   */
+  /** Whether {@code src} names a git repository (the frontend's rule, {@link SourceForms}). */
   static boolean isGit(String src) {
-    if (src.startsWith("git@") || src.startsWith("git://") || src.startsWith("ssh://")) {
-      return true;
-    }
-    if (src.startsWith("http://") || src.startsWith("https://")) {
-      String path = src;
-      int hash = path.indexOf('#');
-      if (hash >= 0) {
-        path = path.substring(0, hash);
-      }
-      int q = path.indexOf('?');
-      if (q >= 0) {
-        path = path.substring(0, q);
-      }
-      return path.endsWith(".git") || path.endsWith(".git/");
-    }
-    return false;
+    return SourceForms.isGit(src);
   }
 
   /** The file name BuildKit gives a URL: path.Base of its path, else {@code __unnamed__}. */
@@ -142,15 +124,6 @@ final class RemoteFiles implements AutoCloseable {
     }
     String base = path.substring(path.lastIndexOf('/') + 1);
     return base.isEmpty() || base.equals(".") || base.equals("..") ? "__unnamed__" : base;
-  }
-
-  /** Parses {@code --checksum=ALG:HEX} (sha256 or sha512); an error names the value. */
-  static Digest checksum(String value) {
-    try {
-      return Digest.parse(value);
-    } catch (InvalidDigestException e) {
-      throw new BuildException("--checksum=" + value + ": " + e.getMessage(), e);
-    }
   }
 
   /**

@@ -160,7 +160,7 @@ final class RunMounts implements AutoCloseable {
     switch (spec.type()) {
       case "cache" -> mounts.add(SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
       case "bind" -> mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
-      case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, size(spec.size())));
+      case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, spec.sizeBytes()));
       case "secret" -> secret(spec, target, tmp, secrets);
       case "ssh" -> ssh(spec, target, tmp, sshAgents);
     }
@@ -217,7 +217,7 @@ final class RunMounts implements AutoCloseable {
       }
       Files.delete(dir.resolve(".seed"));
     }
-    int mode = spec.mode() == null ? 0755 : Integer.parseInt(spec.mode(), 8);
+    int mode = spec.modeOr(0755);
     Posix.chmod(dir, mode);
     Posix.lchown(dir, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
   }
@@ -265,25 +265,6 @@ final class RunMounts implements AutoCloseable {
 
   // ------------------------------------------------------------------ tmpfs
 
-  /** tmpfs {@code size=}: bytes, or with a k/m/g suffix (as mount(8) takes it). */
-  static java.util.OptionalLong size(String size) {
-    if (size == null || size.isEmpty()) {
-      return java.util.OptionalLong.empty();
-    }
-    String s = size.strip().toLowerCase(java.util.Locale.ROOT);
-    long unit = 1;
-    char last = s.charAt(s.length() - 1);
-    if ("kmg".indexOf(last) >= 0) {
-      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-      s = s.substring(0, s.length() - 1);
-    }
-    try {
-      return java.util.OptionalLong.of(Math.multiplyExact(Long.parseLong(s), unit));
-    } catch (NumberFormatException | ArithmeticException e) {
-      throw new BuildException("--mount size=" + size + ": want bytes, or a number with k, m or g");
-    }
-  }
-
   // ------------------------------------------------------------------ secret
 
   private void secret(Mount spec, String target, Path tmp, Map<String, byte[]> secrets) throws IOException {
@@ -306,7 +287,7 @@ final class RunMounts implements AutoCloseable {
     scratch.add(dir);
     Path file = dir.resolve("secret");
     Files.write(file, value);
-    Posix.chmod(file, spec.mode() == null ? 0400 : Integer.parseInt(spec.mode(), 8));
+    Posix.chmod(file, spec.modeOr(0400));
     Posix.lchown(file, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
     mounts.add(SandboxMount.bind(file, target, true));
   }
@@ -335,7 +316,7 @@ final class RunMounts implements AutoCloseable {
     Path dir = Files.createTempDirectory("strata-ssh-");
     scratch.add(dir);
     SshAgentRelay relay = new SshAgentRelay(agent, dir.resolve("agent.sock"),
-        spec.mode() == null ? 0600 : Integer.parseInt(spec.mode(), 8),
+        spec.modeOr(0600),
         spec.uid() == null ? 0 : spec.uid().intValue(),
         spec.gid() == null ? 0 : spec.gid().intValue());
     relays.add(relay);

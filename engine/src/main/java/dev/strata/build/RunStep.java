@@ -2,6 +2,8 @@ package dev.strata.build;
 
 import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.BuildPlan;
+import dev.strata.frontend.plan.Mount;
+import dev.strata.frontend.plan.RunOptions;
 import dev.strata.frontend.plan.Step;
 import dev.strata.oci.ImageConfig;
 import dev.strata.sandbox.NetworkMode;
@@ -59,15 +61,11 @@ final class RunStep {
   }
 
   /** The RUN's {@code --network}, else the build's. */
-  NetworkMode network(Instruction.Run r) {
-    if (r.network() == null || r.network().isEmpty() || r.network().equals("default")) {
-      return req.network();
-    }
-    return switch (r.network()) {
-      case "none" -> NetworkMode.NONE;
-      case "host" -> NetworkMode.HOST;
-      default -> throw new BuildException(req.where(r.location().startLine()) + ": RUN --network=" + r.network()
-          + ": want default, none or host");
+  NetworkMode network(Step step) {
+    return switch (step.run().network()) {
+      case DEFAULT -> req.network();
+      case NONE -> NetworkMode.NONE;
+      case HOST -> NetworkMode.HOST;
     };
   }
 
@@ -77,13 +75,12 @@ final class RunStep {
    * BuildKit, needs the build's {@code --allow security.insecure}. Called when the step's key is
    * computed, so a cached step is refused too (BuildKit checks entitlements before solving).
    */
-  SandboxSecurity security(Instruction.Run r) {
-    if (!"insecure".equals(r.security())) {
+  SandboxSecurity security(Step step) {
+    if (step.run().security() != RunOptions.Security.INSECURE) {
       return SandboxSecurity.DEFAULT;
     }
     if (!req.allowInsecure()) {
-      throw new BuildException(req.where(r.location().startLine())
-          + ": RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
+      throw new BuildException("RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
           + " to give this step every capability and no seccomp filter");
     }
     return SandboxSecurity.INSECURE;
@@ -96,7 +93,7 @@ final class RunStep {
    */
   String mountsInput(Step step) throws IOException {
     StringBuilder sb = new StringBuilder(step.mounts().toString());
-    for (dev.strata.frontend.plan.Mount m : step.mounts()) {
+    for (Mount m : step.mounts()) {
       if (!m.type().equals("bind")) {
         continue;
       }
@@ -107,7 +104,7 @@ final class RunStep {
         }
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
-        sources.stageByRef(m.from(), step.instruction()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+        sources.stageByRef(m.from()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
       }
     }
     return sb.toString();
@@ -124,18 +121,11 @@ final class RunStep {
           }
 
           public Path stage(String from) throws IOException {
-            return sources.mounted(sources.stageByRef(from, r));
+            return sources.mounted(sources.stageByRef(from));
           }
         };
-    RunMounts mounts;
-    try {
-      mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(),
-          req.sshAgents(), binds);
-    } catch (BuildException e) {
-      String at = req.where(r.location().startLine()) + ":"; // a --from stage's error has it already
-      throw e.getMessage().startsWith(at) ? e : new BuildException(at + " " + e.getMessage(), e);
-    }
-    try (mounts) {
+    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(),
+        req.sshAgents(), binds)) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
     }
   }
@@ -159,21 +149,19 @@ final class RunStep {
     env.addAll(mounts.env()); // secrets and SSH_AUTH_SOCK: in the step's environment, not its key
     Optional<String> tooLong = ExecLimits.refusal(argv, env, ExecLimits.total());
     if (tooLong.isPresent()) {
-      throw new BuildException(req.where(r.location().startLine()) + ": RUN "
-          + StepText.clip(r.command().shellLine()) + ": " + tooLong.get());
+      throw new BuildException("RUN " + StepText.clip(r.command().shellLine()) + ": " + tooLong.get());
     }
     SandboxSpec spec =
         new SandboxSpec(rootfs, argv, env,
             user.isEmpty() ? Optional.empty() : Optional.of(user),
             workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
-            network(r), Optional.of("strata"))
+            network(step), Optional.of("strata"))
             .withMounts(mounts.mounts())
-            .withSecurity(security(r));
+            .withSecurity(security(step));
     java.io.OutputStream out = new StepOutput(progress, ps);
     int code = sandbox.run(spec, out, out);
     if (code != 0) {
-      throw new BuildException(req.where(r.location().startLine()) + ": RUN "
-          + StepText.clip(r.command().shellLine()) + ": exit status " + code);
+      throw new BuildException("RUN " + StepText.clip(r.command().shellLine()) + ": exit status " + code);
     }
   }
 

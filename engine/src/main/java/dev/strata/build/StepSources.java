@@ -2,7 +2,6 @@ package dev.strata.build;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.frontend.ignore.DockerIgnore;
-import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.layer.snapshot.Snapshot;
@@ -73,7 +72,8 @@ final class StepSources {
     return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
   }
 
-  StageResult stageByRef(String from, Instruction in) {
+  /** The stage or store image that {@code --from} names (the step loop adds the step's line to an error). */
+  StageResult stageByRef(String from) {
     for (Stage s : plan.stages()) {
       if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
         StageResult r = results.get(s.index());
@@ -87,8 +87,7 @@ final class StepSources {
         store
             .find(from)
             .orElseThrow(
-                () -> new BuildException(req.where(in.location().startLine()) + ": --from=" + from
-                    + ": no such stage, and no such image in the store"));
+                () -> new BuildException("--from=" + from + ": no such stage, and no such image in the store"));
     return new StageResult(-1, from, img.config(), BuildRun.layersOf(img), CacheKey.base(img.digest()));
   }
 

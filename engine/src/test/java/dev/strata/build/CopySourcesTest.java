@@ -36,7 +36,7 @@ class CopySourcesTest {
   /** The paths below dest that the selection gives, sorted, joined by spaces. */
   private String below(String sources, String excludes, boolean parents) throws Exception {
     CopySources src =
-        new CopySources(ctx, DockerIgnore.none(), "build context").excluding(split(excludes));
+        new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(split(excludes)));
     List<String> out = new ArrayList<>();
     for (CopySources.Selected s : src.select(split(sources), parents)) {
       String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.name();
@@ -96,7 +96,7 @@ class CopySourcesTest {
 
   @Test
   void excludedFilesAreNotInTheContentHash() throws Exception {
-    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(List.of("*.log"));
+    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(List.of("*.log")));
     String before = src.contentHash(src.select(List.of("logs", "a.txt")), false);
     Files.writeString(ctx.resolve("logs/app.log"), "changed");
     assertEquals(before, src.contentHash(src.select(List.of("logs", "a.txt")), false));
@@ -116,20 +116,12 @@ class CopySourcesTest {
   @Test
   void dockerignoreStillApplies() throws Exception {
     CopySources src =
-        new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context").excluding(List.of("y.go"));
+        new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context").excluding(DockerIgnore.excludes(List.of("y.go")));
     List<String> got = new ArrayList<>();
     for (CopySources.Selected s : src.select(List.of("dir"))) {
       src.walk(s).forEach(f -> got.add(f.rel()));
     }
     assertEquals(List.of("x.txt"), got);
-  }
-
-  @Test
-  void aMalformedPatternIsAnErrorNamingIt() {
-    BuildException e =
-        assertThrows(BuildException.class,
-            () -> new CopySources(ctx, DockerIgnore.none(), "build context").excluding(List.of("a[")));
-    assertTrue(e.getMessage().contains("--exclude=a["), e.getMessage());
   }
 
   @Test

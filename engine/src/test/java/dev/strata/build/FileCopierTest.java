@@ -39,7 +39,7 @@ class FileCopierTest {
 
   private void copy(List<String> sources, List<String> excludes, boolean parents, String dest, Integer chmod)
       throws Exception {
-    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(excludes);
+    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(excludes));
     new FileCopier(rootfs, warnings::add)
         .copy(src, src.select(sources, parents), dest, new FileCopier.Attrs(null, null, chmod, false));
   }

@@ -61,6 +61,29 @@ public final class DockerIgnore {
     return of(lines);
   }
 
+  /**
+   * Compiles COPY/ADD {@code --exclude} patterns: as .dockerignore lines are cleaned, a leading
+   * "/" or "./" does not change the meaning (BuildKit matches them with the same patternmatcher).
+   */
+  public static DockerIgnore excludes(List<String> patterns) throws IgnorePatternException {
+    if (patterns.isEmpty()) {
+      return NONE;
+    }
+    List<String> out = new ArrayList<>();
+    for (String p : patterns) {
+      boolean invert = p.startsWith("!");
+      String body = invert ? p.substring(1) : p;
+      while (body.startsWith("./")) {
+        body = body.substring(2);
+      }
+      if (body.length() > 1 && body.startsWith("/")) {
+        body = body.substring(1);
+      }
+      out.add(invert ? "!" + body : body);
+    }
+    return of(out);
+  }
+
   /** Compiles patterns as the lines of an ignore file would give them. */
   public static DockerIgnore of(List<String> lines) throws IgnorePatternException {
     List<IgnorePattern> out = new ArrayList<>();

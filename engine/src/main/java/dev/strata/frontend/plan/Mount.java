@@ -1,5 +1,8 @@
 package dev.strata.frontend.plan;
 
+import java.util.Locale;
+import java.util.OptionalLong;
+
 /**
  * One {@code RUN --mount}, expanded and checked (BuildKit's instructions/commands_runmount.go).
  *
@@ -30,4 +33,33 @@ public record Mount(
     Long gid,
     boolean required,
     String size,
-    String env) {}
+    String env) {
+
+  /**
+   * The tmpfs {@code size} in bytes ({@link RunMountConverter} has checked that it parses),
+   * empty when not given.
+   */
+  public OptionalLong sizeBytes() {
+    return size == null || size.isEmpty() ? OptionalLong.empty() : OptionalLong.of(bytes(size));
+  }
+
+  /** The {@code mode} bits ({@link RunMountConverter} has checked it is octal), or {@code dflt}. */
+  public int modeOr(int dflt) {
+    return mode == null ? dflt : Integer.parseInt(mode, 8);
+  }
+
+  /**
+   * tmpfs {@code size=}: bytes, or with a k/m/g suffix (as mount(8) takes it); throws
+   * NumberFormatException or ArithmeticException when it is not one.
+   */
+  static long bytes(String size) {
+    String s = size.strip().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    char last = s.isEmpty() ? ' ' : s.charAt(s.length() - 1);
+    if ("kmg".indexOf(last) >= 0) {
+      unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+      s = s.substring(0, s.length() - 1);
+    }
+    return Math.multiplyExact(Long.parseLong(s), unit);
+  }
+}

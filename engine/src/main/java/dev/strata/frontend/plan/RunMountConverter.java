@@ -88,6 +88,11 @@ final class RunMountConverter {
           break;
         case "size":
           size = need(key, v, loc);
+          try {
+            Mount.bytes(size);
+          } catch (NumberFormatException | ArithmeticException e) {
+            throw new PlanException("--mount size=" + size + ": want bytes, or a number with k, m or g", loc, field);
+          }
           break;
         case "env":
           env = need(key, v, loc);

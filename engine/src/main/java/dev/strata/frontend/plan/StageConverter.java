@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Converts the instructions of one stage: keeps the variables in scope (ENV, ARG, SHELL),
- * expands each instruction with the scope before it, parses RUN mounts, and records the stages
+ * expands each instruction with the scope before it, parses RUN mounts and options and checks
+ * COPY/ADD options ({@link CopyConverter}), and records the stages
  * that COPY --from and RUN --mount from= refer to.
  */
 final class StageConverter {
@@ -55,6 +56,8 @@ final class StageConverter {
       Expander e = planner.expander(scope::lookup);
       Instruction out;
       List<Mount> mounts = List.of();
+      RunOptions run = null;
+      CopyOptions copy = null;
       try {
         if (in instanceof Instruction.Arg a) {
           List<KeyValue> resolved = new ArrayList<>();
@@ -82,9 +85,13 @@ final class StageConverter {
         }
       } else if (out instanceof Instruction.Shell sh) {
         shell = sh.shell();
-      } else if (out instanceof Instruction.Copy c && c.from() != null) {
-        reference(c.from(), in, "--from");
+      } else if (out instanceof Instruction.Copy || out instanceof Instruction.Add) {
+        copy = CopyConverter.convert(out);
+        if (copy.from() != null) {
+          reference(copy.from(), in, "--from");
+        }
       } else if (out instanceof Instruction.Run r) {
+        run = RunOptions.of(r);
         List<Mount> ms = new ArrayList<>();
         for (String m : r.mounts()) {
           Mount mount = RunMountConverter.convert(m, in.location());
@@ -95,7 +102,7 @@ final class StageConverter {
         }
         mounts = ms;
       }
-      steps.add(new Step(out, scope, mounts));
+      steps.add(new Step(out, scope, mounts, run, copy));
     }
     return new Result(index, from, base, steps, new Environment(vars, env, args, shell));
   }
