@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * Turns an expanded COPY or ADD into {@link CopyOptions}, refusing what BuildKit's dispatchCopy
  * (dockerfile2llb/convert_copy.go) refuses before anything runs: git sources (not supported
  * here), a URL for COPY, {@code --checksum} but for one http(s) source or not a digest, a
- * {@code --chmod} that is not octal, a {@code --chown} that is not {@code user[:group]}, and a
- * malformed {@code --exclude} pattern. What needs the files (a user missing from the stage's
+ * {@code --chmod} that is not octal, a {@code --chown} that is not {@code user[:group]}, a
+ * malformed {@code --exclude} pattern, and a source path that climbs out of its root. What needs the files (a user missing from the stage's
  * /etc/passwd, a source not found) is the engine's to find.
  */
 final class CopyConverter {
@@ -63,9 +63,27 @@ final class CopyConverter {
       if (!add && SourceForms.isUrl(s)) {
         throw new PlanException("COPY " + s + ": source can't be a URL for COPY (use ADD)", loc, s);
       }
+      if (!SourceForms.isUrl(s)) {
+        inside(s, parents, from, loc);
+      }
     }
     return new CopyOptions(add, sources, dest, from, chown(chown, loc), chmod(chmod, loc), link, parents,
         excludes, excluded(excludes, loc), checksum(checksum, sources, loc));
+  }
+
+  /**
+   * A local source may not climb out of the context or the {@code --from} stage; with {@code
+   * --parents} each side of the {@code /./} pivot is taken on its own (as CopySources selects).
+   */
+  private static void inside(String source, boolean parents, String from, Location loc) throws PlanException {
+    int cut = parents ? source.indexOf("/./") : -1;
+    List<String> parts = cut < 0 ? List.of(source) : List.of(source.substring(0, cut), source.substring(cut + 3));
+    for (String p : parts) {
+      if (SourceForms.climbsAboveRoot(p)) {
+        String where = from == null ? "build context" : "stage " + from;
+        throw new PlanException("\"" + p + "\": forbidden path outside the " + where, loc, source);
+      }
+    }
   }
 
   /** ADD --checksum: one http(s) source, and a digest (BuildKit: "checksum requires an HTTP(S) source"). */

@@ -130,6 +130,12 @@ final class RunMountConverter {
       throw new PlanException("from is only for bind and cache mounts", loc, value);
     }
     boolean ro = readOnly != null ? readOnly : type.equals("bind") || type.equals("secret") || type.equals("ssh");
+    // the source is looked up inside the context or the from= tree; cache mounts read it only with from=
+    if (source != null && (type.equals("bind") || type.equals("cache") && from != null)
+        && SourceForms.climbsAboveRoot(source)) {
+      String what = from == null ? "the build context" : "from=" + from;
+      throw new PlanException("--mount source=" + source + ": climbs out of " + what, loc, value);
+    }
     if (type.equals("cache") && sharing == null) {
       sharing = "shared";
     }

@@ -34,4 +34,27 @@ public final class SourceForms {
     }
     return false;
   }
+
+  /**
+   * Whether {@code path}, taken relative to a root, climbs above it with {@code ..} (Strata
+   * refuses such a COPY source or bind-mount source, as Docker's classic builder did: "forbidden
+   * path outside the build context").
+   */
+  public static boolean climbsAboveRoot(String path) {
+    int depth = 0;
+    for (String c : path.split("/")) {
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        if (depth == 0) {
+          return true;
+        }
+        depth--;
+      } else {
+        depth++;
+      }
+    }
+    return false;
+  }
 }
