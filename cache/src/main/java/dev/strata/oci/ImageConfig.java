@@ -7,7 +7,12 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * An image configuration (image-spec config.md; Docker's container.image.v1 is the same shape),
@@ -89,16 +94,80 @@ public final class ImageConfig {
     return l;
   }
 
-  /** A field of the {@code config} section (Env, Cmd, User, ...), or a missing node. */
+  /**
+   * A copy of one field of the {@code config} section, or a missing node: changing it changes
+   * nothing here (a config is a value). The typed accessors below serve the usual fields.
+   */
   public JsonNode configField(String name) {
+    return field(name).deepCopy();
+  }
+
+  private JsonNode field(String name) {
     return json.path("config").path(name);
   }
 
-  /** The {@code config.Env} entries. */
+  /** {@code config.Env}: {@code K=V} entries, in order; empty when absent. */
   public List<String> env() {
+    return strings("Env");
+  }
+
+  /** {@code config.WorkingDir}, or "" when absent. */
+  public String workingDir() {
+    return field("WorkingDir").asText("");
+  }
+
+  /** {@code config.User} ({@code user[:group]}), or "" when absent. */
+  public String user() {
+    return field("User").asText("");
+  }
+
+  /** {@code config.Entrypoint}; empty when absent or null. */
+  public List<String> entrypoint() {
+    return strings("Entrypoint");
+  }
+
+  /** {@code config.Cmd}; empty when absent or null. */
+  public List<String> cmd() {
+    return strings("Cmd");
+  }
+
+  /** {@code config.OnBuild} triggers, in order; empty when absent. */
+  public List<String> onBuild() {
+    return strings("OnBuild");
+  }
+
+  /** {@code config.StopSignal}, or "" when absent. */
+  public String stopSignal() {
+    return field("StopSignal").asText("");
+  }
+
+  /** {@code config.Labels}, in the config's order; empty when absent. */
+  public Map<String, String> labels() {
+    Map<String, String> m = new LinkedHashMap<>();
+    field("Labels").fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+    return Collections.unmodifiableMap(m);
+  }
+
+  /** {@code config.ExposedPorts} keys ({@code 80/tcp}), in the config's order; empty when absent. */
+  public Set<String> exposedPorts() {
+    return keys("ExposedPorts");
+  }
+
+  /** {@code config.Volumes} keys, in the config's order; empty when absent. */
+  public Set<String> volumes() {
+    return keys("Volumes");
+  }
+
+  private List<String> strings(String name) {
     List<String> l = new ArrayList<>();
-    configField("Env").forEach(n -> l.add(n.asText()));
-    return l;
+    field(name).forEach(n -> l.add(n.asText()));
+    return List.copyOf(l);
+  }
+
+  private Set<String> keys(String name) {
+    Set<String> s = new LinkedHashSet<>();
+    field(name).fieldNames().forEachRemaining(s::add);
+    return Collections.unmodifiableSet(s);
   }
 
   /** The same config with one field of the {@code config} section set (null removes it). */

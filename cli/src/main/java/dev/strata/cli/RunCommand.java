@@ -4,7 +4,6 @@ import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.build.ImageSnapshots;
 import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.oci.ImageConfig;
@@ -206,11 +205,11 @@ final class RunCommand implements Callable<Integer> {
       ImageConfig c = img.config();
       RunDefaults d =
           new RunDefaults(
-              strings(c.configField("Entrypoint")),
-              strings(c.configField("Cmd")),
+              c.entrypoint(),
+              c.cmd(),
               c.env(),
-              text(c.configField("User")),
-              text(c.configField("WorkingDir")));
+              text(c.user()),
+              text(c.workingDir()));
       return new Prepared(snap.rootfs(), d, () -> {
         try {
           snap.close();
@@ -233,16 +232,8 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> strings(JsonNode n) {
-    List<String> l = new ArrayList<>();
-    if (n != null && n.isArray()) {
-      n.forEach(e -> l.add(e.asText()));
-    }
-    return l;
-  }
-
-  private static Optional<String> text(JsonNode n) {
-    return n == null || !n.isTextual() || n.asText().isEmpty() ? Optional.empty() : Optional.of(n.asText());
+  private static Optional<String> text(String s) {
+    return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 
   /**

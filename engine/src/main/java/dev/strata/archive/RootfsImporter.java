@@ -121,14 +121,14 @@ public final class RootfsImporter {
             }
             case "LABEL" -> {
               String[] kv = keyValue(rest, change);
-              JsonNode old = config.configField("Labels");
-              ObjectNode labels = old.isObject() ? ((ObjectNode) old).deepCopy() : Json.object();
+              ObjectNode labels = Json.object();
+              config.labels().forEach(labels::put);
               labels.put(kv[0], kv[1]);
               yield config.withConfigField("Labels", labels);
             }
             case "EXPOSE" -> {
-              JsonNode old = config.configField("ExposedPorts");
-              ObjectNode ports = old.isObject() ? ((ObjectNode) old).deepCopy() : Json.object();
+              ObjectNode ports = Json.object();
+              config.exposedPorts().forEach(ports::putObject);
               for (String p : rest.split("\\s+")) {
                 ports.putObject(p.contains("/") ? p : p + "/tcp");
               }

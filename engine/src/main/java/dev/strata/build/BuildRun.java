@@ -255,8 +255,8 @@ final class BuildRun {
       List<StageResult.Layer> layers) throws IOException, InterruptedException {
     Map<String, String> in = new TreeMap<>();
     Instruction i = step.instruction();
-    in.put("user", config.configField("User").asText(""));
-    in.put("workdir", config.configField("WorkingDir").asText(""));
+    in.put("user", config.user());
+    in.put("workdir", config.workingDir());
     if (i instanceof Instruction.Run) {
       runStep.security(step); // refuses --security=insecure without --allow before any lookup
       in.put("env", String.join("\n", runStep.runEnv(step, config)));

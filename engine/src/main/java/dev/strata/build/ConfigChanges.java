@@ -84,10 +84,9 @@ final class ConfigChanges {
       return c.withConfigField("Healthcheck", healthcheck(h, shell));
     }
     if (in instanceof Instruction.Onbuild o) {
-      JsonNode old = c.configField("OnBuild");
-      ArrayNode a = old.isArray() ? ((ArrayNode) old).deepCopy() : Json.object().arrayNode();
-      a.add(o.trigger());
-      return c.withConfigField("OnBuild", a);
+      List<String> triggers = new ArrayList<>(c.onBuild());
+      triggers.add(o.trigger());
+      return c.withConfigField("OnBuild", strings(triggers));
     }
     if (in instanceof Instruction.Maintainer m) {
       return c.withField("author", m.name());
@@ -97,7 +96,7 @@ final class ConfigChanges {
 
   /** WORKDIR relative to the previous one, as path.Join does. */
   static String workdir(ImageConfig c, String path) {
-    String base = c.configField("WorkingDir").asText("");
+    String base = c.workingDir();
     String p = path.startsWith("/") ? path : (base.isEmpty() ? "/" : base) + "/" + path;
     return java.nio.file.Path.of(p).normalize().toString();
   }
@@ -174,8 +173,8 @@ final class ConfigChanges {
   }
 
   private static ObjectNode objectField(ImageConfig c, String name) {
-    JsonNode old = c.configField(name);
-    return old.isObject() ? ((ObjectNode) old).deepCopy() : Json.object();
+    JsonNode old = c.configField(name); // a copy
+    return old.isObject() ? (ObjectNode) old : Json.object();
   }
 
   /** Keys sorted, as Go's encoding/json writes a map (Labels, ExposedPorts, Volumes). */

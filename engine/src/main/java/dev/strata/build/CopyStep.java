@@ -192,7 +192,7 @@ final class CopyStep {
     List<CopySources.Selected> sel =
         new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
     int sourceCount = sel.size() + o.urls().size();
-    String workdir = config.configField("WorkingDir").asText("");
+    String workdir = config.workingDir();
     String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
     // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
     if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {

@@ -113,7 +113,7 @@ final class RunStep {
   /** Runs {@code r} in {@code rootfs} with its {@code --mount}s; a non-zero exit fails the step, naming its line. */
   void run(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
-    String workdir = config.configField("WorkingDir").asText("");
+    String workdir = config.workingDir();
     RunMounts.Sources binds =
         new RunMounts.Sources() {
           public Path context() throws IOException {
@@ -143,8 +143,8 @@ final class RunStep {
       }
       argv.add(line);
     }
-    String user = config.configField("User").asText("");
-    String workdir = config.configField("WorkingDir").asText("");
+    String user = config.user();
+    String workdir = config.workingDir();
     List<String> env = new ArrayList<>(runEnv(step, config));
     env.addAll(mounts.env()); // secrets and SSH_AUTH_SOCK: in the step's environment, not its key
     Optional<String> tooLong = ExecLimits.refusal(argv, env, ExecLimits.total());

@@ -20,6 +20,8 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -90,14 +92,13 @@ class ArchiveTest {
                           "USER 1000", "LABEL k=v", "EXPOSE 80 53/udp"),
                       "note", Instant.EPOCH));
       var c = img.config();
-      assertEquals("[\"/bin/echo\",\"hi\"]", c.configField("Cmd").toString());
-      assertEquals("[\"/bin/sh\",\"-c\",\"/bin/sh\"]", c.configField("Entrypoint").toString());
+      assertEquals(List.of("/bin/echo", "hi"), c.cmd());
+      assertEquals(List.of("/bin/sh", "-c", "/bin/sh"), c.entrypoint());
       assertEquals(List.of(RootfsImporter.DEFAULT_PATH, "A=b c"), c.env());
-      assertEquals("/w", c.configField("WorkingDir").asText());
-      assertEquals("1000", c.configField("User").asText());
-      assertEquals("v", c.configField("Labels").get("k").asText());
-      assertTrue(c.configField("ExposedPorts").has("80/tcp"));
-      assertTrue(c.configField("ExposedPorts").has("53/udp"));
+      assertEquals("/w", c.workingDir());
+      assertEquals("1000", c.user());
+      assertEquals(Map.of("k", "v"), c.labels());
+      assertEquals(Set.of("80/tcp", "53/udp"), c.exposedPorts());
       assertEquals("note", c.json().get("history").get(0).get("comment").asText());
       ArchiveException e =
           assertThrows(
