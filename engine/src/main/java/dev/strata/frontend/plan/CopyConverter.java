@@ -14,8 +14,9 @@ import java.util.regex.Pattern;
  * (dockerfile2llb/convert_copy.go) refuses before anything runs: git sources (not supported
  * here), a URL for COPY, {@code --checksum} but for one http(s) source or not a digest, a
  * {@code --chmod} that is not octal, a {@code --chown} that is not {@code user[:group]}, a
- * malformed {@code --exclude} pattern, and a source path that climbs out of its root. What needs the files (a user missing from the stage's
- * /etc/passwd, a source not found) is the engine's to find.
+ * malformed {@code --exclude} pattern, and a source path that climbs out of its root. What needs
+ * the files (a user missing from the stage's /etc/passwd, a source not found) is the engine's to
+ * find, when the step runs.
  */
 final class CopyConverter {
   private static final Pattern OCTAL = Pattern.compile("[0-7]{1,11}");
