@@ -99,6 +99,9 @@ class InstructionErrorsIT {
         // --from names a stage of this Dockerfile
         new Row("COPY --from its own stage", "COPY --from=0 a.sh /a",
             "6: circular dependency detected on stage \"0\" (0 -> 0)"),
+        new Row("COPY --from empty (a variable not set)", "COPY --from=$NONE a.sh /a",
+            "6: --from is empty: name a stage, a stage index or an image (or leave --from out to copy from the"
+                + " build context)"),
         new Row("COPY --from an index past the last stage", "COPY --from=4 a.sh /a",
             "6: invalid stage index 4: the Dockerfile has 1 stage (0 to 0)"),
         // RUN --network and --security

@@ -57,6 +57,11 @@ final class CopyConverter {
       throw new IllegalArgumentException(in.keyword() + " is not a COPY or ADD");
     }
     String keyword = in.keyword();
+    if (from != null && from.isEmpty()) {
+      // BuildKit would copy from the context; Strata refused it as a reference when the step ran
+      throw new PlanException("--from is empty: name a stage, a stage index or an image (or leave --from out"
+          + " to copy from the build context)", loc, "--from");
+    }
     for (String s : sources) {
       if (SourceForms.isGit(s)) {
         throw new PlanException(keyword + " " + s + ": git sources are not supported", loc, s);
