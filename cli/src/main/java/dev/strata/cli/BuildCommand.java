@@ -15,6 +15,7 @@ import dev.strata.build.ImageSnapshots;
 import dev.strata.build.IoErrorText;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
+import dev.strata.registry.RegistryOptions;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
@@ -272,7 +273,7 @@ final class BuildCommand implements Callable<Integer> {
   private Builder builder(
       Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
-    dev.strata.registry.RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
+    RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
     ImageResolver resolver = new ImageResolver(store, opts);
     return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy)).withRegistry(opts);
   }

@@ -12,6 +12,7 @@ import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -75,7 +76,7 @@ final class CacheCommand implements Callable<Integer> {
     Path dir;
 
     @Parameters(index = "1..*", paramLabel = "IMAGE", description = "Export only what the builds of these images recorded.")
-    List<String> images = new java.util.ArrayList<>();
+    List<String> images = new ArrayList<>();
 
     @Option(names = "--cache-mounts", arity = "0..1", fallbackValue = "max=2GB", paramLabel = "max=SIZE",
         description = "Also export the RUN --mount=type=cache directories, at most SIZE in all (default 2GB).")
@@ -108,7 +109,7 @@ final class CacheCommand implements Callable<Integer> {
         List<Descriptor> mounts = cacheMounts == null ? List.of()
             : CacheMounts.toLayers(store, max, line -> err.println("Warning: " + line));
         err.flush();
-        List<StoredImage> built = new java.util.ArrayList<>();
+        List<StoredImage> built = new ArrayList<>();
         for (String name : images) {
           built.add(store.image(name));
         }

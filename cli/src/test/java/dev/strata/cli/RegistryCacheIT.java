@@ -17,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -195,7 +196,7 @@ class RegistryCacheIT {
     Path b = dir.resolve("b");
     Path ctxB = dir.resolve("ctx-b");
     String edit = "\n// edited on a CI runner\n";
-    Files.writeString(ctxB.resolve("main.go"), edit, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(ctxB.resolve("main.go"), edit, StandardOpenOption.APPEND);
     String before = cacheManifest("cache/hello", "main").toString();
     Built onB = build(b, ctxB, "hello", "--cache-from", "type=registry,ref=" + ref,
         "--cache-to", "type=registry,ref=" + ref + ",mode=max");
@@ -205,7 +206,7 @@ class RegistryCacheIT {
     assertNotEquals(before, cacheManifest("cache/hello", "main").toString(), "B's --cache-to replaced the ref");
 
     // runner A makes the same edit: its own store misses those steps, the registry has them
-    Files.writeString(ctxA.resolve("main.go"), edit, java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(ctxA.resolve("main.go"), edit, StandardOpenOption.APPEND);
     Built onA = build(a, ctxA, "hello", "--cache-from", "type=registry,ref=" + ref);
     assertEquals(List.of("-", "-", "-", "hit", "hit", "hit", "hit", "hit", "-", "hit", "hit", "-", "-", "-"),
         caches(onA.stats()), onA.result().err());
@@ -317,6 +318,10 @@ class RegistryCacheIT {
     StrataProcess.Result exported = strata(a, "cache", "export", "--cache-mounts", bundle.toString(), "go-cache").ok();
     // only go-cache's build: its RUN and its final COPY, not the hello builds the store holds too
     assertEquals("Exported 2 cache records, 2 layers, 1 cache mounts to " + bundle, exported.out().strip());
+    StrataProcess.Result notBuilt = strata(a, "cache", "export", dir.resolve("nothing").toString(), "golang:1.19");
+    assertEquals(1, notBuilt.exit(), notBuilt.err());
+    assertTrue(notBuilt.err().strip().startsWith("Error: cache export " + dir.resolve("nothing") + ": image golang:1.19 was not built in this store"),
+        notBuilt.err());
 
     Path c = golangStore("c");
     strata(c, "cache", "import", bundle.toString()).ok();
@@ -329,7 +334,7 @@ class RegistryCacheIT {
 
     // a code edit: the RUN compiles again, and only the edited package (a handful of new cache
     // entries: its compile and the link) while every standard package comes from the cache
-    Files.writeString(dir.resolve("ctx-c/main.go"), "\n// edited behind the air gap\n", java.nio.file.StandardOpenOption.APPEND);
+    Files.writeString(dir.resolve("ctx-c/main.go"), "\n// edited behind the air gap\n", StandardOpenOption.APPEND);
     Built edited = build(c, dir.resolve("ctx-c"), "go-cache", "--offline");
     assertTrue(caches(edited.stats()).contains("miss"), caches(edited.stats()).toString());
     int added = countFiles(mounts) - imported;

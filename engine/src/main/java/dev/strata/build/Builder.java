@@ -27,11 +27,14 @@ import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -183,7 +186,7 @@ public final class Builder {
    * {@code strata cache export DIR IMAGE} exports them as mode=max would).
    */
   private void recordImageCache(StoredImage img, BuildRun run) {
-    java.util.Set<CacheKey> keys = new java.util.HashSet<>();
+    Set<CacheKey> keys = new HashSet<>();
     run.recorded.values().forEach(m -> keys.addAll(m.keySet()));
     store.withIndex(idx -> {
       idx.addImageRecords(img.digest(), keys);
@@ -196,7 +199,7 @@ public final class Builder {
     if (req.cacheFrom().isEmpty() || req.noCache()) {
       return ImportedCache.none();
     }
-    List<CacheSource> sources = new java.util.ArrayList<>();
+    List<CacheSource> sources = new ArrayList<>();
     for (CacheSpec from : req.cacheFrom()) {
       if (!from.registry()) {
         sources.add(LocalCacheDir.source(from.dir()));

@@ -11,6 +11,7 @@ import dev.strata.registry.RegistryOptions;
 import dev.strata.registry.RemoteImage;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ public final class RegistryCache implements CacheSource {
     }
     byte[] config = CacheBundle.config(records, facts);
     Descriptor cd = new Descriptor(CacheBundle.CONFIG_TYPE, Digest.sha256(config), config.length);
-    to.push(cd, () -> new java.io.ByteArrayInputStream(config), null);
+    to.push(cd, () -> new ByteArrayInputStream(config), null);
     byte[] manifest = CacheBundle.manifest(cd, layers).bytes();
     Digest d = to.putManifest(ref.tag() != null ? ref.tag() : Digest.sha256(manifest).toString(), manifest, MediaType.OCI_MANIFEST);
     return new Pushed(d, layers.size(), uploaded, mounted);
