@@ -27,11 +27,11 @@ import org.rocksdb.WriteOptions;
  *
  * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache},
  * {@code filehash} and {@code stats} are the build cache's (cache keys -> records, file stat ->
- * content hash, build statistics).
+ * content hash, build statistics); {@code imagecache} image manifest -> the cache keys of its builds.
  */
 public final class StoreIndex implements AutoCloseable {
   private static final List<String> TABLES =
-      List.of("layers", "cache", "filehash", "stats", "urls"); // a new table goes last
+      List.of("layers", "cache", "filehash", "stats", "urls", "imagecache"); // a new table goes last
 
   static {
     NativeLibrary.load();
@@ -283,6 +283,42 @@ public final class StoreIndex implements AutoCloseable {
       db.put(table("stats"), writeOptions, buildId.getBytes(StandardCharsets.UTF_8), json);
     } catch (RocksDBException e) {
       throw new IndexException("cannot write build statistics: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Adds {@code keys} to the cache records the builds of the image manifest {@code image} made
+   * or used (table {@code imagecache}), for {@code strata cache export DIR IMAGE}.
+   */
+  public void addImageRecords(Digest image, java.util.Collection<CacheKey> keys) {
+    java.util.Set<CacheKey> all = new java.util.TreeSet<>((a, b) -> a.digest().compareTo(b.digest()));
+    all.addAll(imageRecords(image));
+    all.addAll(keys);
+    StringBuilder v = new StringBuilder();
+    all.forEach(k -> v.append(k.digest()).append('\n'));
+    try {
+      db.put(table("imagecache"), writeOptions, image.toString().getBytes(StandardCharsets.UTF_8),
+          v.toString().getBytes(StandardCharsets.UTF_8));
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot write the image cache table: " + e.getMessage(), e);
+    }
+  }
+
+  /** The cache keys recorded for the image manifest {@code image}; empty when no build made it here. */
+  public java.util.Set<CacheKey> imageRecords(Digest image) {
+    try {
+      byte[] v = db.get(table("imagecache"), image.toString().getBytes(StandardCharsets.UTF_8));
+      java.util.Set<CacheKey> out = new java.util.HashSet<>();
+      if (v != null) {
+        for (String line : new String(v, StandardCharsets.UTF_8).split("\n")) {
+          if (!line.isEmpty()) {
+            out.add(new CacheKey(Digest.parse(line)));
+          }
+        }
+      }
+      return out;
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot read the image cache table: " + e.getMessage(), e);
     }
   }
 

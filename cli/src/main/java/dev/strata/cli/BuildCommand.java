@@ -15,6 +15,7 @@ import dev.strata.build.ImageSnapshots;
 import dev.strata.build.IoErrorText;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
+import dev.strata.registry.RegistryOptions;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
@@ -120,13 +121,17 @@ final class BuildCommand implements Callable<Integer> {
           + " every capability, no seccomp filter); network.host (always allowed).")
   List<String> allow = new ArrayList<>();
 
-  @Option(names = "--cache-from", paramLabel = "type=local,src=DIR",
-      description = "Also look steps up in this exported cache (repeatable); blobs are copied when needed.")
+  @Option(names = "--cache-from", paramLabel = "type=local,src=DIR|type=registry,ref=REF",
+      description = "Also look steps up in this exported cache (repeatable); blobs are copied or downloaded when needed.")
   List<String> cacheFrom = new ArrayList<>();
 
-  @Option(names = "--cache-to", paramLabel = "type=local,dest=DIR[,mode=min|max]",
+  @Option(names = "--cache-to", paramLabel = "type=local,dest=DIR|type=registry,ref=REF[,mode=min|max]",
       description = "Export the build's cache records and layers here (min: the final image's steps; max: every stage).")
   List<String> cacheTo = new ArrayList<>();
+
+  @Option(names = "--offline", description = "Refuse every network access: base images come from the store,"
+      + " a registry --cache-from is not used (a warning), a registry --cache-to or output fails.")
+  boolean offline;
 
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
   Path context;
@@ -268,8 +273,9 @@ final class BuildCommand implements Callable<Integer> {
   private Builder builder(
       Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
-    ImageResolver resolver = new ImageResolver(store, PullCommand.options(false, registryLines(progress, log), top));
-    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy));
+    RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
+    ImageResolver resolver = new ImageResolver(store, opts);
+    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy)).withRegistry(opts);
   }
 
   /**
@@ -316,7 +322,7 @@ final class BuildCommand implements Callable<Integer> {
       Optional<String> isolationUsed) throws java.io.IOException {
     for (BuildOutput o : outputsOf()) {
       if (o.type().equals("registry")) {
-        Descriptor d = new ImageTransports(store, PullCommand.options(false, registryLines(progress, log), top))
+        Descriptor d = new ImageTransports(store, PullCommand.options(offline, registryLines(progress, log), top))
             .push(store.image(r.manifestDigest().toString()), ImageTransports.parse("docker://" + o.name()), c);
         progress.info("pushed " + o.name() + "@" + d.digest());
       }

@@ -8,9 +8,11 @@ import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
 import dev.strata.remotecache.StoreCache;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,13 +66,17 @@ final class CacheCommand implements Callable<Integer> {
     return Long.parseLong(m.group(1)) << shift;
   }
 
-  @Command(name = "export", description = "Write every cache record and its layer into DIR (an OCI layout).")
+  @Command(name = "export", description = {"Write every cache record and its layer into DIR (an OCI layout);",
+      "with IMAGE names, only the records of the builds that made those images (every stage's)."})
   static final class Export implements Callable<Integer> {
     @ParentCommand CacheCommand cache;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", arity = "0..1", description = "The bundle directory (made when missing).")
+    @Parameters(index = "0", paramLabel = "DIR", arity = "0..1", description = "The bundle directory (made when missing).")
     Path dir;
+
+    @Parameters(index = "1..*", paramLabel = "IMAGE", description = "Export only what the builds of these images recorded.")
+    List<String> images = new ArrayList<>();
 
     @Option(names = "--cache-mounts", arity = "0..1", fallbackValue = "max=2GB", paramLabel = "max=SIZE",
         description = "Also export the RUN --mount=type=cache directories, at most SIZE in all (default 2GB).")
@@ -78,8 +84,11 @@ final class CacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (dir == null && cacheMounts != null && !cacheMounts.startsWith("max=")) {
-        // `--cache-mounts DIR`: the optional value took the directory (picocli's 0..1 arity)
+      if (cacheMounts != null && !cacheMounts.startsWith("max=")) {
+        // `--cache-mounts DIR [IMAGE...]`: the optional value took the directory (picocli's 0..1 arity)
+        if (dir != null) {
+          images.add(0, dir.toString());
+        }
         dir = Path.of(cacheMounts);
         cacheMounts = "max=2GB";
       }
@@ -100,7 +109,16 @@ final class CacheCommand implements Callable<Integer> {
         List<Descriptor> mounts = cacheMounts == null ? List.of()
             : CacheMounts.toLayers(store, max, line -> err.println("Warning: " + line));
         err.flush();
-        StoreCache.Moved m = StoreCache.export(store, dir.toAbsolutePath(), mounts);
+        List<StoredImage> built = new ArrayList<>();
+        for (String name : images) {
+          built.add(store.image(name));
+        }
+        StoreCache.Moved m;
+        try {
+          m = StoreCache.export(store, dir.toAbsolutePath(), mounts, built);
+        } catch (IllegalArgumentException e) {
+          throw new BuildException("cache export " + dir + ": " + e.getMessage(), e);
+        }
         spec.commandLine().getOut().printf("Exported %d cache records, %d layers%s to %s%n", m.records(), m.layers(),
             m.cacheMounts() == 0 ? "" : ", " + m.cacheMounts() + " cache mounts", dir);
       } catch (IOException e) {

@@ -258,14 +258,23 @@ class RegistryIT {
 final class DockerRegistry implements AutoCloseable {
   private final Process process;
   private final int port;
+  private final Path log;
+  private final Path data;
 
-  private DockerRegistry(Process process, int port) {
+  private DockerRegistry(Process process, int port, Path log, Path data) {
     this.process = process;
     this.port = port;
+    this.log = log;
+    this.data = data;
   }
 
   /** {@code userPassword}: null for no auth, else htpasswd Basic auth for that user. */
   static DockerRegistry start(Path dir, String[] userPassword) throws Exception {
+    return start(dir, userPassword, false);
+  }
+
+  /** As above; with {@code accessLog} every request is a line of {@link #log()} (combined log format). */
+  static DockerRegistry start(Path dir, String[] userPassword, boolean accessLog) throws Exception {
     requireTool("docker-registry", "docker-registry");
     Files.createDirectories(dir);
     String auth = "";
@@ -282,14 +291,14 @@ final class DockerRegistry implements AutoCloseable {
         port = s.getLocalPort();
       }
       Path config = dir.resolve("config.yml");
-      Files.writeString(config, "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\n"
+      Files.writeString(config, "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: " + !accessLog + "\n"
           + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
           + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
       ProcessBuilder pb = new ProcessBuilder("docker-registry", "serve", config.toString())
           .redirectErrorStream(true).redirectOutput(log.toFile());
       StrataProcess.hermeticRegistryServer(pb.environment());
       Process p = pb.start();
-      DockerRegistry r = new DockerRegistry(p, port);
+      DockerRegistry r = new DockerRegistry(p, port, log, dir.resolve("data"));
       if (r.ready()) {
         return r;
       }
@@ -318,6 +327,17 @@ final class DockerRegistry implements AutoCloseable {
 
   String host() {
     return "127.0.0.1:" + port;
+  }
+
+  /** The registry's output: its log, and the access log when asked for. */
+  Path log() {
+    return log;
+  }
+
+  /** Where the filesystem driver keeps blob {@code digest}'s bytes (a test may alter them). */
+  Path blobData(String digest) {
+    String hex = digest.substring("sha256:".length());
+    return data.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
   }
 
   @Override

@@ -194,8 +194,8 @@ final class BuildRun {
   private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work) throws IOException, InterruptedException {
     try {
       return work.call();
-    } catch (NeedsNamespace e) {
-      throw e;
+    } catch (NeedsNamespace | ImportedCache.Refused e) {
+      throw e; // not the step's failure: the build stops here, or starts again without a refused cache blob
     } catch (InterruptedException e) {
       progress.failed(ps, "interrupted", secs(t0));
       throw e;

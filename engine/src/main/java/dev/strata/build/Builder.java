@@ -14,20 +14,27 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
+import dev.strata.registry.RegistryException;
+import dev.strata.registry.RegistryOptions;
+import dev.strata.remotecache.CacheSource;
 import dev.strata.remotecache.CacheSpec;
 import dev.strata.remotecache.ImportedCache;
 import dev.strata.remotecache.LocalCacheDir;
+import dev.strata.remotecache.RegistryCache;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -49,6 +56,8 @@ public final class Builder {
   private final Function<String, StoredImage> baseResolver;
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private boolean keysOnly;
+  /** How --cache-from/--cache-to type=registry reach a registry; offline until a caller says. */
+  private RegistryOptions registry = null;
 
   /**
    * @param baseResolver finds or fetches a base image by reference (the registry's
@@ -61,6 +70,15 @@ public final class Builder {
     this.sandbox = sandbox;
     this.progress = progress;
     this.baseResolver = baseResolver;
+  }
+
+  /**
+   * The registry client's options for --cache-from/--cache-to type=registry (mirrors,
+   * credentials, --offline): those the base images are pulled with.
+   */
+  public Builder withRegistry(RegistryOptions opts) {
+    this.registry = opts;
+    return this;
   }
 
   /** A builder that takes base images from the store only. */
@@ -113,16 +131,31 @@ public final class Builder {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
     ImportedCache imported = importCache(req);
+    while (true) {
+      try {
+        return attempt(req, plan, ignore, imported, t0);
+      } catch (ImportedCache.Refused e) {
+        // A --cache-from blob was not what its record says when fetched (warned, naming it):
+        // the records naming it are gone, so this time their steps build. Each pass drops at
+        // least one blob, so this ends. The cache-only attempt leaves it to the namespace.
+        if (keysOnly) {
+          throw new BuildRun.NeedsNamespace();
+        }
+      }
+    }
+  }
+
+  private BuildResult attempt(BuildRequest req, BuildPlan plan, DockerIgnore ignore, ImportedCache imported, long t0)
+      throws IOException, InterruptedException {
     BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore, imported);
     try (AutoCloseable w = store.beginWrite()) {
       Map<Integer, List<Integer>> needs = new HashMap<>();
       plan.stages().forEach(s -> needs.put(s.index(), s.dependsOn()));
       // The cache-only attempt stops at the first step that must run: no threads for it.
       int parallelism = keysOnly ? 1 : Runtime.getRuntime().availableProcessors();
-      BuildPlan planned = plan;
       try {
         StageScheduler.run(run.order, needs, parallelism,
-            idx -> run.results.put(idx, run.buildStage(planned.stage(idx))));
+            idx -> run.results.put(idx, run.buildStage(plan.stage(idx))));
       } finally {
         run.release();
       }
@@ -137,6 +170,7 @@ public final class Builder {
       }
       StoredImage img = store.load(req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
       writeOutputs(req, img, target);
+      recordImageCache(img, run);
       exportCache(req, run, plan);
       double seconds = (System.nanoTime() - t0) / 1e9;
       return run.result(img, seconds);
@@ -147,23 +181,47 @@ public final class Builder {
     }
   }
 
-  /** The records of the --cache-from bundles; one that cannot be read is a warning naming it. */
+  /**
+   * Remembers which records the build that made {@code img} produced or used (every stage's:
+   * {@code strata cache export DIR IMAGE} exports them as mode=max would).
+   */
+  private void recordImageCache(StoredImage img, BuildRun run) {
+    Set<CacheKey> keys = new HashSet<>();
+    run.recorded.values().forEach(m -> keys.addAll(m.keySet()));
+    store.withIndex(idx -> {
+      idx.addImageRecords(img.digest(), keys);
+      return null;
+    });
+  }
+
+  /** The records of the --cache-from caches; one that cannot be read is a warning naming it. */
   private ImportedCache importCache(BuildRequest req) {
     if (req.cacheFrom().isEmpty() || req.noCache()) {
       return ImportedCache.none();
     }
-    List<Path> dirs = req.cacheFrom().stream().map(CacheSpec::dir).toList();
+    List<CacheSource> sources = new ArrayList<>();
+    for (CacheSpec from : req.cacheFrom()) {
+      if (!from.registry()) {
+        sources.add(LocalCacheDir.source(from.dir()));
+      } else if (registry == null || registry.offline()) {
+        // BuildKit has no offline switch; a cache import that cannot happen is a warning as a failed one is
+        progress.warning(null, "--cache-from " + from.shown() + ": not used: Strata is offline (--offline); nothing was fetched");
+      } else {
+        sources.add(new RegistryCache(from.ref(), registry));
+      }
+    }
     try {
-      return ImportedCache.open(dirs, m -> progress.warning(null, m), true);
+      return ImportedCache.openSources(sources, m -> progress.warning(null, m), true);
     } catch (IOException e) {
       throw new BuildException("--cache-from: " + IoErrorText.reason(e), e);
     }
   }
 
   /**
-   * Writes the build's records to each --cache-to bundle: mode=min those of the final image's
-   * steps (the target stage and the stages it is FROM), mode=max those of every stage built, as
-   * buildx's modes are.
+   * Writes the build's records to each --cache-to bundle or registry: mode=min those of the
+   * final image's steps (the target stage and the stages it is FROM), mode=max those of every
+   * stage built, as buildx's modes are. A failure is the build's error naming the destination
+   * (the image is stored already), as buildx fails a build whose cache export fails.
    */
   private void exportCache(BuildRequest req, BuildRun run, BuildPlan plan) throws IOException {
     for (CacheSpec to : req.cacheTo()) {
@@ -175,13 +233,25 @@ public final class Builder {
           records.putAll(run.recorded.getOrDefault(idx, Map.of()));
         }
       }
+      String sent = "";
       try {
         run.fetchRecords(records);
-        LocalCacheDir.write(to.dir(), records, run.facts, store.blobs(), List.of());
+        if (to.registry()) {
+          if (registry == null) {
+            throw new BuildException("--cache-to " + to.shown() + ": this build has no registry client");
+          }
+          RegistryCache.Pushed p = new RegistryCache(to.ref(), registry).push(store, records, run.facts);
+          sent = " (" + p.layers() + " layers: " + p.uploaded() + " uploaded, " + p.mounted() + " mounted, "
+              + (p.layers() - p.uploaded() - p.mounted()) + " there already)";
+        } else {
+          LocalCacheDir.write(to.dir(), records, run.facts, store.blobs(), List.of());
+        }
       } catch (IOException e) {
-        throw new BuildException("--cache-to " + to.dir() + ": " + IoErrorText.reason(e), e);
+        throw new BuildException("--cache-to " + to.shown() + ": " + IoErrorText.reason(e), e);
+      } catch (RegistryException e) {
+        throw new BuildException("--cache-to " + to.shown() + ": " + e.getMessage(), e);
       }
-      progress.info("cache: " + records.size() + " records exported to " + to.dir());
+      progress.info("cache: " + records.size() + " records exported to " + to.shown() + sent);
     }
   }
 

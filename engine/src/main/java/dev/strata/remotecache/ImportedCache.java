@@ -4,12 +4,15 @@ import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.codec.Compression;
 import dev.strata.index.LayerRecord;
+import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
+import dev.strata.registry.RegistryException;
+import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -20,22 +23,26 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The records of the {@code --cache-from} bundles of one build, looked up after the store's own.
- * Records are read up front; a layer blob stays in its bundle until {@link #fetch} copies it into
- * the store, which the build does only where it needs the bytes (a later miss builds on it, a
- * stage is mounted, the final image, an export), as BuildKit's lazy remote-cache blobs are.
+ * The records of the {@code --cache-from} caches of one build (bundle directories or registry
+ * repositories, see {@link CacheSource}), looked up after the store's own. Records are read up
+ * front; a layer blob stays where it is until {@link #fetch} copies it into the store, which the
+ * build does only where it needs the bytes (a later miss builds on it, a stage is mounted, the
+ * final image, an export), as BuildKit's lazy remote-cache blobs are.
  *
- * <p>A hit is verified first: the record's inputs must be those the build computed for its key,
- * and its blob must hash to its digest and unpack to its diffID. A record that fails is refused
- * in one warning naming the digest, and the step builds: a bundle never yields a wrong image.
+ * <p>A hit is verified: the record's inputs must be those the build computed for its key, and
+ * its blob must hash to its digest and unpack to its diffID and size. A bundle's blob is checked
+ * before the hit is taken; a registry's as it is fetched (reading it at lookup would download
+ * what a fully cached build never needs), and one that fails there throws {@link Refused}: the
+ * build starts again without it. A record that fails is refused in one warning naming the
+ * digest, and its step builds: a cache never yields a wrong image.
  */
 public final class ImportedCache {
-  private record Entry(CacheRecord record, Path dir) {}
+  private record Entry(CacheRecord record, CacheSource source) {}
 
   private final Map<CacheKey, Entry> records = new HashMap<>();
   private final Map<String, String> facts = new HashMap<>();
-  /** blob -> the bundle that holds it, once it was verified there. */
-  private final Map<Digest, Path> verified = new HashMap<>();
+  /** blob -> the cache a hit took it from (a bundle's checked already, a registry's on fetch). */
+  private final Map<Digest, CacheSource> taken = new HashMap<>();
   /** blobs found not to be what their records say: refused for the rest of the build. */
   private final Map<Digest, String> refused = new HashMap<>();
   private final Consumer<String> warn;
@@ -44,35 +51,51 @@ public final class ImportedCache {
     this.warn = warn;
   }
 
-  /** No bundle: every lookup misses. */
+  /** A fetched blob was not what its record says: the build starts again without its records. */
+  public static final class Refused extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** No cache: every lookup misses. */
   public static ImportedCache none() {
     return new ImportedCache(s -> {});
   }
 
-  /** Reads the records of {@code dirs}; the first bundle that has a key wins. */
+  /** Reads the records of the bundles in {@code dirs}; the first that has a key wins. */
   public static ImportedCache open(List<Path> dirs, Consumer<String> warn) throws IOException {
     return open(dirs, warn, false);
   }
 
+  /** As {@link #openSources} for bundle directories. */
+  public static ImportedCache open(List<Path> dirs, Consumer<String> warn, boolean lenient) throws IOException {
+    return openSources(dirs.stream().map(LocalCacheDir::source).toList(), warn, lenient);
+  }
+
   /**
-   * As {@link #open(List, Consumer)}; when {@code lenient}, a bundle that cannot be read is a
+   * Reads the records of {@code sources}; the first that has a key wins. When {@code lenient}, a
+   * cache that cannot be read (missing, a registry that answers 404 or cannot be reached) is a
    * warning and is not used, as BuildKit treats a failed cache import (a CI job's first run has
    * no cache yet).
    */
-  public static ImportedCache open(List<Path> dirs, Consumer<String> warn, boolean lenient) throws IOException {
+  public static ImportedCache openSources(List<CacheSource> sources, Consumer<String> warn, boolean lenient)
+      throws IOException {
     ImportedCache c = new ImportedCache(warn);
-    for (Path dir : dirs) {
+    for (CacheSource src : sources) {
       LocalCacheDir.Read read;
       try {
-        read = LocalCacheDir.read(dir, m -> warn.accept("--cache-from " + dir + ": " + m));
+        read = src.read(m -> warn.accept("--cache-from " + src.shown() + ": " + m));
       } catch (IOException | RuntimeException e) {
         if (!lenient) {
           throw e;
         }
-        warn.accept("--cache-from " + dir + ": " + e.getMessage() + ": not used");
+        warn.accept("--cache-from " + src.shown() + ": " + e.getMessage() + ": not used");
         continue;
       }
-      read.contents().records().forEach((k, r) -> c.records.putIfAbsent(k, new Entry(r, dir)));
+      read.contents().records().forEach((k, r) -> c.records.putIfAbsent(k, new Entry(r, src)));
       read.contents().facts().forEach(c.facts::putIfAbsent);
     }
     return c;
@@ -82,19 +105,19 @@ public final class ImportedCache {
     return records.isEmpty();
   }
 
-  /** Every record the bundles hold (first bundle wins), unverified: {@link #lookup} verifies. */
+  /** Every record the caches hold (first cache wins), unverified: {@link #lookup} verifies. */
   public synchronized Map<CacheKey, CacheRecord> records() {
     Map<CacheKey, CacheRecord> out = new HashMap<>();
     records.forEach((k, e) -> out.put(k, e.record()));
     return out;
   }
 
-  /** Every fact the bundles hold. */
+  /** Every fact the caches hold. */
   public synchronized Map<String, String> facts() {
     return Map.copyOf(facts);
   }
 
-  /** A fact the bundles recorded under {@code key} (see {@link dev.strata.buildcache.CacheBundle}), or null. */
+  /** A fact the caches recorded under {@code key} (see {@link dev.strata.buildcache.CacheBundle}), or null. */
   public synchronized String fact(String key) {
     return facts.get(key);
   }
@@ -107,78 +130,106 @@ public final class ImportedCache {
     }
     CacheRecord r = e.record();
     if (!r.inputs().equals(inputs)) {
-      warn.accept("--cache-from " + e.dir() + ": cache record " + key
+      warn.accept("--cache-from " + e.source().shown() + ": cache record " + key
           + " does not hold the inputs this build computed for it: refused");
       records.remove(key);
       return null;
     }
-    if (r.hasLayer() && !verify(r, e.dir())) {
+    if (!r.hasLayer()) {
+      return r;
+    }
+    Digest blob = r.blob();
+    if (refused.containsKey(blob)) {
       return null;
     }
+    if (!taken.containsKey(blob) && e.source().local()) {
+      String fault = scan(r, e.source(), OutputStream.nullOutputStream());
+      if (fault != null) {
+        refuse(blob, e.source(), fault, "the step builds");
+        return null;
+      }
+    }
+    taken.putIfAbsent(blob, e.source());
     return r;
   }
 
   /**
-   * Copies the blob of a record this cache served into the store (verified as it is written),
-   * when the store does not hold it yet.
+   * Copies the blob of a record this cache served into the store, when the store does not hold
+   * it yet; it is published only when it hashes to its digest and unpacks to its diffID.
+   *
+   * @throws Refused when it does not (told in one warning naming the digest): the records that
+   *     name it are dropped, and the build must start again without them
    */
   public synchronized void fetch(Store store, Digest blob) throws IOException {
-    Path dir = verified.get(blob);
-    if (dir == null || store.blobs().has(blob)) {
+    CacheSource src = taken.get(blob);
+    if (src == null || store.blobs().has(blob)) {
       return;
     }
-    try (InputStream in = Files.newInputStream(LocalCacheDir.blob(dir, blob))) {
-      store.blobs().write(in, blob);
-    }
+    CacheRecord r = null;
     for (Entry e : records.values()) {
-      CacheRecord r = e.record();
-      if (r.hasLayer() && r.blob().equals(blob)) {
-        store.withIndex(idx -> {
-          idx.putLayer(new LayerRecord(r.diffId(), r.blob(), r.mediaType(), r.size(), r.uncompressedSize()));
-          return null;
-        });
+      if (e.record().hasLayer() && e.record().blob().equals(blob)) {
+        r = e.record();
         break;
       }
     }
+    if (r == null) {
+      return;
+    }
+    String fault;
+    try (BlobStore.BlobWriter w = store.blobs().newWriter()) {
+      fault = scan(r, src, w);
+      if (fault == null) {
+        w.commit(blob);
+      }
+    }
+    if (fault != null) {
+      String line = refuse(blob, src, fault, "the build starts again without it");
+      throw new Refused(line);
+    }
+    CacheRecord layer = r;
+    store.withIndex(idx -> {
+      idx.putLayer(new LayerRecord(layer.diffId(), layer.blob(), layer.mediaType(), layer.size(), layer.uncompressedSize()));
+      return null;
+    });
   }
 
-  /** True when the bundle's blob is the record's: digest, size, diffID and unpacked size. */
-  private boolean verify(CacheRecord r, Path dir) {
-    Digest blob = r.blob();
-    if (verified.containsKey(blob)) {
-      return true;
-    }
-    if (refused.containsKey(blob)) {
-      return false;
-    }
-    String fault = check(r, LocalCacheDir.blob(dir, blob));
-    if (fault == null) {
-      verified.put(blob, dir);
-      return true;
-    }
+  /** Drops every record that names {@code blob}; the one warning line. */
+  private String refuse(Digest blob, CacheSource src, String fault, String then) {
     refused.put(blob, fault);
-    warn.accept("--cache-from " + dir + ": layer " + blob + " " + fault + ": refused, the step builds");
-    return false;
+    taken.remove(blob);
+    records.values().removeIf(e -> e.record().hasLayer() && e.record().blob().equals(blob));
+    String line = "--cache-from " + src.shown() + ": layer " + blob + " " + fault + ": refused, " + then;
+    warn.accept(line);
+    return line;
   }
 
-  /** What is wrong with the bytes at {@code file} for {@code r}, or null. */
-  private static String check(CacheRecord r, Path file) {
+  /**
+   * Reads {@code r}'s blob from {@code src} once, copying it to {@code copy}: what is wrong with
+   * it (digest, diffID, size), or null.
+   */
+  private static String scan(CacheRecord r, CacheSource src, OutputStream copy) {
     MessageDigest blobMd = Digest.newSha256();
     MessageDigest tarMd = Digest.newSha256();
-    long tarSize;
-    try (InputStream raw = new DigestInputStream(Files.newInputStream(file), blobMd);
-        InputStream tar = new DigestInputStream(Compression.decompressAny(raw), tarMd)) {
-      tarSize = tar.transferTo(OutputStream.nullOutputStream());
+    long tarSize = -1;
+    String broken = null;
+    try (InputStream raw = new DigestInputStream(new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
+      try (InputStream tar = new DigestInputStream(Compression.decompressAny(new Kept(raw)), tarMd)) {
+        tarSize = tar.transferTo(OutputStream.nullOutputStream());
+      } catch (IOException e) {
+        broken = e.getMessage();
+      }
       raw.transferTo(OutputStream.nullOutputStream()); // trailing bytes count in the blob digest
     } catch (NoSuchFileException e) {
       return "is missing from the cache";
-    } catch (IOException e) {
-      Digest got = hash(file);
-      return got != null && !got.equals(r.blob()) ? "hashes to " + got : "cannot be read: " + e.getMessage();
+    } catch (IOException | RegistryException e) {
+      return "cannot be read: " + e.getMessage();
     }
     Digest got = Digest.fromSha256(blobMd.digest());
     if (!got.equals(r.blob())) {
       return "hashes to " + got;
+    }
+    if (broken != null) {
+      return "cannot be read: " + broken;
     }
     Digest diffId = Digest.fromSha256(tarMd.digest());
     if (!diffId.equals(r.diffId()) || tarSize != r.uncompressedSize()) {
@@ -187,13 +238,47 @@ public final class ImportedCache {
     return null;
   }
 
-  private static Digest hash(Path file) {
-    MessageDigest md = Digest.newSha256();
-    try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
-      in.transferTo(OutputStream.nullOutputStream());
-      return Digest.fromSha256(md.digest());
-    } catch (IOException e) {
-      return null;
+  /** Bytes read are written to {@code copy} too. */
+  private static final class Tee extends FilterInputStream {
+    private final OutputStream copy;
+
+    Tee(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
     }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        copy.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        copy.write(b, off, n);
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))]; // skipped bytes are copied too
+      return Math.max(0, read(buf, 0, buf.length));
+    }
+  }
+
+  /** A stream whose close leaves the one under it open (the rest is read after the tar). */
+  private static final class Kept extends FilterInputStream {
+    Kept(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
   }
 }

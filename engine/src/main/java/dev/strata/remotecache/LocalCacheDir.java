@@ -105,6 +105,31 @@ public final class LocalCacheDir {
     }
   }
 
+  /** The bundle in {@code dir} as an imported cache's source. */
+  public static CacheSource source(Path dir) {
+    return new CacheSource() {
+      @Override
+      public String shown() {
+        return dir.toString();
+      }
+
+      @Override
+      public Read read(Consumer<String> refused) throws IOException {
+        return LocalCacheDir.read(dir, refused);
+      }
+
+      @Override
+      public InputStream open(Descriptor d) throws IOException {
+        return Files.newInputStream(blob(dir, d.digest()));
+      }
+
+      @Override
+      public boolean local() {
+        return true;
+      }
+    };
+  }
+
   /** Where a blob of the layout is. */
   public static Path blob(Path dir, Digest d) {
     return dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex());

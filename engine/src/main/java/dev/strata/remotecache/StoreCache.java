@@ -1,17 +1,21 @@
 package dev.strata.remotecache;
 
+import dev.strata.buildcache.CacheBundle;
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.build.CacheMounts;
 import dev.strata.oci.Descriptor;
 import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -30,16 +34,41 @@ public final class StoreCache {
    * {@code cacheMounts} (cache-mount layers, or none) after them.
    */
   public static Moved export(Store store, Path dir, List<Descriptor> cacheMounts) throws IOException {
+    return export(store, dir, cacheMounts, List.of());
+  }
+
+  /**
+   * As {@link #export(Store, Path, List)}; with {@code images}, only the records of the builds
+   * that made them (every stage's, as mode=max), which the store remembers per image manifest.
+   *
+   * @throws IllegalArgumentException naming an image no build in this store made
+   */
+  public static Moved export(Store store, Path dir, List<Descriptor> cacheMounts, List<StoredImage> images)
+      throws IOException {
     Map<CacheKey, CacheRecord> all = store.withIndex(idx -> idx.cacheRecords());
     Map<String, String> facts = store.withIndex(idx -> idx.facts());
-    Map<CacheKey, CacheRecord> kept = new HashMap<>();
-    all.forEach((k, r) -> {
-      if (!r.hasLayer() || store.blobs().has(r.blob())) {
-        kept.put(k, r);
+    Set<CacheKey> wanted = null;
+    if (!images.isEmpty()) {
+      wanted = new HashSet<>();
+      for (StoredImage img : images) {
+        Set<CacheKey> keys = store.withIndex(idx -> idx.imageRecords(img.digest()));
+        if (keys.isEmpty()) {
+          throw new IllegalArgumentException("image " + (img.name() != null ? img.name() : img.digest())
+              + " was not built in this store (pulled, loaded or built before Strata remembered builds per image):"
+              + " no cache records to export for it");
+        }
+        wanted.addAll(keys);
       }
-    });
+    }
+    Map<CacheKey, CacheRecord> kept = new HashMap<>();
+    for (Map.Entry<CacheKey, CacheRecord> e : all.entrySet()) {
+      CacheRecord r = e.getValue();
+      if ((wanted == null || wanted.contains(e.getKey())) && (!r.hasLayer() || store.blobs().has(r.blob()))) {
+        kept.put(e.getKey(), r);
+      }
+    }
     LocalCacheDir.write(dir, kept, facts, store.blobs(), cacheMounts);
-    return new Moved(kept.size(), dev.strata.buildcache.CacheBundle.layers(kept).size(), 0, cacheMounts.size());
+    return new Moved(kept.size(), CacheBundle.layers(kept).size(), 0, cacheMounts.size());
   }
 
   /**
@@ -60,7 +89,11 @@ public final class StoreCache {
         continue;
       }
       if (r.hasLayer()) {
-        bundle.fetch(store, r.blob());
+        try {
+          bundle.fetch(store, r.blob());
+        } catch (ImportedCache.Refused refusedOnCopy) {
+          continue; // warned: the bundle changed since it was checked
+        }
         layers.add(r.blob());
       }
       store.withIndex(idx -> {

@@ -3,6 +3,7 @@ package dev.strata.remotecache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.buildcache.CacheKey;
@@ -96,6 +97,64 @@ class ImportedCacheTest {
       String w = warnings.get(0);
       assertTrue(w.contains(row.says()) && w.contains("refused"), row.name() + ": " + w);
       assertTrue(w.contains(row.asked().equals(INPUTS) ? b.record().blob().toString() : KEY.toString()), row.name() + ": " + w);
+    }
+  }
+
+  /**
+   * A cache whose blobs are checked as they are fetched (a registry's): the lookup reads no blob,
+   * and a fetch that finds a lie publishes nothing, warns once naming the digest and throws
+   * {@link ImportedCache.Refused}; the record is gone for the build's next attempt.
+   */
+  @Test
+  void fetchTimeRefusals() throws Exception {
+    byte[] tar = "layer tar".getBytes(StandardCharsets.UTF_8);
+    record Row(String name, Digest diffId, boolean flipBlob, String says) {}
+    List<Row> rows = List.of(
+        new Row("honest", null, false, null),
+        new Row("blob bytes changed", null, true, "hashes to sha256:"),
+        new Row("record names another diffID", Digest.sha256("other".getBytes(StandardCharsets.UTF_8)), false,
+            "unpacks to " + Digest.sha256(tar)));
+    for (Row row : rows) {
+      clear(dir);
+      Bundle b = bundle(tar, row.diffId());
+      if (row.flipBlob()) {
+        Path p = LocalCacheDir.blob(b.dir(), b.record().blob());
+        byte[] bytes = Files.readAllBytes(p);
+        bytes[bytes.length - 1] ^= 0x01;
+        Files.write(p, bytes);
+      }
+      CacheSource local = LocalCacheDir.source(b.dir());
+      int[] opened = {0};
+      CacheSource remote = new CacheSource() {
+        @Override public String shown() { return "127.0.0.1:5000/cache/app:main"; }
+        @Override public LocalCacheDir.Read read(java.util.function.Consumer<String> refused) throws java.io.IOException {
+          return local.read(refused);
+        }
+        @Override public java.io.InputStream open(dev.strata.oci.Descriptor d) throws java.io.IOException {
+          opened[0]++;
+          return local.open(d);
+        }
+        @Override public boolean local() { return false; }
+      };
+      List<String> warnings = new ArrayList<>();
+      try (Store s = Store.open(dir.resolve("b"))) {
+        ImportedCache c = ImportedCache.openSources(List.of(remote), warnings::add, false);
+        assertEquals(b.record(), c.lookup(KEY, INPUTS), row.name());
+        assertEquals(0, opened[0], row.name() + ": a lookup reads no blob");
+        if (row.says() == null) {
+          c.fetch(s, b.record().blob());
+          assertTrue(s.blobs().has(b.record().blob()), row.name());
+          assertEquals(List.of(), warnings, row.name());
+          continue;
+        }
+        assertThrows(ImportedCache.Refused.class, () -> c.fetch(s, b.record().blob()), row.name());
+        assertFalse(s.blobs().has(b.record().blob()), row.name() + ": a refused blob is never published");
+        assertNull(c.lookup(KEY, INPUTS), row.name() + ": the next attempt builds the step");
+      }
+      assertEquals(1, warnings.size(), row.name() + ": " + warnings);
+      String w = warnings.get(0);
+      assertTrue(w.startsWith("--cache-from 127.0.0.1:5000/cache/app:main: layer " + b.record().blob() + " " + row.says())
+          && w.endsWith(": refused, the build starts again without it"), row.name() + ": " + w);
     }
   }
 
