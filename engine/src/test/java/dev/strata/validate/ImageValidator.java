@@ -108,6 +108,58 @@ public final class ImageValidator {
     fail("image " + manifest.digest(), problems(manifest, blobs));
   }
 
+  /**
+   * The problems of a {@code docker save} tree (an extracted docker-archive): each manifest.json
+   * entry's config, and its layers (plain or compressed tars) re-hashed against the diff_ids.
+   */
+  static List<String> dockerSaveProblems(Path dir) {
+    ImageValidator v = new ImageValidator(d -> Files.newInputStream(dir.resolve(d.hex())));
+    JsonNode entries = null;
+    byte[] manifest = v.read(dir.resolve("manifest.json"));
+    try {
+      entries = manifest == null ? null : Json.parse(manifest);
+    } catch (RuntimeException e) {
+      v.problems.add("manifest.json: " + e.getMessage());
+    }
+    if (entries == null || !entries.isArray() || entries.isEmpty()) {
+      v.problems.add("manifest.json: no entries");
+      return List.copyOf(v.problems);
+    }
+    for (JsonNode e : entries) {
+      String configName = e.path("Config").asText();
+      byte[] configBytes = v.read(dir.resolve(configName));
+      if (configBytes == null) {
+        continue;
+      }
+      // docker save names the config by its digest: <hex>.json, which is the image id
+      Digest id = Digest.sha256(configBytes);
+      if (!configName.equals(id.hex() + ".json") && !configName.equals("blobs/sha256/" + id.hex())) {
+        v.problems.add(configName + ": config hashes to " + id + ", not the name it has");
+      }
+      List<Digest> diffIds = new ArrayList<>();
+      for (JsonNode l : e.path("Layers")) {
+        diffIds.add(v.diffIdOf(dir.resolve(l.asText())));
+      }
+      JsonNode config = v.parse(configBytes, configName);
+      if (config != null) {
+        v.checkConfig(configName, config, diffIds);
+      }
+    }
+    return List.copyOf(v.problems);
+  }
+
+  /** The sha256 of a layer file's uncompressed bytes; null (reported) if unreadable. */
+  private Digest diffIdOf(Path layer) {
+    MessageDigest sha = Digest.newSha256();
+    try (InputStream in = new DigestInputStream(Compression.decompressAny(Files.newInputStream(layer)), sha)) {
+      in.transferTo(OutputStream.nullOutputStream());
+      return Digest.fromSha256(sha.digest());
+    } catch (IOException | UncheckedIOException e) {
+      problems.add(layer + ": cannot read or decompress: " + e);
+      return null;
+    }
+  }
+
   private static void fail(String what, List<String> problems) {
     if (!problems.isEmpty()) {
       throw new AssertionError(
