@@ -13,8 +13,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * {@link ImageValidator} for archives: an oci-archive (an OCI layout in a tar) and a
- * docker-archive ({@code docker save}'s tar), extracted to a scratch directory and checked there.
+ * {@link ImageValidator} for archives: an oci-archive (an OCI layout in a tar) and a docker-archive
+ * ({@code docker save}'s tar), extracted to a scratch directory and checked there.
  */
 public final class ArchiveValidator {
   private ArchiveValidator() {}
@@ -23,17 +23,29 @@ public final class ArchiveValidator {
   public static void assertValidOciArchive(Path tar) {
     List<String> problems = extracted(tar, ImageValidator::problems);
     if (!problems.isEmpty()) {
-      throw new AssertionError("oci-archive " + tar + " is not valid (" + problems.size() + "):\n  "
-          + String.join("\n  ", problems));
+      throw new AssertionError(
+          "oci-archive "
+              + tar
+              + " is not valid ("
+              + problems.size()
+              + "):\n  "
+              + String.join("\n  ", problems));
     }
   }
 
-  /** Fails, listing every problem, unless every image of the docker-archive {@code tar} is sound. */
+  /**
+   * Fails, listing every problem, unless every image of the docker-archive {@code tar} is sound.
+   */
   public static void assertValidDockerArchive(Path tar) {
     List<String> problems = extracted(tar, ImageValidator::dockerSaveProblems);
     if (!problems.isEmpty()) {
-      throw new AssertionError("docker-archive " + tar + " is not valid (" + problems.size()
-          + "):\n  " + String.join("\n  ", problems));
+      throw new AssertionError(
+          "docker-archive "
+              + tar
+              + " is not valid ("
+              + problems.size()
+              + "):\n  "
+              + String.join("\n  ", problems));
     }
   }
 

@@ -46,8 +46,9 @@ class ArchiveValidatorTest {
     AssertionError wrongId =
         assertThrows(
             AssertionError.class,
-            () -> ArchiveValidator.assertValidDockerArchive(
-                dockerArchive("id", layer, Digest.sha256(new byte[0]), 1)));
+            () ->
+                ArchiveValidator.assertValidDockerArchive(
+                    dockerArchive("id", layer, Digest.sha256(new byte[0]), 1)));
     assertTrue(wrongId.getMessage().contains("diff_ids[0] is"), wrongId.getMessage());
     AssertionError history =
         assertThrows(
@@ -60,11 +61,17 @@ class ArchiveValidatorTest {
   private Path dockerArchive(String name, byte[] layer, Digest diffId, int historyEntries)
       throws IOException {
     Path d = Files.createDirectories(dir.resolve(name));
-    String history = String.join(",", List.of("{\"created_by\":\"x\"}", "{\"created_by\":\"y\"}")
-        .subList(0, historyEntries));
+    String history =
+        String.join(
+            ",",
+            List.of("{\"created_by\":\"x\"}", "{\"created_by\":\"y\"}").subList(0, historyEntries));
     byte[] config =
         ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
-                + "\"diff_ids\":[\"" + diffId + "\"]},\"history\":[" + history + "]}")
+                + "\"diff_ids\":[\""
+                + diffId
+                + "\"]},\"history\":["
+                + history
+                + "]}")
             .getBytes(StandardCharsets.UTF_8);
     String configName = Digest.sha256(config).hex() + ".json";
     Files.write(d.resolve(configName), config);
@@ -72,7 +79,9 @@ class ArchiveValidatorTest {
     Files.write(d.resolve("l1/layer.tar"), layer);
     Files.writeString(
         d.resolve("manifest.json"),
-        "[{\"Config\":\"" + configName + "\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l1/layer.tar\"]}]");
+        "[{\"Config\":\""
+            + configName
+            + "\",\"RepoTags\":[\"x:1\"],\"Layers\":[\"l1/layer.tar\"]}]");
     return tar(d, dir.resolve(name + ".tar"));
   }
 

@@ -9,8 +9,8 @@ import dev.strata.oci.Json;
 import dev.strata.oci.MediaType;
 import dev.strata.store.Store;
 import java.io.BufferedInputStream;
-import java.io.IOException;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -28,12 +28,12 @@ import java.util.Locale;
  * (go-containerregistry's {@code validate.Image}, STYLE.md "A validator that recomputes everything
  * from bytes"): the manifest's digest and size; media types of manifest, config and layers
  * consistent with each other and with each layer's actual compression; each layer blob re-hashed
- * (digest, size), then decompressed and re-hashed against the config's {@code rootfs.diff_ids};
- * the number of history entries that made a layer. Every mismatch is collected, not just the
- * first, so one failing test shows all of what a writer got wrong.
+ * (digest, size), then decompressed and re-hashed against the config's {@code rootfs.diff_ids}; the
+ * number of history entries that made a layer. Every mismatch is collected, not just the first, so
+ * one failing test shows all of what a writer got wrong.
  *
- * <p>Reads an OCI image layout (a Strata store is one) without opening the store: no index lock,
- * no RocksDB, so a test can call it after {@code bin/strata} exited.
+ * <p>Reads an OCI image layout (a Strata store is one) without opening the store: no index lock, no
+ * RocksDB, so a test can call it after {@code bin/strata} exited.
  */
 public final class ImageValidator {
   private final BlobSource blobs;
@@ -51,7 +51,8 @@ public final class ImageValidator {
 
     /** The blobs of an OCI image layout directory (a Strata store is one). */
     static BlobSource layout(Path dir) {
-      return d -> Files.newInputStream(dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex()));
+      return d ->
+          Files.newInputStream(dir.resolve("blobs").resolve(d.algorithm()).resolve(d.hex()));
     }
   }
 
@@ -133,7 +134,8 @@ public final class ImageValidator {
       }
       // docker save names the config by its digest: <hex>.json, which is the image id
       Digest id = Digest.sha256(configBytes);
-      if (!configName.equals(id.hex() + ".json") && !configName.equals("blobs/sha256/" + id.hex())) {
+      if (!configName.equals(id.hex() + ".json")
+          && !configName.equals("blobs/sha256/" + id.hex())) {
         v.problems.add(configName + ": config hashes to " + id + ", not the name it has");
       }
       List<Digest> diffIds = new ArrayList<>();
@@ -151,7 +153,8 @@ public final class ImageValidator {
   /** The sha256 of a layer file's uncompressed bytes; null (reported) if unreadable. */
   private Digest diffIdOf(Path layer) {
     MessageDigest sha = Digest.newSha256();
-    try (InputStream in = new DigestInputStream(Compression.decompressAny(Files.newInputStream(layer)), sha)) {
+    try (InputStream in =
+        new DigestInputStream(Compression.decompressAny(Files.newInputStream(layer)), sha)) {
       in.transferTo(OutputStream.nullOutputStream());
       return Digest.fromSha256(sha.digest());
     } catch (IOException | UncheckedIOException e) {
@@ -198,8 +201,12 @@ public final class ImageValidator {
 
   private void checkManifest(Descriptor desc) {
     if (!MediaType.isManifest(desc.mediaType())) {
-      problems.add("manifest " + desc.digest() + ": descriptor media type " + desc.mediaType()
-          + " is not an image manifest");
+      problems.add(
+          "manifest "
+              + desc.digest()
+              + ": descriptor media type "
+              + desc.mediaType()
+              + " is not an image manifest");
     }
     byte[] bytes = blob(desc, "manifest");
     JsonNode m = bytes == null ? null : parse(bytes, "manifest " + desc.digest());
@@ -226,11 +233,19 @@ public final class ImageValidator {
     }
     String configType = oci ? MediaType.OCI_CONFIG : MediaType.DOCKER_CONFIG;
     if (!configType.equals(configDesc.mediaType())) {
-      problems.add(where + ": config media type " + configDesc.mediaType() + " in a "
-          + (oci ? "OCI" : "Docker") + " manifest (expected " + configType + ")");
+      problems.add(
+          where
+              + ": config media type "
+              + configDesc.mediaType()
+              + " in a "
+              + (oci ? "OCI" : "Docker")
+              + " manifest (expected "
+              + configType
+              + ")");
     }
     byte[] configBytes = blob(configDesc, "config");
-    JsonNode config = configBytes == null ? null : parse(configBytes, "config " + configDesc.digest());
+    JsonNode config =
+        configBytes == null ? null : parse(configBytes, "config " + configDesc.digest());
     List<Digest> diffIds = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
       diffIds.add(checkLayer(where + ": layer " + i, layers.get(i), oci));
@@ -240,12 +255,21 @@ public final class ImageValidator {
     }
   }
 
-  /** Re-hashes one layer blob, compressed and not; returns its actual diffID (null if unreadable). */
+  /**
+   * Re-hashes one layer blob, compressed and not; returns its actual diffID (null if unreadable).
+   */
   private Digest checkLayer(String where, Descriptor d, boolean oci) {
     Compression declared = declaredCompression(d.mediaType(), oci);
     if (declared == null) {
-      problems.add(where + " (" + d.digest() + "): media type " + d.mediaType() + " is not a "
-          + (oci ? "OCI" : "Docker") + " layer type");
+      problems.add(
+          where
+              + " ("
+              + d.digest()
+              + "): media type "
+              + d.mediaType()
+              + " is not a "
+              + (oci ? "OCI" : "Docker")
+              + " layer type");
     }
     MessageDigest compressed = Digest.newSha256();
     MessageDigest uncompressed = Digest.newSha256();
@@ -278,12 +302,18 @@ public final class ImageValidator {
       problems.add(where + ": blob hashes to " + digest + ", descriptor says " + d.digest());
     }
     if (size != d.size()) {
-      problems.add(where + " (" + d.digest() + "): blob is " + size + " bytes, descriptor says "
-          + d.size());
+      problems.add(
+          where + " (" + d.digest() + "): blob is " + size + " bytes, descriptor says " + d.size());
     }
     if (declared != null && declared != actual) {
-      problems.add(where + " (" + d.digest() + "): media type " + d.mediaType() + " but the blob is "
-          + actual.name().toLowerCase(Locale.ROOT));
+      problems.add(
+          where
+              + " ("
+              + d.digest()
+              + "): media type "
+              + d.mediaType()
+              + " but the blob is "
+              + actual.name().toLowerCase(Locale.ROOT));
     }
     return decompressed ? Digest.fromSha256(uncompressed.digest()) : null;
   }
@@ -301,8 +331,16 @@ public final class ImageValidator {
     for (int i = 0; i < Math.min(ids.size(), actualDiffIds.size()); i++) {
       Digest actual = actualDiffIds.get(i);
       if (actual != null && !actual.toString().equals(ids.get(i).asText())) {
-        problems.add(where + ": diff_ids[" + i + "] is " + ids.get(i).asText()
-            + ", layer " + i + " uncompressed hashes to " + actual);
+        problems.add(
+            where
+                + ": diff_ids["
+                + i
+                + "] is "
+                + ids.get(i).asText()
+                + ", layer "
+                + i
+                + " uncompressed hashes to "
+                + actual);
       }
     }
     if (config.has("history")) {
@@ -311,18 +349,25 @@ public final class ImageValidator {
         withLayer += h.path("empty_layer").asBoolean(false) ? 0 : 1;
       }
       if (withLayer != actualDiffIds.size()) {
-        problems.add(where + ": " + withLayer + " history entries with a layer (empty_layer not"
-            + " true) for " + actualDiffIds.size() + " layers");
+        problems.add(
+            where
+                + ": "
+                + withLayer
+                + " history entries with a layer (empty_layer not"
+                + " true) for "
+                + actualDiffIds.size()
+                + " layers");
       }
     }
-    if (config.path("os").asText("").isEmpty() || config.path("architecture").asText("").isEmpty()) {
+    if (config.path("os").asText("").isEmpty()
+        || config.path("architecture").asText("").isEmpty()) {
       problems.add(where + ": os or architecture missing");
     }
   }
 
   /**
-   * The compression a layer media type promises, or null if it is not a layer type of this kind
-   * of manifest (an OCI manifest names OCI layer types, a Docker manifest Docker's).
+   * The compression a layer media type promises, or null if it is not a layer type of this kind of
+   * manifest (an OCI manifest names OCI layer types, a Docker manifest Docker's).
    */
   static Compression declaredCompression(String mediaType, boolean oci) {
     if (mediaType == null) {
@@ -333,7 +378,8 @@ public final class ImageValidator {
         case MediaType.OCI_LAYER, "application/vnd.oci.image.layer.nondistributable.v1.tar" ->
             Compression.NONE;
         case MediaType.OCI_LAYER_GZIP, MediaType.OCI_LAYER_NONDIST_GZIP -> Compression.GZIP;
-        case MediaType.OCI_LAYER_ZSTD, "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" ->
+        case MediaType.OCI_LAYER_ZSTD,
+            "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd" ->
             Compression.ZSTD;
         default -> null;
       };
@@ -361,8 +407,14 @@ public final class ImageValidator {
       problems.add(what + " " + d.digest() + ": blob hashes to " + actual);
     }
     if (bytes.length != d.size()) {
-      problems.add(what + " " + d.digest() + ": blob is " + bytes.length
-          + " bytes, descriptor says " + d.size());
+      problems.add(
+          what
+              + " "
+              + d.digest()
+              + ": blob is "
+              + bytes.length
+              + " bytes, descriptor says "
+              + d.size());
     }
     return bytes;
   }
