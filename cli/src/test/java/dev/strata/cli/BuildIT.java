@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.oci.Json;
+import dev.strata.validate.ImageValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ class BuildIT {
     // every step line names the Dockerfile line
     assertEquals(2, json(s2).get("steps").get(1).get("line").asInt());
     assertEquals("RUN cat /proc/sys/kernel/random/uuid > /stamp", json(s2).get("steps").get(1).get("instruction").asText());
+    ImageValidator.assertValid(s, "t:1");
   }
 
   @Test
@@ -96,6 +98,7 @@ class BuildIT {
     Files.writeString(ctx.resolve("ignored.txt"), "y");
     strata(s, "build", "-t", "c", "--stats-json", st.toString(), ctx.toString()).ok();
     assertEquals(List.of("-", "hit", "hit"), caches(json(st)));
+    ImageValidator.assertValid(s, "c");
   }
 
   @Test
@@ -111,6 +114,7 @@ class BuildIT {
       digests.add(json(st).get("imageDigest").asText());
     }
     assertEquals(digests.get(0), digests.get(1));
+    ImageValidator.assertValid(dir.resolve("s1"), "r");
   }
 
   @Test
@@ -124,6 +128,7 @@ class BuildIT {
     assertTrue(r.err().contains("about to fail"), "the RUN's output is shown: " + r.err());
     Path ok = context("FROM busybox\nRUN true\n", Map.of());
     strata(s, "build", "-t", "f", ok.toString()).ok();
+    ImageValidator.assertValid(s, "f");
   }
 
   @Test
@@ -156,6 +161,8 @@ class BuildIT {
     JsonNode b = Json.parse(strata(s, "inspect", "b").ok().out().getBytes(StandardCharsets.UTF_8));
     assertEquals("/src", b.get("config").get("config").get("WorkingDir").asText());
     assertNotEquals(img.get("id").asText(), b.get("id").asText());
+    ImageValidator.assertValidLayout(s); // final, b and the busybox base
+    ImageValidator.assertValidLayout(oci);
   }
 
   @Test
@@ -221,5 +228,6 @@ class BuildIT {
     try (var tmp = Files.list(s.resolve("tmp"))) {
       assertEquals(0, tmp.filter(Files::isDirectory).count(), "the interrupted session's tmp was swept");
     }
+    ImageValidator.assertValidLayout(s);
   }
 }

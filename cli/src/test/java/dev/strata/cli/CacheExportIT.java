@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.oci.Json;
+import dev.strata.validate.ImageValidator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -142,6 +143,7 @@ class CacheExportIT {
     JsonNode editA = build(a, ctx, "app", out);
     assertEquals(expected, caches(editA));
     assertEquals(editA.get("imageDigest").asText(), editB.get("imageDigest").asText());
+    ImageValidator.assertValid(b, "app");
   }
 
   @Test
@@ -169,6 +171,7 @@ class CacheExportIT {
     assertEquals(List.of("-", "miss", "miss", "miss", "-", "hit", "hit", "miss"), caches(onC));
     assertTrue(out[0].err().contains("ran-43"), out[0].err());
     assertEquals(onA.get("imageDigest").asText(), onC.get("imageDigest").asText());
+    ImageValidator.assertValid(dir.resolve("c"), "app");
   }
 
   @Test
@@ -204,6 +207,7 @@ class CacheExportIT {
     assertFalse(out[0].err().contains("ran-41") || out[0].err().contains("ran-42"), out[0].err());
     assertTrue(out[0].err().contains("ran-43"), out[0].err());
     assertEquals(onA.get("imageDigest").asText(), onC.get("imageDigest").asText());
+    ImageValidator.assertValid(c, "app");
   }
 
   @Test
@@ -232,5 +236,6 @@ class CacheExportIT {
     JsonNode onC = build(c, ctx, "m", out, "--build-arg", "V=2");
     assertEquals(List.of("-", "-", "miss"), caches(onC));
     assertEquals("v1\nv2\n", strata(c, "run", "--rm", "m", "cat", "/seen").ok().out());
+    ImageValidator.assertValid(c, "m");
   }
 }

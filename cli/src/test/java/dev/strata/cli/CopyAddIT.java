@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.strata.oci.Digest;
 import dev.strata.oci.Json;
 import dev.strata.posix.Posix;
+import dev.strata.validate.ArchiveValidator;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -145,6 +146,7 @@ class CopyAddIT {
       lines.addAll(List.of(listing.split("\n")));
     }
     assertTrue(lines.stream().anyMatch(l -> l.contains(" 65534/65534 ") && l.endsWith(" lnk/app.txt")), String.join("\n", lines));
+    ArchiveValidator.assertValidDockerArchive(tar);
   }
 
   @Test

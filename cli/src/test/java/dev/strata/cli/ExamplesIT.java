@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.oci.Json;
+import dev.strata.validate.ImageValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +77,7 @@ class ExamplesIT {
     assertEquals("app", cfg.get("User").asText());
     assertTrue(cfg.get("ExposedPorts").has("8080/tcp"));
     assertEquals("Hello world!", strata(store, "run", "--rm", "hello", "--once").ok().out().strip());
+    ImageValidator.assertValid(store, "hello");
   }
 
   @Test
@@ -87,6 +89,7 @@ class ExamplesIT {
     assertEquals("cgo-static", cfg.get("Labels").get("org.opencontainers.image.title").asText());
     String out = strata(store, "run", "--rm", "cgo-static", "--once").ok().out();
     assertTrue(out.contains("The answer, computed in C: 42"), out);
+    ImageValidator.assertValid(store, "cgo-static");
   }
 
   @Test
@@ -117,6 +120,7 @@ class ExamplesIT {
     assertTrue(run.get("layerBytes").asLong() < 5_000_000, "go build's layer: " + run);
     System.out.printf("go-cache: cold %.1fs, code edit %.1fs (go build step %.1fs)%n",
         c.get("seconds").asDouble(), e.get("seconds").asDouble(), run.get("seconds").asDouble());
+    ImageValidator.assertValid(store, "go-cache");
   }
 
   @Test
@@ -128,5 +132,6 @@ class ExamplesIT {
     assertEquals("[\"/bin/sh\",\"-c\",\"/usr/local/bin/multifile\"]", cfg.get("Entrypoint").toString());
     assertTrue(cfg.get("ExposedPorts").has("80/tcp"));
     assertEquals("Hello from multi-file!", strata(store, "run", "--rm", "multi-file").ok().out().strip());
+    ImageValidator.assertValid(store, "multi-file");
   }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.strata.posix.Posix;
+import dev.strata.validate.ImageValidator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
@@ -125,6 +126,7 @@ class HostileContextIT {
       assertFalse(text.contains(canary), "the canary from outside is in " + f);
       assertFalse(text.contains(hostPasswdLine), "the host's /etc/passwd is in " + f);
     }
+    ImageValidator.assertValidLayout(dir.resolve("oci-" + tag));
   }
 
   @Test

@@ -12,6 +12,7 @@ import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
 import dev.strata.layer.tar.Utf8Names;
 import dev.strata.oci.Json;
+import dev.strata.validate.ArchiveValidator;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -111,6 +112,7 @@ class LocaleIT {
     for (String var : List.of("LC_ALL=", "LANG=", "STRATA_CALLER_LC_ALL=")) {
       assertFalse(("\n" + stepEnv).contains("\n" + var), var + " reached the step:\n" + stepEnv);
     }
+    ArchiveValidator.assertValidDockerArchive(archive);
   }
 
   @ParameterizedTest(name = "caller locale: {0}")

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.oci.Json;
+import dev.strata.validate.ImageValidator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -127,6 +128,8 @@ class RegistryIT {
     StrataProcess.Result other = strata(a, "build", "--platform", "linux/arm64", ctx.toString());
     assertEquals(1, other.exit(), other.err());
     assertTrue(other.err().contains("--platform linux/arm64"), other.err());
+    StrataProcess.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref2, "oci:" + dir.resolve("pushed") + ":p").ok();
+    ImageValidator.assertValidLayout(dir.resolve("pushed")); // what the registry holds, as pushed
   }
 
   @Test
@@ -151,6 +154,8 @@ class RegistryIT {
     assertEquals(id, pulledId);
     JsonNode insp = json(strata(b, "inspect", ref).ok().out());
     assertEquals(digest, insp.get("digest").asText());
+    ImageValidator.assertValidLayout(layout); // the pushed image, as skopeo copied it
+    ImageValidator.assertValidLayout(b);
   }
 
   @Test
@@ -170,6 +175,7 @@ class RegistryIT {
     // a Docker v2s2 gzip image goes back unchanged: same manifest digest
     String again = strata(b, "push", ref, "docker://" + registry.host() + "/skopeo/again:1").ok().out().strip();
     assertEquals(skopeoDigest, again);
+    ImageValidator.assertValidLayout(b); // a Docker v2s2 image
   }
 
   @Test
@@ -188,6 +194,9 @@ class RegistryIT {
     StrataProcess.run("skopeo", "inspect", "docker-archive:" + da).ok();
     assertEquals(id, strata(dir.resolve("c"), "pull", "oci-archive:" + oa).ok().out().strip());
     assertEquals(id, strata(dir.resolve("d"), "pull", "docker-archive:" + da).ok().out().strip());
+    for (Path p : List.of(layout, dir.resolve("b"), dir.resolve("c"), dir.resolve("d"))) {
+      ImageValidator.assertValidLayout(p);
+    }
   }
 
   @Test
@@ -250,6 +259,7 @@ class RegistryIT {
     assertTrue(never.err().contains("Dockerfile:1") && never.err().contains(ref), never.err());
     strata(b, "build", "-t", "from-registry", ctx.toString()).ok();
     assertTrue(strata(b, "images").ok().out().contains(ref), "the base was pulled into the store");
+    ImageValidator.assertValidLayout(b);
     StrataProcess.removeContents(dir);
   }
 }

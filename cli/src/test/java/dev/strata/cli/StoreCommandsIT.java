@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.oci.Json;
+import dev.strata.validate.ArchiveValidator;
+import dev.strata.validate.ImageValidator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ class StoreCommandsIT {
     JsonNode insp = json(strata(store, "inspect", "busybox").ok().out());
     assertEquals(id, insp.get("id").asText());
     assertEquals("[\"/bin/sh\"]", insp.get("config").get("config").get("Cmd").toString());
+    ImageValidator.assertValid(store, "busybox:latest");
   }
 
   @Test
@@ -73,6 +76,10 @@ class StoreCommandsIT {
     run("skopeo", "inspect", "oci-archive:" + oci).ok();
     strata(dir.resolve("c"), "load", "-i", oci.toString()).ok();
     assertEquals(id, json(strata(dir.resolve("c"), "inspect", "busybox").ok().out()).get("id").asText());
+    ArchiveValidator.assertValidDockerArchive(archive);
+    ArchiveValidator.assertValidOciArchive(oci);
+    ImageValidator.assertValidLayout(b);
+    ImageValidator.assertValidLayout(dir.resolve("c"));
   }
 
   @Test
@@ -88,6 +95,7 @@ class StoreCommandsIT {
     String loaded = strata(b, "load", "-i", archive.toString()).ok().out();
     assertTrue(loaded.contains("busybox:sk"), loaded);
     assertEquals(id, json(strata(b, "inspect", "busybox:sk").ok().out()).get("id").asText());
+    ImageValidator.assertValidLayout(b);
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.strata.oci.MediaType;
 import dev.strata.store.CorruptBlobException;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import dev.strata.validate.ArchiveValidator;
+import dev.strata.validate.ImageValidator;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -64,6 +66,7 @@ class ArchiveTest {
       assertEquals(img.id(), again.id());
       assertEquals(img.digest(), again.digest());
     }
+    ImageValidator.assertValidLayout(dir.resolve("s"));
   }
 
   @Test
@@ -77,6 +80,7 @@ class ArchiveTest {
       StoredImage img = new RootfsImporter(s).importRootfs(gz, "bb:gz", OPTS);
       assertEquals(List.of(sha256(tar)), img.config().diffIds());
     }
+    ImageValidator.assertValid(dir.resolve("s"), "bb:gz");
   }
 
   @Test
@@ -106,6 +110,7 @@ class ArchiveTest {
               () -> new RootfsImporter(s).importRootfs(Fixtures.busyboxTar(), "bb", new ImportOptions(List.of("RUN x"), null, Instant.EPOCH)));
       assertTrue(e.getMessage().contains("RUN"), e.getMessage());
     }
+    ImageValidator.assertValid(dir.resolve("s"), "bb");
   }
 
   @Test
@@ -147,6 +152,8 @@ class ArchiveTest {
       assertEquals(List.of("busybox:latest"), new ArchiveLoader(s2).load(out));
       assertEquals(id, s2.image("busybox:latest").id());
     }
+    ArchiveValidator.assertValidDockerArchive(out);
+    ImageValidator.assertValid(dir.resolve("b"), "busybox:latest");
   }
 
   @Test
@@ -162,6 +169,8 @@ class ArchiveTest {
       assertEquals(img.digest(), s2.image("busybox:oci").digest());
       assertEquals(img.id(), s2.image("busybox:oci").id());
     }
+    ArchiveValidator.assertValidOciArchive(out);
+    ImageValidator.assertValid(dir.resolve("b"), "busybox:oci");
   }
 
   @Test

@@ -6,19 +6,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.strata.archive.ImportOptions;
 import dev.strata.archive.RootfsImporter;
-import dev.strata.codec.Compression;
-import dev.strata.oci.Descriptor;
-import dev.strata.oci.Digest;
 import dev.strata.registry.auth.CredentialSource;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
+import dev.strata.validate.ImageValidator;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -50,27 +44,9 @@ final class TestImages {
     return options(RegistriesConfig.empty(), CredentialSource.anonymous());
   }
 
-  /**
-   * Recomputes an image from its bytes (STYLE.md: ggcr's validate.Image): the manifest and
-   * config hash to their digests, every layer to its digest, and every layer's tar to the
-   * config's diff_id.
-   */
+  /** Recomputes an image from its bytes: {@link ImageValidator}, over the store's blobs. */
   static void validate(Store store, StoredImage img) throws IOException {
-    assertEquals(img.digest(), Digest.sha256(store.blobs().readSmall(img.digest(), Store.MAX_DOCUMENT)));
-    assertEquals(img.id(), Digest.sha256(store.blobs().readSmall(img.id(), Store.MAX_DOCUMENT)));
-    List<Descriptor> layers = img.manifest().layers();
-    List<Digest> diffIds = img.config().diffIds();
-    assertEquals(layers.size(), diffIds.size());
-    for (int i = 0; i < layers.size(); i++) {
-      Descriptor l = layers.get(i);
-      assertEquals(l.size(), store.blobs().size(l.digest()), "size of " + l.digest());
-      MessageDigest sha = Digest.newSha256();
-      try (InputStream raw = store.blobs().openVerified(l.digest());
-          InputStream plain = new DigestInputStream(Compression.decompressAny(raw), sha)) {
-        plain.transferTo(OutputStream.nullOutputStream());
-      }
-      assertEquals(diffIds.get(i), Digest.fromSha256(sha.digest()), "diffID of layer " + l.digest());
-    }
+    ImageValidator.assertValid(img.descriptor(), ImageValidator.BlobSource.layout(store.root()));
   }
 
   /** The store holds no blob and names no image: what a refused pull must leave. */
