@@ -47,6 +47,7 @@ void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die_with_parent(pid_t expected);
 void reset_signals(void);
+void close_fds_from(int first);
 void exec_program(char **argv) __attribute__((noreturn));
 int exit_code(int wait_status);
 int read_small_file(const char *path, char *buf, size_t size);
@@ -90,6 +91,7 @@ struct identity {
 	int n_groups;
 	char home[4096];
 };
+void check_user(const char *spec);
 void resolve_user(const char *spec, struct identity *id);
 
 #endif

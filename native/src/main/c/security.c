@@ -40,13 +40,16 @@
 /* The highest capability this kernel knows; PR_CAPBSET_DROP of a higher one fails. */
 static int last_cap(void)
 {
-	char value[16];
-	int n;
+	char value[16], *end;
+	long n;
 
 	if (read_small_file("/proc/sys/kernel/cap_last_cap", value, sizeof(value)) < 0)
 		return CAP_LAST_CAP;
-	n = atoi(value);
-	return n > 0 && n < 64 ? n : CAP_LAST_CAP;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (end == value || errno || (*end && *end != '\n'))
+		return CAP_LAST_CAP;
+	return n > 0 && n < 64 ? (int)n : CAP_LAST_CAP;
 }
 
 static int listed(const char *const *names, const char *name)
