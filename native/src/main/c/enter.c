@@ -186,6 +186,31 @@ static int maps_only_self(const struct config *c)
 	       c->gid_maps[0].count == 1 && c->gid_maps[0].outside == getgid();
 }
 
+/*
+ * --isolation chroot: real root, and no user namespace (root with
+ * CAP_SYS_ADMIN needs none, as buildah skips it then; Docker's default
+ * seccomp profile allows none). Ids stay as they are; a mount namespace where
+ * the kernel allows one, / made a slave, so that the program's mounts
+ * (overlay snapshots) stay private and go with it.
+ */
+static void enter_as_root(struct config *c)
+{
+	if (c->n_uid_maps || c->n_gid_maps || c->newuidmap || c->newgidmap)
+		die("enter --isolation %s maps no ids: no --uid-map, --gid-map, --newuidmap or --newgidmap",
+		    NSH_ISOLATION_CHROOT);
+	if (getuid() != 0)
+		die("enter --isolation %s needs real root (ids stay as they are); this is uid %u",
+		    NSH_ISOLATION_CHROOT, (unsigned)getuid());
+	if (unshare(CLONE_NEWNS) == 0) {
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			bail("make / a slave mount");
+	} else if (errno != EPERM) {
+		bail("unshare a mount namespace");
+	} /* EPERM: no CAP_SYS_ADMIN, and so no mounts to keep private either */
+	die_with_parent(c->parent_pid);
+	exec_program(c->argv);
+}
+
 void enter(struct config *c)
 {
 	char maps[MAX_MAPS * 64];
@@ -197,6 +222,8 @@ void enter(struct config *c)
 	uid_t uid = getuid(); /* inside the new namespace, before its maps, both read as the overflow id */
 	gid_t gid = getgid();
 
+	if (c->chroot_isolation)
+		enter_as_root(c);
 	if (c->n_uid_maps == 0 || c->n_gid_maps == 0)
 		die("enter needs --uid-map and --gid-map");
 	if (through_child) {

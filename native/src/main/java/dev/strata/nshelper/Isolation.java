@@ -20,7 +20,11 @@ import java.util.Optional;
  *   <li>{@link Rung#USERNS}: Strata's user namespace (today's), with a single-id mapping when
  *       newuidmap is missing or fails, the caller's /proc bound when a fresh procfs is refused
  *       (inside a container whose /proc has masked submounts, as rootless podman does), and no
- *       hostname when sethostname is refused.
+ *       hostname when sethostname is refused. As root with CAP_SYS_ADMIN (a privileged container,
+ *       {@code --cap-add SYS_ADMIN}, root on a host) and the identity mapping it needs no user
+ *       namespace at all ({@link #userNamespaceNeeded}): the same mount, PID, IPC and UTS
+ *       namespaces are made directly, as buildah skips its user namespace then and runc runs
+ *       root's containers.
  *   <li>{@link Rung#CHROOT}: root where no user namespace can be made (Docker's default seccomp
  *       profile, most Kubernetes pods): real ownership, each RUN chroot(2)ed into its rootfs with
  *       the namespaces the kernel allows; the container is the boundary, as with kaniko and
@@ -34,12 +38,25 @@ import java.util.Optional;
  *     _NONE}
  * @param hostname whether a step's hostname can be set
  * @param mapping the id mapping mode of the user namespace (identity for chroot)
+ * @param userNamespace whether a user namespace was made (not for chroot, nor for userns as root
+ *     with CAP_SYS_ADMIN)
  */
 public record Isolation(
-    Rung rung, List<String> namespaces, String proc, boolean hostname, Mode mapping) {
+    Rung rung,
+    List<String> namespaces,
+    String proc,
+    boolean hostname,
+    Mode mapping,
+    boolean userNamespace) {
 
   /** Set for the JVM that runs the build to the rung chosen outside ({@link Rung#word}). */
   public static final String ENV = "STRATA_ISOLATION";
+
+  /** Set (to "1") for the JVM of the userns rung that runs as root without a user namespace. */
+  public static final String ENV_NO_USER_NAMESPACE = "STRATA_NO_USER_NAMESPACE";
+
+  /** What rung 1 needs besides the user namespace: every one of these. */
+  private static final List<String> ALL_NAMESPACES = List.of("mount", "pid", "ipc", "uts");
 
   /** A rung of the ladder. */
   public enum Rung {
@@ -126,6 +143,20 @@ public record Isolation(
     return r;
   }
 
+  /**
+   * Whether the userns rung needs its user namespace, given the probe made outside any: not as
+   * root (uid 0) with the identity mapping when that root could make every namespace and a /proc
+   * itself, i.e. holds CAP_SYS_ADMIN where seccomp allows unshare; buildah's
+   * maybeReexecUsingUserNamespace skips it for root with CAP_SYS_ADMIN likewise. A request for
+   * another mapping (--id-mapping subids|single, STRATA_ROOTLESS=1) keeps the user namespace.
+   */
+  public static boolean userNamespaceNeeded(long uid, Mode mapping, Probe outside) {
+    return uid != 0
+        || mapping != Mode.IDENTITY
+        || !outside.namespaces().containsAll(ALL_NAMESPACES)
+        || NativeProtocol.PROC_NONE.equals(outside.proc());
+  }
+
   /** What refuses a user namespace, and the knob for each place it is set. */
   static String knobs(long uid) {
     return "allow user namespaces: sysctl kernel.unprivileged_userns_clone=1 and"
@@ -140,14 +171,17 @@ public record Isolation(
     String env = System.getenv(ENV);
     Rung rung = NativeProtocol.ISOLATION_CHROOT.equals(env) ? Rung.CHROOT : Rung.USERNS;
     Probe p = probe(helper, rung);
+    boolean userns = rung == Rung.USERNS && !"1".equals(System.getenv(ENV_NO_USER_NAMESPACE));
     return new Isolation(rung, p.namespaces(), p.proc(), p.hostname(),
-        UserNamespace.current().orElse(Mode.IDENTITY));
+        UserNamespace.current().orElse(Mode.IDENTITY), userns);
   }
 
   /** The progress line's words, e.g. {@code userns (single-id mapping; /proc bound from the host)}. */
   public String describe() {
     List<String> notes = new ArrayList<>();
-    if (rung == Rung.USERNS) {
+    if (rung == Rung.USERNS && !userNamespace) {
+      notes.add("root with CAP_SYS_ADMIN: no user namespace needed");
+    } else if (rung == Rung.USERNS) {
       notes.add(switch (mapping) {
         case SINGLE -> "single-id mapping";
         case SUBIDS -> "subordinate ids";

@@ -58,6 +58,8 @@ class HelperArgumentsTest {
             + "| PROGRAM too long (5000 bytes, max 4095)",
         "run --rootfs /nonexistent --mount tmpfs --mount-target /{5000} -- true"
             + "| --mount-target too long (5001 bytes, max 4095)",
+        "enter --isolation chroot --uid-map 0:0:1 -- true"
+            + "| enter --isolation chroot maps no ids: no --uid-map, --gid-map, --newuidmap or --newgidmap",
       })
   void refusesWithOneLine(String args, String message) throws Exception {
     List<String> cmd = new ArrayList<>();
