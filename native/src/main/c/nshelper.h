@@ -63,6 +63,7 @@ void check_mounts(struct config *c);
 void read_environ(struct config *c, const char *path);
 
 /* security.c */
+unsigned long long held_caps(unsigned long long caps);
 void install_seccomp(unsigned long long caps);
 void drop_bounding(unsigned long long caps);
 void set_capabilities(unsigned long long caps, uid_t uid);

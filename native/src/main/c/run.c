@@ -166,6 +166,7 @@ static void exec_command(struct config *c)
 		make_dirs(c->workdir);
 	set_environment(c, &id);
 	close_fds_from(3);
+	c->caps = held_caps(c->caps);
 	if (!c->seccomp_unconfined)
 		install_seccomp(c->caps);
 	drop_bounding(c->caps);

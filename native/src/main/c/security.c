@@ -154,6 +154,54 @@ fail:
 	bail("seccomp: load the profile");
 }
 
+/* capabilities(7), by number, for the warning below. */
+static const char *const cap_names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+	"SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+	"IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+	"LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+/*
+ * CAPS cut to the bounding set this process holds. In a user namespace of
+ * our own that set is full; as real root (the chroot isolation, root with
+ * CAP_SYS_ADMIN) it is the container's, and a capability the container was
+ * not granted (podman's defaults lack Docker's MKNOD, NET_RAW, AUDIT_WRITE)
+ * cannot be handed on: capset(2) would refuse. The step goes without it, and
+ * one line says which, so that it is never silently weaker.
+ */
+unsigned long long held_caps(unsigned long long caps)
+{
+	unsigned long long held = 0, missing;
+	char names[1024] = "";
+	size_t used = 0;
+	int cap, last = last_cap();
+
+	for (cap = 0; cap <= last; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			held |= CAP_BIT(cap);
+	for (cap = last + 1; cap < 64; cap++)
+		held |= CAP_BIT(cap); /* unknown to this kernel: ignored anyway (protocol.h --caps) */
+	missing = caps & ~held;
+	if (!missing)
+		return caps;
+	for (cap = 0; cap <= last && used < sizeof(names) - 32; cap++) {
+		if (!(missing & CAP_BIT(cap)))
+			continue;
+		if (cap < (int)(sizeof(cap_names) / sizeof(cap_names[0])))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%sCAP_%s", used ? ", " : "",
+						 cap_names[cap]);
+		else
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%scapability %d",
+						 used ? ", " : "", cap);
+	}
+	warn("warning: the command goes without %s, which this process's bounding set (the container's) lacks",
+	     names);
+	return caps & held;
+}
+
 /* Cuts the bounding set to CAPS: what no exec, setuid program or file capability can exceed. */
 void drop_bounding(unsigned long long caps)
 {
