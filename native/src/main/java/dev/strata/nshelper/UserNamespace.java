@@ -137,7 +137,8 @@ public final class UserNamespace {
     if (rung == Isolation.Rung.USERNS && userNamespaceNeeded(helper, mapping)) {
       return reexecJvm(helper, mapping, mainClass, args);
     }
-    ProcessBuilder pb = new ProcessBuilder(asRootCommand(helper, jvmCommandLine(mainClass, args))).inheritIO();
+    ProcessBuilder pb =
+        new ProcessBuilder(asRootCommand(helper, jvmCommandLine(mainClass, args))).inheritIO();
     JvmLocale.forStrataJvm(pb.environment());
     pb.environment().put(ENV_INSIDE, Mode.IDENTITY.word());
     pb.environment().put(Isolation.ENV, rung.word);
@@ -156,7 +157,8 @@ public final class UserNamespace {
     if (uid != 0 || mapping.mode() != Mode.IDENTITY) {
       return true;
     }
-    return Isolation.userNamespaceNeeded(uid, mapping.mode(), Isolation.probe(helper, Isolation.Rung.USERNS));
+    Isolation.Probe outside = Isolation.probe(helper, Isolation.Rung.USERNS);
+    return Isolation.userNamespaceNeeded(uid, mapping.mode(), outside);
   }
 
   /** The helper's argv to run {@code program} as real root without a user namespace. */
@@ -173,7 +175,7 @@ public final class UserNamespace {
     return cmd;
   }
 
-  /** This JVM's command line for {@code mainClass} with {@code args}: the same java, options, class path. */
+  /** This JVM's command line for {@code mainClass} with {@code args}: same java, options, class path. */
   private static List<String> jvmCommandLine(String mainClass, List<String> args) {
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
