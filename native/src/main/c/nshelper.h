@@ -88,7 +88,7 @@ void undo_failed_setup(void);
 struct identity {
 	uid_t uid;
 	gid_t gid;
-	gid_t groups[64];
+	gid_t groups[1024]; /* more is refused, never cut (user.c) */
 	int n_groups;
 	char home[4096];
 };

@@ -104,9 +104,14 @@ static long scan_groups(const char *group, const char *member, struct identity *
 			found = gid;
 		if (!member)
 			continue;
-		for (m = strtok_r(fld[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
-			if (strcmp(m, member) == 0 && id->n_groups < (int)(sizeof(id->groups) / sizeof(id->groups[0])))
-				id->groups[id->n_groups++] = (gid_t)gid;
+		for (m = strtok_r(fld[3], ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+			if (strcmp(m, member) != 0)
+				continue;
+			if (id->n_groups == (int)(sizeof(id->groups) / sizeof(id->groups[0])))
+				die("/etc/group: %s is a member of more than %zu groups", member,
+				    sizeof(id->groups) / sizeof(id->groups[0]));
+			id->groups[id->n_groups++] = (gid_t)gid;
+		}
 	}
 	free(line);
 	fclose(f);

@@ -11,6 +11,8 @@
  *   refuse-syscalls --list-fds
  *       prints the descriptors from 3 up that this process holds, one a line
  *       ("fds:" then the numbers), to show what a command in the sandbox got.
+ *   refuse-syscalls --ids
+ *       prints "uid=U gid=G groups=N home=HOME": who a command in the sandbox is.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -63,6 +65,11 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && strcmp(argv[1], "--list-fds") == 0)
 		return list_fds();
+	if (argc == 2 && strcmp(argv[1], "--ids") == 0) {
+		printf("uid=%u gid=%u groups=%d home=%s\n", (unsigned)getuid(), (unsigned)getgid(),
+		       getgroups(0, NULL), getenv("HOME") ? getenv("HOME") : "");
+		return 0;
+	}
 	if (i < argc && strcmp(argv[i], "--leak-fd") == 0) {
 		if (open("/dev/null", O_RDONLY) < 0)
 			perror("refuse-syscalls: open /dev/null");
