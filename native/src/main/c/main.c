@@ -100,11 +100,11 @@ void reset_signals(void)
 
 /*
  * Closes every descriptor from FIRST up, as runc does before exec: close_range(2)
- * (Linux 5.9), else, where the kernel (or a seccomp filter, as in older
- * container runtimes' profiles) answers ENOSYS, each open one listed in
- * /proc/self/fd, else (no /proc, as in the chroot isolation without mounts)
- * every number below RLIMIT_NOFILE. A descriptor left open would reach the
- * command: none may.
+ * (Linux 5.9), else, where the kernel answers ENOSYS or a seccomp profile
+ * older than the call EPERM (Docker's default action), each open one listed
+ * in /proc/self/fd, else (no /proc, as in the chroot isolation without
+ * mounts) every number below RLIMIT_NOFILE. A descriptor left open would
+ * reach the command: none may.
  */
 void close_fds_from(int first)
 {
@@ -165,7 +165,8 @@ void exec_program(char **argv)
 			int n;
 
 			end = strchrnul(dir, ':');
-			n = snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)(end - dir),
+			/* an empty entry is the current directory (its length was 0, so "." printed as "") */
+			n = snprintf(candidate, sizeof(candidate), "%.*s/%s", end == dir ? 1 : (int)(end - dir),
 				     end == dir ? "." : dir, argv[0]);
 			if (n < 0 || (size_t)n >= sizeof(candidate))
 				continue;
