@@ -487,8 +487,9 @@ void setup_chroot(struct config *c)
 		stat_parent(dev, ".", &st);
 		if (mknodat(dev, devices[i].name, S_IFCHR | 0666, makedev(devices[i].major, devices[i].minor)) < 0)
 			continue; /* no CAP_MKNOD: the command goes without it */
-		fchmodat(dev, devices[i].name, 0666, 0); /* whatever the umask */
-		remember_created(path, 0, &st);
+		remember_created(path, 0, &st); /* first, so that a failure below removes it */
+		if (fchmodat(dev, devices[i].name, 0666, 0) < 0) /* whatever the umask */
+			bail("chmod %s", path);
 	}
 	close(dev);
 	setup_root = -1;
