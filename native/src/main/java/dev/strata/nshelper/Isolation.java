@@ -5,6 +5,8 @@ import dev.strata.nshelper.NativeProtocol.Job;
 import dev.strata.nshelper.NativeProtocol.Option;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +42,8 @@ import java.util.Optional;
  * @param mapping the id mapping mode of the user namespace (identity for chroot)
  * @param userNamespace whether a user namespace was made (not for chroot, nor for userns as root
  *     with CAP_SYS_ADMIN)
+ * @param capabilityBound the capabilities a step can be given (bit N: capability N): this
+ *     process's bounding set, all of them in a user namespace of Strata's, the container's without
  */
 public record Isolation(
     Rung rung,
@@ -47,13 +51,22 @@ public record Isolation(
     String proc,
     boolean hostname,
     Mode mapping,
-    boolean userNamespace) {
+    boolean userNamespace,
+    long capabilityBound) {
 
   /** Set for the JVM that runs the build to the rung chosen outside ({@link Rung#word}). */
   public static final String ENV = "STRATA_ISOLATION";
 
   /** Set (to "1") for the JVM of the userns rung that runs as root without a user namespace. */
   public static final String ENV_NO_USER_NAMESPACE = "STRATA_NO_USER_NAMESPACE";
+
+  /** Docker's default capabilities (NativeProtocol.DOCKER_CAPS) by bit, to say which are missing. */
+  private static final Map<Integer, String> DOCKER_CAP_NAMES = Map.ofEntries(
+      Map.entry(0, "CHOWN"), Map.entry(1, "DAC_OVERRIDE"), Map.entry(3, "FOWNER"),
+      Map.entry(4, "FSETID"), Map.entry(5, "KILL"), Map.entry(6, "SETGID"), Map.entry(7, "SETUID"),
+      Map.entry(8, "SETPCAP"), Map.entry(10, "NET_BIND_SERVICE"), Map.entry(13, "NET_RAW"),
+      Map.entry(18, "SYS_CHROOT"), Map.entry(27, "MKNOD"), Map.entry(29, "AUDIT_WRITE"),
+      Map.entry(31, "SETFCAP"));
 
   /** What rung 1 needs besides the user namespace: every one of these. */
   private static final List<String> ALL_NAMESPACES = List.of("mount", "pid", "ipc", "uts");
@@ -173,7 +186,21 @@ public record Isolation(
     Probe p = probe(helper, rung);
     boolean userns = rung == Rung.USERNS && !"1".equals(System.getenv(ENV_NO_USER_NAMESPACE));
     return new Isolation(rung, p.namespaces(), p.proc(), p.hostname(),
-        UserNamespace.current().orElse(Mode.IDENTITY), userns);
+        UserNamespace.current().orElse(Mode.IDENTITY), userns, boundingSet());
+  }
+
+  /**
+   * This process's capability bounding set (/proc/self/status CapBnd), which the helper's "run"
+   * inherits: as real root in a container, only what the container was granted (podman's defaults
+   * lack Docker's MKNOD, NET_RAW and AUDIT_WRITE), and capset(2) cannot hand on more.
+   */
+  static long boundingSet() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("CapBnd:")) {
+        return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+      }
+    }
+    throw new IOException("no CapBnd line in /proc/self/status");
   }
 
   /** The progress line's words, e.g. {@code userns (single-id mapping; /proc bound from the host)}. */
@@ -197,6 +224,15 @@ public record Isolation(
       if (!namespaces.contains("mount")) {
         notes.add("/dev nodes made by mknod");
       }
+    }
+    List<String> lacking = new ArrayList<>();
+    for (int bit = 0; bit < 64; bit++) {
+      if ((NativeProtocol.DOCKER_CAPS & ~capabilityBound & (1L << bit)) != 0) {
+        lacking.add("CAP_" + DOCKER_CAP_NAMES.get(bit));
+      }
+    }
+    if (!lacking.isEmpty()) {
+      notes.add("the container lacks " + String.join(", ", lacking));
     }
     switch (proc) {
       case NativeProtocol.PROC_BIND -> notes.add("/proc bound from the host");

@@ -62,26 +62,30 @@ class IsolationTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "userns|mount,pid,ipc,uts|fresh|yes|SUBIDS|true|userns (subordinate ids)",
-        "userns|mount,pid,ipc,uts|bind|no|SINGLE|true|userns (single-id mapping; /proc bound from the"
+        "userns|mount,pid,ipc,uts|fresh|yes|SUBIDS|true|-1|userns (subordinate ids)",
+        "userns|mount,pid,ipc,uts|bind|no|SINGLE|true|-1|userns (single-id mapping; /proc bound from the"
             + " host; hostname not set)",
-        "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|true|userns (identity mapping)",
-        "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|userns (root with CAP_SYS_ADMIN: no user"
+        "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|true|-1|userns (identity mapping)",
+        "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|-1|userns (root with CAP_SYS_ADMIN: no user"
             + " namespace needed)",
-        "userns|mount,pid,ipc,uts|bind|yes|IDENTITY|false|userns (root with CAP_SYS_ADMIN: no user"
+        "userns|mount,pid,ipc,uts|bind|yes|IDENTITY|false|-1|userns (root with CAP_SYS_ADMIN: no user"
             + " namespace needed; /proc bound from the host)",
-        "chroot|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|chroot (no user namespace; the container is"
+        "chroot|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|-1|chroot (no user namespace; the container is"
             + " the boundary)",
-        "chroot|''|none|no|IDENTITY|false|chroot (no user namespace; the container is the boundary; no"
+        "chroot|''|none|no|IDENTITY|false|-1|chroot (no user namespace; the container is the boundary; no"
             + " mount, pid, ipc, uts namespaces; /dev nodes made by mknod; no /proc; hostname not set)",
-        "chroot|ipc|none|no|IDENTITY|false|chroot (no user namespace; the container is the boundary; no"
+        "chroot|ipc|none|no|IDENTITY|false|-1|chroot (no user namespace; the container is the boundary; no"
             + " mount, pid, uts namespaces; /dev nodes made by mknod; no /proc; hostname not set)",
+        // root with CAP_SYS_ADMIN where the container lacks some of Docker's set (podman's defaults)
+        "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|1ffd7ffdfff|userns (root with CAP_SYS_ADMIN: no"
+            + " user namespace needed; the container lacks CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE)",
       })
-  void describes(
-      String rung, String namespaces, String proc, String hostname, Mode mapping, boolean userns, String words) {
+  void describes(String rung, String namespaces, String proc, String hostname, Mode mapping,
+      boolean userns, String bound, String words) {
     Probe p = Probe.parse("userns=yes namespaces=" + namespaces + " proc=" + proc + " hostname=" + hostname);
-    Isolation i =
-        new Isolation(Rung.valueOf(rung.toUpperCase()), p.namespaces(), p.proc(), p.hostname(), mapping, userns);
+    long b = bound.equals("-1") ? -1L : Long.parseUnsignedLong(bound, 16);
+    Isolation i = new Isolation(
+        Rung.valueOf(rung.toUpperCase()), p.namespaces(), p.proc(), p.hostname(), mapping, userns, b);
     assertEquals(words, i.describe());
   }
 
