@@ -36,9 +36,14 @@ static void format_maps(char *buf, size_t size, const struct idmap *maps, int n)
 	int i;
 
 	buf[0] = '\0';
-	for (i = 0; i < n; i++)
-		used += snprintf(buf + used, size - used, "%lu %lu %lu\n", maps[i].inside, maps[i].outside,
+	for (i = 0; i < n; i++) {
+		int w = snprintf(buf + used, size - used, "%lu %lu %lu\n", maps[i].inside, maps[i].outside,
 				 maps[i].count);
+
+		if (w < 0 || (size_t)w >= size - used) /* a cut map would map other ids */
+			die("id maps: more than %zu bytes", size - 1);
+		used += (size_t)w;
+	}
 }
 
 /* The mapper's exit status when newuidmap failed before any map was written: map a single id. */
@@ -97,13 +102,13 @@ static void map_tool_failed(const char *tool, int status)
  * our own id, as rootless podman does without ranges, and say so once.
  * The program learns it from STRATA_NAMESPACE=single.
  */
-static void map_single_id(const char *why, uid_t uid, gid_t gid)
+static void map_single_id(const char *tool, uid_t uid, gid_t gid)
 {
 	char map[64];
 
-	fprintf(stderr, "strata-nshelper: warning: %s; falling back to a single-id mapping (only uid 0 "
+	fprintf(stderr, "strata-nshelper: warning: %s failed; falling back to a single-id mapping (only uid 0 "
 			"inside; USER and chown to other ids fail)\n",
-		why);
+		tool);
 	write_file("/proc/self/setgroups", "deny");
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
 	write_file("/proc/self/uid_map", map);
@@ -112,11 +117,19 @@ static void map_single_id(const char *why, uid_t uid, gid_t gid)
 	setenv("STRATA_NAMESPACE", "single", 1);
 }
 
+/* A sysctl's number; -1 when absent or not a number (never 0, which would be a finding). */
 static long sysctl_value(const char *path)
 {
-	char value[64];
+	char value[64], *end;
+	long n;
 
-	return read_small_file(path, value, sizeof(value)) == 0 ? atol(value) : -1;
+	if (read_small_file(path, value, sizeof(value)) < 0)
+		return -1;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (end == value || errno || (*end && *end != '\n'))
+		return -1;
+	return n;
 }
 
 /* Says why a user namespace could not be created, and what to do about it. */
@@ -173,6 +186,31 @@ static int maps_only_self(const struct config *c)
 	       c->gid_maps[0].count == 1 && c->gid_maps[0].outside == getgid();
 }
 
+/*
+ * --isolation chroot: real root, and no user namespace (root with
+ * CAP_SYS_ADMIN needs none, as buildah skips it then; Docker's default
+ * seccomp profile allows none). Ids stay as they are; a mount namespace where
+ * the kernel allows one, / made a slave, so that the program's mounts
+ * (overlay snapshots) stay private and go with it.
+ */
+static void enter_as_root(struct config *c)
+{
+	if (c->n_uid_maps || c->n_gid_maps || c->newuidmap || c->newgidmap)
+		die("enter --isolation %s maps no ids: no --uid-map, --gid-map, --newuidmap or --newgidmap",
+		    NSH_ISOLATION_CHROOT);
+	if (getuid() != 0)
+		die("enter --isolation %s needs real root (ids stay as they are); this is uid %u",
+		    NSH_ISOLATION_CHROOT, (unsigned)getuid());
+	if (unshare(CLONE_NEWNS) == 0) {
+		if (mount(NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+			bail("make / a slave mount");
+	} else if (errno != EPERM) {
+		bail("unshare a mount namespace");
+	} /* EPERM: no CAP_SYS_ADMIN, and so no mounts to keep private either */
+	die_with_parent(c->parent_pid);
+	exec_program(c->argv);
+}
+
 void enter(struct config *c)
 {
 	char maps[MAX_MAPS * 64];
@@ -184,6 +222,8 @@ void enter(struct config *c)
 	uid_t uid = getuid(); /* inside the new namespace, before its maps, both read as the overflow id */
 	gid_t gid = getgid();
 
+	if (c->chroot_isolation)
+		enter_as_root(c);
 	if (c->n_uid_maps == 0 || c->n_gid_maps == 0)
 		die("enter needs --uid-map and --gid-map");
 	if (through_child) {
@@ -226,10 +266,7 @@ void enter(struct config *c)
 			if (errno != EINTR)
 				bail("wait for the id mapper");
 		if (through_tools && exit_code(status) == MAPPER_FALL_BACK) {
-			char why[128];
-
-			snprintf(why, sizeof(why), "%s failed", c->newuidmap);
-			map_single_id(why, uid, gid);
+			map_single_id(c->newuidmap, uid, gid);
 			single = 1;
 		} else if (exit_code(status) != 0) {
 			_exit(NSH_SETUP_FAILED); /* the mapper said why */

@@ -6,14 +6,17 @@
  * See protocol.h for the interface and README.md for why this is C.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,15 +24,18 @@
 #include "nshelper.h"
 #include "protocol.h"
 
+/* One write, so that the lines of concurrent steps do not interleave; never cut short. */
 static void vreport(const char *fmt, va_list ap, int err)
 {
-	char msg[1024];
+	char *msg = NULL;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	if (err)
-		fprintf(stderr, "strata-nshelper: %s: %s\n", msg, strerror(err));
+		fprintf(stderr, "strata-nshelper: %s: %s\n", msg ? msg : fmt, strerror(err));
 	else
-		fprintf(stderr, "strata-nshelper: %s\n", msg);
+		fprintf(stderr, "strata-nshelper: %s\n", msg ? msg : fmt);
+	free(msg);
 }
 
 /* Fails with the errno text appended, as runc's nsexec bail() does. */
@@ -93,29 +99,77 @@ void reset_signals(void)
 }
 
 /*
+ * Closes every descriptor from FIRST up, as runc does before exec: close_range(2)
+ * (Linux 5.9), else, where the kernel answers ENOSYS or a seccomp profile
+ * older than the call EPERM (Docker's default action), each open one listed
+ * in /proc/self/fd, else (no /proc, as in the chroot isolation without
+ * mounts) every number below RLIMIT_NOFILE. A descriptor left open would
+ * reach the command: none may.
+ */
+void close_fds_from(int first)
+{
+	struct rlimit rl;
+	struct dirent *e;
+	DIR *d;
+	long fd, max;
+
+	if (close_range((unsigned)first, ~0U, 0) == 0)
+		return;
+	if (errno != ENOSYS && errno != EPERM)
+		bail("close_range(%d, ~0U)", first);
+	d = opendir("/proc/self/fd");
+	if (d) {
+		int dfd = dirfd(d);
+
+		while ((e = readdir(d)) != NULL) {
+			char *end;
+
+			errno = 0;
+			fd = strtol(e->d_name, &end, 10);
+			if (*end || errno || end == e->d_name || fd < first || fd == dfd)
+				continue;
+			if (close((int)fd) < 0 && errno != EBADF && errno != EINTR)
+				bail("close descriptor %ld", fd);
+		}
+		closedir(d);
+		return;
+	}
+	max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_max != RLIM_INFINITY ? (long)rl.rlim_max : 1L << 20;
+	for (fd = first; fd < max; fd++)
+		close((int)fd); /* EBADF for most: nothing to check */
+}
+
+/*
  * Runs PROGRAM with the current environment, searching PATH as runc does:
  * no /bin/sh fallback for ENOEXEC, and "not found" (127) unless a match
  * exists but cannot be executed (126). execvp() would report EACCES for any
  * unreadable directory on PATH, even when the program exists nowhere.
+ * A PATH entry too long to join with the name is skipped, as Go's
+ * exec.LookPath skips one whose stat fails: it is never cut short, which
+ * could name another file.
  */
 void exec_program(char **argv)
 {
 	const char *path = getenv("PATH");
-	char candidate[4096];
+	char candidate[PATH_MAX];
 	const char *dir, *end;
 	int err = ENOENT;
 
-	close_range(3, ~0U, 0);
+	close_fds_from(3);
 	if (strchr(argv[0], '/')) {
 		execv(argv[0], argv);
 		err = errno;
 	} else {
 		for (dir = path ? path : ""; *dir; dir = *end ? end + 1 : end) {
 			struct stat st;
+			int n;
 
 			end = strchrnul(dir, ':');
-			snprintf(candidate, sizeof(candidate), "%.*s/%s", (int)(end - dir),
-				 end == dir ? "." : dir, argv[0]);
+			/* an empty entry is the current directory (its length was 0, so "." printed as "") */
+			n = snprintf(candidate, sizeof(candidate), "%.*s/%s", end == dir ? 1 : (int)(end - dir),
+				     end == dir ? "." : dir, argv[0]);
+			if (n < 0 || (size_t)n >= sizeof(candidate))
+				continue;
 			if (stat(candidate, &st) < 0 || S_ISDIR(st.st_mode))
 				continue;
 			execv(candidate, argv);
@@ -170,21 +224,73 @@ void write_file(const char *path, const char *data)
 	close(fd);
 }
 
+/*
+ * A whole decimal number from 0 to MAX, or -1: no sign, no blanks, no
+ * trailing text (strtoul alone takes "-1", " 5" and "5x").
+ */
+static long long parse_decimal(const char *s, unsigned long long max)
+{
+	unsigned long long n;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*end || errno || n > max)
+		return -1;
+	return (long long)n;
+}
+
 static void parse_map(const char *opt, const char *value, struct idmap *maps, int *n)
 {
-	char *end;
-	struct idmap m;
+	char field[3][24];
+	long long v[3];
+	const char *p = value;
+	int i;
 
 	if (*n == MAX_MAPS)
 		die("%s: at most %d ranges", opt, MAX_MAPS);
-	m.inside = strtoul(value, &end, 10);
-	if (*end == ':')
-		m.outside = strtoul(end + 1, &end, 10);
-	if (*end == ':')
-		m.count = strtoul(end + 1, &end, 10);
-	if (*end != '\0' || m.count == 0)
-		die("%s %s: expected INSIDE:OUTSIDE:COUNT", opt, value);
-	maps[(*n)++] = m;
+	for (i = 0; i < 3; i++) {
+		size_t len = strcspn(p, ":");
+
+		if (len >= sizeof(field[i]) || (p[len] == ':') != (i < 2))
+			die("%s %s: expected INSIDE:OUTSIDE:COUNT", opt, value);
+		memcpy(field[i], p, len);
+		field[i][len] = '\0';
+		v[i] = parse_decimal(field[i], 4294967295ULL);
+		if (v[i] < 0)
+			die("%s %s: expected INSIDE:OUTSIDE:COUNT, each a decimal id from 0 to 4294967295", opt, value);
+		p += len + (i < 2);
+	}
+	if (v[2] == 0 || v[0] + v[2] > 4294967296LL || v[1] + v[2] > 4294967296LL)
+		die("%s %s: COUNT must be at least 1 and the range must end by 4294967296", opt, value);
+	maps[*n].inside = (unsigned long)v[0];
+	maps[*n].outside = (unsigned long)v[1];
+	maps[*n].count = (unsigned long)v[2];
+	(*n)++;
+}
+
+/*
+ * The pid whose death ends us. Garbage must not turn the check off (atol
+ * gave 0, "not checked", for "12x" or "abc"): a whole positive pid or die.
+ */
+static pid_t parse_parent_pid(const char *value)
+{
+	long long pid = parse_decimal(value, INT_MAX);
+
+	if (pid <= 0)
+		die("--parent-pid %s: expected a process id (a decimal number from 1 to %d)", value, INT_MAX);
+	return (pid_t)pid;
+}
+
+/* An argument copied into a buffer of MAX bytes later must fit whole: refuse, never cut. */
+static void check_length(const char *what, const char *value, size_t max)
+{
+	size_t len = strlen(value);
+
+	if (len > max)
+		die("%s too long (%zu bytes, max %zu)", what, len, max);
 }
 
 /* A whole hexadecimal number of at most 16 digits, no sign, no 0x. */
@@ -225,7 +331,7 @@ static void parse(int argc, char **argv, struct config *c)
 			die("%s needs a value", argv[i]);
 		switch ((enum nsh_option)opt) {
 		case NSH_OPT_PARENT_PID:
-			c->parent_pid = (pid_t)atol(value);
+			c->parent_pid = parse_parent_pid(value);
 			break;
 		case NSH_OPT_UID_MAP:
 			parse_map(argv[i], value, c->uid_maps, &c->n_uid_maps);
@@ -243,11 +349,13 @@ static void parse(int argc, char **argv, struct config *c)
 			c->rootfs = value;
 			break;
 		case NSH_OPT_USER:
+			check_user(value);
 			c->user = value;
 			break;
 		case NSH_OPT_WORKDIR:
 			if (value[0] != '/')
 				die("--workdir %s: not an absolute path", value);
+			check_length("WORKDIR", value, PATH_MAX - 1);
 			c->workdir = value;
 			break;
 		case NSH_OPT_ENVIRON:
@@ -308,6 +416,7 @@ static void parse(int argc, char **argv, struct config *c)
 	if (i >= argc - 1)
 		die("no program: expected -- PROGRAM [ARG]...");
 	c->argv = argv + i + 1;
+	check_length("PROGRAM", c->argv[0], PATH_MAX - 1);
 	check_mounts(c);
 }
 

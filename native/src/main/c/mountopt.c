@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,10 @@ void check_mounts(struct config *c)
 
 		if (!m->target)
 			die("--mount %d: needs --mount-target", i + 1);
+		if (strlen(m->target) >= PATH_MAX)
+			die("--mount-target too long (%zu bytes, max %d)", strlen(m->target), PATH_MAX - 1);
+		if (m->source && strlen(m->source) >= PATH_MAX)
+			die("--mount-source too long (%zu bytes, max %d)", strlen(m->source), PATH_MAX - 1);
 		if (!canonical_path(m->target))
 			die("--mount-target %s: expected an absolute path other than /, without . or .. or //",
 			    m->target);

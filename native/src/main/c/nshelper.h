@@ -47,6 +47,7 @@ void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die_with_parent(pid_t expected);
 void reset_signals(void);
+void close_fds_from(int first);
 void exec_program(char **argv) __attribute__((noreturn));
 int exit_code(int wait_status);
 int read_small_file(const char *path, char *buf, size_t size);
@@ -62,6 +63,7 @@ void check_mounts(struct config *c);
 void read_environ(struct config *c, const char *path);
 
 /* security.c */
+unsigned long long held_caps(unsigned long long caps);
 void install_seccomp(unsigned long long caps);
 void drop_bounding(unsigned long long caps);
 void set_capabilities(unsigned long long caps, uid_t uid);
@@ -86,10 +88,11 @@ void undo_failed_setup(void);
 struct identity {
 	uid_t uid;
 	gid_t gid;
-	gid_t groups[64];
+	gid_t groups[1024]; /* more is refused, never cut (user.c) */
 	int n_groups;
 	char home[4096];
 };
+void check_user(const char *spec);
 void resolve_user(const char *spec, struct identity *id);
 
 #endif

@@ -12,6 +12,9 @@
  *
  * JOB "enter": create a user + mount namespace, map ids, become uid 0 in it
  *   and exec PROGRAM (the JVM again, or the command of `strata unshare`).
+ *   With --isolation chroot (real root only, no maps): no user namespace,
+ *   only a mount namespace where the kernel allows one, / a slave; for root
+ *   with CAP_SYS_ADMIN, which needs no user namespace, and the chroot rung.
  * JOB "probe": tries, in throw-away children, what "run" will need
  *   (--isolation as for run) and prints one line of WORD=VALUE fields:
  *   "userns=yes|no namespaces=mount,pid,ipc,uts proc=fresh|bind|none
@@ -95,7 +98,7 @@ enum nsh_option {
 	NSH_OPT_CAPS,         /* run: capability set as hex (bit N: capability N); default NSH_DOCKER_CAPS */
 	NSH_OPT_SECCOMP,      /* run: NSH_SECCOMP_DEFAULT (default) or NSH_SECCOMP_UNCONFINED */
 	NSH_OPT_PROC,         /* run: NSH_PROC_FRESH (default), NSH_PROC_BIND or NSH_PROC_NONE */
-	NSH_OPT_ISOLATION,    /* run, probe: NSH_ISOLATION_USERNS (default) or NSH_ISOLATION_CHROOT */
+	NSH_OPT_ISOLATION,    /* run, probe, enter: NSH_ISOLATION_USERNS (default) or NSH_ISOLATION_CHROOT */
 	NSH_OPT_COUNT
 };
 
@@ -142,6 +145,9 @@ static const char *const nsh_option_names[NSH_OPT_COUNT] = {
  * pods); each of the mount, PID, IPC and UTS namespaces is made where the
  * kernel allows it, and without a mount namespace the command is chroot(2)ed
  * into the rootfs with no mounts (buildah's chroot isolation does likewise).
+ * For "enter", "chroot" means real root without a user namespace (above).
+ * "run --isolation userns" also serves real root with CAP_SYS_ADMIN, outside
+ * any user namespace: it needs every namespace, which such root can make.
  */
 #define NSH_ISOLATION_USERNS "userns"
 #define NSH_ISOLATION_CHROOT "chroot"

@@ -80,8 +80,12 @@ static void need_room(const char *path)
 
 static void remember(const char *path, enum step step)
 {
+	int n;
+
 	need_room(path);
-	snprintf(undo[n_undo].path, PATH_MAX, "%s", path);
+	n = snprintf(undo[n_undo].path, PATH_MAX, "%s", path);
+	if (n < 0 || n >= PATH_MAX) /* a cut path would be undone somewhere else */
+		die("rootfs: %s: path too long (%zu bytes, max %d)", path, strlen(path), PATH_MAX - 1);
 	undo[n_undo++].step = step;
 }
 
@@ -112,11 +116,14 @@ static void remember_mounted(const char *path)
 static const char *split_parent(const char *path, char *parent, size_t size)
 {
 	const char *slash = strrchr(path, '/');
+	int n;
 
 	if (slash == path)
-		snprintf(parent, size, "/");
+		n = snprintf(parent, size, "/");
 	else
-		snprintf(parent, size, "%.*s", (int)(slash - path), path);
+		n = snprintf(parent, size, "%.*s", (int)(slash - path), path);
+	if (n < 0 || (size_t)n >= size)
+		die("rootfs: %s: path too long (%zu bytes, max %zu)", path, strlen(path), size - 1);
 	return slash + 1;
 }
 
@@ -480,8 +487,9 @@ void setup_chroot(struct config *c)
 		stat_parent(dev, ".", &st);
 		if (mknodat(dev, devices[i].name, S_IFCHR | 0666, makedev(devices[i].major, devices[i].minor)) < 0)
 			continue; /* no CAP_MKNOD: the command goes without it */
-		fchmodat(dev, devices[i].name, 0666, 0); /* whatever the umask */
-		remember_created(path, 0, &st);
+		remember_created(path, 0, &st); /* first, so that a failure below removes it */
+		if (fchmodat(dev, devices[i].name, 0666, 0) < 0) /* whatever the umask */
+			bail("chmod %s", path);
 	}
 	close(dev);
 	setup_root = -1;

@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -114,10 +115,12 @@ static int setgroups_allowed(void)
 /* WORKDIR is created as root before dropping to USER, as docker does. */
 static void make_dirs(const char *path)
 {
-	char buf[4096];
+	char buf[PATH_MAX];
 	char *p;
+	int n = snprintf(buf, sizeof(buf), "%s", path);
 
-	snprintf(buf, sizeof(buf), "%s", path);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		die("WORKDIR too long (%zu bytes, max %zu)", strlen(path), sizeof(buf) - 1);
 	for (p = buf + 1; *p; p++) {
 		if (*p != '/')
 			continue;
@@ -162,7 +165,8 @@ static void exec_command(struct config *c)
 	if (c->workdir)
 		make_dirs(c->workdir);
 	set_environment(c, &id);
-	close_range(3, ~0U, 0);
+	close_fds_from(3);
+	c->caps = held_caps(c->caps);
 	if (!c->seccomp_unconfined)
 		install_seccomp(c->caps);
 	drop_bounding(c->caps);

@@ -40,13 +40,16 @@
 /* The highest capability this kernel knows; PR_CAPBSET_DROP of a higher one fails. */
 static int last_cap(void)
 {
-	char value[16];
-	int n;
+	char value[16], *end;
+	long n;
 
 	if (read_small_file("/proc/sys/kernel/cap_last_cap", value, sizeof(value)) < 0)
 		return CAP_LAST_CAP;
-	n = atoi(value);
-	return n > 0 && n < 64 ? n : CAP_LAST_CAP;
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (end == value || errno || (*end && *end != '\n'))
+		return CAP_LAST_CAP;
+	return n > 0 && n < 64 ? (int)n : CAP_LAST_CAP;
 }
 
 static int listed(const char *const *names, const char *name)
@@ -149,6 +152,54 @@ fail:
 	seccomp_release(ctx);
 	errno = -rc;
 	bail("seccomp: load the profile");
+}
+
+/* capabilities(7), by number, for the warning below. */
+static const char *const cap_names[] = {
+	"CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+	"SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+	"IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+	"SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+	"LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+	"WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+};
+
+/*
+ * CAPS cut to the bounding set this process holds. In a user namespace of
+ * our own that set is full; as real root (the chroot isolation, root with
+ * CAP_SYS_ADMIN) it is the container's, and a capability the container was
+ * not granted (podman's defaults lack Docker's MKNOD, NET_RAW, AUDIT_WRITE)
+ * cannot be handed on: capset(2) would refuse. The step goes without it, and
+ * one line says which, so that it is never silently weaker.
+ */
+unsigned long long held_caps(unsigned long long caps)
+{
+	unsigned long long held = 0, missing;
+	char names[1024] = "";
+	size_t used = 0;
+	int cap, last = last_cap();
+
+	for (cap = 0; cap <= last; cap++)
+		if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1)
+			held |= CAP_BIT(cap);
+	for (cap = last + 1; cap < 64; cap++)
+		held |= CAP_BIT(cap); /* unknown to this kernel: ignored anyway (protocol.h --caps) */
+	missing = caps & ~held;
+	if (!missing)
+		return caps;
+	for (cap = 0; cap <= last && used < sizeof(names) - 32; cap++) {
+		if (!(missing & CAP_BIT(cap)))
+			continue;
+		if (cap < (int)(sizeof(cap_names) / sizeof(cap_names[0])))
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%sCAP_%s", used ? ", " : "",
+						 cap_names[cap]);
+		else
+			used += (size_t)snprintf(names + used, sizeof(names) - used, "%scapability %d",
+						 used ? ", " : "", cap);
+	}
+	warn("warning: the command goes without %s, which this process's bounding set (the container's) lacks",
+	     names);
+	return caps & held;
 }
 
 /* Cuts the bounding set to CAPS: what no exec, setuid program or file capability can exceed. */

@@ -45,26 +45,41 @@ static int split_fields(char *line, char **fields, int n)
 	return count;
 }
 
+/*
+ * Copies a field of the rootfs's FILE into BUF whole, or dies: a user name
+ * or home cut short would be another one.
+ */
+static void copy_field(char *buf, size_t size, const char *value, const char *file, const char *what)
+{
+	int n = snprintf(buf, size, "%s", value);
+
+	if (n < 0 || (size_t)n >= size)
+		die("%s: %s too long (%zu bytes, max %zu)", file, what, strlen(value), size - 1);
+}
+
 /* Finds USER (a name, or with BY_ID a uid) in /etc/passwd; returns 1 if found. */
 static int find_passwd(const char *user, long uid, char *name, size_t name_size, struct identity *id)
 {
 	FILE *f = fopen("/etc/passwd", "re");
-	char line[4096], *fld[7];
+	char *line = NULL, *fld[7];
+	size_t cap = 0;
 	int found = 0;
 
 	if (!f)
 		return 0;
-	while (!found && fgets(line, sizeof(line), f)) {
+	/* getline: a long line (a GECOS field) is one entry, never read as two */
+	while (!found && getline(&line, &cap, f) > 0) {
 		if (split_fields(line, fld, 7) < 7)
 			continue;
 		if (uid >= 0 ? parse_id(fld[2]) == uid : strcmp(fld[0], user) == 0) {
-			snprintf(name, name_size, "%s", fld[0]);
+			copy_field(name, name_size, fld[0], "/etc/passwd", "user name");
 			id->uid = (uid_t)parse_id(fld[2]);
 			id->gid = (gid_t)parse_id(fld[3]);
-			snprintf(id->home, sizeof(id->home), "%s", fld[5]);
+			copy_field(id->home, sizeof(id->home), fld[5], "/etc/passwd", "home directory");
 			found = 1;
 		}
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
@@ -73,12 +88,13 @@ static int find_passwd(const char *user, long uid, char *name, size_t name_size,
 static long scan_groups(const char *group, const char *member, struct identity *id)
 {
 	FILE *f = fopen("/etc/group", "re");
-	char line[8192], *fld[4];
+	char *line = NULL, *fld[4];
+	size_t cap = 0;
 	long found = -1;
 
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f)) {
+	while (getline(&line, &cap, f) > 0) {
 		char *m, *save = NULL;
 		long gid;
 
@@ -88,22 +104,43 @@ static long scan_groups(const char *group, const char *member, struct identity *
 			found = gid;
 		if (!member)
 			continue;
-		for (m = strtok_r(fld[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
-			if (strcmp(m, member) == 0 && id->n_groups < (int)(sizeof(id->groups) / sizeof(id->groups[0])))
-				id->groups[id->n_groups++] = (gid_t)gid;
+		for (m = strtok_r(fld[3], ",", &save); m; m = strtok_r(NULL, ",", &save)) {
+			if (strcmp(m, member) != 0)
+				continue;
+			if (id->n_groups == (int)(sizeof(id->groups) / sizeof(id->groups[0])))
+				die("/etc/group: %s is a member of more than %zu groups", member,
+				    sizeof(id->groups) / sizeof(id->groups[0]));
+			id->groups[id->n_groups++] = (gid_t)gid;
+		}
 	}
+	free(line);
 	fclose(f);
 	return found;
 }
 
+#define MAX_USER_NAME 255
+
+/* Called while parsing --user, before any namespace: the name must fit resolve_user()'s buffer. */
+void check_user(const char *spec)
+{
+	size_t len = strcspn(spec, ":");
+
+	if (len > MAX_USER_NAME)
+		die("USER too long (%zu bytes, max %d)", len, MAX_USER_NAME);
+}
+
 void resolve_user(const char *spec, struct identity *id)
 {
-	char user[256], name[256] = "";
+	char user[MAX_USER_NAME + 1], name[MAX_USER_NAME + 1] = "";
 	const char *group = NULL;
 	const char *colon = strchr(spec, ':');
+	size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
 	long uid;
 
-	snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+	if (len > MAX_USER_NAME)
+		die("USER too long (%zu bytes, max %d)", len, MAX_USER_NAME);
+	memcpy(user, spec, len);
+	user[len] = '\0';
 	if (colon)
 		group = colon + 1;
 	memset(id, 0, sizeof(*id));

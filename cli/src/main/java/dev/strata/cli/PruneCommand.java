@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
  * {@code --cache-mounts} the cache mount directories, and what killed builds and runs left in
  * the store's work areas (their sessions' {@code tmp/}, {@code layers/tmp}, {@code layers/work}).
  * Those carry the namespace's owners (subordinate ids), so when there are any the command runs
- * again inside Strata's user namespace, as build and run do. It waits for builds and runs that
- * have the store open.
+ * again inside Strata's user namespace, as build and run do; root deletes them as they are (it
+ * owns them, or may remove any file), also where no user namespace can be made (the chroot
+ * rung). It waits for builds and runs that have the store open.
  */
 @Command(
     name = "prune",
@@ -46,7 +47,7 @@ final class PruneCommand implements Callable<Integer> {
     try (Store store = top.openStore(Store.Recovery.LEAVE_TO_PRUNE)) {
       boolean namespaced = ImageSnapshots.hasUnpacked(store)
           || (cacheMounts && CacheMounts.any(store)) || store.hasLeftovers(true);
-      if (!namespaced || UserNamespace.inside()) {
+      if (!namespaced || UserNamespace.inside() || UserNamespace.callerIds()[0] == 0) {
         Store.PruneResult<Swept> r = store.prune(Set.of(), this::sweep);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()));

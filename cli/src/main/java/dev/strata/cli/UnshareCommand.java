@@ -23,6 +23,11 @@ import picocli.CommandLine.ParentCommand;
  * {@code strata unshare [-- CMD...]}: a shell, or CMD, as uid 0 in Strata's user namespace, with
  * the same id mapping Strata uses, to inspect or delete store files owned by subordinate ids (as
  * {@code podman unshare}). CMD is executed by the helper directly; no second JVM starts.
+ *
+ * <p>As root with the identity mapping (the chroot rung, root with CAP_SYS_ADMIN) the store's files
+ * carry real ids and a user namespace would change nothing, where one can be made at all: CMD runs
+ * directly as root, and one line on stderr says so (buildah unshare likewise runs the command as
+ * it is for root that needs no namespace).
  */
 @Command(
     name = "unshare",
@@ -52,9 +57,15 @@ final class UnshareCommand implements Callable<Integer> {
       JvmLocale.forCallerCommand(pb.environment());
       return ForegroundProcess.run(pb);
     }
-    HelperBinary helper = HelperBinary.in(helperDir(top));
-    return UserNamespace.enter(
-        helper, UserNamespace.mappingFor(idMappingRequest(idMapping)), program);
+    IdMapping mapping = UserNamespace.mappingFor(idMappingRequest(idMapping));
+    if (mapping.mode() == IdMapping.Mode.IDENTITY) { // only root gets it (IdMappingPolicy)
+      System.err.println("strata unshare: as root no user namespace is needed (the store's files"
+          + " carry real ids): running " + program.get(0) + " directly");
+      ProcessBuilder pb = new ProcessBuilder(program).inheritIO();
+      JvmLocale.forCallerCommand(pb.environment());
+      return ForegroundProcess.run(pb);
+    }
+    return UserNamespace.enter(HelperBinary.in(helperDir(top)), mapping, program);
   }
 
   /**

@@ -152,7 +152,10 @@ public final class SandboxRunner {
           add(cmd, Option.PROC, i.proc());
         });
     add(cmd, Option.ENVIRON, environ.toString());
-    add(cmd, Option.CAPS, Long.toHexString(spec.security().capabilities()));
+    // As real root in a container the step cannot get more than the container was granted;
+    // the progress line said which of Docker's set are missing (Isolation.describe).
+    long bound = isolation.map(Isolation::capabilityBound).orElse(-1L);
+    add(cmd, Option.CAPS, Long.toHexString(spec.security().capabilities() & bound));
     add(
         cmd,
         Option.SECCOMP,

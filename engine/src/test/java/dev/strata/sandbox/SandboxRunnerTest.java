@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.strata.nshelper.IdMapping;
+import dev.strata.nshelper.Isolation;
 import dev.strata.sandbox.NamespacedRootfs.Result;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -52,6 +53,12 @@ class SandboxRunnerTest {
     assertTrue(
         String.join(" ", insecure).contains("--caps ffffffffffffffff --seccomp unconfined"),
         insecure.toString());
+    // as root in a container without MKNOD, NET_RAW, AUDIT_WRITE (podman's defaults): cut to that
+    Isolation inContainer = new Isolation(Isolation.Rung.USERNS, List.of("mount", "pid", "ipc", "uts"),
+        "fresh", true, IdMapping.Mode.IDENTITY, false, 0x1ffd7ffdfffL);
+    String cut = String.join(" ",
+        new SandboxRunner(fs.helper, Optional.of(inContainer)).helperCommand(s, Path.of("/env")));
+    assertTrue(cut.contains("--caps 800405fb --seccomp default"), cut);
   }
 
   @Test

@@ -70,7 +70,10 @@ public final class NativeProtocol {
     SECCOMP("--seccomp"),
     /** {@link #PROC_FRESH}, {@link #PROC_BIND} or {@link #PROC_NONE}. */
     PROC("--proc"),
-    /** {@link #ISOLATION_USERNS} or {@link #ISOLATION_CHROOT}. */
+    /**
+     * {@link #ISOLATION_USERNS} or {@link #ISOLATION_CHROOT}; for ENTER, chroot means real root
+     * without a user namespace (only a mount namespace where allowed, no maps).
+     */
     ISOLATION("--isolation");
 
     public final String flag;

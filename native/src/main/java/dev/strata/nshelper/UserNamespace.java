@@ -109,6 +109,7 @@ public final class UserNamespace {
     locale.accept(pb.environment());
     pb.environment().put(ENV_INSIDE, mapping.mode().word());
     pb.environment().put(Isolation.ENV, Isolation.Rung.USERNS.word);
+    pb.environment().remove(Isolation.ENV_NO_USER_NAMESPACE);
     return ForegroundProcess.run(pb);
   }
 
@@ -120,27 +121,62 @@ public final class UserNamespace {
   public static int reexecJvm(
       HelperBinary helper, IdMapping mapping, String mainClass, List<String> args)
       throws IOException, InterruptedException {
-    List<String> java = new ArrayList<>();
-    java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    java.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-    java.add("-cp");
-    java.add(System.getProperty("java.class.path"));
-    java.add(mainClass);
-    java.addAll(args);
-    return enter(helper, mapping, java, JvmLocale::forStrataJvm);
+    return enter(helper, mapping, jvmCommandLine(mainClass, args), JvmLocale::forStrataJvm);
   }
 
   /**
    * Runs this JVM's command line again for {@code rung}: through {@link #reexecJvm} into a user
-   * namespace, or for the chroot rung (root, no user namespace) directly, marked as inside with the
-   * identity mapping, since its ownership is already real.
+   * namespace; or, for the chroot rung and for the userns rung as root with CAP_SYS_ADMIN ({@link
+   * Isolation#userNamespaceNeeded}), without one, marked as inside with the identity mapping since
+   * its ownership is already real, in a mount namespace of its own where the kernel allows one
+   * (the helper's {@code enter --isolation chroot}), so that its overlay mounts stay private.
    */
   public static int reexecJvm(
       HelperBinary helper, Isolation.Rung rung, IdMapping mapping, String mainClass, List<String> args)
       throws IOException, InterruptedException {
-    if (rung == Isolation.Rung.USERNS) {
+    if (rung == Isolation.Rung.USERNS && userNamespaceNeeded(helper, mapping)) {
       return reexecJvm(helper, mapping, mainClass, args);
     }
+    ProcessBuilder pb =
+        new ProcessBuilder(asRootCommand(helper, jvmCommandLine(mainClass, args))).inheritIO();
+    JvmLocale.forStrataJvm(pb.environment());
+    pb.environment().put(ENV_INSIDE, Mode.IDENTITY.word());
+    pb.environment().put(Isolation.ENV, rung.word);
+    if (rung == Isolation.Rung.USERNS) {
+      pb.environment().put(Isolation.ENV_NO_USER_NAMESPACE, "1");
+    } else {
+      pb.environment().remove(Isolation.ENV_NO_USER_NAMESPACE);
+    }
+    return ForegroundProcess.run(pb);
+  }
+
+  /** As root with the identity mapping, asks the probe; anyone else needs the user namespace. */
+  private static boolean userNamespaceNeeded(HelperBinary helper, IdMapping mapping)
+      throws IOException, InterruptedException {
+    long uid = callerIds()[0];
+    if (uid != 0 || mapping.mode() != Mode.IDENTITY) {
+      return true;
+    }
+    Isolation.Probe outside = Isolation.probe(helper, Isolation.Rung.USERNS);
+    return Isolation.userNamespaceNeeded(uid, mapping.mode(), outside);
+  }
+
+  /** The helper's argv to run {@code program} as real root without a user namespace. */
+  static List<String> asRootCommand(HelperBinary helper, List<String> program) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(helper.path().toString());
+    cmd.add(Job.ENTER.word);
+    cmd.add(Option.PARENT_PID.flag);
+    cmd.add(Long.toString(ProcessHandle.current().pid()));
+    cmd.add(Option.ISOLATION.flag);
+    cmd.add(NativeProtocol.ISOLATION_CHROOT);
+    cmd.add(NativeProtocol.END_OF_OPTIONS);
+    cmd.addAll(program);
+    return cmd;
+  }
+
+  /** This JVM's command line for {@code mainClass} with {@code args}: same java, options, class path. */
+  private static List<String> jvmCommandLine(String mainClass, List<String> args) {
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     java.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
@@ -148,11 +184,7 @@ public final class UserNamespace {
     java.add(System.getProperty("java.class.path"));
     java.add(mainClass);
     java.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(java).inheritIO();
-    JvmLocale.forStrataJvm(pb.environment());
-    pb.environment().put(ENV_INSIDE, Mode.IDENTITY.word());
-    pb.environment().put(Isolation.ENV, rung.word);
-    return ForegroundProcess.run(pb);
+    return java;
   }
 
   /** The caller's real uid and gid, from /proc/self/status (java.nio has no getuid). */

@@ -92,4 +92,34 @@ class EnterTest {
     assertTrue(out.contains("cannot create a user namespace"), out);
     assertTrue(out.contains("sysctl -w user.max_user_namespaces="), out);
   }
+
+  /**
+   * {@code enter --isolation chroot} (real root that needs no user namespace: root with
+   * CAP_SYS_ADMIN, here root of {@code unshare -Ur}): the same user namespace and ids, a mount
+   * namespace of its own; anyone but root is refused.
+   */
+  @Test
+  void asRootEntersOnlyAMountNamespace() throws Exception {
+    String helper = HelperBinary.in(dir).path().toString();
+    String script = "readlink /proc/self/ns/user /proc/self/ns/mnt"
+        + " && exec \"$0\" enter --isolation chroot -- /bin/sh -c"
+        + " 'readlink /proc/self/ns/user /proc/self/ns/mnt; id -u'";
+    Process p = new ProcessBuilder("unshare", "-Ur", "sh", "-c", script, helper)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertEquals(0, p.waitFor(), out);
+    String[] l = out.split("\n");
+    assertEquals(5, l.length, out);
+    assertEquals(l[0], l[2], "the same user namespace: " + out);
+    assertTrue(l[1].startsWith("mnt:") && !l[1].equals(l[3]), "a mount namespace of its own: " + out);
+    assertEquals("0", l[4], out);
+    if (UserNamespace.callerIds()[0] == 0) {
+      return; // the refusal is for anyone else
+    }
+    Process refused = new ProcessBuilder(helper, "enter", "--isolation", "chroot", "--", "true")
+        .redirectErrorStream(true).start();
+    String err = new String(refused.getInputStream().readAllBytes());
+    assertEquals(NativeProtocol.Status.SETUP_FAILED.code, refused.waitFor(), err);
+    assertTrue(err.startsWith("strata-nshelper: enter --isolation chroot needs real root"), err);
+  }
 }
