@@ -69,6 +69,43 @@ public record IdMapping(Mode mode, List<Range> uids, List<Range> gids) {
     return new IdMapping(Mode.IDENTITY, all, all);
   }
 
+  /**
+   * Every id this process's own user namespace has, to itself: {@code uidMap} and {@code gidMap}
+   * are that namespace's {@code /proc/self/uid_map} and {@code gid_map} (INSIDE OUTSIDE COUNT
+   * lines). On a host that is the whole range; as root in a pod with {@code hostUsers: false} it
+   * is the pod's 65536 ids, and a child namespace may map no others (the kernel refuses the
+   * {@code uid_map} write). Blank or unreadable maps give {@link #identity()}.
+   */
+  public static IdMapping identityWithin(String uidMap, String gidMap) {
+    List<Range> uids = ownRanges(uidMap);
+    List<Range> gids = ownRanges(gidMap);
+    if (uids.isEmpty() || gids.isEmpty()) {
+      return identity();
+    }
+    return new IdMapping(Mode.IDENTITY, uids, gids);
+  }
+
+  private static List<Range> ownRanges(String map) {
+    List<Range> out = new ArrayList<>();
+    if (map == null) {
+      return out;
+    }
+    for (String line : map.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length != 3) {
+        continue;
+      }
+      try {
+        long inside = Long.parseLong(f[0]);
+        long count = Long.parseLong(f[2]);
+        out.add(new Range(inside, inside, count));
+      } catch (IllegalArgumentException e) {
+        return new ArrayList<>(); // not a map we understand: the caller falls back
+      }
+    }
+    return out;
+  }
+
   /** Only 0 to the caller's uid and gid. */
   public static IdMapping single(long uid, long gid) {
     return new IdMapping(Mode.SINGLE, List.of(new Range(0, uid, 1)), List.of(new Range(0, gid, 1)));

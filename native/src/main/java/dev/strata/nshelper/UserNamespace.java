@@ -59,7 +59,14 @@ public final class UserNamespace {
             readIfPresent(Path.of("/etc/subuid")),
             readIfPresent(Path.of("/etc/subgid")),
             findTool("newuidmap").isPresent() && findTool("newgidmap").isPresent());
-    return IdMappingPolicy.choose(req, System.getenv("STRATA_ROOTLESS"), facts);
+    IdMapping chosen = IdMappingPolicy.choose(req, System.getenv("STRATA_ROOTLESS"), facts);
+    if (chosen.mode() == Mode.IDENTITY) {
+      // Root inside a user namespace of its own (a hostUsers: false pod) has only its ids.
+      return IdMapping.identityWithin(
+          readIfPresent(Path.of("/proc/self/uid_map")),
+          readIfPresent(Path.of("/proc/self/gid_map")));
+    }
+    return chosen;
   }
 
   /** The helper's argv to enter the namespace with {@code mapping} and exec {@code program}. */

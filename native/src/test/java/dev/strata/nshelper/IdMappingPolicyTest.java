@@ -91,4 +91,26 @@ class IdMappingPolicyTest {
     assertEquals("[0:1000:1]", m.gids().toString());
     assertEquals(16, m.uidCount());
   }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // a host: the whole range
+        "'         0          0 4294967295\\n' | 0:0:4294967295",
+        // root in a hostUsers: false pod: only the pod's ids (issue 19's refused uid_map write)
+        "'         0    1000000      65536\\n' | 0:0:65536",
+        // two ranges in the parent: both, each to itself
+        "'0 100000 1000\\n1000 5000 10\\n'      | 0:0:1000 1000:1000:10",
+        // unreadable or unparsable: the whole range
+        "''                                   | 0:0:4294967295",
+        "'x 0 5\\n'                            | 0:0:4294967295",
+      })
+  void identityMapsOnlyTheIdsThisNamespaceHas(String map, String expected) {
+    String text = map.replace("\\n", "\n");
+    IdMapping m = IdMapping.identityWithin(text, text);
+    assertEquals(Mode.IDENTITY, m.mode());
+    assertEquals(expected, String.join(" ", m.uids().stream().map(Range::toString).toList()));
+    assertEquals(m.uids(), m.gids());
+  }
 }
