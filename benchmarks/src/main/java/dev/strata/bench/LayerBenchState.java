@@ -28,8 +28,10 @@ final class LayerBenchState {
       return dir;
     }
     if (!Files.isRegularFile(ROOTFS_TAR)) {
-      throw new IOException("no benchmark rootfs " + ROOTFS_TAR
-          + ": run /work/shared/fixtures/make-bases.sh /var/tmp/bases or set -Dstrata.bench.rootfs");
+      throw new IOException(
+          "no benchmark rootfs "
+              + ROOTFS_TAR
+              + ": run /work/shared/fixtures/make-bases.sh /var/tmp/bases or set -Dstrata.bench.rootfs");
     }
     Trees.removeAll(dir);
     Files.createDirectories(dir);

@@ -4,7 +4,6 @@ import dev.strata.codec.Compression;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx256m"})
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx256m"})
 public class LayerUnpackBenchmark {
   @Param({"NONE", "ZSTD"})
   public String compression;
@@ -61,8 +62,10 @@ public class LayerUnpackBenchmark {
   /** Every unpack gets a filesystem of its own (see {@link ScratchFilesystem}). */
   @Setup(Level.Invocation)
   public void fresh() throws Exception {
-    scratch = ScratchFilesystem.at(LayerBenchState.SCRATCH.resolve("unpack/" + invocations++),
-        4L << 30); // sparse: room for the 852 MB rootfs three times over
+    scratch =
+        ScratchFilesystem.at(
+            LayerBenchState.SCRATCH.resolve("unpack/" + invocations++),
+            4L << 30); // sparse: room for the 852 MB rootfs three times over
     target = scratch.dir();
     ScratchFilesystem.sync();
   }
@@ -74,9 +77,9 @@ public class LayerUnpackBenchmark {
 
   /**
    * Unpacks outside JMH, for layer-cli-baseline.sh: {@code java -cp benchmarks.jar
-   * dev.strata.bench.LayerUnpackBenchmark LAYER_FILE TARGET_DIR...}, once into each target in
-   * turn (fresh, empty directories or filesystems), printing each unpack's wall seconds as
-   * {@code [unpack] N SECONDS}: the first pays the JIT, the later ones are the warm figure.
+   * dev.strata.bench.LayerUnpackBenchmark LAYER_FILE TARGET_DIR...}, once into each target in turn
+   * (fresh, empty directories or filesystems), printing each unpack's wall seconds as {@code
+   * [unpack] N SECONDS}: the first pays the JIT, the later ones are the warm figure.
    */
   public static void main(String[] args) throws Exception {
     for (int i = 1; i < args.length; i++) {
@@ -87,8 +90,12 @@ public class LayerUnpackBenchmark {
       long cpu0 = processCpuNanos();
       Unpacker.Result r =
           new Unpacker(Unpacker.Options.defaults()).unpackFile(Path.of(args[0]), dir);
-      System.out.printf("[unpack] %d %.3f (cpu %.2f s, %d bytes, diffID %s)%n", i,
-          (System.nanoTime() - t0) / 1e9, (processCpuNanos() - cpu0) / 1e9, r.size(),
+      System.out.printf(
+          "[unpack] %d %.3f (cpu %.2f s, %d bytes, diffID %s)%n",
+          i,
+          (System.nanoTime() - t0) / 1e9,
+          (processCpuNanos() - cpu0) / 1e9,
+          r.size(),
           r.diffId());
     }
   }
@@ -107,6 +114,7 @@ public class LayerUnpackBenchmark {
   /** CPU seconds of the whole JVM (every thread, JIT and GC included), as time(1) counts. */
   static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
-        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 }

@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgs = {"-Xmx256m"}) // memory must stay flat in the layer size
+@Fork(
+    value = 1,
+    jvmArgs = {"-Xmx256m"}) // memory must stay flat in the layer size
 public class LayerWriteBenchmark {
   @Param({"ZSTD", "GZIP", "NONE"})
   public String compression;
@@ -44,11 +46,10 @@ public class LayerWriteBenchmark {
   }
 
   /**
-   * Writes outside JMH, for layer-cli-baseline.sh to time (wall and CPU) next to the CLI:
-   * {@code java -cp benchmarks.jar dev.strata.bench.LayerWriteBenchmark ZSTD|GZIP|NONE [DIR [N]]}.
-   * With N > 1 the layer is written N times in this JVM and each write's wall seconds printed as
-   * {@code [write] N SECONDS}: the first pays the JIT, the later ones are the warm figure JMH
-   * would give.
+   * Writes outside JMH, for layer-cli-baseline.sh to time (wall and CPU) next to the CLI: {@code
+   * java -cp benchmarks.jar dev.strata.bench.LayerWriteBenchmark ZSTD|GZIP|NONE [DIR [N]]}. With N
+   * > 1 the layer is written N times in this JVM and each write's wall seconds printed as {@code
+   * [write] N SECONDS}: the first pays the JIT, the later ones are the warm figure JMH would give.
    */
   public static void main(String[] args) throws Exception {
     LayerWriteBenchmark b = new LayerWriteBenchmark();
@@ -64,10 +65,11 @@ public class LayerWriteBenchmark {
 
   @Benchmark
   public LayerWriter.Written writeLayer() throws Exception {
-    LayerWriter w = new LayerWriter(
-        new LayerWriter.Options(Compression.valueOf(compression), 1_700_000_000L));
+    LayerWriter w =
+        new LayerWriter(new LayerWriter.Options(Compression.valueOf(compression), 1_700_000_000L));
     LayerWriter.Written out = w.writeTree(rootfs, Set.of(), OutputStream.nullOutputStream());
-    System.out.printf("%n[layer] %s: tar %d bytes -> %d bytes, diffID %s, digest %s%n",
+    System.out.printf(
+        "%n[layer] %s: tar %d bytes -> %d bytes, diffID %s, digest %s%n",
         compression, out.uncompressedSize(), out.size(), out.diffId(), out.digest());
     return out;
   }

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 
 /**
  * A new, empty ext4 filesystem on a loop file mounted at a directory, for one unpack (as root;
- * elsewhere only the directory, and the figures swing with the filesystem's state). Unpacking
- * into a filesystem that just had a big tree deleted makes ext4's inode allocator skip the
- * recently freed inodes for minutes: a JMH trial's teardown charged the next trial seconds per
- * unpack (a zstd unpack measured 5.0 s/op after the plain trial's, 1.8 s alone). Dropping a loop
- * file frees one inode, not a tree. layer-cli-baseline.sh's FRESH_FS=1 does the same.
+ * elsewhere only the directory, and the figures swing with the filesystem's state). Unpacking into
+ * a filesystem that just had a big tree deleted makes ext4's inode allocator skip the recently
+ * freed inodes for minutes: a JMH trial's teardown charged the next trial seconds per unpack (a
+ * zstd unpack measured 5.0 s/op after the plain trial's, 1.8 s alone). Dropping a loop file frees
+ * one inode, not a tree. layer-cli-baseline.sh's FRESH_FS=1 does the same.
  */
 final class ScratchFilesystem implements AutoCloseable {
   private final Path dir;

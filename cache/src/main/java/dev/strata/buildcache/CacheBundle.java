@@ -16,10 +16,10 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
- * The exported build cache, format version 1: an OCI image manifest (so any OCI layout or
- * registry tool copies it, as BuildKit's cache manifests are) whose {@code artifactType} is
- * {@link #ARTIFACT_TYPE}, whose config blob ({@link #CONFIG_TYPE}) carries the cache records, and
- * whose layers are the layer blobs those records name, each once, by digest order.
+ * The exported build cache, format version 1: an OCI image manifest (so any OCI layout or registry
+ * tool copies it, as BuildKit's cache manifests are) whose {@code artifactType} is {@link
+ * #ARTIFACT_TYPE}, whose config blob ({@link #CONFIG_TYPE}) carries the cache records, and whose
+ * layers are the layer blobs those records name, each once, by digest order.
  *
  * <pre>
  * config: {"version": 1,
@@ -28,13 +28,13 @@ import java.util.function.Consumer;
  *          "facts": {"sha256:...": "..."}}                    (optional, sorted)
  * </pre>
  *
- * Facts are what a build learnt from a stage's files under content addresses (the content hash
- * a {@code COPY --from} selects, keyed by the source's diffIDs and the instruction): with them a
+ * Facts are what a build learnt from a stage's files under content addresses (the content hash a
+ * {@code COPY --from} selects, keyed by the source's diffIDs and the instruction): with them a
  * build whose steps all hit computes its keys without the source stage's layers, as BuildKit
  * follows a cached stage's key chain without its bytes.
  *
- * A record's key is what a build computes from its own inputs; a build only ever asks for keys it
- * computed, so a record under a key no build computes is never used. A record that names a layer
+ * <p>A record's key is what a build computes from its own inputs; a build only ever asks for keys
+ * it computed, so a record under a key no build computes is never used. A record that names a layer
  * the manifest does not list (or lists with another size or type) is refused when read.
  */
 public final class CacheBundle {
@@ -56,11 +56,12 @@ public final class CacheBundle {
     ObjectNode o = Json.object();
     o.put("version", VERSION);
     ArrayNode a = o.putArray("records");
-    sorted.forEach((k, r) -> {
-      ObjectNode e = a.addObject();
-      e.put("key", k);
-      e.set("record", Json.parseObject(r.encode()));
-    });
+    sorted.forEach(
+        (k, r) -> {
+          ObjectNode e = a.addObject();
+          e.put("key", k);
+          e.set("record", Json.parseObject(r.encode()));
+        });
     if (!facts.isEmpty()) {
       ObjectNode f = o.putObject("facts");
       new TreeMap<>(facts).forEach(f::put);
@@ -87,23 +88,26 @@ public final class CacheBundle {
   }
 
   /**
-   * The records of a bundle: its manifest and config bytes. Records whose layer the manifest
-   * does not serve as the record says are left out, each told to {@code refused} in one line
-   * naming the digest.
+   * The records of a bundle: its manifest and config bytes. Records whose layer the manifest does
+   * not serve as the record says are left out, each told to {@code refused} in one line naming the
+   * digest.
    *
-   * @throws IllegalArgumentException when the manifest is not a Strata cache, or its version is
-   *     not one this Strata reads
+   * @throws IllegalArgumentException when the manifest is not a Strata cache, or its version is not
+   *     one this Strata reads
    */
   public static Contents read(Manifest manifest, byte[] config, Consumer<String> refused) {
     if (!CONFIG_TYPE.equals(manifest.config().mediaType())) {
-      throw new IllegalArgumentException("not a Strata cache: config media type "
-          + manifest.config().mediaType() + ", want " + CONFIG_TYPE);
+      throw new IllegalArgumentException(
+          "not a Strata cache: config media type "
+              + manifest.config().mediaType()
+              + ", want "
+              + CONFIG_TYPE);
     }
     ObjectNode o = Json.parseObject(config);
     int version = o.path("version").asInt(-1);
     if (version != VERSION) {
-      throw new IllegalArgumentException("cache format version " + o.path("version")
-          + ": this Strata reads version " + VERSION);
+      throw new IllegalArgumentException(
+          "cache format version " + o.path("version") + ": this Strata reads version " + VERSION);
     }
     Map<Digest, Descriptor> served = new TreeMap<>();
     manifest.layers().forEach(d -> served.put(d.digest(), d));
@@ -114,12 +118,29 @@ public final class CacheBundle {
       if (r.hasLayer()) {
         Descriptor d = served.get(r.blob());
         if (d == null) {
-          refused.accept("cache record " + key + " names layer " + r.blob() + ", which the cache does not hold: refused");
+          refused.accept(
+              "cache record "
+                  + key
+                  + " names layer "
+                  + r.blob()
+                  + ", which the cache does not hold: refused");
           continue;
         }
         if (d.size() != r.size() || !d.mediaType().equals(r.mediaType())) {
-          refused.accept("cache record " + key + " names layer " + r.blob() + " as " + r.mediaType() + ", "
-              + r.size() + " bytes; the cache holds it as " + d.mediaType() + ", " + d.size() + " bytes: refused");
+          refused.accept(
+              "cache record "
+                  + key
+                  + " names layer "
+                  + r.blob()
+                  + " as "
+                  + r.mediaType()
+                  + ", "
+                  + r.size()
+                  + " bytes; the cache holds it as "
+                  + d.mediaType()
+                  + ", "
+                  + d.size()
+                  + " bytes: refused");
           continue;
         }
       }

@@ -7,19 +7,19 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A build step's cache key (DESIGN.md "Cache keys"): {@code key(n) = sha256(key(n-1) |
- * canonical instruction after expansion | inputs)}; a stage's first key comes from its base
- * (the base manifest digest, or "scratch").
+ * A build step's cache key (DESIGN.md "Cache keys"): {@code key(n) = sha256(key(n-1) | canonical
+ * instruction after expansion | inputs)}; a stage's first key comes from its base (the base
+ * manifest digest, or "scratch").
  *
  * <p>This class alone owns the byte encoding, version-tagged so that a change of encoding never
  * matches old records: {@code "strata-cache-key/v1\n"}, then {@code "parent <key>\n"}, {@code
- * "instruction <len> <text>\n"} and one {@code "input <name> <len> <value>\n"} per input,
- * sorted by name. Lengths make the encoding unambiguous whatever the text holds.
+ * "instruction <len> <text>\n"} and one {@code "input <name> <len> <value>\n"} per input, sorted by
+ * name. Lengths make the encoding unambiguous whatever the text holds.
  *
  * <p>A step that does not depend on the layers below ({@code COPY --link}, BuildKit's MergeOp)
  * finds its record by a {@link #linked} key, whose parent line is the literal {@code "parent
- * linked\n"} (no digest can spell it), so a changed base or earlier step still hits; the key
- * the following steps chain from is the ordinary {@link #child} key, which covers everything.
+ * linked\n"} (no digest can spell it), so a changed base or earlier step still hits; the key the
+ * following steps chain from is the ordinary {@link #child} key, which covers everything.
  */
 public record CacheKey(Digest digest) {
   private static final String VERSION = "strata-cache-key/v1\n";
@@ -40,8 +40,8 @@ public record CacheKey(Digest digest) {
   }
 
   /**
-   * The record key of a step whose result does not depend on the layers below (COPY/ADD
-   * {@code --link}): instruction and inputs only, no parent.
+   * The record key of a step whose result does not depend on the layers below (COPY/ADD {@code
+   * --link}): instruction and inputs only, no parent.
    */
   public static CacheKey linked(String canonicalInstruction, Map<String, String> inputs) {
     return derive("linked", canonicalInstruction, inputs);

@@ -4,15 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Json;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import dev.strata.oci.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What a cache key maps to: the layer the step made (absent for a step that changed no file),
- * and the step's inputs, kept so that a later miss can say which input changed.
+ * What a cache key maps to: the layer the step made (absent for a step that changed no file), and
+ * the step's inputs, kept so that a later miss can say which input changed.
  *
  * @param diffId the layer's diffID, or null when the step made no layer
  * @param blob the stored layer blob, or null
@@ -21,8 +21,8 @@ import java.util.Map;
  * @param uncompressedSize the layer tar's size
  * @param createdBy the history entry's created_by
  * @param inputs input name -> value summary (content hashes, environment)
- * @param created when the step ran, the history time a hit shows (as docker history shows a
- *     cached layer's age), or null for records made before it was kept
+ * @param created when the step ran, the history time a hit shows (as docker history shows a cached
+ *     layer's age), or null for records made before it was kept
  */
 public record CacheRecord(
     Digest diffId,
@@ -39,8 +39,14 @@ public record CacheRecord(
     created = created == null ? null : created.truncatedTo(ChronoUnit.NANOS);
   }
 
-  public CacheRecord(Digest diffId, Digest blob, String mediaType, long size, long uncompressedSize,
-      String createdBy, Map<String, String> inputs) {
+  public CacheRecord(
+      Digest diffId,
+      Digest blob,
+      String mediaType,
+      long size,
+      long uncompressedSize,
+      String createdBy,
+      Map<String, String> inputs) {
     this(diffId, blob, mediaType, size, uncompressedSize, createdBy, inputs, null);
   }
 

@@ -5,9 +5,9 @@ import dev.strata.oci.Digest;
 import dev.strata.oci.Json;
 
 /**
- * One stored form of a layer: the blob that holds the layer with diffID {@code diffId} in
- * {@code mediaType}'s compression. A layer may have several (zstd in the store, gzip made once
- * for a push); the uncompressed size lets a docker-archive be written without a counting pass.
+ * One stored form of a layer: the blob that holds the layer with diffID {@code diffId} in {@code
+ * mediaType}'s compression. A layer may have several (zstd in the store, gzip made once for a
+ * push); the uncompressed size lets a docker-archive be written without a counting pass.
  */
 public record LayerRecord(
     Digest diffId, Digest blob, String mediaType, long size, long uncompressedSize) {

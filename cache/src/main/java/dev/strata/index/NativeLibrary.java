@@ -13,8 +13,8 @@ import org.rocksdb.util.Environment;
 
 /**
  * Loads RocksDB's JNI library from a per-user cache instead of letting rocksdbjni copy 15 MB to
- * /tmp at every start (a second of every command that touches the index). The cached copy is
- * keyed by the library's size in the jar and written atomically.
+ * /tmp at every start (a second of every command that touches the index). The cached copy is keyed
+ * by the library's size in the jar and written atomically.
  */
 final class NativeLibrary {
   private static boolean loaded;
@@ -38,7 +38,8 @@ final class NativeLibrary {
           Path part = Files.createTempFile(dir, name, ".part");
           try (InputStream in = c.getInputStream()) {
             Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
-            Files.move(part, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                part, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
           } finally {
             Files.deleteIfExists(part);
           }

@@ -20,18 +20,20 @@ import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
 
 /**
- * The one owner of the store's RocksDB database ({@code index/}): options and handles are made
- * once and closed in reverse order; multi-key updates go in one {@link WriteBatch}; no RocksDB
- * type leaves this class. RocksDB lets one process open a database at a time, so callers hold
- * it briefly, under the store's index lock (see {@code Store.withIndex}).
+ * The one owner of the store's RocksDB database ({@code index/}): options and handles are made once
+ * and closed in reverse order; multi-key updates go in one {@link WriteBatch}; no RocksDB type
+ * leaves this class. RocksDB lets one process open a database at a time, so callers hold it
+ * briefly, under the store's index lock (see {@code Store.withIndex}).
  *
  * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache},
  * {@code filehash} and {@code stats} are the build cache's (cache keys -> records, file stat ->
- * content hash, build statistics); {@code imagecache} image manifest -> the cache keys of its builds.
+ * content hash, build statistics); {@code imagecache} image manifest -> the cache keys of its
+ * builds.
  */
 public final class StoreIndex implements AutoCloseable {
   private static final List<String> TABLES =
-      List.of("layers", "cache", "filehash", "stats", "urls", "imagecache"); // a new table goes last
+      List.of(
+          "layers", "cache", "filehash", "stats", "urls", "imagecache"); // a new table goes last
 
   static {
     NativeLibrary.load();
@@ -97,10 +99,12 @@ public final class StoreIndex implements AutoCloseable {
     try (RocksIterator it = db.newIterator(table("layers"))) {
       for (it.seek(prefix); it.isValid(); it.next()) {
         byte[] k = it.key();
-        if (k.length < prefix.length || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+        if (k.length < prefix.length
+            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
           break;
         }
-        String blob = new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8);
+        String blob =
+            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8);
         out.add(LayerRecord.decode(diffId, Digest.parse(blob), it.value()));
       }
     }
@@ -114,8 +118,7 @@ public final class StoreIndex implements AutoCloseable {
       for (it.seekToFirst(); it.isValid(); it.next()) {
         String k = new String(it.key(), StandardCharsets.UTF_8);
         if (k.endsWith(suffix)) {
-          return LayerRecord.decode(
-              Digest.parse(k.substring(0, k.indexOf('|'))), blob, it.value());
+          return LayerRecord.decode(Digest.parse(k.substring(0, k.indexOf('|'))), blob, it.value());
         }
       }
     }
@@ -135,7 +138,11 @@ public final class StoreIndex implements AutoCloseable {
   /** Records what a build step made. */
   public void putCacheRecord(CacheKey key, CacheRecord record) {
     try {
-      db.put(table("cache"), writeOptions, key.toString().getBytes(StandardCharsets.UTF_8), record.encode());
+      db.put(
+          table("cache"),
+          writeOptions,
+          key.toString().getBytes(StandardCharsets.UTF_8),
+          record.encode());
     } catch (RocksDBException e) {
       throw new IndexException("cannot write cache record " + key + ": " + e.getMessage(), e);
     }
@@ -154,8 +161,8 @@ public final class StoreIndex implements AutoCloseable {
   }
 
   /**
-   * The facts learnt from stages' files (table {@code filehash}, keys that are digests: the
-   * content addresses of what COPY --from selects); file stat keys are left out.
+   * The facts learnt from stages' files (table {@code filehash}, keys that are digests: the content
+   * addresses of what COPY --from selects); file stat keys are left out.
    */
   public java.util.Map<String, String> facts() {
     java.util.Map<String, String> out = new java.util.HashMap<>();
@@ -199,7 +206,11 @@ public final class StoreIndex implements AutoCloseable {
   /** Records a content hash under {@code key} (table {@code filehash}). */
   public void putFileHash(String key, String hash) {
     try {
-      db.put(table("filehash"), writeOptions, key.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8));
+      db.put(
+          table("filehash"),
+          writeOptions,
+          key.getBytes(StandardCharsets.UTF_8),
+          hash.getBytes(StandardCharsets.UTF_8));
     } catch (RocksDBException e) {
       throw new IndexException("cannot write the file hash table: " + e.getMessage(), e);
     }
@@ -208,7 +219,8 @@ public final class StoreIndex implements AutoCloseable {
   /** The recorded content hashes of those of {@code keys} that have one (one multi-get). */
   public java.util.Map<String, String> fileHashes(java.util.Collection<String> keys) {
     List<String> ks = new java.util.ArrayList<>(keys);
-    List<org.rocksdb.ColumnFamilyHandle> tables = java.util.Collections.nCopies(ks.size(), table("filehash"));
+    List<org.rocksdb.ColumnFamilyHandle> tables =
+        java.util.Collections.nCopies(ks.size(), table("filehash"));
     List<byte[]> raw = new java.util.ArrayList<>();
     ks.forEach(k -> raw.add(k.getBytes(StandardCharsets.UTF_8)));
     try {
@@ -229,7 +241,10 @@ public final class StoreIndex implements AutoCloseable {
   public void putFileHashes(java.util.Map<String, String> hashes) {
     try (WriteBatch batch = new WriteBatch()) {
       for (java.util.Map.Entry<String, String> e : hashes.entrySet()) {
-        batch.put(table("filehash"), e.getKey().getBytes(StandardCharsets.UTF_8), e.getValue().getBytes(StandardCharsets.UTF_8));
+        batch.put(
+            table("filehash"),
+            e.getKey().getBytes(StandardCharsets.UTF_8),
+            e.getValue().getBytes(StandardCharsets.UTF_8));
       }
       db.write(writeOptions, batch);
     } catch (RocksDBException e) {
@@ -238,8 +253,8 @@ public final class StoreIndex implements AutoCloseable {
   }
 
   /**
-   * Deletes the content hashes whose key {@code keep} rejects (a prune's sweep of keys no file
-   * has any more); returns how many went.
+   * Deletes the content hashes whose key {@code keep} rejects (a prune's sweep of keys no file has
+   * any more); returns how many went.
    */
   public int pruneFileHashes(java.util.function.Predicate<String> keep) {
     int n = 0;
@@ -287,24 +302,30 @@ public final class StoreIndex implements AutoCloseable {
   }
 
   /**
-   * Adds {@code keys} to the cache records the builds of the image manifest {@code image} made
-   * or used (table {@code imagecache}), for {@code strata cache export DIR IMAGE}.
+   * Adds {@code keys} to the cache records the builds of the image manifest {@code image} made or
+   * used (table {@code imagecache}), for {@code strata cache export DIR IMAGE}.
    */
   public void addImageRecords(Digest image, java.util.Collection<CacheKey> keys) {
-    java.util.Set<CacheKey> all = new java.util.TreeSet<>((a, b) -> a.digest().compareTo(b.digest()));
+    java.util.Set<CacheKey> all =
+        new java.util.TreeSet<>((a, b) -> a.digest().compareTo(b.digest()));
     all.addAll(imageRecords(image));
     all.addAll(keys);
     StringBuilder v = new StringBuilder();
     all.forEach(k -> v.append(k.digest()).append('\n'));
     try {
-      db.put(table("imagecache"), writeOptions, image.toString().getBytes(StandardCharsets.UTF_8),
+      db.put(
+          table("imagecache"),
+          writeOptions,
+          image.toString().getBytes(StandardCharsets.UTF_8),
           v.toString().getBytes(StandardCharsets.UTF_8));
     } catch (RocksDBException e) {
       throw new IndexException("cannot write the image cache table: " + e.getMessage(), e);
     }
   }
 
-  /** The cache keys recorded for the image manifest {@code image}; empty when no build made it here. */
+  /**
+   * The cache keys recorded for the image manifest {@code image}; empty when no build made it here.
+   */
   public java.util.Set<CacheKey> imageRecords(Digest image) {
     try {
       byte[] v = db.get(table("imagecache"), image.toString().getBytes(StandardCharsets.UTF_8));

@@ -28,7 +28,9 @@ public record UrlRecord(String etag, Digest digest, Instant lastModified) {
   static UrlRecord decode(byte[] value) {
     ObjectNode o = Json.parseObject(value);
     String lm = o.path("lastModified").asText(null);
-    return new UrlRecord(o.path("etag").asText(), Digest.parse(o.path("digest").asText()),
+    return new UrlRecord(
+        o.path("etag").asText(),
+        Digest.parse(o.path("digest").asText()),
         lm == null ? null : Instant.parse(lm));
   }
 }

@@ -29,8 +29,7 @@ public record Digest(String algorithm, String hex) implements Comparable<Digest>
           "cannot parse digest \"" + shown + "\": wrong number of hex digits (want " + len + ")");
     }
     if (!HEX.matcher(hex).matches()) {
-      throw new InvalidDigestException(
-          "cannot parse digest \"" + shown + "\": not lower-case hex");
+      throw new InvalidDigestException("cannot parse digest \"" + shown + "\": not lower-case hex");
     }
   }
 

@@ -148,7 +148,9 @@ public final class ImageConfig {
     return Collections.unmodifiableMap(m);
   }
 
-  /** {@code config.ExposedPorts} keys ({@code 80/tcp}), in the config's order; empty when absent. */
+  /**
+   * {@code config.ExposedPorts} keys ({@code 80/tcp}), in the config's order; empty when absent.
+   */
   public Set<String> exposedPorts() {
     return keys("ExposedPorts");
   }
@@ -204,8 +206,8 @@ public final class ImageConfig {
   }
 
   /**
-   * The same config with one more history entry and, unless {@code diffId} is null (a
-   * metadata-only step, {@code empty_layer}), one more layer.
+   * The same config with one more history entry and, unless {@code diffId} is null (a metadata-only
+   * step, {@code empty_layer}), one more layer.
    */
   public ImageConfig withLayer(Digest diffId, Instant created, String createdBy, String comment) {
     ObjectNode o = json.deepCopy();

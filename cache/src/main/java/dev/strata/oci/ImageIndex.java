@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An image index (image-spec image-index.md) or Docker manifest list; also the {@code
- * index.json} of an OCI layout. Unknown fields survive; changes return a new index.
+ * An image index (image-spec image-index.md) or Docker manifest list; also the {@code index.json}
+ * of an OCI layout. Unknown fields survive; changes return a new index.
  */
 public final class ImageIndex {
   private final ObjectNode json;

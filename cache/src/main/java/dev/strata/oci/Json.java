@@ -16,9 +16,9 @@ import java.util.Map;
  * JSON for OCI documents: parsing into an order-preserving tree, and canonical bytes out.
  *
  * <p>Canonical means what Go's {@code encoding/json} writes (buildah, skopeo, docker, the
- * registries all do): compact, fields in document order, {@code <>&} and U+2028/U+2029 escaped
- * as a backslash-u escape ("\\u003c"), control characters as {@code \n \r \t} or backslash-u00XX. So a document
- * written by those tools re-serialises to the same bytes, and the same digest.
+ * registries all do): compact, fields in document order, {@code <>&} and U+2028/U+2029 escaped as a
+ * backslash-u escape ("\\u003c"), control characters as {@code \n \r \t} or backslash-u00XX. So a
+ * document written by those tools re-serialises to the same bytes, and the same digest.
  */
 public final class Json {
   private static final ObjectMapper MAPPER =

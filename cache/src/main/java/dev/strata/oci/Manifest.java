@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An image manifest, OCI (image-spec manifest.md) or Docker v2 schema 2, over its JSON tree so
- * that fields Strata does not know survive a round trip.
+ * An image manifest, OCI (image-spec manifest.md) or Docker v2 schema 2, over its JSON tree so that
+ * fields Strata does not know survive a round trip.
  */
 public final class Manifest {
   private final ObjectNode json;

@@ -46,7 +46,8 @@ public record Platform(String os, String architecture, String variant) {
       return null;
     }
     return new Platform(
-        n.path("os").asText(null), n.path("architecture").asText(null),
+        n.path("os").asText(null),
+        n.path("architecture").asText(null),
         n.path("variant").asText(null));
   }
 

@@ -17,14 +17,27 @@ public record Reference(String domain, String path, String tag, Digest digest) {
   private static final String ALNUM = "[a-z0-9]+";
   private static final String SEP = "(?:[._]|__|[-]+)";
   private static final String COMPONENT = ALNUM + "(?:" + SEP + ALNUM + ")*";
-  private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+  private static final String DOMAIN_COMPONENT =
+      "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
   private static final String DOMAIN =
-      "(?:" + DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+      "(?:"
+          + DOMAIN_COMPONENT
+          + "(?:\\."
+          + DOMAIN_COMPONENT
+          + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
   private static final String TAG = "[\\w][\\w.-]{0,127}";
   private static final Pattern FULL =
       Pattern.compile(
-          "^(?:(" + DOMAIN + ")/)?(" + COMPONENT + "(?:/" + COMPONENT + ")*)"
-              + "(?::(" + TAG + "))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$");
+          "^(?:("
+              + DOMAIN
+              + ")/)?("
+              + COMPONENT
+              + "(?:/"
+              + COMPONENT
+              + ")*)"
+              + "(?::("
+              + TAG
+              + "))?(?:@([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}))?$");
   private static final int MAX_NAME = 255;
 
   public Reference {
@@ -34,8 +47,8 @@ public record Reference(String domain, String path, String tag, Digest digest) {
   }
 
   /**
-   * Parses a reference as docker does: the first component is a domain only when it has a dot
-   * or a port, or is {@code localhost}. Throws {@link InvalidReferenceException} naming the input.
+   * Parses a reference as docker does: the first component is a domain only when it has a dot or a
+   * port, or is {@code localhost}. Throws {@link InvalidReferenceException} naming the input.
    */
   public static Reference parse(String s) {
     if (s == null || s.isEmpty()) {
@@ -43,7 +56,10 @@ public record Reference(String domain, String path, String tag, Digest digest) {
     }
     Matcher m = FULL.matcher(s);
     if (!m.matches()) {
-      String why = s.chars().anyMatch(Character::isUpperCase) ? " (repository names must be lower case)" : "";
+      String why =
+          s.chars().anyMatch(Character::isUpperCase)
+              ? " (repository names must be lower case)"
+              : "";
       throw new InvalidReferenceException("invalid reference format: \"" + s + "\"" + why);
     }
     String domain = m.group(1);
@@ -61,14 +77,16 @@ public record Reference(String domain, String path, String tag, Digest digest) {
       throw new InvalidReferenceException("invalid reference format: \"" + s + "\"");
     }
     if ((domain == null ? 0 : domain.length() + 1) + path.length() > MAX_NAME) {
-      throw new InvalidReferenceException("invalid reference format: \"" + s + "\": name longer than 255");
+      throw new InvalidReferenceException(
+          "invalid reference format: \"" + s + "\": name longer than 255");
     }
     Digest d = null;
     if (m.group(4) != null) {
       try {
         d = Digest.parse(m.group(4));
       } catch (InvalidDigestException e) {
-        throw new InvalidReferenceException("invalid reference format: \"" + s + "\": " + e.getMessage());
+        throw new InvalidReferenceException(
+            "invalid reference format: \"" + s + "\": " + e.getMessage());
       }
     }
     return new Reference(domain, path, m.group(3), d);

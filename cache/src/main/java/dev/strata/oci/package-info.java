@@ -1,2 +1,5 @@
-/** The OCI image model: values only, no I/O (Digest, Descriptor, MediaType, Manifest, ImageIndex, ImageConfig). */
+/**
+ * The OCI image model: values only, no I/O (Digest, Descriptor, MediaType, Manifest, ImageIndex,
+ * ImageConfig).
+ */
 package dev.strata.oci;

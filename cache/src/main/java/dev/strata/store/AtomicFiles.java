@@ -36,7 +36,12 @@ final class AtomicFiles {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {
       throw new IOException(
-          "cannot rename " + tmp + " to " + target + " atomically: tmp/ must be on the store's filesystem", e);
+          "cannot rename "
+              + tmp
+              + " to "
+              + target
+              + " atomically: tmp/ must be on the store's filesystem",
+          e);
     }
     fsyncDir(target.getParent());
   }

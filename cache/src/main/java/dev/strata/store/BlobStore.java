@@ -85,7 +85,13 @@ public final class BlobStore {
     long size = size(d);
     if (size > maxBytes) {
       throw new StoreException(
-          "blob " + d + " is " + size + " bytes, more than the " + maxBytes + " allowed for a document");
+          "blob "
+              + d
+              + " is "
+              + size
+              + " bytes, more than the "
+              + maxBytes
+              + " allowed for a document");
     }
     try (InputStream in = openVerified(d)) {
       return in.readAllBytes();
@@ -172,8 +178,8 @@ public final class BlobStore {
     }
 
     /**
-     * Fsyncs, checks the digest against {@code expected} (when not null), and renames the blob
-     * into place. A blob already present is kept: same digest, same bytes.
+     * Fsyncs, checks the digest against {@code expected} (when not null), and renames the blob into
+     * place. A blob already present is kept: same digest, same bytes.
      */
     public Digest commit(Digest expected) throws IOException {
       if (done) {

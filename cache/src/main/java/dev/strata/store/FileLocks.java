@@ -11,9 +11,9 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Shared and exclusive locks on a lock file that hold across processes (fcntl locks through
- * {@link FileChannel#lock}) and across threads of this JVM. Java refuses two overlapping locks
- * on one file in one JVM, so threads share one OS lock per file, counted here.
+ * Shared and exclusive locks on a lock file that hold across processes (fcntl locks through {@link
+ * FileChannel#lock}) and across threads of this JVM. Java refuses two overlapping locks on one file
+ * in one JVM, so threads share one OS lock per file, counted here.
  */
 final class FileLocks {
   private static final Map<Path, Entry> LOCKS = new ConcurrentHashMap<>();

@@ -24,18 +24,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What dead processes left in the store's {@link WorkArea}s, and its sweep. A session whose lock
- * is free belongs to a dead process (a crash, a kill -9, a CI timeout): its directories in every
- * area go. Its files may belong to subordinate ids (a step chowned them); outside Strata's user
- * namespace those cannot be deleted (EACCES), so a sweep there deletes what it can, leaves the
- * rest to a sweep inside the namespace (the next build, run or prune, which enter it) and never
- * fails the command for it: a crash must not lock the store.
+ * What dead processes left in the store's {@link WorkArea}s, and its sweep. A session whose lock is
+ * free belongs to a dead process (a crash, a kill -9, a CI timeout): its directories in every area
+ * go. Its files may belong to subordinate ids (a step chowned them); outside Strata's user
+ * namespace those cannot be deleted (EACCES), so a sweep there deletes what it can, leaves the rest
+ * to a sweep inside the namespace (the next build, run or prune, which enter it) and never fails
+ * the command for it: a crash must not lock the store.
  */
 final class Leftovers {
   /**
-   * A lock file with no directory beside it whose lock is free is a process killed between
-   * taking the lock and making its directory, or one starting right now (it creates the file,
-   * then locks it); the second makes its directory at once, so only an old one is dead.
+   * A lock file with no directory beside it whose lock is free is a process killed between taking
+   * the lock and making its directory, or one starting right now (it creates the file, then locks
+   * it); the second makes its directory at once, so only an old one is dead.
    */
   private static final Duration LONE_LOCK_AGE = Duration.ofMinutes(1);
 
@@ -44,13 +44,14 @@ final class Leftovers {
   /** What deleting one tree did: bytes of the regular files deleted (each inode once). */
   record Removal(long bytes, boolean whole, String error) {}
 
-  private static final Store.Recovered NOTHING = new Store.Recovered(Store.Freed.NOTHING, List.of());
+  private static final Store.Recovered NOTHING =
+      new Store.Recovered(Store.Freed.NOTHING, List.of());
 
   /**
    * Deletes the directories of every dead session in the store at {@code root}; with {@code
-   * strays}, also what in the work areas no session names (the shared {@code layers/tmp} and
-   * {@code layers/work} entries of Stratas before sessions were kept there). Strays are only
-   * safe to take under prune's exclusive lock, which every build and run holds shared.
+   * strays}, also what in the work areas no session names (the shared {@code layers/tmp} and {@code
+   * layers/work} entries of Stratas before sessions were kept there). Strays are only safe to take
+   * under prune's exclusive lock, which every build and run holds shared.
    */
   static Store.Recovered sweep(Path root, boolean strays) {
     Found found = find(root, strays);
@@ -82,8 +83,9 @@ final class Leftovers {
       return true;
     }
     for (String id : found.sessions) {
-      try (FileChannel ch = FileChannel.open(Session.lockFile(root, id), StandardOpenOption.WRITE,
-              StandardOpenOption.CREATE);
+      try (FileChannel ch =
+              FileChannel.open(
+                  Session.lockFile(root, id), StandardOpenOption.WRITE, StandardOpenOption.CREATE);
           FileLock l = ch.tryLock()) {
         if (l != null) {
           return true;
@@ -104,8 +106,10 @@ final class Leftovers {
     for (WorkArea area : WorkArea.values()) {
       for (Path p : list(root.resolve(area.path()))) {
         String name = p.getFileName().toString();
-        String id = area == WorkArea.TMP && name.endsWith(".lock")
-            ? name.substring(0, name.length() - 5) : name;
+        String id =
+            area == WorkArea.TMP && name.endsWith(".lock")
+                ? name.substring(0, name.length() - 5)
+                : name;
         if (!Session.ID.matcher(id).matches()) {
           if (strays) {
             other.add(p);
@@ -138,8 +142,8 @@ final class Leftovers {
    */
   private static Store.Recovered sweepSession(Path root, String id) {
     Path lockFile = Session.lockFile(root, id);
-    try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE,
-            StandardOpenOption.CREATE);
+    try (FileChannel ch =
+            FileChannel.open(lockFile, StandardOpenOption.WRITE, StandardOpenOption.CREATE);
         FileLock l = ch.tryLock()) {
       if (l == null) {
         return NOTHING; // a live process
@@ -167,7 +171,8 @@ final class Leftovers {
     } catch (OverlappingFileLockException e) {
       return NOTHING; // another thread of this JVM is sweeping it
     } catch (IOException e) {
-      return new Store.Recovered(Store.Freed.NOTHING, List.of(root.relativize(lockFile) + ": " + e));
+      return new Store.Recovered(
+          Store.Freed.NOTHING, List.of(root.relativize(lockFile) + ": " + e));
     }
   }
 
@@ -195,8 +200,11 @@ final class Leftovers {
     return new Removal(bytes[0], whole, errors.isEmpty() ? null : errors.get(0));
   }
 
-  private static final Set<PosixFilePermission> OWNER_RWX = EnumSet.of(
-      PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+  private static final Set<PosixFilePermission> OWNER_RWX =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE);
 
   private static boolean remove(Path p, Set<Object> seen, long[] bytes, List<String> errors) {
     PosixFileAttributes a;
@@ -250,8 +258,10 @@ final class Leftovers {
   }
 
   private static String describe(Path p, IOException e) {
-    String why = e instanceof AccessDeniedException ? "permission denied"
-        : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    String why =
+        e instanceof AccessDeniedException
+            ? "permission denied"
+            : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     return "cannot delete " + p + " (" + why + ")";
   }
 }

@@ -14,18 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
- * One open of the store by one process: a random id, the lock {@code tmp/<id>.lock} held while
- * the process lives, and a directory named by the id in each {@link WorkArea}. The lock is how
- * other processes tell the living from the dead: the kernel drops it when the process dies,
- * however it dies (fcntl locks, as podman's and containerd's lock files).
+ * One open of the store by one process: a random id, the lock {@code tmp/<id>.lock} held while the
+ * process lives, and a directory named by the id in each {@link WorkArea}. The lock is how other
+ * processes tell the living from the dead: the kernel drops it when the process dies, however it
+ * dies (fcntl locks, as podman's and containerd's lock files).
  */
 final class Session implements AutoCloseable {
-  static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  static final Pattern ID =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   /**
-   * The sessions this JVM holds. A sweeper skips them without opening their lock files: closing
-   * any channel of a file drops every fcntl lock the process has on it (FileLock's javadoc), so
-   * a sweep in the same JVM would otherwise free a live session's lock.
+   * The sessions this JVM holds. A sweeper skips them without opening their lock files: closing any
+   * channel of a file drops every fcntl lock the process has on it (FileLock's javadoc), so a sweep
+   * in the same JVM would otherwise free a live session's lock.
    */
   private static final Set<String> HELD = ConcurrentHashMap.newKeySet();
 
@@ -44,15 +45,16 @@ final class Session implements AutoCloseable {
 
   /**
    * Starts a session in the store at {@code root} (whose {@code tmp/} exists). Locks first, then
-   * makes the directory: a sweeper only looks at directories, and by the time it sees this one,
-   * the lock beside it is held.
+   * makes the directory: a sweeper only looks at directories, and by the time it sees this one, the
+   * lock beside it is held.
    */
   static Session begin(Path root) throws IOException {
     String id = UUID.randomUUID().toString();
     HELD.add(id);
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(lockFile(root, id), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(lockFile(root, id), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       Session s = new Session(root, id, ch, ch.lock());
       s.dir(WorkArea.TMP);
       return s;

@@ -29,15 +29,15 @@ import java.util.logging.Logger;
 /**
  * The store at {@code --root}: an OCI image layout (oci-layout, index.json, blobs/sha256) that
  * skopeo and umoci read as it stands, each image name an index.json entry with a {@code
- * org.opencontainers.image.ref.name} annotation; the RocksDB index under {@code index/}; work
- * in progress under {@code tmp/}.
+ * org.opencontainers.image.ref.name} annotation; the RocksDB index under {@code index/}; work in
+ * progress under {@code tmp/}.
  *
- * <p>Concurrency: several processes may use one store. Blob writes are atomic renames of
- * verified temp files; index.json changes are read-modify-rename under {@code index.json.lock};
- * a writer holds {@code gc.lock} shared from its first blob until the blobs are named, and
- * {@code prune} takes it exclusively, so it never deletes a blob about to be named. Each
- * process works in its own {@code <area>/<session>/} of each {@link WorkArea}, locked while it
- * lives; what a dead process left is swept at the next open ({@link Leftovers}).
+ * <p>Concurrency: several processes may use one store. Blob writes are atomic renames of verified
+ * temp files; index.json changes are read-modify-rename under {@code index.json.lock}; a writer
+ * holds {@code gc.lock} shared from its first blob until the blobs are named, and {@code prune}
+ * takes it exclusively, so it never deletes a blob about to be named. Each process works in its own
+ * {@code <area>/<session>/} of each {@link WorkArea}, locked while it lives; what a dead process
+ * left is swept at the next open ({@link Leftovers}).
  *
  * <p>The store and the directories Strata makes in it are 0700 ({@link PrivateDirs}).
  */
@@ -115,10 +115,10 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Warns, once per command, about a store other users may enter: a setuid file a step leaves in
-   * a cache mount would run as the builder for them. Only outside the namespace: the JVM inside
-   * runs the same command again, which warned already (a command that enters the namespace
-   * before it opens the store calls this first). Nothing for a store not made yet.
+   * Warns, once per command, about a store other users may enter: a setuid file a step leaves in a
+   * cache mount would run as the builder for them. Only outside the namespace: the JVM inside runs
+   * the same command again, which warned already (a command that enters the namespace before it
+   * opens the store calls this first). Nothing for a store not made yet.
    */
   public static void warnIfOpenToOthers(Path root) throws IOException {
     if (!Files.isDirectory(root)) {
@@ -127,8 +127,10 @@ public final class Store implements AutoCloseable {
     int mode = PrivateDirs.mode(root);
     if ((mode & 077) != 0 && !UserNamespace.inside() && WARNED.add(root)) {
       String what = (mode & 055) != 0 ? "readable" : "writable";
-      LOG.warning(String.format("store %s is %s by other users (mode %04o); chmod 700 %s", root,
-          what, mode & 07777, root));
+      LOG.warning(
+          String.format(
+              "store %s is %s by other users (mode %04o); chmod 700 %s",
+              root, what, mode & 07777, root));
     }
   }
 
@@ -162,8 +164,9 @@ public final class Store implements AutoCloseable {
     try {
       return session.dir(area);
     } catch (IOException e) {
-      throw new StoreException("cannot make " + root.resolve(area.path()) + "/" + session.id()
-          + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot make " + root.resolve(area.path()) + "/" + session.id() + ": " + e.getMessage(),
+          e);
     }
   }
 
@@ -177,22 +180,22 @@ public final class Store implements AutoCloseable {
 
   /**
    * What a sweep of leftovers did: the directories it deleted whole and the bytes it freed (in
-   * those it could delete only in part too), and one line per leftover it could not delete,
-   * naming the file and the reason.
+   * those it could delete only in part too), and one line per leftover it could not delete, naming
+   * the file and the reason.
    */
   public record Recovered(Freed freed, List<String> left) {}
 
   /**
-   * Deletes what dead processes left in the work areas, and the unnamed entries older Stratas
-   * left there: for {@link #prune(Set, Derived)}, whose lock keeps every build and run out.
+   * Deletes what dead processes left in the work areas, and the unnamed entries older Stratas left
+   * there: for {@link #prune(Set, Derived)}, whose lock keeps every build and run out.
    */
   public Recovered sweepLeftovers() {
     return Leftovers.sweep(root, true);
   }
 
   /**
-   * Marks the start of a write that creates blobs and then names them; while the returned lock
-   * is held, prune waits. Close it after {@link #tag}.
+   * Marks the start of a write that creates blobs and then names them; while the returned lock is
+   * held, prune waits. Close it after {@link #tag}.
    */
   public AutoCloseable beginWrite() {
     try {
@@ -204,8 +207,8 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Runs {@code fn} with the RocksDB index open. RocksDB admits one process at a time, so the
-   * index is held only for the call, under {@code index/strata.lock}.
+   * Runs {@code fn} with the RocksDB index open. RocksDB admits one process at a time, so the index
+   * is held only for the call, under {@code index/strata.lock}.
    */
   public <T> T withIndex(Function<StoreIndex, T> fn) {
     StoreIndex held = heldIndex;
@@ -223,9 +226,9 @@ public final class Store implements AutoCloseable {
   private volatile StoreIndex heldIndex;
 
   /**
-   * Keeps the index open, under its lock, until the returned handle is closed: a burst of
-   * {@link #withIndex} calls (a build answered from the cache makes a dozen) then opens RocksDB
-   * once. Other processes wait for the index meanwhile, so hold it only for short work.
+   * Keeps the index open, under its lock, until the returned handle is closed: a burst of {@link
+   * #withIndex} calls (a build answered from the cache makes a dozen) then opens RocksDB once.
+   * Other processes wait for the index meanwhile, so hold it only for short work.
    */
   public AutoCloseable holdIndex() {
     Path lock = root.resolve("index").resolve("strata.lock");
@@ -284,7 +287,8 @@ public final class Store implements AutoCloseable {
       List<Descriptor> next = edit.apply(new ArrayList<>(idx.manifests()));
       AtomicFiles.write(root.resolve("index.json"), idx.withManifests(next).bytes(), tmp);
     } catch (IOException e) {
-      throw new StoreException("cannot update " + root.resolve("index.json") + ": " + e.getMessage(), e);
+      throw new StoreException(
+          "cannot update " + root.resolve("index.json") + ": " + e.getMessage(), e);
     }
   }
 
@@ -297,7 +301,8 @@ public final class Store implements AutoCloseable {
   public void tag(Descriptor manifest, String name) {
     String n = canonicalName(name);
     if (!blobs.has(manifest.digest())) {
-      throw new StoreException("cannot tag " + n + ": manifest " + manifest.digest() + " is not in the store");
+      throw new StoreException(
+          "cannot tag " + n + ": manifest " + manifest.digest() + " is not in the store");
     }
     Descriptor entry =
         new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size())
@@ -311,8 +316,8 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Keeps an image that has no name (a build without {@code -t}): an index.json entry without
-   * a ref.name, listed as {@code <none>}, found by id; prune keeps it until it is removed.
+   * Keeps an image that has no name (a build without {@code -t}): an index.json entry without a
+   * ref.name, listed as {@code <none>}, found by id; prune keeps it until it is removed.
    */
   public void keep(Descriptor manifest) {
     Descriptor entry = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size());
@@ -409,12 +414,16 @@ public final class Store implements AutoCloseable {
   public StoredImage load(String name, Descriptor manifestDesc) {
     try {
       Manifest m =
-          Manifest.parse(blobs.readSmall(manifestDesc.digest(), MAX_DOCUMENT), manifestDesc.mediaType());
+          Manifest.parse(
+              blobs.readSmall(manifestDesc.digest(), MAX_DOCUMENT), manifestDesc.mediaType());
       ImageConfig c = ImageConfig.parse(blobs.readSmall(m.config().digest(), MAX_DOCUMENT));
       return new StoredImage(name, manifestDesc, m, c);
     } catch (InvalidJsonException e) {
       throw new StoreException(
-          "image " + (name == null ? manifestDesc.digest() : name) + " is unreadable: " + e.getMessage());
+          "image "
+              + (name == null ? manifestDesc.digest() : name)
+              + " is unreadable: "
+              + e.getMessage());
     } catch (IOException e) {
       throw new StoreException("cannot read image " + name + ": " + e.getMessage(), e);
     }
@@ -437,9 +446,9 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Work a prune does besides the blobs, while it holds the store exclusively (no build or run
-   * has it open meanwhile): state made from the blobs that the store does not own, such as the
-   * engine's unpacked layers. Runs after the blobs are deleted.
+   * Work a prune does besides the blobs, while it holds the store exclusively (no build or run has
+   * it open meanwhile): state made from the blobs that the store does not own, such as the engine's
+   * unpacked layers. Runs after the blobs are deleted.
    */
   @FunctionalInterface
   public interface Derived<T> {
@@ -447,9 +456,9 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Deletes every blob that no named image reaches (manifests, indexes, configs, layers), no
-   * build cache record points to, and {@code extraRoots} does not keep. Waits for writers that
-   * have not named their blobs.
+   * Deletes every blob that no named image reaches (manifests, indexes, configs, layers), no build
+   * cache record points to, and {@code extraRoots} does not keep. Waits for writers that have not
+   * named their blobs.
    */
   public PruneResult<Void> prune(Set<Digest> extraRoots) {
     return prune(extraRoots, s -> null);
@@ -495,7 +504,8 @@ public final class Store implements AutoCloseable {
       live.add(m.config().digest());
       m.layers().forEach(l -> live.add(l.digest()));
     } else if (MediaType.isIndex(d.mediaType())) {
-      for (Descriptor child : ImageIndex.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT)).manifests()) {
+      for (Descriptor child :
+          ImageIndex.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT)).manifests()) {
         mark(child, live);
       }
     }

@@ -11,7 +11,8 @@ import dev.strata.oci.Manifest;
  * @param name the name as stored ({@code busybox:latest}), or null for an unnamed image
  * @param descriptor the manifest's descriptor
  */
-public record StoredImage(String name, Descriptor descriptor, Manifest manifest, ImageConfig config) {
+public record StoredImage(
+    String name, Descriptor descriptor, Manifest manifest, ImageConfig config) {
   /** The image id, as docker and podman show it: the config digest. */
   public Digest id() {
     return manifest.config().digest();

@@ -1,9 +1,9 @@
 package dev.strata.store;
 
 /**
- * The store's directories of work in progress. Each process works in {@code <area>/<session>}
- * of each ({@link Session}); what a dead process left there is swept at the next open and by
- * prune ({@link Leftovers}).
+ * The store's directories of work in progress. Each process works in {@code <area>/<session>} of
+ * each ({@link Session}); what a dead process left there is swept at the next open and by prune
+ * ({@link Leftovers}).
  */
 public enum WorkArea {
   /** {@code tmp/}: blob ingest, atomic writes, build contexts, bind-rw copies, secrets. */

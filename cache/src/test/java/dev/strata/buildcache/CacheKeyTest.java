@@ -36,7 +36,8 @@ class CacheKeyTest {
   void encodingIsUnambiguous() {
     // without lengths, these two would hash the same text
     assertNotEquals(
-        BASE.child("a", Map.of("x", "1\ninput y 1 2")), BASE.child("a", Map.of("x", "1", "y", "2")));
+        BASE.child("a", Map.of("x", "1\ninput y 1 2")),
+        BASE.child("a", Map.of("x", "1", "y", "2")));
     assertNotEquals(BASE.child("a\n", Map.of()), BASE.child("a", Map.of("", "")));
   }
 
@@ -67,7 +68,8 @@ class CacheKeyTest {
   @Test
   void linkedEncodingIsTheDocumentedOne() {
     //   printf 'strata-cache-key/v1\nparent linked\ninstruction 0 \n' | sha256sum
-    //   printf 'strata-cache-key/v1\nparent linked\ninstruction 6 COPY x\ninput files 7 sha256:\n' | sha256sum
+    //   printf 'strata-cache-key/v1\nparent linked\ninstruction 6 COPY x\ninput files 7 sha256:\n'
+    // | sha256sum
     assertEquals(
         "sha256:f246d54de8692d826860f5d0c05b57cc82b306c49e05ed4e8c18b33107faf47a",
         CacheKey.linked("", Map.of()).toString());
@@ -79,8 +81,14 @@ class CacheKeyTest {
   @Test
   void recordRoundTrip() {
     CacheRecord r =
-        new CacheRecord(Digest.sha256(new byte[] {2}), Digest.sha256(new byte[] {3}), "application/vnd.oci.image.layer.v1.tar+zstd",
-            10, 20, "RUN x", Map.of("env", "A=1", "files", "sha256:..."));
+        new CacheRecord(
+            Digest.sha256(new byte[] {2}),
+            Digest.sha256(new byte[] {3}),
+            "application/vnd.oci.image.layer.v1.tar+zstd",
+            10,
+            20,
+            "RUN x",
+            Map.of("env", "A=1", "files", "sha256:..."));
     assertEquals(r, CacheRecord.decode(r.encode()));
     CacheRecord empty = new CacheRecord(null, null, null, 0, 0, "RUN true", Map.of());
     assertEquals(empty, CacheRecord.decode(empty.encode()));
@@ -89,6 +97,11 @@ class CacheKeyTest {
     CacheRecord timed = new CacheRecord(null, null, null, 0, 0, "RUN true", Map.of(), t);
     assertEquals(t, CacheRecord.decode(timed.encode()).created());
     // records written before the time was kept decode with none
-    assertEquals(null, CacheRecord.decode("{\"createdBy\":\"RUN true\",\"inputs\":{}}".getBytes(java.nio.charset.StandardCharsets.UTF_8)).created());
+    assertEquals(
+        null,
+        CacheRecord.decode(
+                "{\"createdBy\":\"RUN true\",\"inputs\":{}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .created());
   }
 }

@@ -17,11 +17,13 @@ class StoreIndexTest {
   @Test
   void batchesOfFileHashesWriteAndReadTogether() {
     try (Store store = Store.open(dir.resolve("store"))) {
-      store.withIndex(idx -> {
-        idx.putFileHashes(Map.of("stat a", "aa", "stat b", "bb"));
-        return null;
-      });
-      Map<String, String> got = store.withIndex(idx -> idx.fileHashes(List.of("stat a", "stat b", "stat c")));
+      store.withIndex(
+          idx -> {
+            idx.putFileHashes(Map.of("stat a", "aa", "stat b", "bb"));
+            return null;
+          });
+      Map<String, String> got =
+          store.withIndex(idx -> idx.fileHashes(List.of("stat a", "stat b", "stat c")));
       assertEquals(Map.of("stat a", "aa", "stat b", "bb"), got, "unknown keys are left out");
       assertEquals("aa", store.withIndex(idx -> idx.fileHash("stat a")));
       assertNull(store.withIndex(idx -> idx.fileHash("stat c")));
@@ -35,10 +37,11 @@ class StoreIndexTest {
       try (AutoCloseable h = store.holdIndex()) {
         held = store.withIndex(idx -> idx);
         assertEquals(held, store.withIndex(idx -> idx), "one session for all calls");
-        store.withIndex(idx -> {
-          idx.putFileHash("k", "v");
-          return null;
-        });
+        store.withIndex(
+            idx -> {
+              idx.putFileHash("k", "v");
+              return null;
+            });
       }
       // released: the next call opens the index afresh and sees what was written
       assertEquals("v", store.withIndex(idx -> idx.fileHash("k")));

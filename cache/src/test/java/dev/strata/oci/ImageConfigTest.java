@@ -28,6 +28,7 @@ class ImageConfigTest {
       """;
   private static final String BARE =
       "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}";
+
   /** Docker writes null for an unset Cmd or Entrypoint. */
   private static final String NULLS =
       "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":null,\"Entrypoint\":null,"
@@ -54,7 +55,8 @@ class ImageConfigTest {
   }
 
   static Stream<Arguments> withoutFields() {
-    return Stream.of(Arguments.of("no config section", BARE), Arguments.of("nulls and empty strings", NULLS));
+    return Stream.of(
+        Arguments.of("no config section", BARE), Arguments.of("nulls and empty strings", NULLS));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Documents written by real tools (buildah, skopeo: Go's encoding/json) parse into the model and
- * come back byte for byte, so their digests survive. The golden files were made by buildah
- * commit / skopeo copy on this project's machines (see README in the directory).
+ * come back byte for byte, so their digests survive. The golden files were made by buildah commit /
+ * skopeo copy on this project's machines (see README in the directory).
  */
 class JsonRoundTripTest {
   static final Path GOLDEN = Path.of("src/test/resources/oci/golden");
@@ -30,7 +30,8 @@ class JsonRoundTripTest {
   Stream<DynamicTest> realDocumentsRoundTripByteForByte() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
     try (Stream<Path> files = Files.walk(GOLDEN)) {
-      for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json")).sorted()::iterator) {
+      for (Path f :
+          (Iterable<Path>) files.filter(p -> p.toString().endsWith(".json")).sorted()::iterator) {
         String name = GOLDEN.relativize(f).toString();
         Function<byte[], byte[]> model =
             switch (f.getFileName().toString()) {
@@ -44,7 +45,8 @@ class JsonRoundTripTest {
                 name,
                 () -> {
                   byte[] original = Files.readAllBytes(f);
-                  assertArrayEquals(original, Json.bytes(Json.parse(original)), "tree round trip of " + name);
+                  assertArrayEquals(
+                      original, Json.bytes(Json.parse(original)), "tree round trip of " + name);
                   assertArrayEquals(original, model.apply(original), "model round trip of " + name);
                   assertEquals(Digest.sha256(original), Digest.sha256(model.apply(original)));
                 }));
@@ -58,14 +60,17 @@ class JsonRoundTripTest {
   void goEscapingOfHtmlCharactersAndControls() {
     String in = "{\"a\":\"<b>&c\",\"n\":\"x\\u0001y\\n\",\"u\":\"é\\u2028\"}";
     String out = Json.text(Json.parse(in.getBytes(StandardCharsets.UTF_8)));
-    assertEquals("{\"a\":\"\\u003cb\\u003e\\u0026c\",\"n\":\"x\\u0001y\\n\",\"u\":\"é\\u2028\"}", out);
+    assertEquals(
+        "{\"a\":\"\\u003cb\\u003e\\u0026c\",\"n\":\"x\\u0001y\\n\",\"u\":\"é\\u2028\"}", out);
   }
 
   @Test
   void prettyInputBecomesCompactAndStable() {
     String pretty = "{\n  \"schemaVersion\": 2,\n  \"manifests\": [ ],\n  \"x\": 1.50\n}";
     byte[] once = Json.bytes(Json.parse(pretty.getBytes(StandardCharsets.UTF_8)));
-    assertEquals("{\"schemaVersion\":2,\"manifests\":[],\"x\":1.50}", new String(once, StandardCharsets.UTF_8));
+    assertEquals(
+        "{\"schemaVersion\":2,\"manifests\":[],\"x\":1.50}",
+        new String(once, StandardCharsets.UTF_8));
     assertArrayEquals(once, Json.bytes(Json.parse(once)));
   }
 
@@ -86,16 +91,24 @@ class JsonRoundTripTest {
 
   @Test
   void invalidDocumentsAreRefusedWithTheReason() {
-    assertThrows(InvalidJsonException.class, () -> Json.parse("{".getBytes(StandardCharsets.UTF_8)));
-    assertThrows(InvalidJsonException.class, () -> Json.parse("{} {}".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        InvalidJsonException.class, () -> Json.parse("{".getBytes(StandardCharsets.UTF_8)));
+    assertThrows(
+        InvalidJsonException.class, () -> Json.parse("{} {}".getBytes(StandardCharsets.UTF_8)));
     InvalidJsonException e =
         assertThrows(
             InvalidJsonException.class,
-            () -> Manifest.parse("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}".getBytes(StandardCharsets.UTF_8)));
+            () ->
+                Manifest.parse(
+                    "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"layers\":[]}"
+                        .getBytes(StandardCharsets.UTF_8)));
     assertTrue(e.getMessage().contains("descriptor"), e.getMessage());
     assertThrows(
         InvalidDigestException.class,
-        () -> ImageConfig.parse("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"diff_ids\":[\"sha256:12\"]}}".getBytes(StandardCharsets.UTF_8)));
+        () ->
+            ImageConfig.parse(
+                "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"diff_ids\":[\"sha256:12\"]}}"
+                    .getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -104,7 +117,10 @@ class JsonRoundTripTest {
     Descriptor layer = new Descriptor(MediaType.OCI_LAYER_ZSTD, Digest.sha256(new byte[] {2}), 2);
     Manifest m = Manifest.oci(cfg, List.of(layer));
     String s = new String(m.bytes(), StandardCharsets.UTF_8);
-    assertTrue(s.startsWith("{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{"), s);
+    assertTrue(
+        s.startsWith(
+            "{\"schemaVersion\":2,\"mediaType\":\"" + MediaType.OCI_MANIFEST + "\",\"config\":{"),
+        s);
     assertEquals(m.config(), Manifest.parse(m.bytes()).config());
     assertEquals(m.layers(), Manifest.parse(m.bytes()).layers());
     assertEquals(3, m.totalSize());

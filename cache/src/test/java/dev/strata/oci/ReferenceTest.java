@@ -39,19 +39,32 @@ class ReferenceTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "", "Busybox", "busybox:", ":tag", "busybox@sha256:12", "a//b", "-a", "a:b:c",
-        "busybox:-tag", "with space", "a/", "busybox:" + "t123456789t123456789t123456789t123456789"
+        "",
+        "Busybox",
+        "busybox:",
+        ":tag",
+        "busybox@sha256:12",
+        "a//b",
+        "-a",
+        "a:b:c",
+        "busybox:-tag",
+        "with space",
+        "a/",
+        "busybox:"
+            + "t123456789t123456789t123456789t123456789"
             + "t123456789t123456789t123456789t123456789t123456789t123456789t123456789t123456789t123456789x",
       })
   void invalid(String s) {
-    InvalidReferenceException e = assertThrows(InvalidReferenceException.class, () -> Reference.parse(s));
+    InvalidReferenceException e =
+        assertThrows(InvalidReferenceException.class, () -> Reference.parse(s));
     assertEquals(true, e.getMessage().startsWith("invalid reference"), e.getMessage());
   }
 
   @org.junit.jupiter.api.Test
   void digestReference() {
     Reference r =
-        Reference.parse("busybox@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+        Reference.parse(
+            "busybox@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     assertEquals("busybox", r.path());
     assertEquals(null, r.tag());
     assertEquals(r, r.withDefaultTag());

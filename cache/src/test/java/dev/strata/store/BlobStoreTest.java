@@ -38,7 +38,10 @@ class BlobStoreTest {
       CorruptBlobException e =
           assertThrows(
               CorruptBlobException.class,
-              () -> s.blobs().write(new ByteArrayInputStream("evil".getBytes(StandardCharsets.UTF_8)), want));
+              () ->
+                  s.blobs()
+                      .write(
+                          new ByteArrayInputStream("evil".getBytes(StandardCharsets.UTF_8)), want));
       assertTrue(e.getMessage().contains(want.toString()), e.getMessage());
       assertFalse(s.blobs().has(want));
       assertEquals(0, s.blobs().list().size());
@@ -53,8 +56,11 @@ class BlobStoreTest {
     try (Store s = Store.open(dir)) {
       Digest d = s.blobs().writeBytes("config".getBytes(StandardCharsets.UTF_8));
       Files.writeString(dir.resolve("blobs/sha256/" + d.hex()), "tampered");
-      CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> s.blobs().readSmall(d, 100));
-      assertTrue(e.getMessage().contains("delete " + dir.resolve("blobs/sha256/" + d.hex())), e.getMessage());
+      CorruptBlobException e =
+          assertThrows(CorruptBlobException.class, () -> s.blobs().readSmall(d, 100));
+      assertTrue(
+          e.getMessage().contains("delete " + dir.resolve("blobs/sha256/" + d.hex())),
+          e.getMessage());
       try (InputStream in = s.blobs().openVerified(d)) {
         assertThrows(CorruptBlobException.class, in::readAllBytes);
       }
@@ -77,7 +83,8 @@ class BlobStoreTest {
   @Test
   void layoutFilesExistForSkopeoAndUmoci() throws Exception {
     try (Store s = Store.open(dir)) {
-      assertEquals("{\"imageLayoutVersion\":\"1.0.0\"}", Files.readString(dir.resolve("oci-layout")));
+      assertEquals(
+          "{\"imageLayoutVersion\":\"1.0.0\"}", Files.readString(dir.resolve("oci-layout")));
       assertTrue(Files.readString(dir.resolve("index.json")).contains("\"manifests\":[]"));
     }
   }

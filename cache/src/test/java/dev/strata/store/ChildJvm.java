@@ -11,7 +11,10 @@ final class ChildJvm {
 
   static Process start(Class<?> main, Path log, String... args) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sweep of what dead processes left in the work areas, with real processes and real locks: a
  * live session is kept, a killed one swept from every area, and one whose files belong to a
- * subordinate id (a step chowned them) is left by an open outside the namespace, which still
- * works, and swept by one inside it.
+ * subordinate id (a step chowned them) is left by an open outside the namespace, which still works,
+ * and swept by one inside it.
  */
 class LeftoversTest {
   @TempDir Path dir;
@@ -41,8 +41,9 @@ class LeftoversTest {
   /** A child process holding a session with work in every area; returns its tmp/ dir. */
   private Path holder(Path store, String name) throws Exception {
     Path ready = dir.resolve(name + ".ready");
-    Process p = ChildJvm.start(SessionHolder.class, dir.resolve(name + ".log"), store.toString(),
-        ready.toString());
+    Process p =
+        ChildJvm.start(
+            SessionHolder.class, dir.resolve(name + ".log"), store.toString(), ready.toString());
     children.add(p);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(ready)) {
@@ -77,18 +78,21 @@ class LeftoversTest {
 
     try (Store s = Store.open(store)) {
       for (Path d : areas(store, live)) {
-        assertTrue(Files.isRegularFile(d.resolve("work/data")), "a live session's " + d + " was swept");
+        assertTrue(
+            Files.isRegularFile(d.resolve("work/data")), "a live session's " + d + " was swept");
       }
       for (Path d : areas(store, dead)) {
         assertFalse(Files.exists(d, LinkOption.NOFOLLOW_LINKS), d + " (killed) was not swept");
       }
-      assertFalse(Files.exists(Session.lockFile(store, dead.getFileName().toString())),
+      assertFalse(
+          Files.exists(Session.lockFile(store, dead.getFileName().toString())),
           "a swept session's lock file stays");
       assertFalse(s.hasLeftovers(true), "nothing left to sweep");
     }
     kill(0);
     try (Store s = Store.open(store)) {
-      areas(store, live).forEach(d -> assertFalse(Files.exists(d), d + " (now killed) was not swept"));
+      areas(store, live)
+          .forEach(d -> assertFalse(Files.exists(d), d + " (now killed) was not swept"));
     }
   }
 
@@ -110,8 +114,13 @@ class LeftoversTest {
   @Test
   void aClosedStoreLeavesNothing() throws Exception {
     Path store = dir.resolve("store");
-    Process p = ChildJvm.start(SessionHolder.class, dir.resolve("c.log"), store.toString(),
-        dir.resolve("c.ready").toString(), "close");
+    Process p =
+        ChildJvm.start(
+            SessionHolder.class,
+            dir.resolve("c.log"),
+            store.toString(),
+            dir.resolve("c.ready").toString(),
+            "close");
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "holder hung");
     assertEquals(0, p.exitValue(), Files.readString(dir.resolve("c.log")));
     for (WorkArea a : WorkArea.values()) {
@@ -141,7 +150,9 @@ class LeftoversTest {
     Path stray = Files.createDirectories(store.resolve("layers/work/snap-123/upper"));
     Files.write(stray.resolve("f"), new byte[4096]);
     try (Store s = Store.open(store)) {
-      assertTrue(Files.exists(stray), "no process owns a stray: only prune, which locks all out, takes it");
+      assertTrue(
+          Files.exists(stray),
+          "no process owns a stray: only prune, which locks all out, takes it");
       assertTrue(s.hasLeftovers(true));
       Store.Recovered r = s.sweepLeftovers();
       assertEquals(new Store.Freed(1, 4096), r.freed());
@@ -158,24 +169,36 @@ class LeftoversTest {
     HelperBinary helper = HelperBinary.in(dir.resolve("nshelper"));
     IdMapping mapping = UserNamespace.mappingFor(Optional.empty());
     if (mapping.mode() != IdMapping.Mode.SUBIDS) {
-      fail("needs an unprivileged user with /etc/subuid and /etc/subgid ranges and newuidmap "
-          + "(uidmap); the mapping here is " + mapping.mode().word() + " (scripts/test runs the "
-          + "tests as strata-test, which has them)");
+      fail(
+          "needs an unprivileged user with /etc/subuid and /etc/subgid ranges and newuidmap "
+              + "(uidmap); the mapping here is "
+              + mapping.mode().word()
+              + " (scripts/test runs the "
+              + "tests as strata-test, which has them)");
     }
     // What a step does to a bind-rw copy or in its upper dir: files of a subordinate id.
     Path owned = dead.resolve("work");
-    assertEquals(0, UserNamespace.enter(helper, mapping,
-        List.of("chown", "-R", "1000:1000", owned.toString())), "chown in the namespace");
+    assertEquals(
+        0,
+        UserNamespace.enter(helper, mapping, List.of("chown", "-R", "1000:1000", owned.toString())),
+        "chown in the namespace");
 
     try (Store s = Store.open(store)) { // outside: EACCES on those files, and no failure
-      assertTrue(Files.isRegularFile(owned.resolve("data")), "the sweep outside deleted a subordinate id's file");
+      assertTrue(
+          Files.isRegularFile(owned.resolve("data")),
+          "the sweep outside deleted a subordinate id's file");
       assertTrue(s.hasLeftovers(false), "the leftover is still to sweep");
       for (Path d : areas(store, dead).subList(1, 3)) {
         assertFalse(Files.exists(d), d + " (its own files) should be swept outside too");
       }
     }
-    List<String> java = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), StoreOpener.class.getName(), store.toString());
+    List<String> java =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            StoreOpener.class.getName(),
+            store.toString());
     assertEquals(0, UserNamespace.enter(helper, mapping, java), "an open inside the namespace");
     assertFalse(Files.exists(dead), "the open inside the namespace left " + dead);
     try (Store s = Store.open(store)) {

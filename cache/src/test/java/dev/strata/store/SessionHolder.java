@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * A process with the store open and work in progress in every work area (a 1000-byte file in
- * each, and a 0000 directory in {@code layers/work} as overlayfs leaves its {@code work/work}); it
- * writes its session's {@code tmp/} path to {@code args[1]} and waits to be killed. With
- * {@code args[2]} = "close" it closes the store and exits instead.
+ * A process with the store open and work in progress in every work area (a 1000-byte file in each,
+ * and a 0000 directory in {@code layers/work} as overlayfs leaves its {@code work/work}); it writes
+ * its session's {@code tmp/} path to {@code args[1]} and waits to be killed. With {@code args[2]} =
+ * "close" it closes the store and exits instead.
  */
 public final class SessionHolder {
   public static void main(String[] args) throws Exception {

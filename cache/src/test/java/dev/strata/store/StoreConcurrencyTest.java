@@ -1,9 +1,9 @@
 package dev.strata.store;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
@@ -29,7 +29,9 @@ class StoreConcurrencyTest {
   void killedWriteLeavesNoPartialBlobAndIsSweptAtNextOpen() throws Exception {
     Path store = dir.resolve("store");
     Path half = dir.resolve("half");
-    Process p = ChildJvm.start(SlowBlobWriter.class, dir.resolve("child.log"), store.toString(), half.toString());
+    Process p =
+        ChildJvm.start(
+            SlowBlobWriter.class, dir.resolve("child.log"), store.toString(), half.toString());
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(half)) {
       assertTrue(p.isAlive(), "writer died early: " + Files.readString(dir.resolve("child.log")));
@@ -42,7 +44,8 @@ class StoreConcurrencyTest {
       assertEquals(0, blobs.count(), "a partial blob is visible");
     }
     try (Stream<Path> tmp = Files.list(store.resolve("tmp"))) {
-      assertTrue(tmp.anyMatch(Files::isDirectory), "the dead writer's tmp dir should still be there");
+      assertTrue(
+          tmp.anyMatch(Files::isDirectory), "the dead writer's tmp dir should still be there");
     }
     try (Store s = Store.open(store)) {
       try (Stream<Path> tmp = Files.list(store.resolve("tmp"))) {
@@ -57,8 +60,10 @@ class StoreConcurrencyTest {
     Path store = dir.resolve("store");
     Store.open(store).close();
     int n = 40;
-    Process a = ChildJvm.start(StoreNamer.class, dir.resolve("a.log"), store.toString(), "alpha", "" + n);
-    Process b = ChildJvm.start(StoreNamer.class, dir.resolve("b.log"), store.toString(), "beta", "" + n);
+    Process a =
+        ChildJvm.start(StoreNamer.class, dir.resolve("a.log"), store.toString(), "alpha", "" + n);
+    Process b =
+        ChildJvm.start(StoreNamer.class, dir.resolve("b.log"), store.toString(), "beta", "" + n);
     assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS), "namers hung");
     assertEquals(0, a.exitValue(), Files.readString(dir.resolve("a.log")));
     assertEquals(0, b.exitValue(), Files.readString(dir.resolve("b.log")));
@@ -102,11 +107,20 @@ class StoreConcurrencyTest {
       Digest cached = s.blobs().writeBytes("a builder stage's layer".getBytes(UTF_8));
       Digest stray = s.blobs().writeBytes("nothing points here".getBytes(UTF_8));
       CacheKey key = CacheKey.scratch().child("RUN make", Map.of());
-      s.withIndex(idx -> {
-        idx.putCacheRecord(key, new CacheRecord(Digest.sha256(new byte[] {1}), cached,
-            "application/vnd.oci.image.layer.v1.tar+zstd", 23, 30, "RUN make", Map.of()));
-        return null;
-      });
+      s.withIndex(
+          idx -> {
+            idx.putCacheRecord(
+                key,
+                new CacheRecord(
+                    Digest.sha256(new byte[] {1}),
+                    cached,
+                    "application/vnd.oci.image.layer.v1.tar+zstd",
+                    23,
+                    30,
+                    "RUN make",
+                    Map.of()));
+            return null;
+          });
       Store.PruneResult<Void> r = s.prune(Set.of());
       assertEquals(List.of(stray), r.removed());
       assertTrue(s.blobs().has(cached), "a cache hit would lose its layer");
@@ -124,7 +138,8 @@ class StoreConcurrencyTest {
       assertEquals(md.digest(), s.image(byName.id().hex().substring(0, 12)).digest());
       assertEquals(md.digest(), s.image(md.digest().toString()).digest());
       ImageNotFoundException e =
-          org.junit.jupiter.api.Assertions.assertThrows(ImageNotFoundException.class, () -> s.image("thing:2"));
+          org.junit.jupiter.api.Assertions.assertThrows(
+              ImageNotFoundException.class, () -> s.image("thing:2"));
       assertTrue(e.getMessage().contains("thing:2"));
     }
   }

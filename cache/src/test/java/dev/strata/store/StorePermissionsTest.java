@@ -21,20 +21,21 @@ class StorePermissionsTest {
   @TempDir Path dir;
   private final List<String> warnings = new ArrayList<>();
   private final Logger log = Logger.getLogger(Store.class.getName());
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord r) {
-      if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-        warnings.add(r.getMessage());
-      }
-    }
+  private final Handler capture =
+      new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+          if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+            warnings.add(r.getMessage());
+          }
+        }
 
-    @Override
-    public void flush() {}
+        @Override
+        public void flush() {}
 
-    @Override
-    public void close() {}
-  };
+        @Override
+        public void close() {}
+      };
 
   @BeforeEach
   void listen() {
@@ -56,9 +57,19 @@ class StorePermissionsTest {
     try (Store s = Store.open(root)) {
       s.workDir(WorkArea.LAYERS_TMP);
       s.workDir(WorkArea.LAYERS_WORK);
-      for (String d : List.of("a", "a/b", "a/b/store", "a/b/store/tmp", "a/b/store/index",
-          "a/b/store/index/db", "a/b/store/blobs", "a/b/store/blobs/sha256", "a/b/store/layers",
-          "a/b/store/layers/tmp", "a/b/store/layers/work")) {
+      for (String d :
+          List.of(
+              "a",
+              "a/b",
+              "a/b/store",
+              "a/b/store/tmp",
+              "a/b/store/index",
+              "a/b/store/index/db",
+              "a/b/store/blobs",
+              "a/b/store/blobs/sha256",
+              "a/b/store/layers",
+              "a/b/store/layers/tmp",
+              "a/b/store/layers/work")) {
         assertEquals("rwx------", mode(dir.resolve(d)), d);
       }
       assertEquals("rwx------", mode(s.tmp()), "the session's tmp");
@@ -75,8 +86,9 @@ class StorePermissionsTest {
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
     Store.open(root).close();
     Store.open(root).close();
-    assertEquals(List.of("store " + root + " is readable by other users (mode 0755); chmod 700 "
-        + root), warnings);
+    assertEquals(
+        List.of("store " + root + " is readable by other users (mode 0755); chmod 700 " + root),
+        warnings);
     assertEquals("rwxr-xr-x", mode(root), "the user's choice: warned, not changed");
   }
 
@@ -86,7 +98,8 @@ class StorePermissionsTest {
     Store.open(root).close();
     Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx-w----"));
     Store.open(root).close();
-    assertEquals(List.of("store " + root + " is writable by other users (mode 0720); chmod 700 "
-        + root), warnings);
+    assertEquals(
+        List.of("store " + root + " is writable by other users (mode 0720); chmod 700 " + root),
+        warnings);
   }
 }

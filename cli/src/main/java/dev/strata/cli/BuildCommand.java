@@ -1,36 +1,35 @@
 package dev.strata.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.build.BuildException;
 import dev.strata.build.BuildOutput;
-import dev.strata.codec.Compression;
-import dev.strata.oci.Descriptor;
-import dev.strata.oci.Json;
-import dev.strata.oci.Platform;
-import dev.strata.transport.ImageTransports;
 import dev.strata.build.BuildProgress;
 import dev.strata.build.BuildRequest;
 import dev.strata.build.BuildResult;
 import dev.strata.build.Builder;
 import dev.strata.build.ImageSnapshots;
 import dev.strata.build.IoErrorText;
-import dev.strata.registry.ImageResolver;
-import dev.strata.registry.PullPolicy;
-import dev.strata.registry.RegistryOptions;
+import dev.strata.codec.Compression;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
+import dev.strata.oci.Descriptor;
+import dev.strata.oci.Json;
+import dev.strata.oci.Platform;
+import dev.strata.registry.ImageResolver;
+import dev.strata.registry.PullPolicy;
+import dev.strata.registry.RegistryOptions;
 import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.Store;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.transport.ImageTransports;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,14 +54,22 @@ final class BuildCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
-  @Option(names = {"-f", "--file"}, paramLabel = "FILE",
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
       description = "The Dockerfile (default CONTEXT/Dockerfile); - reads it from stdin.")
   String file;
 
-  @Option(names = {"-t", "--tag"}, paramLabel = "NAME", description = "Name the image (repeatable).")
+  @Option(
+      names = {"-t", "--tag"},
+      paramLabel = "NAME",
+      description = "Name the image (repeatable).")
   List<String> tags = new ArrayList<>();
 
-  @Option(names = "--target", paramLabel = "STAGE", description = "Build this stage (default: the last).")
+  @Option(
+      names = "--target",
+      paramLabel = "STAGE",
+      description = "Build this stage (default: the last).")
   String target;
 
   @Option(names = "--build-arg", paramLabel = "K=V", description = "A build argument (repeatable).")
@@ -71,66 +78,108 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--no-cache", description = "Run every step; record the results.")
   boolean noCache;
 
-  @Option(names = "--network", paramLabel = "MODE",
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
       description = "Network of RUN steps: host (default) or none.")
   String network = "host";
 
-  @Option(names = {"-o", "--output"}, paramLabel = "type=T,dest=D",
-      description = "Also write the result: oci, oci-archive, docker-archive or local (repeatable).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "type=T,dest=D",
+      description =
+          "Also write the result: oci, oci-archive, docker-archive or local (repeatable).")
   List<String> outputs = new ArrayList<>();
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH",
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH",
       description = "The platform to build for: this machine's (no emulation).")
   String platform;
 
-  @Option(names = "--compression", paramLabel = "ALGO",
+  @Option(
+      names = "--compression",
+      paramLabel = "ALGO",
       description = "Layer compression of --output type=registry: gzip (default) or zstd.")
   String compression = "gzip";
 
-  @Option(names = "--stats-json", paramLabel = "FILE", description = "Write the build statistics here.")
+  @Option(
+      names = "--stats-json",
+      paramLabel = "FILE",
+      description = "Write the build statistics here.")
   Path statsJson;
 
-  @Option(names = "--snapshotter", paramLabel = "NAME", description = "overlay, copy or auto (default).")
+  @Option(
+      names = "--snapshotter",
+      paramLabel = "NAME",
+      description = "overlay, copy or auto (default).")
   String snapshotter = "auto";
 
-  @Option(names = "--pull", paramLabel = "POLICY",
-      description = "Base images: missing (default: the store, then mirrors, then the registry), always or never.")
+  @Option(
+      names = "--pull",
+      paramLabel = "POLICY",
+      description =
+          "Base images: missing (default: the store, then mirrors, then the registry), always or never.")
   String pull = "missing";
 
-  @Option(names = "--id-mapping", paramLabel = "MODE",
+  @Option(
+      names = "--id-mapping",
+      paramLabel = "MODE",
       description = "auto (default), identity, subids or single.")
   String idMapping = "auto";
 
-  @Option(names = "--isolation", paramLabel = "RUNG",
-      description = "How RUN steps are isolated: auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
+  @Option(
+      names = "--isolation",
+      paramLabel = "RUNG",
+      description =
+          "How RUN steps are isolated: auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
   String isolation = "auto";
 
-  @Option(names = "--secret", paramLabel = "id=ID[,src=FILE|,env=VAR]",
-      description = "A secret for RUN --mount=type=secret: a file, or a variable (default: the one named ID).")
+  @Option(
+      names = "--secret",
+      paramLabel = "id=ID[,src=FILE|,env=VAR]",
+      description =
+          "A secret for RUN --mount=type=secret: a file, or a variable (default: the one named ID).")
   List<String> secrets = new ArrayList<>();
 
-  @Option(names = "--ssh", paramLabel = "ID[=SOCKET]",
-      description = "An ssh-agent for RUN --mount=type=ssh: its socket, or $SSH_AUTH_SOCK (--ssh default).")
+  @Option(
+      names = "--ssh",
+      paramLabel = "ID[=SOCKET]",
+      description =
+          "An ssh-agent for RUN --mount=type=ssh: its socket, or $SSH_AUTH_SOCK (--ssh default).")
   List<String> ssh = new ArrayList<>();
 
   /** buildx's entitlement for RUN --security=insecure. */
   static final String SECURITY_INSECURE = "security.insecure";
 
-  @Option(names = "--allow", paramLabel = "ENTITLEMENT", split = ",",
-      description = "Allow what RUN steps ask for, as buildx: security.insecure (RUN --security=insecure:"
-          + " every capability, no seccomp filter); network.host (always allowed).")
+  @Option(
+      names = "--allow",
+      paramLabel = "ENTITLEMENT",
+      split = ",",
+      description =
+          "Allow what RUN steps ask for, as buildx: security.insecure (RUN --security=insecure:"
+              + " every capability, no seccomp filter); network.host (always allowed).")
   List<String> allow = new ArrayList<>();
 
-  @Option(names = "--cache-from", paramLabel = "type=local,src=DIR|type=registry,ref=REF",
-      description = "Also look steps up in this exported cache (repeatable); blobs are copied or downloaded when needed.")
+  @Option(
+      names = "--cache-from",
+      paramLabel = "type=local,src=DIR|type=registry,ref=REF",
+      description =
+          "Also look steps up in this exported cache (repeatable); blobs are copied or downloaded when needed.")
   List<String> cacheFrom = new ArrayList<>();
 
-  @Option(names = "--cache-to", paramLabel = "type=local,dest=DIR|type=registry,ref=REF[,mode=min|max]",
-      description = "Export the build's cache records and layers here (min: the final image's steps; max: every stage).")
+  @Option(
+      names = "--cache-to",
+      paramLabel = "type=local,dest=DIR|type=registry,ref=REF[,mode=min|max]",
+      description =
+          "Export the build's cache records and layers here (min: the final image's steps; max: every stage).")
   List<String> cacheTo = new ArrayList<>();
 
-  @Option(names = "--offline", description = "Refuse every network access: base images come from the store,"
-      + " a registry --cache-from is not used (a warning), a registry --cache-to or output fails.")
+  @Option(
+      names = "--offline",
+      description =
+          "Refuse every network access: base images come from the store,"
+              + " a registry --cache-from is not used (a warning), a registry --cache-to or output fails.")
   boolean offline;
 
   @Parameters(paramLabel = "CONTEXT", description = "The build context directory.")
@@ -139,22 +188,29 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (platform != null && !Platform.parse(platform).equals(Platform.host())) {
-      throw new BuildException("--platform " + platform + ": this machine builds for " + Platform.host()
-          + " only (RUN steps of another architecture need emulation, which Strata does not do)");
+      throw new BuildException(
+          "--platform "
+              + platform
+              + ": this machine builds for "
+              + Platform.host()
+              + " only (RUN steps of another architecture need emulation, which Strata does not do)");
     }
-    Compression layerCompression = switch (compression.toLowerCase(java.util.Locale.ROOT)) {
-      case "gzip" -> Compression.GZIP;
-      case "zstd" -> Compression.ZSTD;
-      default -> throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "invalid --compression \"" + compression + "\": gzip or zstd");
-    };
+    Compression layerCompression =
+        switch (compression.toLowerCase(java.util.Locale.ROOT)) {
+          case "gzip" -> Compression.GZIP;
+          case "zstd" -> Compression.ZSTD;
+          default ->
+              throw new picocli.CommandLine.ParameterException(
+                  spec.commandLine(),
+                  "invalid --compression \"" + compression + "\": gzip or zstd");
+        };
     if (!Files.isDirectory(context)) {
       throw new BuildException("build context " + context + " is not a directory");
     }
     for (String a : allow) {
       if (!a.equals(SECURITY_INSECURE) && !a.equals("network.host")) {
-        throw new ParameterException(spec.commandLine(),
-            "invalid --allow \"" + a + "\": security.insecure or network.host");
+        throw new ParameterException(
+            spec.commandLine(), "invalid --allow \"" + a + "\": security.insecure or network.host");
       }
     }
     List<BuildOutput> outs = outputsOf();
@@ -172,7 +228,8 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
-    Optional<Isolation.Rung> isolationRequest = isolationRequest(spec, isolation); // checked up front
+    Optional<Isolation.Rung> isolationRequest =
+        isolationRequest(spec, isolation); // checked up front
     boolean outside = !UserNamespace.inside();
     List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
     if (outside && "-".equals(file)) {
@@ -183,10 +240,13 @@ final class BuildCommand implements Callable<Integer> {
       argv.set(argv.indexOf("-"), tmp.toString());
       file = tmp.toString();
     }
-    PrintStream log = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+    PrintStream log =
+        new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
     ProgressMode mode;
     try {
-      mode = ProgressMode.resolve(top.progress, Terminal.isTty(Terminal.STDERR), System.getenv("TERM"));
+      mode =
+          ProgressMode.resolve(
+              top.progress, Terminal.isTty(Terminal.STDERR), System.getenv("TERM"));
     } catch (ProgressMode.UnknownModeException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -212,8 +272,9 @@ final class BuildCommand implements Callable<Integer> {
           Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
           Isolation iso = Isolation.forThisProcess(helper); // once per build
           progress.info("isolation: " + iso.describe());
-          result = builder(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
-              .build(request(args, outs));
+          result =
+              builder(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
+                  .build(request(args, outs));
           report(result, store, layerCompression, progress, log, Optional.of(iso.describe()));
         }
       }
@@ -221,7 +282,8 @@ final class BuildCommand implements Callable<Integer> {
     if (result == null) { // this view is closed: the second JVM owns the terminal from here
       Isolation.Rung rung = isolationRung(isolationRequest, helper);
       IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(helper, rung, mapping, Main.class.getName(), withProgress(argv, mode));
+      return UserNamespace.reexecJvm(
+          helper, rung, mapping, Main.class.getName(), withProgress(argv, mode));
     }
     spec.commandLine().getOut().println(result.imageId());
     return 0;
@@ -245,13 +307,27 @@ final class BuildCommand implements Callable<Integer> {
           case "none" -> NetworkMode.NONE;
           default -> throw new BuildException("--network " + network + ": want host or none");
         };
-    return new BuildRequest(ctx, dockerfile, shownName, tags, target, args, noCache, net,
-        Times.created(), sde, outs, BuildSecrets.parse(secrets), BuildSsh.parse(ssh),
-        allow.contains(SECURITY_INSECURE), cacheSpecs(cacheFrom, CacheSpec::from),
+    return new BuildRequest(
+        ctx,
+        dockerfile,
+        shownName,
+        tags,
+        target,
+        args,
+        noCache,
+        net,
+        Times.created(),
+        sde,
+        outs,
+        BuildSecrets.parse(secrets),
+        BuildSsh.parse(ssh),
+        allow.contains(SECURITY_INSECURE),
+        cacheSpecs(cacheFrom, CacheSpec::from),
         cacheSpecs(cacheTo, CacheSpec::to));
   }
 
-  private List<CacheSpec> cacheSpecs(List<String> values, java.util.function.Function<String, CacheSpec> parse) {
+  private List<CacheSpec> cacheSpecs(
+      List<String> values, java.util.function.Function<String, CacheSpec> parse) {
     List<CacheSpec> out = new ArrayList<>();
     for (String v : values) {
       try {
@@ -271,11 +347,16 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   private Builder builder(
-      Store store, Snapshotter snap, SandboxRunner runner, BuildProgress progress, PrintStream log) {
+      Store store,
+      Snapshotter snap,
+      SandboxRunner runner,
+      BuildProgress progress,
+      PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
     RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
     ImageResolver resolver = new ImageResolver(store, opts);
-    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy)).withRegistry(opts);
+    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy))
+        .withRegistry(opts);
   }
 
   /**
@@ -300,11 +381,14 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   /** Pushes a type=registry output, writes the statistics and says what was built. */
-  /** The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any namespace. */
+  /**
+   * The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any
+   * namespace.
+   */
   static Isolation.Rung isolationRung(Optional<Isolation.Rung> request, HelperBinary helper)
       throws java.io.IOException, InterruptedException {
-    return Isolation.choose(request, UserNamespace.callerIds()[0],
-        Isolation.probe(helper, Isolation.Rung.USERNS));
+    return Isolation.choose(
+        request, UserNamespace.callerIds()[0], Isolation.probe(helper, Isolation.Rung.USERNS));
   }
 
   /** {@code --isolation}'s word: empty for auto. */
@@ -313,17 +397,29 @@ final class BuildCommand implements Callable<Integer> {
       case "auto" -> Optional.empty();
       case "userns" -> Optional.of(Isolation.Rung.USERNS);
       case "chroot" -> Optional.of(Isolation.Rung.CHROOT);
-      default -> throw new ParameterException(
-          spec.commandLine(), "--isolation " + word + ": expected auto, userns or chroot");
+      default ->
+          throw new ParameterException(
+              spec.commandLine(), "--isolation " + word + ": expected auto, userns or chroot");
     };
   }
 
-  private void report(BuildResult r, Store store, Compression c, BuildProgress progress, PrintStream log,
-      Optional<String> isolationUsed) throws java.io.IOException {
+  private void report(
+      BuildResult r,
+      Store store,
+      Compression c,
+      BuildProgress progress,
+      PrintStream log,
+      Optional<String> isolationUsed)
+      throws java.io.IOException {
     for (BuildOutput o : outputsOf()) {
       if (o.type().equals("registry")) {
-        Descriptor d = new ImageTransports(store, PullCommand.options(offline, registryLines(progress, log), top))
-            .push(store.image(r.manifestDigest().toString()), ImageTransports.parse("docker://" + o.name()), c);
+        Descriptor d =
+            new ImageTransports(
+                    store, PullCommand.options(offline, registryLines(progress, log), top))
+                .push(
+                    store.image(r.manifestDigest().toString()),
+                    ImageTransports.parse("docker://" + o.name()),
+                    c);
         progress.info("pushed " + o.name() + "@" + d.digest());
       }
     }
@@ -337,10 +433,16 @@ final class BuildCommand implements Callable<Integer> {
         }
         Files.write(statsJson, stats);
       } catch (java.io.IOException e) {
-        throw new BuildException("--stats-json: cannot write " + statsJson + ": " + IoErrorText.reason(e), e);
+        throw new BuildException(
+            "--stats-json: cannot write " + statsJson + ": " + IoErrorText.reason(e), e);
       }
     }
-    progress.info(String.format(java.util.Locale.ROOT, "%s (%d steps, hit rate %.0f%%)",
-        r.imageId().shortHex(), r.steps().size(), r.hitRate() * 100));
+    progress.info(
+        String.format(
+            java.util.Locale.ROOT,
+            "%s (%d steps, hit rate %.0f%%)",
+            r.imageId().shortHex(),
+            r.steps().size(),
+            r.hitRate() * 100));
   }
 }

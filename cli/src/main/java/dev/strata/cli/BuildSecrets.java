@@ -34,7 +34,9 @@ final class BuildSecrets {
           case "src", "source" -> src = v;
           case "env" -> env = v;
           case "type" -> type = v;
-          default -> throw new BuildException("--secret " + spec + ": unknown key \"" + k + "\" (id, src, env, type)");
+          default ->
+              throw new BuildException(
+                  "--secret " + spec + ": unknown key \"" + k + "\" (id, src, env, type)");
         }
       }
       if (id == null || id.isEmpty()) {
@@ -48,11 +50,19 @@ final class BuildSecrets {
         Path p = Path.of(src);
         try {
           if (Files.size(p) > BuildRequest.MAX_SECRET) {
-            throw new BuildException("--secret id=" + id + ": " + src + " is larger than " + BuildRequest.MAX_SECRET + " bytes");
+            throw new BuildException(
+                "--secret id="
+                    + id
+                    + ": "
+                    + src
+                    + " is larger than "
+                    + BuildRequest.MAX_SECRET
+                    + " bytes");
           }
           value = Files.readAllBytes(p);
         } catch (IOException e) {
-          throw new BuildException("--secret id=" + id + ": cannot read " + src + ": " + e.getMessage(), e);
+          throw new BuildException(
+              "--secret id=" + id + ": cannot read " + src + ": " + e.getMessage(), e);
         }
       } else {
         String var = env != null ? env : src != null ? src : id;

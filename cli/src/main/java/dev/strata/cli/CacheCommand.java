@@ -1,8 +1,8 @@
 package dev.strata.cli;
 
 import dev.strata.build.BuildException;
-import dev.strata.build.IoErrorText;
 import dev.strata.build.CacheMounts;
+import dev.strata.build.IoErrorText;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
@@ -24,8 +24,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code strata cache export DIR} and {@code strata cache import DIR}: the store's whole build
- * cache as a bundle (an OCI layout, see {@link dev.strata.buildcache.CacheBundle}) that a
- * machine without the network imports, then builds with every recorded step a hit.
+ * cache as a bundle (an OCI layout, see {@link dev.strata.buildcache.CacheBundle}) that a machine
+ * without the network imports, then builds with every recorded step a hit.
  */
 @Command(
     name = "cache",
@@ -45,47 +45,71 @@ final class CacheCommand implements Callable<Integer> {
   int reexec() throws Exception {
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-    return UserNamespace.reexecJvm(helper, UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
-        Main.class.getName(), argv);
+    return UserNamespace.reexecJvm(
+        helper,
+        UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
+        Main.class.getName(),
+        argv);
   }
 
   /** {@code max=2GB}, {@code max=512MB}, {@code max=1000}: the cap in bytes (powers of 1024). */
   static long maxBytes(String text) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("max=(\\d+)\\s*([KMGT]?)I?B?", java.util.regex.Pattern.CASE_INSENSITIVE)
-        .matcher(text.strip());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "max=(\\d+)\\s*([KMGT]?)I?B?", java.util.regex.Pattern.CASE_INSENSITIVE)
+            .matcher(text.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("--cache-mounts " + text + ": want max=SIZE (e.g. max=2GB)");
+      throw new IllegalArgumentException(
+          "--cache-mounts " + text + ": want max=SIZE (e.g. max=2GB)");
     }
-    int shift = switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
-      case "K" -> 10;
-      case "M" -> 20;
-      case "G" -> 30;
-      case "T" -> 40;
-      default -> 0;
-    };
+    int shift =
+        switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+          case "K" -> 10;
+          case "M" -> 20;
+          case "G" -> 30;
+          case "T" -> 40;
+          default -> 0;
+        };
     return Long.parseLong(m.group(1)) << shift;
   }
 
-  @Command(name = "export", description = {"Write every cache record and its layer into DIR (an OCI layout);",
-      "with IMAGE names, only the records of the builds that made those images (every stage's)."})
+  @Command(
+      name = "export",
+      description = {
+        "Write every cache record and its layer into DIR (an OCI layout);",
+        "with IMAGE names, only the records of the builds that made those images (every stage's)."
+      })
   static final class Export implements Callable<Integer> {
     @ParentCommand CacheCommand cache;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "DIR", arity = "0..1", description = "The bundle directory (made when missing).")
+    @Parameters(
+        index = "0",
+        paramLabel = "DIR",
+        arity = "0..1",
+        description = "The bundle directory (made when missing).")
     Path dir;
 
-    @Parameters(index = "1..*", paramLabel = "IMAGE", description = "Export only what the builds of these images recorded.")
+    @Parameters(
+        index = "1..*",
+        paramLabel = "IMAGE",
+        description = "Export only what the builds of these images recorded.")
     List<String> images = new ArrayList<>();
 
-    @Option(names = "--cache-mounts", arity = "0..1", fallbackValue = "max=2GB", paramLabel = "max=SIZE",
-        description = "Also export the RUN --mount=type=cache directories, at most SIZE in all (default 2GB).")
+    @Option(
+        names = "--cache-mounts",
+        arity = "0..1",
+        fallbackValue = "max=2GB",
+        paramLabel = "max=SIZE",
+        description =
+            "Also export the RUN --mount=type=cache directories, at most SIZE in all (default 2GB).")
     String cacheMounts;
 
     @Override
     public Integer call() throws Exception {
       if (cacheMounts != null && !cacheMounts.startsWith("max=")) {
-        // `--cache-mounts DIR [IMAGE...]`: the optional value took the directory (picocli's 0..1 arity)
+        // `--cache-mounts DIR [IMAGE...]`: the optional value took the directory (picocli's 0..1
+        // arity)
         if (dir != null) {
           images.add(0, dir.toString());
         }
@@ -93,7 +117,8 @@ final class CacheCommand implements Callable<Integer> {
         cacheMounts = "max=2GB";
       }
       if (dir == null) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing required parameter: 'DIR'");
+        throw new picocli.CommandLine.ParameterException(
+            spec.commandLine(), "Missing required parameter: 'DIR'");
       }
       long max;
       try {
@@ -102,12 +127,15 @@ final class CacheCommand implements Callable<Integer> {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       PrintWriter err = spec.commandLine().getErr();
-      try (Store store = cache.top.openStore(); AutoCloseable w = store.beginWrite()) {
+      try (Store store = cache.top.openStore();
+          AutoCloseable w = store.beginWrite()) {
         if (cacheMounts != null && CacheMounts.any(store) && !UserNamespace.inside()) {
           return cache.reexec(); // a cache's files carry the namespace's owners
         }
-        List<Descriptor> mounts = cacheMounts == null ? List.of()
-            : CacheMounts.toLayers(store, max, line -> err.println("Warning: " + line));
+        List<Descriptor> mounts =
+            cacheMounts == null
+                ? List.of()
+                : CacheMounts.toLayers(store, max, line -> err.println("Warning: " + line));
         err.flush();
         List<StoredImage> built = new ArrayList<>();
         for (String name : images) {
@@ -119,8 +147,14 @@ final class CacheCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
           throw new BuildException("cache export " + dir + ": " + e.getMessage(), e);
         }
-        spec.commandLine().getOut().printf("Exported %d cache records, %d layers%s to %s%n", m.records(), m.layers(),
-            m.cacheMounts() == 0 ? "" : ", " + m.cacheMounts() + " cache mounts", dir);
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "Exported %d cache records, %d layers%s to %s%n",
+                m.records(),
+                m.layers(),
+                m.cacheMounts() == 0 ? "" : ", " + m.cacheMounts() + " cache mounts",
+                dir);
       } catch (IOException e) {
         throw new BuildException("cache export " + dir + ": " + IoErrorText.reason(e), e);
       }
@@ -128,12 +162,16 @@ final class CacheCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "import", description = "Add the cache records and layers of the bundle DIR to the store.")
+  @Command(
+      name = "import",
+      description = "Add the cache records and layers of the bundle DIR to the store.")
   static final class Import implements Callable<Integer> {
     @ParentCommand CacheCommand cache;
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "DIR", description = "A bundle written by strata cache export or --cache-to type=local.")
+    @Parameters(
+        paramLabel = "DIR",
+        description = "A bundle written by strata cache export or --cache-to type=local.")
     Path dir;
 
     @Override
@@ -142,12 +180,21 @@ final class CacheCommand implements Callable<Integer> {
       if (!StoreCache.cacheMountLayers(dir.toAbsolutePath()).isEmpty() && !UserNamespace.inside()) {
         return cache.reexec(); // cache-mount files get the namespace's owners
       }
-      try (Store store = cache.top.openStore(); AutoCloseable w = store.beginWrite()) {
-        StoreCache.Moved m = StoreCache.importInto(store, dir.toAbsolutePath(), line -> err.println("Warning: " + line));
+      try (Store store = cache.top.openStore();
+          AutoCloseable w = store.beginWrite()) {
+        StoreCache.Moved m =
+            StoreCache.importInto(
+                store, dir.toAbsolutePath(), line -> err.println("Warning: " + line));
         err.flush();
-        spec.commandLine().getOut().printf("Imported %d cache records, %d layers%s from %s%s%n", m.records(), m.layers(),
-            m.cacheMounts() == 0 ? "" : ", " + m.cacheMounts() + " cache mounts", dir,
-            m.refused() == 0 ? "" : " (" + m.refused() + " refused)");
+        spec.commandLine()
+            .getOut()
+            .printf(
+                "Imported %d cache records, %d layers%s from %s%s%n",
+                m.records(),
+                m.layers(),
+                m.cacheMounts() == 0 ? "" : ", " + m.cacheMounts() + " cache mounts",
+                dir,
+                m.refused() == 0 ? "" : " (" + m.refused() + " refused)");
       } catch (IOException e) {
         throw new BuildException("cache import " + dir + ": " + IoErrorText.reason(e), e);
       }

@@ -35,8 +35,8 @@ final class CliLogging {
   }
 
   /**
-   * Installs the one-line handler on the root logger in place of any other; idempotent. A word
-   * that names no level (refused before, by the command line) counts as info.
+   * Installs the one-line handler on the root logger in place of any other; idempotent. A word that
+   * names no level (refused before, by the command line) counts as info.
    */
   static void configure(String logLevel) {
     Level level = level(logLevel).orElse(Level.INFO);
@@ -44,13 +44,14 @@ final class CliLogging {
     for (Handler h : root.getHandlers()) {
       root.removeHandler(h);
     }
-    Handler h = new StreamHandler(System.err, new OneLine(level == Level.FINE)) {
-      @Override
-      public synchronized void publish(LogRecord r) {
-        super.publish(r);
-        flush(); // a warning shows when it happens, not at exit
-      }
-    };
+    Handler h =
+        new StreamHandler(System.err, new OneLine(level == Level.FINE)) {
+          @Override
+          public synchronized void publish(LogRecord r) {
+            super.publish(r);
+            flush(); // a warning shows when it happens, not at exit
+          }
+        };
     h.setLevel(level);
     root.setLevel(level);
     root.addHandler(h);
@@ -67,9 +68,12 @@ final class CliLogging {
     @Override
     public String format(LogRecord r) {
       Level l = r.getLevel();
-      String prefix = l.intValue() >= Level.SEVERE.intValue() ? "Error: "
-          : l.intValue() >= Level.WARNING.intValue() ? "Warning: "
-          : l.intValue() >= Level.INFO.intValue() ? "" : "debug: ";
+      String prefix =
+          l.intValue() >= Level.SEVERE.intValue()
+              ? "Error: "
+              : l.intValue() >= Level.WARNING.intValue()
+                  ? "Warning: "
+                  : l.intValue() >= Level.INFO.intValue() ? "" : "debug: ";
       StringBuilder sb = new StringBuilder(prefix);
       if (debug) {
         sb.append('[').append(r.getLoggerName()).append("] ");

@@ -9,8 +9,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * The one place that turns exceptions into exit codes and one-line messages (STYLE.md: "one
- * mapper turns them into exit codes; the CLI prints one line, --log-level debug adds the stack").
+ * The one place that turns exceptions into exit codes and one-line messages (STYLE.md: "one mapper
+ * turns them into exit codes; the CLI prints one line, --log-level debug adds the stack").
  */
 final class ErrorMapper implements IExecutionExceptionHandler {
   static final int USER_ERROR = 1;

@@ -24,7 +24,9 @@ final class ImagesCommand implements Callable<Integer> {
   @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json.")
   String format = "table";
 
-  @Option(names = {"-q", "--quiet"}, description = "Print image ids only.")
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print image ids only.")
   boolean quiet;
 
   @Override

@@ -6,7 +6,6 @@ import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -18,7 +17,9 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code strata import ROOTFS.tar NAME}: a rootfs tarball becomes a one-layer image. */
-@Command(name = "import", description = "Make a one-layer image from a rootfs tarball (plain, gzip or zstd).")
+@Command(
+    name = "import",
+    description = "Make a one-layer image from a rootfs tarball (plain, gzip or zstd).")
 final class ImportCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
@@ -29,11 +30,16 @@ final class ImportCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "NAME", description = "Name of the new image.")
   String name;
 
-  @Option(names = {"-c", "--change"}, paramLabel = "INSTRUCTION",
+  @Option(
+      names = {"-c", "--change"},
+      paramLabel = "INSTRUCTION",
       description = "Apply a CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, WORKDIR or USER instruction.")
   List<String> changes = new ArrayList<>();
 
-  @Option(names = {"-m", "--message"}, paramLabel = "TEXT", description = "History comment.")
+  @Option(
+      names = {"-m", "--message"},
+      paramLabel = "TEXT",
+      description = "History comment.")
   String message;
 
   @Override

@@ -16,12 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code --progress json}: one JSON object per line per event, for tools (as {@code docker
- * buildx build --progress rawjson} streams its solve status). Field names are stable and
- * documented in README.md. RUN output is sent line by line, each {@code data} ending with its
- * newline, so concatenating a step's {@code data} gives its bytes back; a line that is not valid
- * UTF-8 goes as {@code dataBase64} instead, and a line longer than {@link #MAX_CHUNK} bytes in
- * several events, so memory stays bounded.
+ * {@code --progress json}: one JSON object per line per event, for tools (as {@code docker buildx
+ * build --progress rawjson} streams its solve status). Field names are stable and documented in
+ * README.md. RUN output is sent line by line, each {@code data} ending with its newline, so
+ * concatenating a step's {@code data} gives its bytes back; a line that is not valid UTF-8 goes as
+ * {@code dataBase64} instead, and a line longer than {@link #MAX_CHUNK} bytes in several events, so
+ * memory stays bounded.
  */
 final class JsonProgress implements ProgressView {
   static final int MAX_CHUNK = 16 * 1024;
@@ -103,7 +103,8 @@ final class JsonProgress implements ProgressView {
   private static int charBoundary(byte[] b) {
     for (int i = b.length - 1; i >= Math.max(0, b.length - 4); i--) {
       if ((b[i] & 0xc0) != 0x80) {
-        int need = (b[i] & 0x80) == 0 ? 1 : (b[i] & 0xe0) == 0xc0 ? 2 : (b[i] & 0xf0) == 0xe0 ? 3 : 4;
+        int need =
+            (b[i] & 0x80) == 0 ? 1 : (b[i] & 0xe0) == 0xc0 ? 2 : (b[i] & 0xf0) == 0xe0 ? 3 : 4;
         return i + need <= b.length || i == 0 ? b.length : i;
       }
     }
@@ -113,7 +114,8 @@ final class JsonProgress implements ProgressView {
   /** The text of {@code b[0, len)} when it is valid UTF-8, else null. */
   private static String utf8(byte[] b, int len) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(b, 0, len))

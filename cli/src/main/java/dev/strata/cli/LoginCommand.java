@@ -19,7 +19,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code strata login REGISTRY}: checks credentials and saves them where docker and podman read them. */
+/**
+ * {@code strata login REGISTRY}: checks credentials and saves them where docker and podman read
+ * them.
+ */
 @Command(
     name = "login",
     description = {
@@ -30,13 +33,20 @@ final class LoginCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "REGISTRY", description = "Registry host[:port], e.g. docker.io, 127.0.0.1:5000.")
+  @Parameters(
+      paramLabel = "REGISTRY",
+      description = "Registry host[:port], e.g. docker.io, 127.0.0.1:5000.")
   String registry;
 
-  @Option(names = {"-u", "--username"}, paramLabel = "USER", description = "User name (asked when absent).")
+  @Option(
+      names = {"-u", "--username"},
+      paramLabel = "USER",
+      description = "User name (asked when absent).")
   String username;
 
-  @Option(names = {"-p", "--password"}, paramLabel = "PASSWORD",
+  @Option(
+      names = {"-p", "--password"},
+      paramLabel = "PASSWORD",
       description = "Password (visible in the process list: prefer --password-stdin).")
   String password;
 
@@ -49,17 +59,20 @@ final class LoginCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (password != null && passwordStdin) {
-      throw new ParameterException(spec.commandLine(), "--password and --password-stdin cannot be used together");
+      throw new ParameterException(
+          spec.commandLine(), "--password and --password-stdin cannot be used together");
     }
     Console console = System.console();
     if (username == null) {
       if (console == null) {
-        throw new ParameterException(spec.commandLine(), "no --username given and no terminal to ask on");
+        throw new ParameterException(
+            spec.commandLine(), "no --username given and no terminal to ask on");
       }
       username = console.readLine("Username: ");
     }
     if (passwordStdin) {
-      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
       String line = in.readLine();
       password = line == null ? "" : line;
     } else if (password == null) {
@@ -74,7 +87,9 @@ final class LoginCommand implements Callable<Integer> {
     }
     Credentials c = new Credentials(username, password);
     LoginCheck.verify(registry, c, RegistryOptions.defaults());
-    CredentialStore store = CredentialStore.fromEnvironment(System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
+    CredentialStore store =
+        CredentialStore.fromEnvironment(
+            System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
     String where = store.store(registry, c);
     spec.commandLine().getOut().println("Login Succeeded! (saved to " + where + ")");
     return 0;

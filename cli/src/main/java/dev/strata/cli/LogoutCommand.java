@@ -24,7 +24,9 @@ final class LogoutCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CredentialStore store = CredentialStore.fromEnvironment(System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
+    CredentialStore store =
+        CredentialStore.fromEnvironment(
+            System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
     if (!store.erase(registry)) {
       spec.commandLine().getErr().println("Error: not logged in to " + registry);
       return 1;

@@ -1,7 +1,5 @@
 package dev.strata.cli;
 
-import picocli.CommandLine;
-
 /** Entry point of {@code bin/strata}. */
 public final class Main {
   private Main() {}

@@ -36,7 +36,10 @@ final class ParseCommand implements Callable<Integer> {
       description = "Set a build-time variable (K alone takes its value from the environment).")
   List<String> buildArgs = new ArrayList<>();
 
-  @Option(names = "--target", paramLabel = "STAGE", description = "Plan up to this stage (default: the last).")
+  @Option(
+      names = "--target",
+      paramLabel = "STAGE",
+      description = "Plan up to this stage (default: the last).")
   String target;
 
   @Option(
@@ -68,10 +71,14 @@ final class ParseCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, DockerfileException {
     if (!format.equals("json") && !format.equals("text")) {
-      throw new ParameterException(spec.commandLine(), "--format must be text or json, not \"" + format + "\"");
+      throw new ParameterException(
+          spec.commandLine(), "--format must be text or json, not \"" + format + "\"");
     }
     BuildOptions options =
-        BuildOptions.defaults().withBuildArgs(buildArgMap()).withTarget(target).withPlatforms(platform, BuildOptions.DEFAULT_PLATFORM);
+        BuildOptions.defaults()
+            .withBuildArgs(buildArgMap())
+            .withTarget(target)
+            .withPlatforms(platform, BuildOptions.DEFAULT_PLATFORM);
     BuildPlan plan;
     try {
       plan = DockerfileFrontend.plan(file, file.toString(), options);

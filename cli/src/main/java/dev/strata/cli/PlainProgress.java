@@ -1,6 +1,5 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildProgress;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -5,10 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code --progress} word: how build events are shown on stderr. {@code auto} is resolved
- * once, in the first JVM, as Docker's BuildKit does: the live view when stderr is a terminal
- * whose TERM is not {@code dumb}, else plain lines. The resolved word is handed to the JVM that
- * re-executes inside the namespace, so both draw the same way whatever its environment holds.
+ * The {@code --progress} word: how build events are shown on stderr. {@code auto} is resolved once,
+ * in the first JVM, as Docker's BuildKit does: the live view when stderr is a terminal whose TERM
+ * is not {@code dumb}, else plain lines. The resolved word is handed to the JVM that re-executes
+ * inside the namespace, so both draw the same way whatever its environment holds.
  */
 enum ProgressMode {
   PLAIN,
@@ -38,7 +38,8 @@ enum ProgressMode {
   static ProgressMode resolve(String word, boolean stderrIsTty, String term) {
     String w = word == null ? "auto" : word.strip().toLowerCase(Locale.ROOT);
     return switch (w) {
-      case "auto" -> stderrIsTty && term != null && !term.isEmpty() && !term.equals("dumb") ? TTY : PLAIN;
+      case "auto" ->
+          stderrIsTty && term != null && !term.isEmpty() && !term.equals("dumb") ? TTY : PLAIN;
       case "plain" -> PLAIN;
       case "tty" -> TTY;
       case "json" -> JSON;
@@ -62,8 +63,12 @@ enum ProgressMode {
     return switch (this) {
       case PLAIN -> new PlainProgress(err);
       case JSON -> new JsonProgress(err);
-      case TTY -> new TtyProgress(err, () -> Terminal.columns(env, Terminal.STDERR), System::nanoTime,
-          TtyProgress.FRAME_MILLIS);
+      case TTY ->
+          new TtyProgress(
+              err,
+              () -> Terminal.columns(env, Terminal.STDERR),
+              System::nanoTime,
+              TtyProgress.FRAME_MILLIS);
     };
   }
 }

@@ -21,12 +21,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code strata prune}: deletes blobs no named image or cache record reaches, then the unpacked
  * layers no image left stands on, the remembered digests of files changed or gone since, and with
- * {@code --cache-mounts} the cache mount directories, and what killed builds and runs left in
- * the store's work areas (their sessions' {@code tmp/}, {@code layers/tmp}, {@code layers/work}).
- * Those carry the namespace's owners (subordinate ids), so when there are any the command runs
- * again inside Strata's user namespace, as build and run do; root deletes them as they are (it
- * owns them, or may remove any file), also where no user namespace can be made (the chroot
- * rung). It waits for builds and runs that have the store open.
+ * {@code --cache-mounts} the cache mount directories, and what killed builds and runs left in the
+ * store's work areas (their sessions' {@code tmp/}, {@code layers/tmp}, {@code layers/work}). Those
+ * carry the namespace's owners (subordinate ids), so when there are any the command runs again
+ * inside Strata's user namespace, as build and run do; root deletes them as they are (it owns them,
+ * or may remove any file), also where no user namespace can be made (the chroot rung). It waits for
+ * builds and runs that have the store open.
  */
 @Command(
     name = "prune",
@@ -37,7 +37,8 @@ final class PruneCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
-  @Option(names = "--cache-mounts",
+  @Option(
+      names = "--cache-mounts",
       description = "Also delete the RUN --mount=type=cache directories (as docker builder prune).")
   boolean cacheMounts;
 
@@ -45,22 +46,27 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Leftovers are swept under the prune lock, where what they free is counted and reported.
     try (Store store = top.openStore(Store.Recovery.LEAVE_TO_PRUNE)) {
-      boolean namespaced = ImageSnapshots.hasUnpacked(store)
-          || (cacheMounts && CacheMounts.any(store)) || store.hasLeftovers(true);
+      boolean namespaced =
+          ImageSnapshots.hasUnpacked(store)
+              || (cacheMounts && CacheMounts.any(store))
+              || store.hasLeftovers(true);
       if (!namespaced || UserNamespace.inside() || UserNamespace.callerIds()[0] == 0) {
         Store.PruneResult<Swept> r = store.prune(Set.of(), this::sweep);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()));
         Swept swept = r.derived();
-        out.printf("Removed %d unpacked layers, %s%n", swept.layers().count(),
-            Format.bytes(swept.layers().bytes()));
+        out.printf(
+            "Removed %d unpacked layers, %s%n",
+            swept.layers().count(), Format.bytes(swept.layers().bytes()));
         if (cacheMounts) {
-          out.printf("Removed %d cache mounts, %s%n", swept.cacheMounts().count(),
-              Format.bytes(swept.cacheMounts().bytes()));
+          out.printf(
+              "Removed %d cache mounts, %s%n",
+              swept.cacheMounts().count(), Format.bytes(swept.cacheMounts().bytes()));
         }
         out.printf("Removed %d file digests of changed or deleted files%n", swept.staleDigests());
         Store.Recovered leftovers = swept.leftovers();
-        out.printf("Removed %d leftovers of interrupted commands, %s%n",
+        out.printf(
+            "Removed %d leftovers of interrupted commands, %s%n",
             leftovers.freed().count(), Format.bytes(leftovers.freed().bytes()));
         leftovers.left().forEach(LOG::warning);
         return 0;
@@ -68,9 +74,11 @@ final class PruneCommand implements Callable<Integer> {
     }
     HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-    return UserNamespace.reexecJvm(helper,
+    return UserNamespace.reexecJvm(
+        helper,
         UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
-        Main.class.getName(), argv);
+        Main.class.getName(),
+        argv);
   }
 
   /** What a prune freed besides blobs. */

@@ -31,16 +31,26 @@ final class PullCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "REF", description = "What to pull, e.g. busybox, docker://127.0.0.1:5000/app:1.")
+  @Parameters(
+      paramLabel = "REF",
+      description = "What to pull, e.g. busybox, docker://127.0.0.1:5000/app:1.")
   String ref;
 
-  @Option(names = "--name", paramLabel = "NAME", description = "Name it in the store (default: the reference).")
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
+      description = "Name it in the store (default: the reference).")
   String name;
 
-  @Option(names = "--platform", paramLabel = "OS/ARCH", description = "Platform to choose from an index (default: this host's).")
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH",
+      description = "Platform to choose from an index (default: this host's).")
   String platform;
 
-  @Option(names = "--offline", description = "Refuse every network access (a registry reference then fails).")
+  @Option(
+      names = "--offline",
+      description = "Refuse every network access (a registry reference then fails).")
   boolean offline;
 
   @Override
@@ -79,7 +89,15 @@ final class PullCommand implements Callable<Integer> {
 
     @Override
     public synchronized void finished(String action, Digest blob, long size, boolean skipped) {
-      err.println(action + " " + blob.shortHex() + " " + (skipped ? "skipped: already exists" : "done") + " (" + size + " bytes)");
+      err.println(
+          action
+              + " "
+              + blob.shortHex()
+              + " "
+              + (skipped ? "skipped: already exists" : "done")
+              + " ("
+              + size
+              + " bytes)");
       err.flush();
     }
 

@@ -27,14 +27,24 @@ final class PushCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "NAME", description = "Image name, id or digest in the store.")
+  @Parameters(
+      index = "0",
+      paramLabel = "NAME",
+      description = "Image name, id or digest in the store.")
   String name;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "REF", description = "Where to push (default: docker://NAME).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "REF",
+      description = "Where to push (default: docker://NAME).")
   String dest;
 
-  @Option(names = "--compression", paramLabel = "ALGO",
-      description = "Layer compression for registries: gzip (default, every consumer reads it) or zstd.")
+  @Option(
+      names = "--compression",
+      paramLabel = "ALGO",
+      description =
+          "Layer compression for registries: gzip (default, every consumer reads it) or zstd.")
   String compression = "gzip";
 
   @Option(names = "--offline", description = "Refuse every network access.")
@@ -42,12 +52,15 @@ final class PushCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Compression c = switch (compression.toLowerCase()) {
-      case "gzip" -> Compression.GZIP;
-      case "zstd" -> Compression.ZSTD;
-      default -> throw new ParameterException(spec.commandLine(),
-          "invalid --compression \"" + compression + "\": gzip or zstd");
-    };
+    Compression c =
+        switch (compression.toLowerCase()) {
+          case "gzip" -> Compression.GZIP;
+          case "zstd" -> Compression.ZSTD;
+          default ->
+              throw new ParameterException(
+                  spec.commandLine(),
+                  "invalid --compression \"" + compression + "\": gzip or zstd");
+        };
     try (Store store = top.openStore()) {
       StoredImage img = store.image(name);
       String where = dest != null ? dest : img.name() != null ? img.name() : name;
@@ -57,8 +70,9 @@ final class PushCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }
-      Descriptor d = new ImageTransports(store, PullCommand.options(offline, spec.commandLine().getErr(), top))
-          .push(img, to, c);
+      Descriptor d =
+          new ImageTransports(store, PullCommand.options(offline, spec.commandLine().getErr(), top))
+              .push(img, to, c);
       spec.commandLine().getOut().println(d.digest());
     }
     return 0;

@@ -1,22 +1,22 @@
 package dev.strata.cli;
 
+import dev.strata.build.ImageSnapshots;
+import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
-import dev.strata.build.ImageSnapshots;
-import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.oci.ImageConfig;
-import dev.strata.sandbox.NetworkMode;
-import dev.strata.store.Store;
-import dev.strata.store.StoredImage;
-import java.io.IOException;
 import dev.strata.sandbox.Capabilities;
+import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.RunDefaults;
 import dev.strata.sandbox.SandboxMount;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
+import dev.strata.store.Store;
+import dev.strata.store.StoredImage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -105,19 +105,22 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--isolation",
       paramLabel = "RUNG",
-      description = "auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
+      description =
+          "auto (default: userns where a user namespace can be made, else chroot as root), userns or chroot.")
   String isolation = "auto";
 
   @Option(
       names = "--cap-add",
       paramLabel = "CAP",
-      description = "Add a capability to Docker's default set (NET_ADMIN, CAP_SYS_PTRACE, ALL; repeatable).")
+      description =
+          "Add a capability to Docker's default set (NET_ADMIN, CAP_SYS_PTRACE, ALL; repeatable).")
   List<String> capAdd = new ArrayList<>();
 
   @Option(
       names = "--cap-drop",
       paramLabel = "CAP",
-      description = "Drop a capability from the set (ALL: keep only those of --cap-add; repeatable).")
+      description =
+          "Drop a capability from the set (ALL: keep only those of --cap-add; repeatable).")
   List<String> capDrop = new ArrayList<>();
 
   @Option(
@@ -164,7 +167,8 @@ final class RunCommand implements Callable<Integer> {
               .withMounts(MountArgs.ordered(volumes, tmpfs))
               .withSecurity(security);
       spec.commandLine().getOut().flush();
-      return new SandboxRunner(helper, Optional.of(Isolation.forThisProcess(helper))).runInherited(s);
+      return new SandboxRunner(helper, Optional.of(Isolation.forThisProcess(helper)))
+          .runInherited(s);
     } finally {
       // A run keeps no container state yet: the snapshot goes with or without --rm.
       p.release().close();
@@ -189,10 +193,9 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * The rootfs of image {@code name}: its layers from the store as a snapshot (overlay, or a
-   * copy), with its config's Entrypoint/Cmd/Env/User/WorkingDir. Released (unmounted and
-   * deleted) after the command with --rm; without --rm too, since a run keeps no container
-   * state yet (see README).
+   * The rootfs of image {@code name}: its layers from the store as a snapshot (overlay, or a copy),
+   * with its config's Entrypoint/Cmd/Env/User/WorkingDir. Released (unmounted and deleted) after
+   * the command with --rm; without --rm too, since a run keeps no container state yet (see README).
    */
   private Prepared prepareImage(String name) throws IOException {
     Store store = top.openStore();
@@ -204,23 +207,21 @@ final class RunCommand implements Callable<Integer> {
       Snapshot snap = ImageSnapshots.prepare(store, ImageSnapshots.snapshotter(store, "auto"), img);
       ImageConfig c = img.config();
       RunDefaults d =
-          new RunDefaults(
-              c.entrypoint(),
-              c.cmd(),
-              c.env(),
-              text(c.user()),
-              text(c.workingDir()));
-      return new Prepared(snap.rootfs(), d, () -> {
-        try {
-          snap.close();
-        } finally {
-          try {
-            using.close();
-          } finally {
-            store.close();
-          }
-        }
-      });
+          new RunDefaults(c.entrypoint(), c.cmd(), c.env(), text(c.user()), text(c.workingDir()));
+      return new Prepared(
+          snap.rootfs(),
+          d,
+          () -> {
+            try {
+              snap.close();
+            } finally {
+              try {
+                using.close();
+              } finally {
+                store.close();
+              }
+            }
+          });
     } catch (IOException | RuntimeException e) {
       try {
         using.close();
@@ -248,7 +249,9 @@ final class RunCommand implements Callable<Integer> {
       } else {
         throw new picocli.CommandLine.ParameterException(
             spec.commandLine(),
-            "--security-opt " + o + ": only seccomp=unconfined is supported (a profile FILE is not)");
+            "--security-opt "
+                + o
+                + ": only seccomp=unconfined is supported (a profile FILE is not)");
       }
     }
     try {

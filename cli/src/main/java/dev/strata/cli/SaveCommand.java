@@ -20,14 +20,24 @@ final class SaveCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME", description = "Image name, id or digest.")
   String name;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE", description = "The archive to write.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "FILE",
+      description = "The archive to write.")
   Path output;
 
-  @Option(names = "--format", paramLabel = "FORMAT", description = "docker (default, as docker save) or oci.")
+  @Option(
+      names = "--format",
+      paramLabel = "FORMAT",
+      description = "docker (default, as docker save) or oci.")
   String format = "docker";
 
-  @Option(names = "--compression", paramLabel = "gzip|zstd|none",
-      description = "oci: layers in this compression (default: as stored, zstd); gzip for tools that read no zstd.")
+  @Option(
+      names = "--compression",
+      paramLabel = "gzip|zstd|none",
+      description =
+          "oci: layers in this compression (default: as stored, zstd); gzip for tools that read no zstd.")
   String compression;
 
   @Override
@@ -40,10 +50,13 @@ final class SaveCommand implements Callable<Integer> {
               case "gzip" -> Compression.GZIP;
               case "zstd" -> Compression.ZSTD;
               case "none" -> Compression.NONE;
-              default -> throw new IllegalArgumentException("--compression " + compression + ": want gzip, zstd or none");
+              default ->
+                  throw new IllegalArgumentException(
+                      "--compression " + compression + ": want gzip, zstd or none");
             };
     if (c != null && f != ArchiveFormat.OCI) {
-      throw new IllegalArgumentException("--compression goes with --format oci (docker archives hold plain tars)");
+      throw new IllegalArgumentException(
+          "--compression goes with --format oci (docker archives hold plain tars)");
     }
     try (Store store = top.openStore()) {
       new ArchiveSaver(store).save(store.image(name), output, f, c);

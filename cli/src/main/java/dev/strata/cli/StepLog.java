@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The whole output of one running step, kept so that a failure can show it in full (BuildKit
- * prints a failed vertex's logs), with memory bounded: past {@code memoryLimit} bytes it moves to
- * a temp file, deleted by {@link #close}. It also knows the last line, for the live view.
+ * The whole output of one running step, kept so that a failure can show it in full (BuildKit prints
+ * a failed vertex's logs), with memory bounded: past {@code memoryLimit} bytes it moves to a temp
+ * file, deleted by {@link #close}. It also knows the last line, for the live view.
  */
 final class StepLog implements AutoCloseable {
   static final int DEFAULT_MEMORY_LIMIT = 4 << 20;
@@ -76,8 +76,10 @@ final class StepLog implements AutoCloseable {
   String lastLine() {
     byte[] b = current.size() > 0 ? current.toByteArray() : last;
     String s = new String(b, StandardCharsets.UTF_8);
-    return s.replaceAll("\u001b\\[[0-9;?]*[ -/]*[@-~]", "").replace('\t', ' ')
-        .replaceAll("\\p{Cntrl}", "").strip();
+    return s.replaceAll("\u001b\\[[0-9;?]*[ -/]*[@-~]", "")
+        .replace('\t', ' ')
+        .replaceAll("\\p{Cntrl}", "")
+        .strip();
   }
 
   /** Copies every byte so far to {@code to}; does not close it. */

@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 /**
- * The top-level {@code strata} command: global options and the list of subcommands. Each
- * subcommand is its own class; add it to {@code subcommands} below.
+ * The top-level {@code strata} command: global options and the list of subcommands. Each subcommand
+ * is its own class; add it to {@code subcommands} below.
  */
 @Command(
     name = "strata",
@@ -75,17 +75,19 @@ public final class StrataCommand implements Callable<Integer> {
     CommandLine cl = new CommandLine(top);
     cl.setExecutionExceptionHandler(new ErrorMapper(top));
     cl.setParameterExceptionHandler(ErrorMapper::usageError);
-    cl.setExecutionStrategy(parsed -> {
-      // Global values are checked before any command runs, whichever command it is.
-      if (CliLogging.level(top.logLevel).isEmpty()) {
-        return ErrorMapper.badValue(cl, "--log-level " + top.logLevel + ": want " + CliLogging.LEVELS);
-      }
-      if (!ProgressMode.known(top.progress)) {
-        return ErrorMapper.badValue(cl, ProgressMode.unknown(top.progress));
-      }
-      CliLogging.configure(top.logLevel); // before any command logs; --log-level is parsed now
-      return new CommandLine.RunLast().execute(parsed);
-    });
+    cl.setExecutionStrategy(
+        parsed -> {
+          // Global values are checked before any command runs, whichever command it is.
+          if (CliLogging.level(top.logLevel).isEmpty()) {
+            return ErrorMapper.badValue(
+                cl, "--log-level " + top.logLevel + ": want " + CliLogging.LEVELS);
+          }
+          if (!ProgressMode.known(top.progress)) {
+            return ErrorMapper.badValue(cl, ProgressMode.unknown(top.progress));
+          }
+          CliLogging.configure(top.logLevel); // before any command logs; --log-level is parsed now
+          return new CommandLine.RunLast().execute(parsed);
+        });
     return cl;
   }
 
@@ -94,9 +96,13 @@ public final class StrataCommand implements Callable<Integer> {
     return openStore(Store.Recovery.SWEEP_AT_OPEN);
   }
 
-  /** Warns about a store other users may enter, as an open would: for commands that re-execute first. */
+  /**
+   * Warns about a store other users may enter, as an open would: for commands that re-execute
+   * first.
+   */
   void warnIfStoreOpenToOthers() throws IOException {
-    Store.warnIfOpenToOthers((root != null ? root : Store.defaultRoot()).toAbsolutePath().normalize());
+    Store.warnIfOpenToOthers(
+        (root != null ? root : Store.defaultRoot()).toAbsolutePath().normalize());
   }
 
   /** As {@link #openStore()}, with what dead processes left handled as {@code recovery} says. */

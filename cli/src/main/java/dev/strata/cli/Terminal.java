@@ -5,10 +5,10 @@ import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.Out;
 
 /**
- * What the progress renderers ask of the terminal: whether a descriptor is one ({@code
- * isatty(3)}) and how wide it is ({@code ioctl(TIOCGWINSZ)}, as {@code stty size} asks). The
- * posix facade in {@code native} has neither call, so they are bound here with jnr-ffi, the
- * library it uses; a failure to bind answers "not a terminal", never an error.
+ * What the progress renderers ask of the terminal: whether a descriptor is one ({@code isatty(3)})
+ * and how wide it is ({@code ioctl(TIOCGWINSZ)}, as {@code stty size} asks). The posix facade in
+ * {@code native} has neither call, so they are bound here with jnr-ffi, the library it uses; a
+ * failure to bind answers "not a terminal", never an error.
  */
 final class Terminal {
   static final int STDERR = 2;
@@ -39,13 +39,17 @@ final class Terminal {
   }
 
   /**
-   * Whether {@code fd} is a terminal. A descriptor that /proc shows to be no terminal device
-   * (a pipe, a socket, a file, /dev/null) is not one, which answers without binding libc.
+   * Whether {@code fd} is a terminal. A descriptor that /proc shows to be no terminal device (a
+   * pipe, a socket, a file, /dev/null) is not one, which answers without binding libc.
    */
   static boolean isTty(int fd) {
     try {
-      String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd)).toString();
-      if (!target.startsWith("/dev/pts/") && !target.startsWith("/dev/tty") && !target.equals("/dev/console")) {
+      String target =
+          java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd))
+              .toString();
+      if (!target.startsWith("/dev/pts/")
+          && !target.startsWith("/dev/tty")
+          && !target.equals("/dev/console")) {
         return false; // a pipe, socket, file or /dev/null
       }
     } catch (java.io.IOException | UnsupportedOperationException e) {

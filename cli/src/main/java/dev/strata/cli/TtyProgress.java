@@ -19,14 +19,19 @@ import java.util.function.LongSupplier;
  * header and one line per running step with its elapsed time and the last line of its output. A
  * step that ends is printed once, collapsed to one line ({@code => CACHED [builder 2/12] COPY ...
  * 0.0s}), above the live region, so scrollback keeps it however long the build is. On close the
- * live region is cleared, each failed step's whole output is printed under it with its
- * Dockerfile line and message (BuildKit's "------ > [2/3] RUN ...:" block), then a summary; the
- * cursor is left below. Lines are cut to the terminal's width.
+ * live region is cleared, each failed step's whole output is printed under it with its Dockerfile
+ * line and message (BuildKit's "------ > [2/3] RUN ...:" block), then a summary; the cursor is left
+ * below. Lines are cut to the terminal's width.
  */
 final class TtyProgress implements ProgressView {
   static final long FRAME_MILLIS = 100;
-  /** Running steps drawn at most (then "... and N more"): a region taller than the screen cannot be redrawn. */
+
+  /**
+   * Running steps drawn at most (then "... and N more"): a region taller than the screen cannot be
+   * redrawn.
+   */
   static final int MAX_LIVE_STEPS = 10;
+
   private static final String CSI = "\u001b[";
 
   private record Row(String left, String right) {}
@@ -60,7 +65,8 @@ final class TtyProgress implements ProgressView {
     this(out, columns, clock, frameMillis, StepLog.DEFAULT_MEMORY_LIMIT);
   }
 
-  TtyProgress(PrintStream out, IntSupplier columns, LongSupplier clock, long frameMillis, int memoryLimit) {
+  TtyProgress(
+      PrintStream out, IntSupplier columns, LongSupplier clock, long frameMillis, int memoryLimit) {
     this.out = out;
     this.columns = columns;
     this.clock = clock;
@@ -72,11 +78,13 @@ final class TtyProgress implements ProgressView {
   private void begin() {
     seen = true;
     if (ticker == null && frameMillis > 0 && !closed) {
-      ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "strata-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      ticker =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "strata-progress");
+                t.setDaemon(true);
+                return t;
+              });
       ticker.scheduleAtFixedRate(this::tick, frameMillis, frameMillis, TimeUnit.MILLISECONDS);
     }
   }
@@ -125,7 +133,8 @@ final class TtyProgress implements ProgressView {
   @Override
   public synchronized void warning(Step s, String message) {
     begin();
-    toPrint.add(new Row("WARN: " + (s == null ? "" : PlainProgress.tag(s) + " ") + oneLine(message), ""));
+    toPrint.add(
+        new Row("WARN: " + (s == null ? "" : PlainProgress.tag(s) + " ") + oneLine(message), ""));
   }
 
   @Override
@@ -176,7 +185,12 @@ final class TtyProgress implements ProgressView {
       int shown = 0;
       for (Running r : running.values()) {
         if (++shown > MAX_LIVE_STEPS && running.size() > MAX_LIVE_STEPS + 1) {
-          sb.append(fit("=> ... and " + (running.size() - MAX_LIVE_STEPS) + " more running", "", width)).append('\n');
+          sb.append(
+                  fit(
+                      "=> ... and " + (running.size() - MAX_LIVE_STEPS) + " more running",
+                      "",
+                      width))
+              .append('\n');
           break;
         }
         String left = "=> " + title(r.step());
@@ -226,7 +240,8 @@ final class TtyProgress implements ProgressView {
       return;
     }
     for (Running r : running.values()) { // never ended: the build stopped around them
-      toPrint.add(new Row("=> UNFINISHED " + title(r.step()), secs((clock.getAsLong() - r.since()) / 1e9)));
+      toPrint.add(
+          new Row("=> UNFINISHED " + title(r.step()), secs((clock.getAsLong() - r.since()) / 1e9)));
       r.log().close();
     }
     running.clear();
@@ -239,7 +254,16 @@ final class TtyProgress implements ProgressView {
       return;
     }
     String state = failures.isEmpty() ? "FINISHED" : "FAILED";
-    out.print("[+] Building " + secs((clock.getAsLong() - t0) / 1e9) + " (" + ended + "/" + total + ") " + state + "\n");
+    out.print(
+        "[+] Building "
+            + secs((clock.getAsLong() - t0) / 1e9)
+            + " ("
+            + ended
+            + "/"
+            + total
+            + ") "
+            + state
+            + "\n");
     out.flush();
   }
 

@@ -26,8 +26,8 @@ import picocli.CommandLine.ParentCommand;
  *
  * <p>As root with the identity mapping (the chroot rung, root with CAP_SYS_ADMIN) the store's files
  * carry real ids and a user namespace would change nothing, where one can be made at all: CMD runs
- * directly as root, and one line on stderr says so (buildah unshare likewise runs the command as
- * it is for root that needs no namespace).
+ * directly as root, and one line on stderr says so (buildah unshare likewise runs the command as it
+ * is for root that needs no namespace).
  */
 @Command(
     name = "unshare",
@@ -59,8 +59,11 @@ final class UnshareCommand implements Callable<Integer> {
     }
     IdMapping mapping = UserNamespace.mappingFor(idMappingRequest(idMapping));
     if (mapping.mode() == IdMapping.Mode.IDENTITY) { // only root gets it (IdMappingPolicy)
-      System.err.println("strata unshare: as root no user namespace is needed (the store's files"
-          + " carry real ids): running " + program.get(0) + " directly");
+      System.err.println(
+          "strata unshare: as root no user namespace is needed (the store's files"
+              + " carry real ids): running "
+              + program.get(0)
+              + " directly");
       ProcessBuilder pb = new ProcessBuilder(program).inheritIO();
       JvmLocale.forCallerCommand(pb.environment());
       return ForegroundProcess.run(pb);

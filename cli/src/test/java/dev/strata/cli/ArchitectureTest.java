@@ -170,9 +170,9 @@ class ArchitectureTest {
    * engine. Not true yet (issue 21's solver work moves it), so the rule is frozen: the violations
    * of today are listed in src/test/resources/archunit-store (committed) and only a NEW one fails.
    * A fixed one drops out of the store on the next run; commit the smaller store with the fix.
-   * Lines are matched without line numbers, but a call moved to another method counts as new:
-   * after such a move, re-record with {@code -Darchunit.freeze.refreeze=true} and review the
-   * store's diff (it must not grow).
+   * Lines are matched without line numbers, but a call moved to another method counts as new: after
+   * such a move, re-record with {@code -Darchunit.freeze.refreeze=true} and review the store's diff
+   * (it must not grow).
    */
   @ArchTest
   static final ArchRule cliDoesNotCallNative =

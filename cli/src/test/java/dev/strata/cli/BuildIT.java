@@ -57,33 +57,45 @@ class BuildIT {
             Map.of("app/a.txt", "a", "app/sub/b.txt", "b"));
     Path s1 = dir.resolve("s1.json");
     Path s2 = dir.resolve("s2.json");
-    StrataProcess.Result first = strata(s, "build", "-t", "t:1", "--stats-json", s1.toString(), ctx.toString()).ok();
-    StrataProcess.Result again = strata(s, "build", "-t", "t:1", "--stats-json", s2.toString(), ctx.toString()).ok();
+    StrataProcess.Result first =
+        strata(s, "build", "-t", "t:1", "--stats-json", s1.toString(), ctx.toString()).ok();
+    StrataProcess.Result again =
+        strata(s, "build", "-t", "t:1", "--stats-json", s2.toString(), ctx.toString()).ok();
     assertTrue(!first.err().contains("no namespace entered"), first.err());
     // a build whose every step hits is served by the first JVM: no unpack, no mount, no re-exec
     assertTrue(again.err().contains("every step cached: no namespace entered"), again.err());
-    assertEquals(1, again.err().split("STEP 1/", -1).length - 1, "steps are shown once: " + again.err());
+    assertEquals(
+        1, again.err().split("STEP 1/", -1).length - 1, "steps are shown once: " + again.err());
     assertEquals(List.of("-", "miss", "miss", "-", "-"), caches(json(s1)));
     assertEquals(List.of("-", "hit", "hit", "-", "-"), caches(json(s2)));
     assertEquals(1.0, json(s2).get("hitRate").asDouble());
     assertEquals(0.0, json(s1).get("hitRate").asDouble());
     // nothing ran, so nothing is new: the same image, as buildah --layers and BuildKit give
-    assertEquals(first.out().strip(), again.out().strip(), "a no-change rebuild gives the same image id");
+    assertEquals(
+        first.out().strip(), again.out().strip(), "a no-change rebuild gives the same image id");
     assertEquals(json(s1).get("imageDigest"), json(s2).get("imageDigest"));
     // The RUN wrote a random uuid: a re-run would give another layer. Same layers => not re-run.
-    JsonNode l1 = Json.parse(strata(s, "inspect", "t:1").ok().out().getBytes(StandardCharsets.UTF_8)).get("manifest").get("layers");
+    JsonNode l1 =
+        Json.parse(strata(s, "inspect", "t:1").ok().out().getBytes(StandardCharsets.UTF_8))
+            .get("manifest")
+            .get("layers");
     assertEquals(json(s1).get("steps").get(1).get("key"), json(s2).get("steps").get(1).get("key"));
     assertEquals(3, l1.size());
     // every step line names the Dockerfile line
     assertEquals(2, json(s2).get("steps").get(1).get("line").asInt());
-    assertEquals("RUN cat /proc/sys/kernel/random/uuid > /stamp", json(s2).get("steps").get(1).get("instruction").asText());
+    assertEquals(
+        "RUN cat /proc/sys/kernel/random/uuid > /stamp",
+        json(s2).get("steps").get(1).get("instruction").asText());
     ImageValidator.assertValid(s, "t:1");
   }
 
   @Test
   void changingOneFileMissesFromItsCopyOn() throws Exception {
     Path s = store();
-    Path ctx = context("FROM busybox\nRUN echo one > /one\nCOPY a.txt /a\nRUN cat /a > /b\n", Map.of("a.txt", "v1"));
+    Path ctx =
+        context(
+            "FROM busybox\nRUN echo one > /one\nCOPY a.txt /a\nRUN cat /a > /b\n",
+            Map.of("a.txt", "v1"));
     strata(s, "build", "-t", "c", ctx.toString()).ok();
     Files.writeString(ctx.resolve("a.txt"), "v2");
     Path st = dir.resolve("st.json");
@@ -103,14 +115,38 @@ class BuildIT {
 
   @Test
   void sourceDateEpochGivesTheSameDigestInTwoStores() throws Exception {
-    Path ctx = context("FROM busybox\nRUN echo hi > /hi && mkdir -p /d && touch /d/f\nCOPY a /a\nLABEL x=y\n", Map.of("a", "a"));
+    Path ctx =
+        context(
+            "FROM busybox\nRUN echo hi > /hi && mkdir -p /d && touch /d/f\nCOPY a /a\nLABEL x=y\n",
+            Map.of("a", "a"));
     List<String> digests = new ArrayList<>();
     for (String name : List.of("s1", "s2")) {
       Path s = dir.resolve(name);
       Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", "1700000000");
-      run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "import", fixture("busybox.tar").toString(), "busybox"), env).ok();
+      run(
+              List.of(
+                  StrataProcess.bin().toString(),
+                  "--root",
+                  s.toString(),
+                  "import",
+                  fixture("busybox.tar").toString(),
+                  "busybox"),
+              env)
+          .ok();
       Path st = dir.resolve(name + ".json");
-      run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "build", "-t", "r", "--stats-json", st.toString(), ctx.toString()), env).ok();
+      run(
+              List.of(
+                  StrataProcess.bin().toString(),
+                  "--root",
+                  s.toString(),
+                  "build",
+                  "-t",
+                  "r",
+                  "--stats-json",
+                  st.toString(),
+                  ctx.toString()),
+              env)
+          .ok();
       digests.add(json(st).get("imageDigest").asText());
     }
     assertEquals(digests.get(0), digests.get(1));
@@ -144,8 +180,19 @@ class BuildIT {
             Map.of("hello.sh", "#!/bin/sh\necho hello\n"));
     Path oci = dir.resolve("oci");
     Path local = dir.resolve("local");
-    strata(s, "build", "-t", "final", "-o", "type=oci,dest=" + oci, "-o", "type=local,dest=" + local, ctx.toString()).ok();
-    JsonNode img = Json.parse(strata(s, "inspect", "final").ok().out().getBytes(StandardCharsets.UTF_8));
+    strata(
+            s,
+            "build",
+            "-t",
+            "final",
+            "-o",
+            "type=oci,dest=" + oci,
+            "-o",
+            "type=local,dest=" + local,
+            ctx.toString())
+        .ok();
+    JsonNode img =
+        Json.parse(strata(s, "inspect", "final").ok().out().getBytes(StandardCharsets.UTF_8));
     JsonNode cfg = img.get("config").get("config");
     assertEquals("app", cfg.get("User").asText());
     assertEquals("[\"/hello\"]", cfg.get("Entrypoint").toString());
@@ -185,18 +232,31 @@ class BuildIT {
   @Test
   void addUnpacksALocalTarArchive_andAnSshMountNoAgentWasGivenForIsSkipped() throws Exception {
     Path s = store();
-    Path ctx = context("FROM busybox\nADD stuff.tar.gz /opt/\nADD plain.txt /opt/plain.txt\n", Map.of("plain.txt", "p"));
+    Path ctx =
+        context(
+            "FROM busybox\nADD stuff.tar.gz /opt/\nADD plain.txt /opt/plain.txt\n",
+            Map.of("plain.txt", "p"));
     Path inner = Files.createDirectories(dir.resolve("inner/stuff"));
     Files.writeString(inner.resolve("x.txt"), "x");
-    run("tar", "-C", dir.resolve("inner").toString(), "-czf", ctx.resolve("stuff.tar.gz").toString(), "stuff").ok();
+    run(
+            "tar",
+            "-C",
+            dir.resolve("inner").toString(),
+            "-czf",
+            ctx.resolve("stuff.tar.gz").toString(),
+            "stuff")
+        .ok();
     Path local = dir.resolve("out");
     strata(s, "build", "-o", "type=local,dest=" + local, ctx.toString()).ok();
     assertEquals("x", Files.readString(local.resolve("opt/stuff/x.txt")));
     assertEquals("p", Files.readString(local.resolve("opt/plain.txt")));
     // an ssh mount without --ssh and not required is skipped, as BuildKit does: no socket, no
     // SSH_AUTH_SOCK (RunMountIT has a real agent, and the required case)
-    Path m = context("FROM busybox\nRUN --mount=type=ssh sh -c 'echo \"[$SSH_AUTH_SOCK]\" > /sock;"
-        + " ls /run/buildkit 2>/dev/null | wc -l >> /sock'\n", Map.of());
+    Path m =
+        context(
+            "FROM busybox\nRUN --mount=type=ssh sh -c 'echo \"[$SSH_AUTH_SOCK]\" > /sock;"
+                + " ls /run/buildkit 2>/dev/null | wc -l >> /sock'\n",
+            Map.of());
     strata(s, "build", "-t", "nossh", m.toString()).ok();
     assertEquals("[]\n0\n", strata(s, "run", "--rm", "nossh", "cat", "/sock").ok().out());
   }
@@ -205,7 +265,8 @@ class BuildIT {
   void ctrlCMidBuildLeavesNoProcessAndAValidStore() throws Exception {
     Path s = store();
     String marker = "sleep 4" + (System.nanoTime() % 1000 + 100); // a command line no one else runs
-    Path ctx = context("FROM busybox\nRUN echo started && " + marker + "\nRUN echo never\n", Map.of());
+    Path ctx =
+        context("FROM busybox\nRUN echo started && " + marker + "\nRUN echo never\n", Map.of());
     Path log = dir.resolve("interrupted.log");
     Process p = StrataProcess.start(s, log, "build", "-t", "ctrlc", ctx.toString());
     long deadline = System.nanoTime() + 60_000_000_000L;
@@ -215,7 +276,8 @@ class BuildIT {
       Thread.sleep(50);
     }
     run("kill", "-INT", String.valueOf(p.pid())).ok();
-    assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "build did not stop on SIGINT");
+    assertTrue(
+        p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "build did not stop on SIGINT");
     assertNotEquals(0, p.exitValue());
     Thread.sleep(500);
     StrataProcess.Result ps = run("pgrep", "-f", marker);
@@ -226,7 +288,8 @@ class BuildIT {
     Path ok = context("FROM busybox\nRUN echo fine > /f\n", Map.of());
     strata(s, "build", "-t", "after", ok.toString()).ok();
     try (var tmp = Files.list(s.resolve("tmp"))) {
-      assertEquals(0, tmp.filter(Files::isDirectory).count(), "the interrupted session's tmp was swept");
+      assertEquals(
+          0, tmp.filter(Files::isDirectory).count(), "the interrupted session's tmp was swept");
     }
     ImageValidator.assertValidLayout(s);
   }

@@ -16,16 +16,26 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The image config strata build writes matches buildah's for the same Dockerfile, field by
- * field (issue 7). No RUN: buildah then needs no OCI runtime, which this host's cgroup setup
- * makes awkward.
+ * The image config strata build writes matches buildah's for the same Dockerfile, field by field
+ * (issue 7). No RUN: buildah then needs no OCI runtime, which this host's cgroup setup makes
+ * awkward.
  */
 class BuildahParityIT {
   @TempDir Path dir;
 
   static final List<String> FIELDS =
-      List.of("Env", "Entrypoint", "Cmd", "User", "WorkingDir", "ExposedPorts", "Labels",
-          "StopSignal", "Healthcheck", "Volumes", "OnBuild");
+      List.of(
+          "Env",
+          "Entrypoint",
+          "Cmd",
+          "User",
+          "WorkingDir",
+          "ExposedPorts",
+          "Labels",
+          "StopSignal",
+          "Healthcheck",
+          "Volumes",
+          "OnBuild");
 
   @Test
   void configMatchesBuildahFieldByField() throws Exception {
@@ -52,20 +62,41 @@ class BuildahParityIT {
             "ENTRYPOINT [\"/app/run\"]",
             "CMD [\"--port\", \"8080\"]",
             ""));
-    String bh = "--root=" + dir.resolve("bh") + " --runroot=" + dir.resolve("bhr") + " --storage-driver=vfs";
+    String bh =
+        "--root="
+            + dir.resolve("bh")
+            + " --runroot="
+            + dir.resolve("bhr")
+            + " --storage-driver=vfs";
     List<String> g = List.of(bh.split(" "));
-    run(cat(List.of("buildah"), g, List.of("bud", "-q", "--format", "docker", "-t", "parity", ctx.toString()))).ok();
+    run(cat(
+            List.of("buildah"),
+            g,
+            List.of("bud", "-q", "--format", "docker", "-t", "parity", ctx.toString())))
+        .ok();
     JsonNode theirs =
-        Json.parse(run(cat(List.of("buildah"), g, List.of("inspect", "--type", "image", "parity"))).ok().out()
-                .getBytes(StandardCharsets.UTF_8))
-            .get("Docker").get("config");
+        Json.parse(
+                run(cat(List.of("buildah"), g, List.of("inspect", "--type", "image", "parity")))
+                    .ok()
+                    .out()
+                    .getBytes(StandardCharsets.UTF_8))
+            .get("Docker")
+            .get("config");
     ((ObjectNode) theirs.get("Labels")).remove("io.buildah.version");
     strata(dir.resolve("store"), "build", "-t", "parity", ctx.toString()).ok();
     JsonNode ours =
-        Json.parse(strata(dir.resolve("store"), "inspect", "parity").ok().out().getBytes(StandardCharsets.UTF_8))
-            .get("config").get("config");
+        Json.parse(
+                strata(dir.resolve("store"), "inspect", "parity")
+                    .ok()
+                    .out()
+                    .getBytes(StandardCharsets.UTF_8))
+            .get("config")
+            .get("config");
     for (String f : FIELDS) {
-      assertEquals(Json.text(theirs.path(f)), Json.text(ours.path(f)), "config." + f + " differs from buildah's");
+      assertEquals(
+          Json.text(theirs.path(f)),
+          Json.text(ours.path(f)),
+          "config." + f + " differs from buildah's");
     }
   }
 

@@ -23,12 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The build cache outside the store: two stores stand for two CI runners, a directory for the
- * cache they share (--cache-to/--cache-from type=local) or carry across an air gap.
+ * The build cache outside the store: two stores stand for two CI runners, a directory for the cache
+ * they share (--cache-to/--cache-from type=local) or carry across an air gap.
  */
 class CacheExportIT {
   /** Each RUN prints ran-4N, which its own text ($((40+N))) does not hold: it shows it ran. */
-  private static final String DOCKERFILE = """
+  private static final String DOCKERFILE =
+      """
       FROM busybox AS builder
       RUN echo ran-$((40+1)) && echo built > /built
       COPY app.txt /src/app.txt
@@ -46,19 +47,43 @@ class CacheExportIT {
     StrataProcess.removeContents(dir);
   }
 
-  /** A runner's store with the same base image as every other's (the same digest, as a pull by digest gives). */
+  /**
+   * A runner's store with the same base image as every other's (the same digest, as a pull by
+   * digest gives).
+   */
   private Path newStore(String name) throws Exception {
     Path s = dir.resolve(name);
-    run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "import", fixture("busybox.tar").toString(),
-        "busybox"), Map.of("SOURCE_DATE_EPOCH", "1700000000")).ok();
+    run(
+            List.of(
+                StrataProcess.bin().toString(),
+                "--root",
+                s.toString(),
+                "import",
+                fixture("busybox.tar").toString(),
+                "busybox"),
+            Map.of("SOURCE_DATE_EPOCH", "1700000000"))
+        .ok();
     return s;
   }
 
   /** A build with SOURCE_DATE_EPOCH set, so two stores make the same image; its statistics. */
-  private JsonNode build(Path store, Path ctx, String name, StrataProcess.Result[] out, String... extra) throws Exception {
+  private JsonNode build(
+      Path store, Path ctx, String name, StrataProcess.Result[] out, String... extra)
+      throws Exception {
     Path stats = Files.createTempFile(dir, "stats", ".json");
-    List<String> cmd = new ArrayList<>(List.of(StrataProcess.bin().toString(), "--root", store.toString(),
-        "--progress", "plain", "build", "-t", name, "--stats-json", stats.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                StrataProcess.bin().toString(),
+                "--root",
+                store.toString(),
+                "--progress",
+                "plain",
+                "build",
+                "-t",
+                name,
+                "--stats-json",
+                stats.toString()));
     cmd.addAll(List.of(extra));
     cmd.add(ctx.toString());
     out[0] = run(cmd, Map.of("SOURCE_DATE_EPOCH", "1700000000")).ok();
@@ -80,7 +105,8 @@ class CacheExportIT {
   }
 
   private static JsonNode blobJson(Path layout, String digest) throws Exception {
-    return Json.parse(Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7))));
+    return Json.parse(
+        Files.readAllBytes(layout.resolve("blobs/sha256").resolve(digest.substring(7))));
   }
 
   /** The layer digests of the manifest {@code digest} in the OCI layout {@code layout}. */
@@ -92,8 +118,12 @@ class CacheExportIT {
 
   /** The cache manifest of a bundle: index.json's entry tagged latest. */
   private static String cacheManifest(Path bundle) throws Exception {
-    for (JsonNode m : Json.parse(Files.readAllBytes(bundle.resolve("index.json"))).get("manifests")) {
-      if (m.path("annotations").path("org.opencontainers.image.ref.name").asText().equals("latest")) {
+    for (JsonNode m :
+        Json.parse(Files.readAllBytes(bundle.resolve("index.json"))).get("manifests")) {
+      if (m.path("annotations")
+          .path("org.opencontainers.image.ref.name")
+          .asText()
+          .equals("latest")) {
         return m.get("digest").asText();
       }
     }
@@ -102,22 +132,41 @@ class CacheExportIT {
 
   @Test
   void secondRunnerHitsEveryStepFromTheBundleAndCopiesOnlyTheFinalImage() throws Exception {
-    Path ctx = StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
+    Path ctx =
+        StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
     Path bundle = dir.resolve("bundle");
     StrataProcess.Result[] out = new StrataProcess.Result[1];
     Path a = newStore("a");
     // a CI job's first run: the cache it reads is not there yet, a warning, as BuildKit's
-    JsonNode onA = build(a, ctx, "app", out, "--cache-from", "type=local,src=" + bundle,
-        "--cache-to", "type=local,dest=" + bundle + ",mode=max");
+    JsonNode onA =
+        build(
+            a,
+            ctx,
+            "app",
+            out,
+            "--cache-from",
+            "type=local,src=" + bundle,
+            "--cache-to",
+            "type=local,dest=" + bundle + ",mode=max");
     assertEquals(List.of("-", "miss", "miss", "miss", "-", "miss", "miss", "miss"), caches(onA));
-    assertTrue(out[0].err().contains("--cache-from " + bundle + ": " + bundle + " is not a cache directory: no index.json: not used"),
+    assertTrue(
+        out[0]
+            .err()
+            .contains(
+                "--cache-from "
+                    + bundle
+                    + ": "
+                    + bundle
+                    + " is not a cache directory: no index.json: not used"),
         out[0].err());
 
     // the bundle is an OCI layout of Strata's cache artifact, every stage's layers in it (max)
     String cm = cacheManifest(bundle);
     JsonNode manifest = blobJson(bundle, cm);
     assertEquals("application/vnd.strata.cache.v1", manifest.get("artifactType").asText());
-    assertEquals("application/vnd.strata.cache.config.v1+json", manifest.get("config").get("mediaType").asText());
+    assertEquals(
+        "application/vnd.strata.cache.config.v1+json",
+        manifest.get("config").get("mediaType").asText());
     List<String> cached = layers(bundle, cm);
     assertEquals(5, cached.size(), "one layer per RUN and COPY: " + cached);
 
@@ -130,7 +179,10 @@ class CacheExportIT {
     List<String> finalLayers = layers(b, onB.get("imageDigest").asText());
     Set<String> onBStore = blobs(b);
     for (String l : cached) {
-      assertEquals(finalLayers.contains(l), onBStore.contains(l), l + " copied into B only if the image has it");
+      assertEquals(
+          finalLayers.contains(l),
+          onBStore.contains(l),
+          l + " copied into B only if the image has it");
     }
 
     // a code edit on B misses where it would on A: the builder's COPY and all that follows it
@@ -148,7 +200,8 @@ class CacheExportIT {
 
   @Test
   void tamperedLayerIsRefusedByDigestAndTheStepBuilds() throws Exception {
-    Path ctx = StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
+    Path ctx =
+        StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
     Path bundle = dir.resolve("bundle");
     StrataProcess.Result[] out = new StrataProcess.Result[1];
     JsonNode onA = build(newStore("a"), ctx, "app", out, "--cache-to", "type=local,dest=" + bundle);
@@ -163,7 +216,8 @@ class CacheExportIT {
     bytes[bytes.length / 2] ^= 0x5a;
     Files.write(blob, bytes);
 
-    JsonNode onC = build(newStore("c"), ctx, "app", out, "--cache-from", "type=local,src=" + bundle);
+    JsonNode onC =
+        build(newStore("c"), ctx, "app", out, "--cache-from", "type=local,src=" + bundle);
     List<String> refusals = out[0].err().lines().filter(l -> l.contains("refused")).toList();
     assertEquals(1, refusals.size(), out[0].err());
     assertTrue(refusals.get(0).contains("layer " + last + " hashes to sha256:"), refusals.get(0));
@@ -176,7 +230,8 @@ class CacheExportIT {
 
   @Test
   void wholeStoreCacheCrossesTheAirGapAsADirectory() throws Exception {
-    Path ctx = StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
+    Path ctx =
+        StrataProcess.context(dir, DOCKERFILE, Map.of("app.txt", "v1\n", "note.txt", "note\n"));
     StrataProcess.Result[] out = new StrataProcess.Result[1];
     Path a = newStore("a");
     JsonNode onA = build(a, ctx, "app", out);
@@ -196,10 +251,14 @@ class CacheExportIT {
 
     Path c = newStore("c");
     StrataProcess.Result imported = strata(c, "cache", "import", bundle.toString()).ok();
-    assertEquals("Imported 5 cache records, 4 layers from " + bundle + " (1 refused)", imported.out().strip());
+    assertEquals(
+        "Imported 5 cache records, 4 layers from " + bundle + " (1 refused)",
+        imported.out().strip());
     List<String> warnings = imported.err().lines().filter(l -> !l.isBlank()).toList();
     assertEquals(1, warnings.size(), imported.err());
-    assertTrue(warnings.get(0).startsWith("Warning: ") && warnings.get(0).contains("layer " + bad + " hashes to sha256:"),
+    assertTrue(
+        warnings.get(0).startsWith("Warning: ")
+            && warnings.get(0).contains("layer " + bad + " hashes to sha256:"),
         warnings.get(0));
 
     JsonNode onC = build(c, ctx, "app", out);
@@ -212,25 +271,33 @@ class CacheExportIT {
 
   @Test
   void cacheMountContentsTravelOnRequestWithinTheCap() throws Exception {
-    Path ctx = StrataProcess.context(dir, """
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            """
         FROM busybox
         ARG V=1
         RUN --mount=type=cache,target=/cache,id=gocache echo "v$V" >> /cache/log && cat /cache/log > /seen
-        """, Map.of());
+        """,
+            Map.of());
     StrataProcess.Result[] out = new StrataProcess.Result[1];
     Path a = newStore("a");
     build(a, ctx, "m", out);
     Path capped = dir.resolve("capped");
-    StrataProcess.Result small = strata(a, "cache", "export", "--cache-mounts=max=1", capped.toString()).ok();
+    StrataProcess.Result small =
+        strata(a, "cache", "export", "--cache-mounts=max=1", capped.toString()).ok();
     assertEquals("Exported 1 cache records, 1 layers to " + capped, small.out().strip());
     assertTrue(small.err().contains("3 bytes would pass the cap of 1"), small.err());
-    assertEquals(2, strata(a, "cache", "export", "--cache-mounts=max=lots", capped.toString()).exit());
+    assertEquals(
+        2, strata(a, "cache", "export", "--cache-mounts=max=lots", capped.toString()).exit());
 
     Path bundle = dir.resolve("with-mounts");
-    assertEquals("Exported 1 cache records, 1 layers, 1 cache mounts to " + bundle,
+    assertEquals(
+        "Exported 1 cache records, 1 layers, 1 cache mounts to " + bundle,
         strata(a, "cache", "export", "--cache-mounts", bundle.toString()).ok().out().strip());
     Path c = newStore("c");
-    assertEquals("Imported 1 cache records, 1 layers, 1 cache mounts from " + bundle,
+    assertEquals(
+        "Imported 1 cache records, 1 layers, 1 cache mounts from " + bundle,
         strata(c, "cache", "import", bundle.toString()).ok().out().strip());
     // the step misses (another V) and finds what A's step left in the cache mount
     JsonNode onC = build(c, ctx, "m", out, "--build-arg", "V=2");

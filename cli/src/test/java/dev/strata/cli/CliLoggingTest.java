@@ -18,8 +18,8 @@ class CliLoggingTest {
     LogRecord w = new LogRecord(Level.WARNING, "skipped 8 device nodes");
     w.setLoggerName("dev.strata.layer.Unpacker");
     assertEquals("Warning: skipped 8 device nodes" + System.lineSeparator(), f.format(w));
-    assertEquals("Error: boom" + System.lineSeparator(),
-        f.format(new LogRecord(Level.SEVERE, "boom")));
+    assertEquals(
+        "Error: boom" + System.lineSeparator(), f.format(new LogRecord(Level.SEVERE, "boom")));
     assertEquals("note" + System.lineSeparator(), f.format(new LogRecord(Level.INFO, "note")));
   }
 
@@ -50,7 +50,8 @@ class CliLoggingTest {
       System.setErr(saved);
       CliLogging.configure("info");
     }
-    assertEquals("Error: shown" + System.lineSeparator() + "Warning: also shown"
-        + System.lineSeparator(), err.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        "Error: shown" + System.lineSeparator() + "Warning: also shown" + System.lineSeparator(),
+        err.toString(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,5 @@
 package dev.strata.cli;
 
-import static dev.strata.cli.StrataProcess.fixture;
 import static dev.strata.cli.StrataProcess.strata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * COPY/ADD --exclude, --parents, --link and ADD of URLs end to end: the real bin/strata, as the
- * user running the tests (scripts/test: an unprivileged one), a busybox base, an HTTP server of
- * the test's own on 127.0.0.1.
+ * user running the tests (scripts/test: an unprivileged one), a busybox base, an HTTP server of the
+ * test's own on 127.0.0.1.
  */
 class CopyAddIT {
   @TempDir Path dir;
@@ -74,8 +73,17 @@ class CopyAddIT {
         context(
             "FROM busybox\nCOPY --exclude=*.log --exclude=secret app/ /app/\n"
                 + "ADD --exclude=**/*.tmp tree /tree/\n",
-            Map.of("app/main.txt", "m", "app/debug.log", "d", "app/secret/key", "k",
-                "tree/a.txt", "a", "tree/sub/b.tmp", "b"));
+            Map.of(
+                "app/main.txt",
+                "m",
+                "app/debug.log",
+                "d",
+                "app/secret/key",
+                "k",
+                "tree/a.txt",
+                "a",
+                "tree/sub/b.tmp",
+                "b"));
     Path out = dir.resolve("out");
     Path st = dir.resolve("st.json");
     strata(s, "build", "-t", "ex", "-o", "type=local,dest=" + out, ctx.toString()).ok();
@@ -122,8 +130,17 @@ class CopyAddIT {
     Path st2 = dir.resolve("st2.json");
     Path out = dir.resolve("out");
     strata(s, "build", "--build-arg", "V=1", "--stats-json", st1.toString(), ctx.toString()).ok();
-    strata(s, "build", "--build-arg", "V=2", "--stats-json", st2.toString(),
-        "-o", "type=local,dest=" + out, ctx.toString()).ok();
+    strata(
+            s,
+            "build",
+            "--build-arg",
+            "V=2",
+            "--stats-json",
+            st2.toString(),
+            "-o",
+            "type=local,dest=" + out,
+            ctx.toString())
+        .ok();
     assertEquals(List.of("-", "-", "miss", "miss", "miss", "miss"), caches(st1));
     // the RUN before changed: the linked copies are found anyway, the RUN after them is not
     assertEquals(List.of("-", "-", "miss", "hit", "hit", "miss"), caches(st2));
@@ -136,16 +153,29 @@ class CopyAddIT {
     assertFalse(Files.exists(out.resolve("real/app.txt")));
     // --chown by name came from the stage's /etc/passwd: checked in the image's layer listing
     Path tar = dir.resolve("img.tar");
-    strata(s, "build", "--build-arg", "V=2", "-o", "type=docker-archive,dest=" + tar, ctx.toString()).ok();
+    strata(
+            s,
+            "build",
+            "--build-arg",
+            "V=2",
+            "-o",
+            "type=docker-archive,dest=" + tar,
+            ctx.toString())
+        .ok();
     Path x = Files.createDirectories(dir.resolve("x"));
     StrataProcess.run("tar", "-C", x.toString(), "-xf", tar.toString()).ok();
     JsonNode manifest = Json.parse(Files.readAllBytes(x.resolve("manifest.json"))).get(0);
     List<String> lines = new ArrayList<>();
     for (JsonNode layer : manifest.get("Layers")) {
-      String listing = StrataProcess.run("tar", "--numeric-owner", "-tvf", x.resolve(layer.asText()).toString()).ok().out();
+      String listing =
+          StrataProcess.run("tar", "--numeric-owner", "-tvf", x.resolve(layer.asText()).toString())
+              .ok()
+              .out();
       lines.addAll(List.of(listing.split("\n")));
     }
-    assertTrue(lines.stream().anyMatch(l -> l.contains(" 65534/65534 ") && l.endsWith(" lnk/app.txt")), String.join("\n", lines));
+    assertTrue(
+        lines.stream().anyMatch(l -> l.contains(" 65534/65534 ") && l.endsWith(" lnk/app.txt")),
+        String.join("\n", lines));
     ArchiveValidator.assertValidDockerArchive(tar);
   }
 
@@ -154,31 +184,42 @@ class CopyAddIT {
     byte[] body = "fetched\n".getBytes(StandardCharsets.UTF_8);
     AtomicInteger gets = new AtomicInteger();
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/f/tool.txt", x -> {
-      gets.incrementAndGet();
-      x.getResponseHeaders().add("Last-Modified", "Wed, 15 Nov 2023 10:20:30 GMT");
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
-    server.createContext("/missing", x -> {
-      x.sendResponseHeaders(404, -1);
-      x.close();
-    });
+    server.createContext(
+        "/f/tool.txt",
+        x -> {
+          gets.incrementAndGet();
+          x.getResponseHeaders().add("Last-Modified", "Wed, 15 Nov 2023 10:20:30 GMT");
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    server.createContext(
+        "/missing",
+        x -> {
+          x.sendResponseHeaders(404, -1);
+          x.close();
+        });
     server.start();
     String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/f/tool.txt";
     String sum = Digest.sha256(body).toString();
     Path s = store();
     Path ctx =
         context(
-            "FROM busybox\nADD --checksum=" + sum + " " + url + " /dl/\n"
-                + "ADD --chmod=644 " + url + " /dl/renamed.txt\n",
+            "FROM busybox\nADD --checksum="
+                + sum
+                + " "
+                + url
+                + " /dl/\n"
+                + "ADD --chmod=644 "
+                + url
+                + " /dl/renamed.txt\n",
             Map.of());
     Path out = dir.resolve("out");
     Path st = dir.resolve("st.json");
     strata(s, "build", "-t", "dl", "-o", "type=local,dest=" + out, ctx.toString()).ok();
     assertEquals("fetched\n", Files.readString(out.resolve("dl/tool.txt")));
-    assertEquals(0600, Posix.lstat(out.resolve("dl/tool.txt")).permissions(), "Docker's mode for a URL");
+    assertEquals(
+        0600, Posix.lstat(out.resolve("dl/tool.txt")).permissions(), "Docker's mode for a URL");
     assertEquals(1700043630L, Posix.lstat(out.resolve("dl/tool.txt")).mtimeSec(), "Last-Modified");
     assertEquals("fetched\n", Files.readString(out.resolve("dl/renamed.txt")));
     assertEquals(0644, Posix.lstat(out.resolve("dl/renamed.txt")).permissions());
@@ -189,7 +230,8 @@ class CopyAddIT {
     assertEquals(before + 1, gets.get(), "one fetch, for the step without --checksum");
 
     Digest wrong = Digest.sha256(new byte[] {7});
-    Path bad = context("FROM busybox\nRUN true\nADD --checksum=" + wrong + " " + url + " /x\n", Map.of());
+    Path bad =
+        context("FROM busybox\nRUN true\nADD --checksum=" + wrong + " " + url + " /x\n", Map.of());
     StrataProcess.Result r = strata(s, "build", bad.toString());
     assertEquals(1, r.exit(), r.err());
     for (String part : List.of("Dockerfile:3", url, wrong.toString(), sum)) {
@@ -199,19 +241,21 @@ class CopyAddIT {
     AtomicInteger bodies = new AtomicInteger();
     AtomicInteger notModified = new AtomicInteger();
     String[] current = {"\"one\"", "first\n"};
-    server.createContext("/e/conf.txt", x -> {
-      x.getResponseHeaders().add("ETag", current[0]);
-      if (current[0].equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
-        notModified.incrementAndGet();
-        x.sendResponseHeaders(304, -1);
-      } else {
-        byte[] b = current[1].getBytes(StandardCharsets.UTF_8);
-        bodies.incrementAndGet();
-        x.sendResponseHeaders(200, b.length);
-        x.getResponseBody().write(b);
-      }
-      x.close();
-    });
+    server.createContext(
+        "/e/conf.txt",
+        x -> {
+          x.getResponseHeaders().add("ETag", current[0]);
+          if (current[0].equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+            notModified.incrementAndGet();
+            x.sendResponseHeaders(304, -1);
+          } else {
+            byte[] b = current[1].getBytes(StandardCharsets.UTF_8);
+            bodies.incrementAndGet();
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+          }
+          x.close();
+        });
     String etagged = "http://127.0.0.1:" + server.getAddress().getPort() + "/e/conf.txt";
     Path ectx = context("FROM busybox\nADD " + etagged + " /conf.txt\n", Map.of());
     strata(s, "build", "-t", "e", ectx.toString()).ok();
@@ -229,7 +273,9 @@ class CopyAddIT {
     String missing = "http://127.0.0.1:" + server.getAddress().getPort() + "/missing/a.tgz";
     r = strata(s, "build", context("FROM busybox\nADD " + missing + " /x\n", Map.of()).toString());
     assertEquals(1, r.exit(), r.err());
-    assertTrue(r.err().contains("Dockerfile:2") && r.err().contains(missing) && r.err().contains("404"), r.err());
+    assertTrue(
+        r.err().contains("Dockerfile:2") && r.err().contains(missing) && r.err().contains("404"),
+        r.err());
   }
 
   @Test
@@ -240,12 +286,20 @@ class CopyAddIT {
     }
     String url = "http://127.0.0.1:" + port + "/f.txt";
     Path s = store();
-    StrataProcess.Result r = strata(s, "build", context("FROM busybox\nADD " + url + " /f\n", Map.of()).toString());
+    StrataProcess.Result r =
+        strata(s, "build", context("FROM busybox\nADD " + url + " /f\n", Map.of()).toString());
     assertEquals(1, r.exit(), r.err());
-    assertTrue(r.err().contains("Dockerfile:2") && r.err().contains(url) && r.err().contains("network"), r.err());
-    r = strata(s, "build", context("FROM busybox\nADD git@github.com:o/r.git /r\n", Map.of()).toString());
+    assertTrue(
+        r.err().contains("Dockerfile:2") && r.err().contains(url) && r.err().contains("network"),
+        r.err());
+    r =
+        strata(
+            s,
+            "build",
+            context("FROM busybox\nADD git@github.com:o/r.git /r\n", Map.of()).toString());
     assertEquals(1, r.exit(), r.err());
-    assertTrue(r.err().contains("Dockerfile:2") && r.err().contains("git@github.com:o/r.git"), r.err());
+    assertTrue(
+        r.err().contains("Dockerfile:2") && r.err().contains("git@github.com:o/r.git"), r.err());
     r = strata(s, "build", context("FROM busybox\nCOPY " + url + " /f\n", Map.of()).toString());
     assertEquals(1, r.exit(), r.err());
     assertTrue(r.err().contains("Dockerfile:2") && r.err().contains("URL"), r.err());

@@ -33,14 +33,15 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14: builds killed with SIGKILL, the whole process tree at once as a CI runner's timeout
  * kills it (the JVM, the JVM it re-executes inside the namespace, the helpers and the step), at
  * points a seeded random delay picks, while a {@code RUN --mount=type=bind,rw} step chowns its
- * files to a subordinate id. Afterwards {@code images}, a rebuild and {@code prune} work, and
- * prune reclaims every leftover byte and says how many.
+ * files to a subordinate id. Afterwards {@code images}, a rebuild and {@code prune} work, and prune
+ * reclaims every leftover byte and says how many.
  */
 class CrashRecoveryIT {
   /** The kill points are the same on every run; -Dstrata.crash.seed=N tries others. */
   private static final long SEED = Long.getLong("strata.crash.seed", 14);
 
-  private static final String DOCKERFILE = """
+  private static final String DOCKERFILE =
+      """
       FROM busybox
       RUN --mount=type=bind,target=/mnt,rw chown -R 1000:1000 /mnt \\
        && dd if=/dev/zero of=/mnt/big bs=1024 count=3000 2>/dev/null && chown 1000:1000 /mnt/big \\
@@ -71,8 +72,8 @@ class CrashRecoveryIT {
       boolean fromStart = kill == 0;
       long delay = fromStart ? 300 + random.nextInt(2700) : 300 + random.nextInt(2200);
       Path log = dir.resolve("build-" + kill + ".log");
-      Process build = startInOwnGroup(store, log, "build", "--no-cache", "--progress", "plain",
-          ctx.toString());
+      Process build =
+          startInOwnGroup(store, log, "build", "--no-cache", "--progress", "plain", ctx.toString());
       if (!fromStart) {
         awaitBindCopy(store, build, log);
       }
@@ -83,18 +84,24 @@ class CrashRecoveryIT {
       assertTrue(images.out().contains("busybox:latest"), images.out());
       long left = leftoverBytes(store); // what the open outside could not delete
       sawSubordinateIds |= left > 0;
-      System.out.printf("kill %d after %d ms%s: %d bytes left that only the namespace may delete%n",
+      System.out.printf(
+          "kill %d after %d ms%s: %d bytes left that only the namespace may delete%n",
           kill, delay, fromStart ? "" : " of the step", left);
       if (kill % 2 == 0) {
         StrataProcess.Result prune = strata(store, "prune").ok();
-        assertEquals(Format.bytes(left), reportedLeftovers(prune.out()),
+        assertEquals(
+            Format.bytes(left),
+            reportedLeftovers(prune.out()),
             "kill " + kill + " (" + delay + " ms): bytes prune reports\n" + prune.out());
         assertWorkAreasEmpty(store);
       }
       strata(store, "build", "--progress", "plain", ctx.toString()).ok();
     }
-    assertTrue(sawSubordinateIds, "no kill left files of a subordinate id (the case under test): "
-        + "the step ran shorter than the kill points; see " + dir.resolve("build-1.log"));
+    assertTrue(
+        sawSubordinateIds,
+        "no kill left files of a subordinate id (the case under test): "
+            + "the step ran shorter than the kill points; see "
+            + dir.resolve("build-1.log"));
     strata(store, "prune").ok();
     assertWorkAreasEmpty(store);
   }
@@ -107,24 +114,35 @@ class CrashRecoveryIT {
   @Test
   void aLiveBuildsWork_isNeverSwept_byTheOpensOfOtherCommands() throws Exception {
     Path store = busyboxStore(dir);
-    Path slow = context(dir, """
+    Path slow =
+        context(
+            dir,
+            """
         FROM busybox
         RUN --mount=type=bind,target=/mnt,rw echo mine > /mnt/new && mkdir /out && echo up > /out/f \\
          && sleep 6 && test -f /mnt/src/f1 && test -f /mnt/new && test -f /out/f
-        """, Map.of("src/f1", "x"));
+        """,
+            Map.of("src/f1", "x"));
     Path killed = context(dir, DOCKERFILE, Map.of("src/f1", "y"));
     Path log = dir.resolve("live.log");
-    Process live = startInOwnGroup(store, log, "build", "--no-cache", "--progress", "plain",
-        slow.toString());
+    Process live =
+        startInOwnGroup(store, log, "build", "--no-cache", "--progress", "plain", slow.toString());
     awaitBindCopy(store, live, log);
     Path doomedLog = dir.resolve("doomed.log");
-    Process doomed = startInOwnGroup(store, doomedLog, "build", "--no-cache", "--progress", "plain",
-        killed.toString());
+    Process doomed =
+        startInOwnGroup(
+            store, doomedLog, "build", "--no-cache", "--progress", "plain", killed.toString());
     Thread.sleep(2500);
     killTree(doomed);
     strata(store, "images").ok(); // sweeps outside the namespace
-    strata(store, "build", "--no-cache", "--progress", "plain",
-        context(dir, "FROM busybox\nRUN true\n", Map.of()).toString()).ok(); // and inside
+    strata(
+            store,
+            "build",
+            "--no-cache",
+            "--progress",
+            "plain",
+            context(dir, "FROM busybox\nRUN true\n", Map.of()).toString())
+        .ok(); // and inside
     assertTrue(live.waitFor(120, TimeUnit.SECONDS), "the live build hung");
     assertEquals(0, live.exitValue(), "the live build lost its work:\n" + Files.readString(log));
     strata(store, "prune").ok();
@@ -138,16 +156,31 @@ class CrashRecoveryIT {
   @Test
   void theStoreIsPrivate_andOneOpenToOthersIsWarnedAboutOncePerCommand() throws Exception {
     Path store = busyboxStore(dir);
-    Path ctx = context(dir, "FROM busybox\nRUN --mount=type=cache,target=/c touch /c/x\n", Map.of());
+    Path ctx =
+        context(dir, "FROM busybox\nRUN --mount=type=cache,target=/c touch /c/x\n", Map.of());
     strata(store, "build", ctx.toString()).ok();
-    for (String d : List.of("", "tmp", "blobs", "blobs/sha256", "index", "index/db", "layers",
-        "layers/tmp", "layers/work", "layers/layers", "cache-mounts", "nshelper")) {
-      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(d))),
+    for (String d :
+        List.of(
+            "",
+            "tmp",
+            "blobs",
+            "blobs/sha256",
+            "index",
+            "index/db",
+            "layers",
+            "layers/tmp",
+            "layers/work",
+            "layers/layers",
+            "cache-mounts",
+            "nshelper")) {
+      assertEquals(
+          "rwx------",
+          PosixFilePermissions.toString(Files.getPosixFilePermissions(store.resolve(d))),
           "store/" + d);
     }
     Files.setPosixFilePermissions(store, PosixFilePermissions.fromString("rwxr-xr-x"));
-    String warning = "Warning: store " + store + " is readable by other users (mode 0755); chmod 700 "
-        + store;
+    String warning =
+        "Warning: store " + store + " is readable by other users (mode 0755); chmod 700 " + store;
     StrataProcess.Result images = strata(store, "images").ok();
     assertEquals(List.of(warning), images.err().lines().toList());
     // A build that enters the namespace runs the command twice (two JVMs): still one warning.
@@ -164,7 +197,8 @@ class CrashRecoveryIT {
 
   /** bin/strata in a process group of its own, which {@link #killTree} kills whole. */
   private static Process startInOwnGroup(Path store, Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of("setsid", bin().toString(), "--root", store.toString()));
+    List<String> cmd =
+        new ArrayList<>(List.of("setsid", bin().toString(), "--root", store.toString()));
     cmd.addAll(List.of(args));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
@@ -211,8 +245,9 @@ class CrashRecoveryIT {
    * the namespace, where every one of them can be read.
    */
   private static long leftoverBytes(Path store) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", store.toString(),
-        "unshare", "--", "find"));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(bin().toString(), "--root", store.toString(), "unshare", "--", "find"));
     for (String area : List.of("tmp", "layers/tmp", "layers/work")) {
       if (Files.isDirectory(store.resolve(area))) { // a kill before the first unpack: no layers/
         cmd.add(store.resolve(area).toString());

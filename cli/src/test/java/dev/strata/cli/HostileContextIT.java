@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.strata.posix.Posix;
 import dev.strata.validate.ImageValidator;
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -31,13 +30,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Untrusted contexts, stages and images cannot reach the builder's files: symlinks in the middle
- * of a source path (to /etc, to "..", to the context itself, to absolute host paths), links a
- * stage's RUN or an imported image made, .dockerignore'd files reached through links, and FIFOs
- * and sockets in the context. Canary files with random contents lie beside the context and in
- * the user's home; every build's image is exported (rootfs and OCI layers) and searched for them.
- * Each refused case fails with "not found", as BuildKit (which resolves every source inside its
- * root, FollowSymlinks) does; a link inside a copied directory is copied as a link.
+ * Untrusted contexts, stages and images cannot reach the builder's files: symlinks in the middle of
+ * a source path (to /etc, to "..", to the context itself, to absolute host paths), links a stage's
+ * RUN or an imported image made, .dockerignore'd files reached through links, and FIFOs and sockets
+ * in the context. Canary files with random contents lie beside the context and in the user's home;
+ * every build's image is exported (rootfs and OCI layers) and searched for them. Each refused case
+ * fails with "not found", as BuildKit (which resolves every source inside its root, FollowSymlinks)
+ * does; a link inside a copied directory is copied as a link.
  */
 class HostileContextIT {
   @TempDir Path dir;
@@ -48,12 +47,15 @@ class HostileContextIT {
 
   @BeforeEach
   void canaries() throws Exception {
-    canary = "CANARY-" + HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
+    canary =
+        "CANARY-" + HexFormat.of().formatHex(SecureRandom.getInstanceStrong().generateSeed(16));
     outside = Files.createDirectory(dir.resolve("outside"));
     Files.writeString(outside.resolve("canary"), canary);
     Files.writeString(dir.resolve("beside.txt"), canary);
     Path home = Path.of(System.getProperty("user.home"));
-    homeCanary = home.resolve(".strata-canary-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6)));
+    homeCanary =
+        home.resolve(
+            ".strata-canary-" + HexFormat.of().formatHex(new SecureRandom().generateSeed(6)));
     Files.writeString(homeCanary, canary);
     // the host's own /etc/passwd line for this user: never in an image
     String user = System.getProperty("user.name");
@@ -76,9 +78,21 @@ class HostileContextIT {
 
   /** A context holding every hostile link, an ignored file and directory, a FIFO and a socket. */
   private Path hostileContext(String dockerfile) throws Exception {
-    Path ctx = StrataProcess.context(dir, dockerfile,
-        Map.of(".dockerignore", "secret.txt\nign\n", "secret.txt", canary, "ign/inner", canary,
-            "app/main.txt", "main", "etc/hosts.txt", "ctx-etc"));
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            dockerfile,
+            Map.of(
+                ".dockerignore",
+                "secret.txt\nign\n",
+                "secret.txt",
+                canary,
+                "ign/inner",
+                canary,
+                "app/main.txt",
+                "main",
+                "etc/hosts.txt",
+                "ctx-etc"));
     Files.createSymbolicLink(ctx.resolve("etcl"), Path.of("/etc"));
     Files.createSymbolicLink(ctx.resolve("up"), Path.of(".."));
     Files.createSymbolicLink(ctx.resolve("self"), Path.of("."));
@@ -95,8 +109,18 @@ class HostileContextIT {
   private StrataProcess.Result build(Path store, Path ctx, String tag) throws Exception {
     Path out = dir.resolve("out-" + tag);
     Path oci = dir.resolve("oci-" + tag);
-    return strata(store, "build", "-t", tag, "--compression", "gzip", "-o", "type=local,dest=" + out,
-        "-o", "type=oci,dest=" + oci, ctx.toString());
+    return strata(
+        store,
+        "build",
+        "-t",
+        tag,
+        "--compression",
+        "gzip",
+        "-o",
+        "type=local,dest=" + out,
+        "-o",
+        "type=oci,dest=" + oci,
+        ctx.toString());
   }
 
   /** Nothing of the host's in the exported rootfs or in any OCI blob (gzip layers unpacked). */
@@ -133,11 +157,15 @@ class HostileContextIT {
   void linksInAContextAreResolvedInsideItAndCopiedAsLinks() throws Exception {
     Path s = store();
     // "self" and "up" (-> ..) are the context itself: .dockerignore still holds through them
-    Path ctx = hostileContext("FROM busybox\nCOPY . /ctx/\nCOPY self /self/\nCOPY up /up/\n"
-        + "COPY app/up2/app/main.txt self/etc/hosts.txt /two/\nCOPY etcl /etcl/\n");
+    Path ctx =
+        hostileContext(
+            "FROM busybox\nCOPY . /ctx/\nCOPY self /self/\nCOPY up /up/\n"
+                + "COPY app/up2/app/main.txt self/etc/hosts.txt /two/\nCOPY etcl /etcl/\n");
     build(s, ctx, "ctx").ok();
     Path out = dir.resolve("out-ctx");
-    assertEquals("/etc", Files.readSymbolicLink(out.resolve("ctx/etcl")).toString(),
+    assertEquals(
+        "/etc",
+        Files.readSymbolicLink(out.resolve("ctx/etcl")).toString(),
         "a link inside a copied directory is copied as a link");
     assertEquals(outside.resolve("canary"), Files.readSymbolicLink(out.resolve("ctx/abs")));
     for (String d : List.of("ctx", "self", "up")) {
@@ -148,7 +176,9 @@ class HostileContextIT {
     // a source's last link is followed inside the context (BuildKit's FollowSymlinks)
     assertEquals("main", Files.readString(out.resolve("two/main.txt")));
     assertEquals("ctx-etc", Files.readString(out.resolve("two/hosts.txt")));
-    assertEquals("ctx-etc", Files.readString(out.resolve("etcl/hosts.txt")),
+    assertEquals(
+        "ctx-etc",
+        Files.readString(out.resolve("etcl/hosts.txt")),
         "etcl -> /etc is the context's etc/, not the host's");
     assertNoHostBytes("ctx");
   }
@@ -173,12 +203,14 @@ class HostileContextIT {
       Path ctx = hostileContext("FROM busybox\nCOPY " + src + " /x\n");
       StrataProcess.Result r = strata(s, "build", ctx.toString());
       assertNotEquals(0, r.exit(), "COPY " + src + " succeeded:\n" + r.out() + r.err());
-      assertTrue(r.err().contains("not found") || r.err().contains("matches nothing"),
+      assertTrue(
+          r.err().contains("not found") || r.err().contains("matches nothing"),
           "COPY " + src + ": " + r.err());
       assertFalse((r.out() + r.err()).contains(canary), "COPY " + src + " showed the canary");
     }
     // the same through a RUN bind mount of the context
-    Path ctx = hostileContext("FROM busybox\nRUN --mount=type=bind,source=etcl/passwd,target=/m cat /m\n");
+    Path ctx =
+        hostileContext("FROM busybox\nRUN --mount=type=bind,source=etcl/passwd,target=/m cat /m\n");
     StrataProcess.Result r = strata(s, "build", ctx.toString());
     assertNotEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("not found in the build context"), r.err());
@@ -205,8 +237,10 @@ class HostileContextIT {
   @Test
   void fifosAndSocketsAreSkippedWithAWarningNamingThem() throws Exception {
     Path s = store();
-    Path ctx = hostileContext("FROM busybox\nCOPY . /ctx/\nADD fifo /f\nCOPY sock* /s/\n"
-        + "RUN --mount=type=bind,target=/c ls /c\n");
+    Path ctx =
+        hostileContext(
+            "FROM busybox\nCOPY . /ctx/\nADD fifo /f\nCOPY sock* /s/\n"
+                + "RUN --mount=type=bind,target=/c ls /c\n");
     Posix.mkfifo(ctx.resolve("fifo"), 0644);
     try (ServerSocketChannel sock = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       sock.bind(UnixDomainSocketAddress.of(ctx.resolve("sock")));
@@ -222,8 +256,11 @@ class HostileContextIT {
     assertEquals("main", Files.readString(out.resolve("ctx/app/main.txt")));
     assertNoHostBytes("fifo");
     // with no .dockerignore the context itself is bound: a FIFO as a rw source is made anew
-    Path plain = StrataProcess.context(dir,
-        "FROM busybox\nRUN --mount=type=bind,source=fifo,target=/m,rw test -p /m\n", Map.of());
+    Path plain =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\nRUN --mount=type=bind,source=fifo,target=/m,rw test -p /m\n",
+            Map.of());
     Posix.mkfifo(plain.resolve("fifo"), 0644);
     strata(s, "build", plain.toString()).ok();
   }
@@ -232,24 +269,39 @@ class HostileContextIT {
   void linksAStageMadeAreResolvedInsideItsRootfs() throws Exception {
     Path s = store();
     Path home = homeCanary.getParent();
-    String stage = "FROM busybox AS evil\nRUN ln -s /etc /e && mkdir -p /opt && ln -s " + home
-        + " /opt/app && ln -s " + outside + " /out && ln -s ../../.. /up\n";
+    String stage =
+        "FROM busybox AS evil\nRUN ln -s /etc /e && mkdir -p /opt && ln -s "
+            + home
+            + " /opt/app && ln -s "
+            + outside
+            + " /out && ln -s ../../.. /up\n";
     // innocent-looking: the stage's own /etc, the root through /up
-    Path ctx = StrataProcess.context(dir, stage + "FROM busybox\nCOPY --from=evil /e/passwd /p\n"
-        + "COPY --from=evil /up/etc/group /g\nCOPY --from=evil /opt /opt/\n", Map.of());
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            stage
+                + "FROM busybox\nCOPY --from=evil /e/passwd /p\n"
+                + "COPY --from=evil /up/etc/group /g\nCOPY --from=evil /opt /opt/\n",
+            Map.of());
     build(s, ctx, "stage").ok();
     Path out = dir.resolve("out-stage");
     assertTrue(Files.readString(out.resolve("p")).startsWith("root:"), "busybox's own passwd");
     assertEquals(home, Files.readSymbolicLink(out.resolve("opt/app")), "copied as a link");
     assertNoHostBytes("stage");
     for (String src : List.of("/opt/app/" + homeCanary.getFileName(), "/out/canary", "/opt/app")) {
-      Path bad = StrataProcess.context(dir, stage + "FROM busybox\nCOPY --from=evil " + src + " /x\n", Map.of());
+      Path bad =
+          StrataProcess.context(
+              dir, stage + "FROM busybox\nCOPY --from=evil " + src + " /x\n", Map.of());
       StrataProcess.Result r = strata(s, "build", bad.toString());
       assertNotEquals(0, r.exit(), "COPY --from=evil " + src + " succeeded");
       assertTrue(r.err().contains("not found in the stage evil"), r.err());
     }
-    Path mount = StrataProcess.context(dir, stage
-        + "FROM busybox\nRUN --mount=type=bind,from=evil,source=/out,target=/m cat /m/canary\n", Map.of());
+    Path mount =
+        StrataProcess.context(
+            dir,
+            stage
+                + "FROM busybox\nRUN --mount=type=bind,from=evil,source=/out,target=/m cat /m/canary\n",
+            Map.of());
     StrataProcess.Result r = strata(s, "build", mount.toString());
     assertNotEquals(0, r.exit(), r.out() + r.err());
     assertFalse((r.out() + r.err()).contains(canary));
@@ -272,23 +324,33 @@ class HostileContextIT {
     Path tar = dir.resolve("evil.tar");
     StrataProcess.run("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".").ok();
     strata(s, "import", tar.toString(), "vendor/app").ok();
-    Path ctx = StrataProcess.context(dir, "FROM busybox\nCOPY --from=vendor/app / /all/\n"
-        + "COPY --from=vendor/app /e/os-release /up/etc/os-release /x/\n", Map.of());
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\nCOPY --from=vendor/app / /all/\n"
+                + "COPY --from=vendor/app /e/os-release /up/etc/os-release /x/\n",
+            Map.of());
     build(s, ctx, "image").ok();
     Path out = dir.resolve("out-image");
     assertEquals(home, Files.readSymbolicLink(out.resolve("all/opt/app")));
     assertEquals(outside.resolve("canary"), Files.readSymbolicLink(out.resolve("all/canary")));
     assertEquals("ID=evil\n", Files.readString(out.resolve("x/os-release")));
     assertNoHostBytes("image");
-    for (String src : List.of("/opt/app/", "/out/canary", "/canary", "/e/passwd", "/up/../../etc/passwd")) {
-      Path bad = StrataProcess.context(dir, "FROM busybox\nCOPY --from=vendor/app " + src + " /x\n", Map.of());
+    for (String src :
+        List.of("/opt/app/", "/out/canary", "/canary", "/e/passwd", "/up/../../etc/passwd")) {
+      Path bad =
+          StrataProcess.context(
+              dir, "FROM busybox\nCOPY --from=vendor/app " + src + " /x\n", Map.of());
       StrataProcess.Result r = strata(s, "build", bad.toString());
       assertNotEquals(0, r.exit(), "COPY --from=vendor/app " + src + " succeeded");
       assertTrue(r.err().contains("not found") || r.err().contains("outside"), r.err());
       assertFalse((r.out() + r.err()).contains(canary));
     }
-    Path mount = StrataProcess.context(dir,
-        "FROM busybox\nRUN --mount=type=bind,from=vendor/app,source=/opt/app,target=/m ls /m\n", Map.of());
+    Path mount =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\nRUN --mount=type=bind,from=vendor/app,source=/opt/app,target=/m ls /m\n",
+            Map.of());
     StrataProcess.Result r = strata(s, "build", mount.toString());
     assertNotEquals(0, r.exit(), r.out() + r.err());
     assertTrue(r.err().contains("not found in from=vendor/app"), r.err());

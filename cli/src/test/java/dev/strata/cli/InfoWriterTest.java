@@ -17,7 +17,8 @@ class InfoWriterTest {
       w.println("Copying blob 1a2b3c done (12 bytes)");
       w.print("Trying mirror 127.0.0.1:5001\r\nhalf");
     }
-    assertEquals("--> Copying blob 1a2b3c done (12 bytes)\n--> Trying mirror 127.0.0.1:5001\n--> half\n",
+    assertEquals(
+        "--> Copying blob 1a2b3c done (12 bytes)\n--> Trying mirror 127.0.0.1:5001\n--> half\n",
         bytes.toString(UTF_8));
   }
 }

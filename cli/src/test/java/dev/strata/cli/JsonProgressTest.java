@@ -44,8 +44,10 @@ class JsonProgressTest {
     Map<Integer, ByteArrayOutputStream> m = new HashMap<>();
     for (JsonNode e : events) {
       if (e.get("event").asText().equals("output")) {
-        byte[] b = e.has("data") ? e.get("data").asText().getBytes(UTF_8)
-            : Base64.getDecoder().decode(e.get("dataBase64").asText());
+        byte[] b =
+            e.has("data")
+                ? e.get("data").asText().getBytes(UTF_8)
+                : Base64.getDecoder().decode(e.get("dataBase64").asText());
         m.computeIfAbsent(e.get("step").asInt(), k -> new ByteArrayOutputStream()).writeBytes(b);
       }
     }
@@ -65,15 +67,21 @@ class JsonProgressTest {
     p.failed(fail, "Dockerfile:2: RUN false: exit status 1", 0.0104);
     p.close();
     List<JsonNode> ev = events();
-    assertEquals(List.of("info", "started", "output", "warning", "warning", "output", "done", "started", "failed"),
+    assertEquals(
+        List.of(
+            "info", "started", "output", "warning", "warning", "output", "done", "started",
+            "failed"),
         ev.stream().map(e -> e.get("event").asText()).toList());
     JsonNode started = ev.get(1);
-    assertEquals("{\"event\":\"started\",\"time\":" + Json.text(started.get("time"))
-        + ",\"step\":5,\"total\":12,\"stage\":1,\"stageName\":\"builder\",\"line\":9,\"text\":\"RUN go build\"}",
+    assertEquals(
+        "{\"event\":\"started\",\"time\":"
+            + Json.text(started.get("time"))
+            + ",\"step\":5,\"total\":12,\"stage\":1,\"stageName\":\"builder\",\"line\":9,\"text\":\"RUN go build\"}",
         Json.text(started));
     Instant.parse(started.get("time").asText()); // ISO-8601 UTC
     assertEquals("compiling\n", ev.get(2).get("data").asText());
-    assertEquals("linking", ev.get(5).get("data").asText(), "a partial line is sent when its step ends");
+    assertEquals(
+        "linking", ev.get(5).get("data").asText(), "a partial line is sent when its step ends");
     assertEquals("chown: no such user", ev.get(3).get("message").asText());
     assertEquals(5, ev.get(3).get("step").asInt());
     assertTrue(!ev.get(4).has("step"), "a build-wide warning has no step");
@@ -91,7 +99,9 @@ class JsonProgressTest {
   void outputIsLosslessInvalidUtf8AndLongLinesIncluded() {
     ByteArrayOutputStream want = new ByteArrayOutputStream();
     byte[] latin1 = {'c', 'a', 'f', (byte) 0xe9, '\n'}; // not UTF-8: goes as base64
-    byte[] longLine = ("é".repeat(JsonProgress.MAX_CHUNK) + "\n").getBytes(UTF_8); // 2-byte chars across chunk ends
+    byte[] longLine =
+        ("é".repeat(JsonProgress.MAX_CHUNK) + "\n")
+            .getBytes(UTF_8); // 2-byte chars across chunk ends
     p.started(RUN);
     for (byte[] b : List.of("plain\n".getBytes(UTF_8), latin1, longLine, "tail".getBytes(UTF_8))) {
       for (int i = 0; i < b.length; i += 7) { // fed in odd slices, as a pipe delivers
@@ -105,7 +115,9 @@ class JsonProgressTest {
     assertEquals("Y2Fm6Qo=", ev.get(2).get("dataBase64").asText());
     for (JsonNode e : ev) {
       if (e.has("data")) {
-        assertTrue(e.get("data").asText().getBytes(UTF_8).length <= JsonProgress.MAX_CHUNK, "chunks are bounded");
+        assertTrue(
+            e.get("data").asText().getBytes(UTF_8).length <= JsonProgress.MAX_CHUNK,
+            "chunks are bounded");
       }
     }
     assertTrue(ev.stream().filter(e -> e.has("data")).count() >= 4, "the long line went in chunks");
@@ -117,18 +129,22 @@ class JsonProgressTest {
     ByteArrayOutputStream[] want = {new ByteArrayOutputStream(), new ByteArrayOutputStream()};
     for (int t = 0; t < 2; t++) {
       int me = t;
-      ts[t] = new Thread(() -> {
-        Step s = new Step(me, "s" + me, me + 1, 2, 1, "RUN loop");
-        p.started(s);
-        for (int k = 0; k < 2000; k++) {
-          byte[] b = ("thread " + me + " says \"" + k + "\"" + (k % 5 == 0 ? "\n" : " ")).getBytes(UTF_8);
-          synchronized (want[me]) {
-            want[me].writeBytes(b);
-          }
-          p.output(s, b, 0, b.length);
-        }
-        p.done(s, "miss", 1);
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                Step s = new Step(me, "s" + me, me + 1, 2, 1, "RUN loop");
+                p.started(s);
+                for (int k = 0; k < 2000; k++) {
+                  byte[] b =
+                      ("thread " + me + " says \"" + k + "\"" + (k % 5 == 0 ? "\n" : " "))
+                          .getBytes(UTF_8);
+                  synchronized (want[me]) {
+                    want[me].writeBytes(b);
+                  }
+                  p.output(s, b, 0, b.length);
+                }
+                p.done(s, "miss", 1);
+              });
       ts[t].start();
     }
     for (Thread t : ts) {

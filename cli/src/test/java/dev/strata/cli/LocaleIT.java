@@ -70,20 +70,34 @@ class LocaleIT {
       Files.createDirectories(p.getParent());
       Files.writeString(p, n + "\n");
     }
-    Files.writeString(ctx.resolve("Dockerfile"), String.join("\n",
-        "FROM names AS n",
-        "FROM busybox",
-        "COPY --from=n /certs /certs",
-        "COPY ctx /ctx",
-        // find prints names as bytes (busybox ls would escape them); env shows the step's env
-        "RUN find /certs /ctx | sort > /listing && env > /env.txt && ls /certs",
-        ""));
+    Files.writeString(
+        ctx.resolve("Dockerfile"),
+        String.join(
+            "\n",
+            "FROM names AS n",
+            "FROM busybox",
+            "COPY --from=n /certs /certs",
+            "COPY ctx /ctx",
+            // find prints names as bytes (busybox ls would escape them); env shows the step's env
+            "RUN find /certs /ctx | sort > /listing && env > /env.txt && ls /certs",
+            ""));
     Path archive = dir.resolve("image.tar");
-    strata(env, store, "build", "--progress", "plain", "-t", "out",
-        "-o", "type=docker-archive,dest=" + archive, ctx.toString()).ok();
+    strata(
+            env,
+            store,
+            "build",
+            "--progress",
+            "plain",
+            "-t",
+            "out",
+            "-o",
+            "type=docker-archive,dest=" + archive,
+            ctx.toString())
+        .ok();
 
     // Again, all cached: now the first JVM alone reads the context and the store (no namespace)
-    StrataProcess.Result again = strata(env, store, "build", "--progress", "plain", "-t", "out", ctx.toString()).ok();
+    StrataProcess.Result again =
+        strata(env, store, "build", "--progress", "plain", "-t", "out", ctx.toString()).ok();
     assertTrue(again.err().contains("hit rate 100%"), again.err());
 
     Map<String, byte[]> files = new HashMap<>();
@@ -144,11 +158,16 @@ class LocaleIT {
     strata(env, store, "import", fixture("busybox.tar").toString(), "busybox").ok();
     strata(env, store, "import", tar.toString(), "latin1").ok();
     Path ctx = Files.createDirectories(dir.resolve("ctx"));
-    Files.writeString(ctx.resolve("Dockerfile"), "FROM latin1 AS l\nFROM busybox\nCOPY --from=l /certs /certs\n");
+    Files.writeString(
+        ctx.resolve("Dockerfile"), "FROM latin1 AS l\nFROM busybox\nCOPY --from=l /certs /certs\n");
     StrataProcess.Result r = strata(env, store, "build", "--progress", "plain", ctx.toString());
     assertEquals(1, r.exit(), r.err());
     String last = r.err().strip().substring(r.err().strip().lastIndexOf('\n') + 1);
-    assertTrue(last.startsWith("Error: ") && last.contains("tar entry \"certs/F\\xf5tan\\xfas\\xedtv\\xe1ny.pem\": name is not valid UTF-8"), r.err());
+    assertTrue(
+        last.startsWith("Error: ")
+            && last.contains(
+                "tar entry \"certs/F\\xf5tan\\xfas\\xedtv\\xe1ny.pem\": name is not valid UTF-8"),
+        r.err());
     assertFalse(r.err().contains("Exception") || r.err().contains("Malformed"), r.err());
   }
 
@@ -165,7 +184,9 @@ class LocaleIT {
     Path ctx = Files.createDirectories(dir.resolve("ctx"));
     String expected;
     if (where.equals("run")) {
-      Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN mkdir /d && touch \"/d/r$(printf '\\375')\"\n");
+      Files.writeString(
+          ctx.resolve("Dockerfile"),
+          "FROM busybox\nRUN mkdir /d && touch \"/d/r$(printf '\\375')\"\n");
       expected = "file \"d/r\\xfd\": name is not valid UTF-8";
     } else {
       Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nCOPY . /c\n");
@@ -196,13 +217,15 @@ class LocaleIT {
   }
 
   /** bin/strata with exactly {@code env}. */
-  private static StrataProcess.Result strata(Map<String, String> env, Path root, String... args) throws Exception {
+  private static StrataProcess.Result strata(Map<String, String> env, Path root, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));
     Path out = Files.createTempFile("strata-it", ".out");
     Path err = Files.createTempFile("strata-it", ".err");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
       pb.environment().clear();
       pb.environment().putAll(env);
       Process p = pb.start();
@@ -211,8 +234,11 @@ class LocaleIT {
         p.destroyForcibly();
         throw new AssertionError("timed out: " + cmd);
       }
-      return new StrataProcess.Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-          Files.readString(err, StandardCharsets.UTF_8), cmd);
+      return new StrataProcess.Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8),
+          cmd);
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -253,8 +279,8 @@ class LocaleIT {
   }
 
   /**
-   * Every entry name of the image's layers, read with Strata's tar reader (which refuses bytes
-   * that are not UTF-8), and the content of the top-level files into {@code files}.
+   * Every entry name of the image's layers, read with Strata's tar reader (which refuses bytes that
+   * are not UTF-8), and the content of the top-level files into {@code files}.
    */
   private Set<String> layerNames(Path archive, Map<String, byte[]> files) throws Exception {
     Path x = Files.createDirectories(dir.resolve("x"));
@@ -262,7 +288,8 @@ class LocaleIT {
     JsonNode manifest = Json.parse(Files.readAllBytes(x.resolve("manifest.json"))).get(0);
     Set<String> names = new TreeSet<>();
     for (JsonNode layer : manifest.get("Layers")) {
-      try (InputStream in = Compression.decompressAny(Files.newInputStream(x.resolve(layer.asText())))) {
+      try (InputStream in =
+          Compression.decompressAny(Files.newInputStream(x.resolve(layer.asText())))) {
         TarReader r = new TarReader(in);
         for (TarEntry e; (e = r.next()) != null; ) {
           String n = e.name().startsWith("./") ? e.name().substring(2) : e.name();

@@ -21,8 +21,18 @@ class ParseCommandTest {
   void populatesOptions() {
     ParseCommand c =
         CommandLine.populateCommand(
-            new ParseCommand(), "--format", "json", "--build-arg", "A=1", "--build-arg", "B=x=y", "--target", "builder",
-            "--platform", "linux/arm64", "Dockerfile.multi");
+            new ParseCommand(),
+            "--format",
+            "json",
+            "--build-arg",
+            "A=1",
+            "--build-arg",
+            "B=x=y",
+            "--target",
+            "builder",
+            "--platform",
+            "linux/arm64",
+            "Dockerfile.multi");
     assertEquals("json", c.format);
     assertEquals(List.of("A=1", "B=x=y"), c.buildArgs);
     assertEquals(Map.of("A", "1", "B", "x=y"), c.buildArgMap());
@@ -41,7 +51,9 @@ class ParseCommandTest {
 
   @Test
   void fileIsRequired() {
-    assertThrows(CommandLine.MissingParameterException.class, () -> CommandLine.populateCommand(new ParseCommand()));
+    assertThrows(
+        CommandLine.MissingParameterException.class,
+        () -> CommandLine.populateCommand(new ParseCommand()));
   }
 
   private record Run(int code, String out, String err) {}
@@ -59,12 +71,15 @@ class ParseCommandTest {
   @Test
   void printsJsonPlan(@TempDir Path dir) throws IOException {
     Path df = dir.resolve("Dockerfile");
-    Files.writeString(df, "ARG V=1\nFROM alpine:$V AS base\nRUN echo hi\nFROM base\nCOPY --from=base /a /b\n");
+    Files.writeString(
+        df, "ARG V=1\nFROM alpine:$V AS base\nRUN echo hi\nFROM base\nCOPY --from=base /a /b\n");
     Run r = run("parse", "--format", "json", "--build-arg", "V=3.18", df.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().startsWith("{\n  \"stages\": ["), r.out());
     assertTrue(r.out().contains("\"base\": \"alpine:3.18\""), r.out());
-    assertTrue(r.out().contains("\"buildOrder\": [\n    [\n      0\n    ],\n    [\n      1\n    ]\n  ]"), r.out());
+    assertTrue(
+        r.out().contains("\"buildOrder\": [\n    [\n      0\n    ],\n    [\n      1\n    ]\n  ]"),
+        r.out());
   }
 
   @Test
@@ -83,7 +98,8 @@ class ParseCommandTest {
     Files.writeString(df, "FROM alpine\n  RUNN echo\n");
     Run r = run("parse", df.toString());
     assertEquals(1, r.code());
-    assertEquals("Error: " + df + ":2:3: unknown instruction \"RUNN\" (did you mean RUN?)\n", r.err());
+    assertEquals(
+        "Error: " + df + ":2:3: unknown instruction \"RUNN\" (did you mean RUN?)\n", r.err());
   }
 
   @Test

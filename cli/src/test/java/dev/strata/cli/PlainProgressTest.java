@@ -36,17 +36,20 @@ class PlainProgressTest {
     p.failed(bad, "Dockerfile:3: RUN exit 7: exit status 7", 0.1);
     p.info("every step cached: no namespace entered");
     p.close();
-    assertEquals(String.join("\n",
-        "[0] STEP 1/3: FROM busybox",
-        "[0] STEP 2/3: RUN echo hi",
-        "[0 2/3] hi",
-        "[0 2/3] no newline",
-        "[0 2/3] --> done in 0.3s",
-        "[0] STEP 3/3: RUN exit 7",
-        "[0 3/3] left over",
-        "[0 3/3] --> failed after 0.1s",
-        "--> every step cached: no namespace entered",
-        ""), bytes.toString(UTF_8));
+    assertEquals(
+        String.join(
+            "\n",
+            "[0] STEP 1/3: FROM busybox",
+            "[0] STEP 2/3: RUN echo hi",
+            "[0 2/3] hi",
+            "[0 2/3] no newline",
+            "[0 2/3] --> done in 0.3s",
+            "[0] STEP 3/3: RUN exit 7",
+            "[0 3/3] left over",
+            "[0 3/3] --> failed after 0.1s",
+            "--> every step cached: no namespace entered",
+            ""),
+        bytes.toString(UTF_8));
   }
 
   @Test
@@ -63,15 +66,17 @@ class PlainProgressTest {
     Thread[] ts = new Thread[2];
     for (int t = 0; t < 2; t++) {
       int me = t;
-      ts[t] = new Thread(() -> {
-        Step s = new Step(me, "s" + me, me + 1, 2, 1, "RUN loop");
-        p.started(s);
-        for (int k = 0; k < 1000; k++) {
-          say(p, s, "thread " + me + " line ");
-          say(p, s, k + " end\n");
-        }
-        p.done(s, "miss", 1);
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                Step s = new Step(me, "s" + me, me + 1, 2, 1, "RUN loop");
+                p.started(s);
+                for (int k = 0; k < 1000; k++) {
+                  say(p, s, "thread " + me + " line ");
+                  say(p, s, k + " end\n");
+                }
+                p.done(s, "miss", 1);
+              });
       ts[t].start();
     }
     for (Thread t : ts) {

@@ -32,7 +32,10 @@ class ProgressModeTest {
 
   @Test
   void anUnknownWordIsRefusedNamingTheChoices() {
-    var e = assertThrows(ProgressMode.UnknownModeException.class, () -> ProgressMode.resolve("fancy", true, "xterm"));
+    var e =
+        assertThrows(
+            ProgressMode.UnknownModeException.class,
+            () -> ProgressMode.resolve("fancy", true, "xterm"));
     assertEquals("--progress fancy: want auto, plain, tty or json", e.getMessage());
   }
 

@@ -35,15 +35,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 15 end to end: the build cache in a real docker-registry on 127.0.0.1 shared by two
- * stores that stand for two CI runners, and a cache bundle carried to a third store across an
- * air gap. examples/hello is built cold once (on runner A) for the class.
+ * Issue 15 end to end: the build cache in a real docker-registry on 127.0.0.1 shared by two stores
+ * that stand for two CI runners, and a cache bundle carried to a third store across an air gap.
+ * examples/hello is built cold once (on runner A) for the class.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryCacheIT {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
   private static final Map<String, String> EPOCH = Map.of("SOURCE_DATE_EPOCH", "1700000000");
-  private static final Pattern BLOB_GET = Pattern.compile("\"GET /v2/\\S+/blobs/(sha256:[0-9a-f]{64})");
+  private static final Pattern BLOB_GET =
+      Pattern.compile("\"GET /v2/\\S+/blobs/(sha256:[0-9a-f]{64})");
 
   @TempDir static Path dir;
   static DockerRegistry registry;
@@ -58,7 +59,8 @@ class RegistryCacheIT {
     ref = registry.host() + "/cache/hello:main";
     a = golangStore("a");
     ctxA = copyExample("hello", "ctx-a");
-    builtOnA = build(a, ctxA, "hello", "--cache-to", "type=registry,ref=" + ref + ",mode=max").stats();
+    builtOnA =
+        build(a, ctxA, "hello", "--cache-to", "type=registry,ref=" + ref + ",mode=max").stats();
   }
 
   @AfterAll
@@ -69,11 +71,22 @@ class RegistryCacheIT {
     StrataProcess.removeContents(dir);
   }
 
-  /** A runner's store holding only the base (the same digest in every store, as a pull by digest gives). */
+  /**
+   * A runner's store holding only the base (the same digest in every store, as a pull by digest
+   * gives).
+   */
   private static Path golangStore(String name) throws Exception {
     Path s = dir.resolve(name);
-    run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "import", fixture("golang.tar").toString(),
-        "golang:1.19"), EPOCH).ok();
+    run(
+            List.of(
+                StrataProcess.bin().toString(),
+                "--root",
+                s.toString(),
+                "import",
+                fixture("golang.tar").toString(),
+                "golang:1.19"),
+            EPOCH)
+        .ok();
     return s;
   }
 
@@ -101,11 +114,23 @@ class RegistryCacheIT {
     return new Built(r, Json.parse(Files.readAllBytes(dir.resolve("stats-" + name + ".json"))));
   }
 
-  private static StrataProcess.Result buildResult(Path store, Path ctx, String name, String... extra) throws Exception {
+  private static StrataProcess.Result buildResult(
+      Path store, Path ctx, String name, String... extra) throws Exception {
     Path stats = dir.resolve("stats-" + name + ".json");
     Files.deleteIfExists(stats);
-    List<String> cmd = new ArrayList<>(List.of(StrataProcess.bin().toString(), "--root", store.toString(),
-        "--progress", "plain", "build", "-t", name, "--stats-json", stats.toString()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                StrataProcess.bin().toString(),
+                "--root",
+                store.toString(),
+                "--progress",
+                "plain",
+                "build",
+                "-t",
+                name,
+                "--stats-json",
+                stats.toString()));
     cmd.addAll(List.of(extra));
     cmd.add(ctx.toString());
     return run(cmd, EPOCH);
@@ -138,16 +163,21 @@ class RegistryCacheIT {
   }
 
   private static JsonNode registryJson(String path, String accept) throws Exception {
-    HttpResponse<byte[]> r = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://" + registry.host() + path)).header("Accept", accept).build(),
-        HttpResponse.BodyHandlers.ofByteArray());
+    HttpResponse<byte[]> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://" + registry.host() + path))
+                    .header("Accept", accept)
+                    .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
     assertEquals(200, r.statusCode(), path);
     return Json.parse(r.body());
   }
 
   /** The cache manifest under {@code repo:tag} in the registry. */
   private static JsonNode cacheManifest(String repo, String tag) throws Exception {
-    return registryJson("/v2/" + repo + "/manifests/" + tag, "application/vnd.oci.image.manifest.v1+json");
+    return registryJson(
+        "/v2/" + repo + "/manifests/" + tag, "application/vnd.oci.image.manifest.v1+json");
   }
 
   private static List<String> layerDigests(JsonNode manifest) {
@@ -157,7 +187,9 @@ class RegistryCacheIT {
   }
 
   private static List<String> imageLayers(Path store, String name) throws Exception {
-    return layerDigests(Json.parse(strata(store, "inspect", name).ok().out().getBytes(StandardCharsets.UTF_8)).get("manifest"));
+    return layerDigests(
+        Json.parse(strata(store, "inspect", name).ok().out().getBytes(StandardCharsets.UTF_8))
+            .get("manifest"));
   }
 
   @Test
@@ -165,28 +197,43 @@ class RegistryCacheIT {
   void runnerBHitsEveryStepFromTheRegistryAndDownloadsNoBuilderLayer() throws Exception {
     JsonNode manifest = cacheManifest("cache/hello", "main");
     assertEquals("application/vnd.strata.cache.v1", manifest.get("artifactType").asText());
-    assertEquals("application/vnd.strata.cache.config.v1+json", manifest.get("config").get("mediaType").asText());
+    assertEquals(
+        "application/vnd.strata.cache.config.v1+json",
+        manifest.get("config").get("mediaType").asText());
     Set<String> builderLayers = new HashSet<>(layerDigests(manifest));
     List<String> finalLayers = imageLayers(a, "hello");
-    assertTrue(builderLayers.containsAll(finalLayers), "mode=max holds the final image's layers: " + manifest);
+    assertTrue(
+        builderLayers.containsAll(finalLayers),
+        "mode=max holds the final image's layers: " + manifest);
     finalLayers.forEach(builderLayers::remove);
     // go.mod, go mod download, the sources, go build, useradd (two may be alike: one blob)
     assertTrue(builderLayers.size() >= 4, "the builder stage's layers: " + manifest);
 
     Path b = golangStore("b");
     long mark = logMark();
-    Built onB = build(b, copyExample("hello", "ctx-b"), "hello", "--cache-from", "type=registry,ref=" + ref);
-    assertEquals(List.of("-", "-", "-", "hit", "hit", "hit", "hit", "hit", "-", "hit", "hit", "-", "-", "-"),
-        caches(onB.stats()), onB.result().err());
-    assertTrue(onB.result().err().contains("every step cached: no namespace entered"), onB.result().err());
+    Built onB =
+        build(
+            b, copyExample("hello", "ctx-b"), "hello", "--cache-from", "type=registry,ref=" + ref);
+    assertEquals(
+        List.of("-", "-", "-", "hit", "hit", "hit", "hit", "hit", "-", "hit", "hit", "-", "-", "-"),
+        caches(onB.stats()),
+        onB.result().err());
+    assertTrue(
+        onB.result().err().contains("every step cached: no namespace entered"), onB.result().err());
     assertEquals(builtOnA.get("imageDigest").asText(), onB.stats().get("imageDigest").asText());
 
     List<String> gets = blobGets(logSince(mark));
     for (String layer : builderLayers) {
-      assertEquals(0, gets.stream().filter(layer::equals).count(), "B downloaded builder layer " + layer + ": " + gets);
+      assertEquals(
+          0,
+          gets.stream().filter(layer::equals).count(),
+          "B downloaded builder layer " + layer + ": " + gets);
     }
     for (String layer : finalLayers) {
-      assertEquals(1, gets.stream().filter(layer::equals).count(), "B downloads the final image's " + layer + " once: " + gets);
+      assertEquals(
+          1,
+          gets.stream().filter(layer::equals).count(),
+          "B downloads the final image's " + layer + " once: " + gets);
     }
   }
 
@@ -198,23 +245,37 @@ class RegistryCacheIT {
     String edit = "\n// edited on a CI runner\n";
     Files.writeString(ctxB.resolve("main.go"), edit, StandardOpenOption.APPEND);
     String before = cacheManifest("cache/hello", "main").toString();
-    Built onB = build(b, ctxB, "hello", "--cache-from", "type=registry,ref=" + ref,
-        "--cache-to", "type=registry,ref=" + ref + ",mode=max");
+    Built onB =
+        build(
+            b,
+            ctxB,
+            "hello",
+            "--cache-from",
+            "type=registry,ref=" + ref,
+            "--cache-to",
+            "type=registry,ref=" + ref + ",mode=max");
     // the sources' COPY and everything after it, in both stages, build again; go.mod's steps hit
-    List<String> expected = List.of("-", "-", "-", "hit", "hit", "miss", "miss", "miss", "-", "miss", "miss", "-", "-", "-");
+    List<String> expected =
+        List.of(
+            "-", "-", "-", "hit", "hit", "miss", "miss", "miss", "-", "miss", "miss", "-", "-",
+            "-");
     assertEquals(expected, caches(onB.stats()), onB.result().err());
-    assertNotEquals(before, cacheManifest("cache/hello", "main").toString(), "B's --cache-to replaced the ref");
+    assertNotEquals(
+        before, cacheManifest("cache/hello", "main").toString(), "B's --cache-to replaced the ref");
 
     // runner A makes the same edit: its own store misses those steps, the registry has them
     Files.writeString(ctxA.resolve("main.go"), edit, StandardOpenOption.APPEND);
     Built onA = build(a, ctxA, "hello", "--cache-from", "type=registry,ref=" + ref);
-    assertEquals(List.of("-", "-", "-", "hit", "hit", "hit", "hit", "hit", "-", "hit", "hit", "-", "-", "-"),
-        caches(onA.stats()), onA.result().err());
+    assertEquals(
+        List.of("-", "-", "-", "hit", "hit", "hit", "hit", "hit", "-", "hit", "hit", "-", "-", "-"),
+        caches(onA.stats()),
+        onA.result().err());
     assertEquals(onB.stats().get("imageDigest").asText(), onA.stats().get("imageDigest").asText());
   }
 
   /** A small build on busybox: each RUN prints ran-4N, which its own text does not hold. */
-  private static final String SMALL = """
+  private static final String SMALL =
+      """
       FROM busybox AS builder
       RUN echo ran-$((40+1)) && echo built > /built
       FROM busybox
@@ -224,8 +285,16 @@ class RegistryCacheIT {
 
   private static Path busyboxStore(String name) throws Exception {
     Path s = dir.resolve(name);
-    run(List.of(StrataProcess.bin().toString(), "--root", s.toString(), "import", fixture("busybox.tar").toString(),
-        "busybox"), EPOCH).ok();
+    run(
+            List.of(
+                StrataProcess.bin().toString(),
+                "--root",
+                s.toString(),
+                "import",
+                fixture("busybox.tar").toString(),
+                "busybox"),
+            EPOCH)
+        .ok();
     return s;
   }
 
@@ -235,7 +304,8 @@ class RegistryCacheIT {
     Path ctx = StrataProcess.context(dir, SMALL, Map.of());
     String tamperRef = registry.host() + "/cache/small:1";
     Path t = busyboxStore("t");
-    Built honest = build(t, ctx, "small", "--cache-to", "type=registry,ref=" + tamperRef + ",mode=max");
+    Built honest =
+        build(t, ctx, "small", "--cache-to", "type=registry,ref=" + tamperRef + ",mode=max");
     List<String> finalLayers = imageLayers(t, "small");
     String last = finalLayers.get(finalLayers.size() - 1); // the final RUN's layer
     Path data = registry.blobData(last);
@@ -248,11 +318,21 @@ class RegistryCacheIT {
     String err = fromTampered.result().err();
     List<String> refusals = err.lines().filter(l -> l.contains(last)).toList();
     assertEquals(1, refusals.size(), err);
-    assertTrue(refusals.get(0).matches("warning: --cache-from " + Pattern.quote(tamperRef) + ": layer " + last
-        + " hashes to sha256:[0-9a-f]{64}: refused, the build starts again without it"), refusals.get(0));
+    assertTrue(
+        refusals
+            .get(0)
+            .matches(
+                "warning: --cache-from "
+                    + Pattern.quote(tamperRef)
+                    + ": layer "
+                    + last
+                    + " hashes to sha256:[0-9a-f]{64}: refused, the build starts again without it"),
+        refusals.get(0));
     assertTrue(err.contains("ran-42"), "the refused step ran: " + err);
     assertFalse(err.contains("ran-41"), "the builder's step hit: " + err);
-    assertEquals(honest.stats().get("imageDigest").asText(), fromTampered.stats().get("imageDigest").asText());
+    assertEquals(
+        honest.stats().get("imageDigest").asText(),
+        fromTampered.stats().get("imageDigest").asText());
   }
 
   @Test
@@ -261,47 +341,84 @@ class RegistryCacheIT {
     Path ctx = StrataProcess.context(dir, SMALL, Map.of());
     Path v = busyboxStore("v");
     String missing = registry.host() + "/cache/none:x";
-    StrataProcess.Result r = buildResult(v, ctx, "small", "--cache-from", "type=registry,ref=" + missing).ok();
-    List<String> warned = r.err().lines().filter(l -> l.startsWith("warning: --cache-from " + missing + ": ")).toList();
+    StrataProcess.Result r =
+        buildResult(v, ctx, "small", "--cache-from", "type=registry,ref=" + missing).ok();
+    List<String> warned =
+        r.err()
+            .lines()
+            .filter(l -> l.startsWith("warning: --cache-from " + missing + ": "))
+            .toList();
     assertEquals(1, warned.size(), r.err());
-    assertTrue(warned.get(0).contains("404") && warned.get(0).endsWith(": not used"), warned.get(0));
+    assertTrue(
+        warned.get(0).contains("404") && warned.get(0).endsWith(": not used"), warned.get(0));
 
     // nobody listens on port 1: the cause is named, the build goes on
-    StrataProcess.Result gone = buildResult(v, ctx, "small", "--cache-from", "type=registry,ref=127.0.0.1:1/c:x");
-    assertTrue(gone.err().contains("warning: --cache-from 127.0.0.1:1/c:x: ") && gone.err().contains("connection refused"),
+    StrataProcess.Result gone =
+        buildResult(v, ctx, "small", "--cache-from", "type=registry,ref=127.0.0.1:1/c:x");
+    assertTrue(
+        gone.err().contains("warning: --cache-from 127.0.0.1:1/c:x: ")
+            && gone.err().contains("connection refused"),
         gone.err());
     assertEquals(0, gone.exit(), gone.err());
 
     // --offline: the registry is not asked at all
     long mark = logMark();
-    StrataProcess.Result off = buildResult(v, ctx, "small", "--offline", "--cache-from", "type=registry,ref=" + ref).ok();
-    assertTrue(off.err().contains("warning: --cache-from " + ref + ": not used: Strata is offline (--offline); nothing was fetched"),
+    StrataProcess.Result off =
+        buildResult(v, ctx, "small", "--offline", "--cache-from", "type=registry,ref=" + ref).ok();
+    assertTrue(
+        off.err()
+            .contains(
+                "warning: --cache-from "
+                    + ref
+                    + ": not used: Strata is offline (--offline); nothing was fetched"),
         off.err());
     assertEquals("", logSince(mark).strip(), "an offline build made requests");
 
-    // the image pushed to another repository of the registry: its layers are mounted, not sent again
+    // the image pushed to another repository of the registry: its layers are mounted, not sent
+    // again
     strata(v, "tag", "small", registry.host() + "/app/small:1").ok();
     strata(v, "push", "--compression", "zstd", registry.host() + "/app/small:1").ok();
     List<String> shared = imageLayers(v, "small");
     mark = logMark();
-    StrataProcess.Result mounted = buildResult(v, ctx, "small", "--cache-to",
-        "type=registry,ref=" + registry.host() + "/cache/small-min:1").ok();
-    assertTrue(mounted.err().contains("--> cache: 2 records exported to " + registry.host() + "/cache/small-min:1 (2 layers: 0 uploaded, 2 mounted, 0 there already)"),
+    StrataProcess.Result mounted =
+        buildResult(
+                v,
+                ctx,
+                "small",
+                "--cache-to",
+                "type=registry,ref=" + registry.host() + "/cache/small-min:1")
+            .ok();
+    assertTrue(
+        mounted
+            .err()
+            .contains(
+                "--> cache: 2 records exported to "
+                    + registry.host()
+                    + "/cache/small-min:1 (2 layers: 0 uploaded, 2 mounted, 0 there already)"),
         mounted.err());
     String pushLog = logSince(mark);
     for (String layer : shared.subList(1, shared.size())) { // the busybox layer is no record's
-      assertTrue(pushLog.contains("\"POST /v2/cache/small-min/blobs/uploads/?mount=" + layer.replace(":", "%3A") + "&from=app%2Fsmall "),
+      assertTrue(
+          pushLog.contains(
+              "\"POST /v2/cache/small-min/blobs/uploads/?mount="
+                  + layer.replace(":", "%3A")
+                  + "&from=app%2Fsmall "),
           layer + " mounted: " + pushLog);
-      assertFalse(pushLog.contains("PUT /v2/cache/small-min/blobs/uploads/") && pushLog.contains("digest=" + layer.replace(":", "%3A")),
+      assertFalse(
+          pushLog.contains("PUT /v2/cache/small-min/blobs/uploads/")
+              && pushLog.contains("digest=" + layer.replace(":", "%3A")),
           layer + " sent again: " + pushLog);
     }
 
     // a failed export is the build's error naming the ref and the status; the image is stored
-    try (DockerRegistry locked = DockerRegistry.start(dir.resolve("locked"), new String[] {"alice", "s3cret-pw"})) {
+    try (DockerRegistry locked =
+        DockerRegistry.start(dir.resolve("locked"), new String[] {"alice", "s3cret-pw"})) {
       String lockedRef = locked.host() + "/cache/small:1";
-      StrataProcess.Result bad = buildResult(v, ctx, "other", "--cache-to", "type=registry,ref=" + lockedRef);
+      StrataProcess.Result bad =
+          buildResult(v, ctx, "other", "--cache-to", "type=registry,ref=" + lockedRef);
       assertNotEquals(0, bad.exit(), bad.err());
-      String error = bad.err().lines().filter(l -> l.startsWith("Error: ")).findFirst().orElse(bad.err());
+      String error =
+          bad.err().lines().filter(l -> l.startsWith("Error: ")).findFirst().orElse(bad.err());
       assertTrue(error.startsWith("Error: --cache-to " + lockedRef + ": "), error);
       assertTrue(error.contains("answered 401"), error);
     }
@@ -315,12 +432,22 @@ class RegistryCacheIT {
     Path ctx = copyExample("go-cache", "ctx-go");
     Built cold = build(a, ctx, "go-cache");
     Path bundle = dir.resolve("bundle");
-    StrataProcess.Result exported = strata(a, "cache", "export", "--cache-mounts", bundle.toString(), "go-cache").ok();
+    StrataProcess.Result exported =
+        strata(a, "cache", "export", "--cache-mounts", bundle.toString(), "go-cache").ok();
     // only go-cache's build: its RUN and its final COPY, not the hello builds the store holds too
-    assertEquals("Exported 2 cache records, 2 layers, 1 cache mounts to " + bundle, exported.out().strip());
-    StrataProcess.Result notBuilt = strata(a, "cache", "export", dir.resolve("nothing").toString(), "golang:1.19");
+    assertEquals(
+        "Exported 2 cache records, 2 layers, 1 cache mounts to " + bundle, exported.out().strip());
+    StrataProcess.Result notBuilt =
+        strata(a, "cache", "export", dir.resolve("nothing").toString(), "golang:1.19");
     assertEquals(1, notBuilt.exit(), notBuilt.err());
-    assertTrue(notBuilt.err().strip().startsWith("Error: cache export " + dir.resolve("nothing") + ": image golang:1.19 was not built in this store"),
+    assertTrue(
+        notBuilt
+            .err()
+            .strip()
+            .startsWith(
+                "Error: cache export "
+                    + dir.resolve("nothing")
+                    + ": image golang:1.19 was not built in this store"),
         notBuilt.err());
 
     Path c = golangStore("c");
@@ -329,17 +456,26 @@ class RegistryCacheIT {
     int imported = countFiles(mounts);
     assertTrue(imported > 50, "the Go build cache came along: " + imported + " files");
     Built hit = build(c, copyExample("go-cache", "ctx-c"), "go-cache", "--offline");
-    assertTrue(caches(hit.stats()).stream().noneMatch("miss"::equals), caches(hit.stats()).toString());
+    assertTrue(
+        caches(hit.stats()).stream().noneMatch("miss"::equals), caches(hit.stats()).toString());
     assertEquals(cold.stats().get("imageDigest").asText(), hit.stats().get("imageDigest").asText());
 
     // a code edit: the RUN compiles again, and only the edited package (a handful of new cache
     // entries: its compile and the link) while every standard package comes from the cache
-    Files.writeString(dir.resolve("ctx-c/main.go"), "\n// edited behind the air gap\n", StandardOpenOption.APPEND);
+    Files.writeString(
+        dir.resolve("ctx-c/main.go"),
+        "\n// edited behind the air gap\n",
+        StandardOpenOption.APPEND);
     Built edited = build(c, dir.resolve("ctx-c"), "go-cache", "--offline");
     assertTrue(caches(edited.stats()).contains("miss"), caches(edited.stats()).toString());
     int added = countFiles(mounts) - imported;
-    assertTrue(added > 0 && added < imported / 10,
-        "the edit added " + added + " Go cache entries to the " + imported + " imported (a cold compile adds them all)");
+    assertTrue(
+        added > 0 && added < imported / 10,
+        "the edit added "
+            + added
+            + " Go cache entries to the "
+            + imported
+            + " imported (a cold compile adds them all)");
   }
 
   private static int countFiles(Path root) throws Exception {

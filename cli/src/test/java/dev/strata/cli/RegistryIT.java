@@ -60,7 +60,8 @@ class RegistryIT {
   }
 
   /** bin/strata with a private HOME (no user's auth files or registries.json) and stdin. */
-  StrataProcess.Result strata(Path root, String stdin, Map<String, String> env, String... args) throws Exception {
+  StrataProcess.Result strata(Path root, String stdin, Map<String, String> env, String... args)
+      throws Exception {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));
     Map<String, String> e = new HashMap<>();
@@ -75,11 +76,13 @@ class RegistryIT {
     return strata(root, null, Map.of(), args);
   }
 
-  static StrataProcess.Result runWithInput(List<String> cmd, Map<String, String> env, String stdin) throws Exception {
+  static StrataProcess.Result runWithInput(List<String> cmd, Map<String, String> env, String stdin)
+      throws Exception {
     Path out = Files.createTempFile("strata-it", ".out");
     Path err = Files.createTempFile("strata-it", ".err");
     try {
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+      ProcessBuilder pb =
+          new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
       StrataProcess.hermetic(pb.environment());
       pb.environment().putAll(env);
       Process p = pb.start();
@@ -92,7 +95,8 @@ class RegistryIT {
         p.destroyForcibly();
         fail("timed out: " + cmd);
       }
-      return new StrataProcess.Result(p.exitValue(), Files.readString(out), Files.readString(err), cmd);
+      return new StrataProcess.Result(
+          p.exitValue(), Files.readString(out), Files.readString(err), cmd);
     } finally {
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
@@ -100,7 +104,10 @@ class RegistryIT {
   }
 
   private String importBusybox(Path store) throws Exception {
-    return strata(store, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    return strata(store, "import", fixture("busybox.tar").toString(), "busybox:latest")
+        .ok()
+        .out()
+        .strip();
   }
 
   @Test
@@ -108,27 +115,68 @@ class RegistryIT {
     Path a = dir.resolve("a");
     importBusybox(a);
     Path ctx = Files.createDirectories(dir.resolve("ctx"));
-    Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo pushed > /pushed.txt\nCMD [\"cat\", \"/pushed.txt\"]\n");
+    Files.writeString(
+        ctx.resolve("Dockerfile"),
+        "FROM busybox\nRUN echo pushed > /pushed.txt\nCMD [\"cat\", \"/pushed.txt\"]\n");
     String ref = registry.host() + "/strata/built:1";
     StrataProcess.Result b =
-        strata(a, "build", "--platform", "linux/amd64", "--output", "type=registry,name=" + ref, ctx.toString()).ok();
+        strata(
+                a,
+                "build",
+                "--platform",
+                "linux/amd64",
+                "--output",
+                "type=registry,name=" + ref,
+                ctx.toString())
+            .ok();
     assertTrue(b.err().contains("--> pushed " + ref + "@sha256:"), b.err());
-    JsonNode inspected = json(StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok().out());
+    JsonNode inspected =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
     assertEquals(2, inspected.get("Layers").size(), inspected.toString());
-    JsonNode raw = json(StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).ok().out());
-    assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", raw.get("layers").get(1).get("mediaType").asText(),
+    JsonNode raw =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
+    assertEquals(
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        raw.get("layers").get(1).get("mediaType").asText(),
         "gzip by default for registries");
     // built again, every step cached (no namespace): pushed just the same, here as zstd
     String ref2 = registry.host() + "/strata/built:zstd";
     StrataProcess.Result again =
-        strata(a, "build", "--compression", "zstd", "--output", "type=registry,dest=" + ref2, ctx.toString()).ok();
+        strata(
+                a,
+                "build",
+                "--compression",
+                "zstd",
+                "--output",
+                "type=registry,dest=" + ref2,
+                ctx.toString())
+            .ok();
     assertTrue(again.err().contains("no namespace entered"), again.err());
-    JsonNode raw2 = json(StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref2).ok().out());
-    assertEquals("application/vnd.oci.image.layer.v1.tar+zstd", raw2.get("layers").get(1).get("mediaType").asText());
+    JsonNode raw2 =
+        json(
+            StrataProcess.run(
+                    "skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref2)
+                .ok()
+                .out());
+    assertEquals(
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        raw2.get("layers").get(1).get("mediaType").asText());
     StrataProcess.Result other = strata(a, "build", "--platform", "linux/arm64", ctx.toString());
     assertEquals(1, other.exit(), other.err());
     assertTrue(other.err().contains("--platform linux/arm64"), other.err());
-    StrataProcess.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref2, "oci:" + dir.resolve("pushed") + ":p").ok();
+    StrataProcess.run(
+            "skopeo",
+            "copy",
+            "--src-tls-verify=false",
+            "docker://" + ref2,
+            "oci:" + dir.resolve("pushed") + ":p")
+        .ok();
     ImageValidator.assertValidLayout(dir.resolve("pushed")); // what the registry holds, as pushed
   }
 
@@ -140,14 +188,30 @@ class RegistryIT {
     StrataProcess.Result push = strata(a, "push", "busybox:latest", "docker://" + ref).ok();
     String digest = push.out().strip();
     assertTrue(digest.startsWith("sha256:"), push.out());
-    JsonNode inspected = json(StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok().out());
+    JsonNode inspected =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
     assertEquals(digest, inspected.get("Digest").asText());
     assertEquals("amd64", inspected.get("Architecture").asText());
-    JsonNode raw = json(StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref).ok().out());
-    assertEquals("application/vnd.oci.image.layer.v1.tar+gzip", raw.get("layers").get(0).get("mediaType").asText());
+    JsonNode raw =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
+    assertEquals(
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        raw.get("layers").get(0).get("mediaType").asText());
     // skopeo copies it whole (it verifies every blob) into a layout
     Path layout = dir.resolve("layout");
-    StrataProcess.run("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + layout + ":copy").ok();
+    StrataProcess.run(
+            "skopeo",
+            "copy",
+            "--src-tls-verify=false",
+            "docker://" + ref,
+            "oci:" + layout + ":copy")
+        .ok();
 
     Path b = dir.resolve("b");
     String pulledId = strata(b, "pull", ref).ok().out().strip();
@@ -165,15 +229,30 @@ class RegistryIT {
     Path archive = dir.resolve("bb.tar");
     strata(a, "save", "busybox:latest", "-o", archive.toString()).ok();
     String ref = registry.host() + "/skopeo/busybox:1";
-    StrataProcess.run("skopeo", "copy", "--dest-tls-verify=false", "docker-archive:" + archive, "docker://" + ref).ok();
-    String skopeoDigest = json(StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref).ok().out()).get("Digest").asText();
+    StrataProcess.run(
+            "skopeo",
+            "copy",
+            "--dest-tls-verify=false",
+            "docker-archive:" + archive,
+            "docker://" + ref)
+        .ok();
+    String skopeoDigest =
+        json(StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out())
+            .get("Digest")
+            .asText();
 
     Path b = dir.resolve("b");
     assertEquals(id, strata(b, "pull", "docker://" + ref).ok().out().strip());
     JsonNode insp = json(strata(b, "inspect", ref).ok().out());
     assertEquals(skopeoDigest, insp.get("digest").asText());
     // a Docker v2s2 gzip image goes back unchanged: same manifest digest
-    String again = strata(b, "push", ref, "docker://" + registry.host() + "/skopeo/again:1").ok().out().strip();
+    String again =
+        strata(b, "push", ref, "docker://" + registry.host() + "/skopeo/again:1")
+            .ok()
+            .out()
+            .strip();
     assertEquals(skopeoDigest, again);
     ImageValidator.assertValidLayout(b); // a Docker v2s2 image
   }
@@ -184,7 +263,8 @@ class RegistryIT {
     String id = importBusybox(a);
     Path layout = dir.resolve("layout");
     strata(a, "push", "busybox:latest", "oci:" + layout + ":v1").ok();
-    JsonNode inspected = json(StrataProcess.run("skopeo", "inspect", "oci:" + layout + ":v1").ok().out());
+    JsonNode inspected =
+        json(StrataProcess.run("skopeo", "inspect", "oci:" + layout + ":v1").ok().out());
     assertEquals(1, inspected.get("Layers").size());
     assertEquals(id, strata(dir.resolve("b"), "pull", "oci:" + layout + ":v1").ok().out().strip());
     Path oa = dir.resolve("o.tar");
@@ -201,20 +281,25 @@ class RegistryIT {
 
   @Test
   void offlineAndBadInput() throws Exception {
-    StrataProcess.Result off = strata(dir.resolve("b"), "pull", "--offline", registry.host() + "/strata/busybox:1");
+    StrataProcess.Result off =
+        strata(dir.resolve("b"), "pull", "--offline", registry.host() + "/strata/busybox:1");
     assertEquals(1, off.exit(), off.err());
     assertTrue(off.err().contains("offline") && off.err().contains(registry.host()), off.err());
     StrataProcess.Result bad = strata(dir.resolve("b"), "pull", "ftp://x/y");
     assertEquals(2, bad.exit(), bad.err());
-    StrataProcess.Result missing = strata(dir.resolve("b"), "pull", registry.host() + "/strata/none:1");
+    StrataProcess.Result missing =
+        strata(dir.resolve("b"), "pull", registry.host() + "/strata/none:1");
     assertEquals(1, missing.exit(), missing.err());
-    assertTrue(missing.err().contains("fetch manifest " + registry.host() + "/strata/none:1"), missing.err());
+    assertTrue(
+        missing.err().contains("fetch manifest " + registry.host() + "/strata/none:1"),
+        missing.err());
   }
 
   @Test
   void loginPushLogoutWithHtpasswdNeverShowingTheSecret() throws Exception {
     String password = "It-Is-A-S3cret";
-    try (DockerRegistry auth = DockerRegistry.start(dir.resolve("auth-registry"), new String[] {"alice", password})) {
+    try (DockerRegistry auth =
+        DockerRegistry.start(dir.resolve("auth-registry"), new String[] {"alice", password})) {
       Path a = dir.resolve("a");
       importBusybox(a);
       Map<String, String> env = Map.of("REGISTRY_AUTH_FILE", dir.resolve("auth.json").toString());
@@ -223,19 +308,40 @@ class RegistryIT {
       assertEquals(1, anon.exit());
       assertTrue(anon.err().contains("strata login " + auth.host()), anon.err());
 
-      StrataProcess.Result wrong = strata(a, "not-the-password\n", env, "login", "-u", "alice", "--password-stdin", auth.host());
+      StrataProcess.Result wrong =
+          strata(
+              a,
+              "not-the-password\n",
+              env,
+              "login",
+              "-u",
+              "alice",
+              "--password-stdin",
+              auth.host());
       assertEquals(1, wrong.exit(), wrong.err());
       assertFalse((wrong.out() + wrong.err()).contains("not-the-password"), wrong.err());
       assertFalse(Files.exists(dir.resolve("auth.json")));
 
-      StrataProcess.Result login = strata(a, password + "\n", env, "login", "-u", "alice", "--password-stdin", auth.host()).ok();
+      StrataProcess.Result login =
+          strata(a, password + "\n", env, "login", "-u", "alice", "--password-stdin", auth.host())
+              .ok();
       assertTrue(login.out().contains("Login Succeeded"), login.out());
       assertFalse((login.out() + login.err()).contains(password));
       assertTrue(Files.readString(dir.resolve("auth.json")).contains(auth.host()));
-      StrataProcess.Result push = strata(a, null, env, "--log-level", "debug", "push", "busybox:latest", ref).ok();
+      StrataProcess.Result push =
+          strata(a, null, env, "--log-level", "debug", "push", "busybox:latest", ref).ok();
       assertFalse((push.out() + push.err()).contains(password));
       // skopeo reads the same auth file
-      StrataProcess.run(List.of("skopeo", "inspect", "--tls-verify=false", "--authfile", dir.resolve("auth.json").toString(), ref), Map.of()).ok();
+      StrataProcess.run(
+              List.of(
+                  "skopeo",
+                  "inspect",
+                  "--tls-verify=false",
+                  "--authfile",
+                  dir.resolve("auth.json").toString(),
+                  ref),
+              Map.of())
+          .ok();
 
       strata(a, null, env, "logout", auth.host()).ok();
       assertFalse(Files.readString(dir.resolve("auth.json")).contains(auth.host()));
@@ -283,7 +389,10 @@ final class DockerRegistry implements AutoCloseable {
     return start(dir, userPassword, false);
   }
 
-  /** As above; with {@code accessLog} every request is a line of {@link #log()} (combined log format). */
+  /**
+   * As above; with {@code accessLog} every request is a line of {@link #log()} (combined log
+   * format).
+   */
   static DockerRegistry start(Path dir, String[] userPassword, boolean accessLog) throws Exception {
     requireTool("docker-registry", "docker-registry");
     Files.createDirectories(dir);
@@ -291,7 +400,8 @@ final class DockerRegistry implements AutoCloseable {
     if (userPassword != null) {
       requireTool("htpasswd", "apache2-utils");
       Path htpasswd = dir.resolve("htpasswd");
-      StrataProcess.run("htpasswd", "-Bbc", htpasswd.toString(), userPassword[0], userPassword[1]).ok();
+      StrataProcess.run("htpasswd", "-Bbc", htpasswd.toString(), userPassword[0], userPassword[1])
+          .ok();
       auth = "auth:\n  htpasswd:\n    realm: strata-it\n    path: " + htpasswd + "\n";
     }
     Path log = dir.resolve("registry.log");
@@ -301,11 +411,22 @@ final class DockerRegistry implements AutoCloseable {
         port = s.getLocalPort();
       }
       Path config = dir.resolve("config.yml");
-      Files.writeString(config, "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: " + !accessLog + "\n"
-          + "storage:\n  filesystem:\n    rootdirectory: " + dir.resolve("data") + "\n"
-          + "http:\n  addr: 127.0.0.1:" + port + "\n" + auth);
-      ProcessBuilder pb = new ProcessBuilder("docker-registry", "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+      Files.writeString(
+          config,
+          "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: "
+              + !accessLog
+              + "\n"
+              + "storage:\n  filesystem:\n    rootdirectory: "
+              + dir.resolve("data")
+              + "\n"
+              + "http:\n  addr: 127.0.0.1:"
+              + port
+              + "\n"
+              + auth);
+      ProcessBuilder pb =
+          new ProcessBuilder("docker-registry", "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       StrataProcess.hermeticRegistryServer(pb.environment());
       Process p = pb.start();
       DockerRegistry r = new DockerRegistry(p, port, log, dir.resolve("data"));
@@ -322,8 +443,11 @@ final class DockerRegistry implements AutoCloseable {
     HttpClient c = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     for (int i = 0; i < 200 && process.isAlive(); i++) {
       try {
-        int s = c.send(HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding()).statusCode();
+        int s =
+            c.send(
+                    HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode();
         if (s == 200 || s == 401) {
           return true;
         }
@@ -347,7 +471,10 @@ final class DockerRegistry implements AutoCloseable {
   /** Where the filesystem driver keeps blob {@code digest}'s bytes (a test may alter them). */
   Path blobData(String digest) {
     String hex = digest.substring("sha256:".length());
-    return data.resolve("docker/registry/v2/blobs/sha256").resolve(hex.substring(0, 2)).resolve(hex).resolve("data");
+    return data.resolve("docker/registry/v2/blobs/sha256")
+        .resolve(hex.substring(0, 2))
+        .resolve(hex)
+        .resolve("data");
   }
 
   @Override
@@ -357,5 +484,4 @@ final class DockerRegistry implements AutoCloseable {
       process.destroyForcibly();
     }
   }
-
 }

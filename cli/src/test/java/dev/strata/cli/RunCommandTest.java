@@ -56,8 +56,19 @@ class RunCommandTest {
   @Test
   void capabilityAndSeccompFlagsAreRepeatableAndStopAtTheImage() {
     RunCommand c =
-        parse("run", "--cap-add", "NET_ADMIN", "--cap-add", "SYS_PTRACE", "--cap-drop", "ALL",
-            "--security-opt", "seccomp=unconfined", "busybox", "--cap-add", "X");
+        parse(
+            "run",
+            "--cap-add",
+            "NET_ADMIN",
+            "--cap-add",
+            "SYS_PTRACE",
+            "--cap-drop",
+            "ALL",
+            "--security-opt",
+            "seccomp=unconfined",
+            "busybox",
+            "--cap-add",
+            "X");
     assertEquals(List.of("NET_ADMIN", "SYS_PTRACE"), c.capAdd);
     assertEquals(List.of("ALL"), c.capDrop);
     assertEquals(List.of("seccomp=unconfined"), c.securityOpts);

@@ -23,20 +23,30 @@ class RunImageIT {
   void busyboxByName() throws Exception {
     Path s = dir.resolve("store");
     strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok();
-    assertTrue(strata(s, "run", "busybox:latest", "id").ok().out().startsWith("uid=0(root) gid=0(root)"));
+    assertTrue(
+        strata(s, "run", "busybox:latest", "id").ok().out().startsWith("uid=0(root) gid=0(root)"));
     assertEquals(3, strata(s, "run", "--rm", "busybox", "sh", "-c", "exit 3").exit());
-    String dev = strata(s, "run", "--network", "none", "busybox", "cat", "/proc/net/dev").ok().out();
+    String dev =
+        strata(s, "run", "--network", "none", "busybox", "cat", "/proc/net/dev").ok().out();
     assertEquals(1, dev.lines().skip(2).count(), "only lo: " + dev);
     assertTrue(dev.contains("lo:"), dev);
     String ps = strata(s, "run", "busybox", "ps", "-o", "pid").ok().out();
-    assertTrue(ps.lines().skip(1).allMatch(l -> Integer.parseInt(l.strip()) <= 3), "host processes visible:\n" + ps);
+    assertTrue(
+        ps.lines().skip(1).allMatch(l -> Integer.parseInt(l.strip()) <= 3),
+        "host processes visible:\n" + ps);
     // the image's config: CMD (/bin/sh), ENV, WORKDIR and USER apply; -e/-w/-u override
     Path ctx = java.nio.file.Files.createDirectories(dir.resolve("ctx"));
-    java.nio.file.Files.writeString(ctx.resolve("Dockerfile"),
+    java.nio.file.Files.writeString(
+        ctx.resolve("Dockerfile"),
         "FROM busybox\nENV GREETING=hi\nWORKDIR /work\nUSER nobody\nCMD [\"sh\",\"-c\",\"echo $GREETING $(pwd) $(id -u)\"]\n");
     strata(s, "build", "-t", "cfg", ctx.toString()).ok();
     assertEquals("hi /work 65534", strata(s, "run", "--rm", "cfg").ok().out().strip());
-    assertEquals("yo /tmp 0", strata(s, "run", "--rm", "-e", "GREETING=yo", "-w", "/tmp", "-u", "0", "cfg").ok().out().strip());
+    assertEquals(
+        "yo /tmp 0",
+        strata(s, "run", "--rm", "-e", "GREETING=yo", "-w", "/tmp", "-u", "0", "cfg")
+            .ok()
+            .out()
+            .strip());
   }
 
   @Test
@@ -94,7 +104,8 @@ class RunImageIT {
     Path ctx = StrataProcess.context(dir, "FROM busybox\nRUN echo x > /f\n", java.util.Map.of());
     strata(s, "build", "-t", "t", ctx.toString()).ok();
     assertEquals("x", strata(s, "run", "--rm", "t", "cat", "/f").ok().out().strip());
-    assertEquals(2, unpacked(s).size(), "busybox's layer and the RUN's, or their chains: " + unpacked(s));
+    assertEquals(
+        2, unpacked(s).size(), "busybox's layer and the RUN's, or their chains: " + unpacked(s));
     String none = strata(s, "prune").ok().out();
     assertTrue(none.contains("Removed 0 unpacked layers"), none);
     assertEquals(2, unpacked(s).size());
@@ -104,9 +115,13 @@ class RunImageIT {
     assertTrue(one.contains("Removed 1 unpacked layers"), one);
     java.util.List<String> left = unpacked(s);
     assertEquals(1, left.size(), left.toString());
-    String busyboxLayer = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(strata(s, "inspect", "busybox").ok().out())
-        .findValue("diff_ids").get(0).asText().substring("sha256:".length());
+    String busyboxLayer =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(strata(s, "inspect", "busybox").ok().out())
+            .findValue("diff_ids")
+            .get(0)
+            .asText()
+            .substring("sha256:".length());
     assertTrue(left.get(0).endsWith(busyboxLayer), "busybox's own stays: " + left);
     assertEquals(0, strata(s, "run", "--rm", "busybox", "true").exit());
 

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Issue 14's acceptance for the sandbox, end to end through bin/strata as the user running the
  * tests: a RUN step and {@code strata run} see nothing of strata's own environment (PID 1
  * included), get Docker's capability set and podman's seccomp profile and are refused what those
- * refuse; a {@code --secret env=} value is on no command line; {@code --cap-add/--cap-drop},
- * {@code --security-opt seccomp=unconfined} and {@code RUN --security=insecure} (with {@code
- * --allow security.insecure} only) change that as in podman and buildx.
+ * refuse; a {@code --secret env=} value is on no command line; {@code --cap-add/--cap-drop}, {@code
+ * --security-opt seccomp=unconfined} and {@code RUN --security=insecure} (with {@code --allow
+ * security.insecure} only) change that as in podman and buildx.
  */
 class SandboxSecurityIT {
   /** Docker's default set (moby oci/caps/defaults.go) as /proc/PID/status shows it. */
@@ -67,7 +67,11 @@ class SandboxSecurityIT {
   private static Map<String, String> report(String out) {
     return out.lines()
         .filter(l -> l.indexOf('=') > 0)
-        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> a));
+        .collect(
+            Collectors.toMap(
+                l -> l.substring(0, l.indexOf('=')),
+                l -> l.substring(l.indexOf('=') + 1),
+                (a, b) -> a));
   }
 
   /** A static C program that asks the kernel for the session keyring (busybox has no keyctl). */
@@ -101,21 +105,29 @@ class SandboxSecurityIT {
   @Test
   void runStepSeesOnlyItsEnvironmentDockersCapabilitiesAndPodmansSeccomp() throws Exception {
     Path store = StrataProcess.busyboxStore(dir);
-    Path ctx = StrataProcess.context(dir,
-        "FROM busybox\n"
-            + "COPY keyctl-probe /keyctl-probe\n"
-            + "ENV IMAGE_VAR=from-image\n"
-            + "RUN sh -c '" + PROBE.replace("'", "'\\''") + "' > /report 2>&1\n"
-            + "USER nobody\n"
-            + "RUN grep -E '^Cap(Prm|Eff|Bnd):' /proc/self/status | tr -d ' \\t' | tr ':' '=' > /tmp/nobody\n",
-        Map.of());
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\n"
+                + "COPY keyctl-probe /keyctl-probe\n"
+                + "ENV IMAGE_VAR=from-image\n"
+                + "RUN sh -c '"
+                + PROBE.replace("'", "'\\''")
+                + "' > /report 2>&1\n"
+                + "USER nobody\n"
+                + "RUN grep -E '^Cap(Prm|Eff|Bnd):' /proc/self/status | tr -d ' \\t' | tr ':' '=' > /tmp/nobody\n",
+            Map.of());
     keyctlProbe(ctx);
     Result b = strata(store, "build", "-t", "probe", ctx.toString()).ok();
-    assertFalse(b.out().contains(canary) || b.err().contains(canary), "strata's output: " + b.err());
+    assertFalse(
+        b.out().contains(canary) || b.err().contains(canary), "strata's output: " + b.err());
     String out = strata(store, "run", "--rm", "probe", "cat", "/report").ok().out();
     Map<String, String> r = report(out);
     assertFalse(out.contains(canary), "the step saw strata's environment:\n" + out);
-    assertEquals("HOME IMAGE_VAR PATH PWD SHLVL", r.get("names").strip(), "only its own environment: " + out);
+    assertEquals(
+        "HOME IMAGE_VAR PATH PWD SHLVL",
+        r.get("names").strip(),
+        "only its own environment: " + out);
     assertTrue(r.get("environ").contains("IMAGE_VAR=from-image"), out);
     assertFalse(r.get("pid1").contains("="), "PID 1 has no environment to show: " + out);
     assertConfinedAsDocker(r, "RUN");
@@ -134,14 +146,28 @@ class SandboxSecurityIT {
     Path store = StrataProcess.busyboxStore(dir);
     String secret = "s3cret-" + UUID.randomUUID();
     String marker = "step-marker-" + UUID.randomUUID();
-    Path ctx = StrataProcess.context(dir,
-        "FROM busybox\n"
-            + "RUN --mount=type=secret,id=tok,env=TOKEN sh -c 'test -n \"$TOKEN\" && sleep 4; : " + marker + "'\n",
-        Map.of());
-    List<String> cmd = List.of(bin().toString(), "--root", store.toString(), "build", "--no-cache",
-        "--secret", "id=tok,env=IT_SECRET", ctx.toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve("build.log").toFile());
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\n"
+                + "RUN --mount=type=secret,id=tok,env=TOKEN sh -c 'test -n \"$TOKEN\" && sleep 4; : "
+                + marker
+                + "'\n",
+            Map.of());
+    List<String> cmd =
+        List.of(
+            bin().toString(),
+            "--root",
+            store.toString(),
+            "build",
+            "--no-cache",
+            "--secret",
+            "id=tok,env=IT_SECRET",
+            ctx.toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("build.log").toFile());
     pb.environment().put("IT_SECRET", secret);
     pb.environment().put("STRATA_IT_CANARY", canary);
     Process build = pb.start();
@@ -157,12 +183,20 @@ class SandboxSecurityIT {
           if (cmdline == null) {
             continue; // gone, or not ours to read
           }
-          assertFalse(cmdline.contains(secret), "the secret is on the command line of " + proc + ": " + cmdline);
+          assertFalse(
+              cmdline.contains(secret),
+              "the secret is on the command line of " + proc + ": " + cmdline);
           if (cmdline.contains(marker) && cmdline.startsWith("sh\0")) {
             seen.add(proc.getFileName().toString());
             stepEnviron = read(proc.resolve("environ"));
-            String ppid = read(proc.resolve("status")).lines().filter(l -> l.startsWith("PPid:"))
-                .findFirst().orElseThrow().substring(5).strip();
+            String ppid =
+                read(proc.resolve("status"))
+                    .lines()
+                    .filter(l -> l.startsWith("PPid:"))
+                    .findFirst()
+                    .orElseThrow()
+                    .substring(5)
+                    .strip();
             pid1Environ = read(Path.of("/proc", ppid, "environ"));
           }
         }
@@ -176,7 +210,8 @@ class SandboxSecurityIT {
     String log = Files.readString(dir.resolve("build.log"));
     assertEquals(0, build.exitValue(), log);
     assertFalse(seen.isEmpty(), "never saw the step running in " + scans + " scans of /proc");
-    assertTrue(stepEnviron != null && stepEnviron.contains("TOKEN=" + secret),
+    assertTrue(
+        stepEnviron != null && stepEnviron.contains("TOKEN=" + secret),
         "the step has the secret in its environment (so the scan could find it): " + stepEnviron);
     assertFalse(stepEnviron.contains(canary), stepEnviron);
     assertEquals("", pid1Environ, "the sandbox's PID 1 has no environment at all");
@@ -186,7 +221,8 @@ class SandboxSecurityIT {
   /** Every /proc/PID directory. */
   private static List<Path> processes() throws IOException {
     try (Stream<Path> s = Files.list(Path.of("/proc"))) {
-      return s.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList();
+      return s.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+          .toList();
     }
   }
 
@@ -201,33 +237,66 @@ class SandboxSecurityIT {
   @Test
   void strataRunIsConfinedAndTheFlagsChangeIt() throws Exception {
     Path store = StrataProcess.busyboxStore(dir);
-    Map<String, String> r = report(strata(store, "run", "--rm", "busybox", "sh", "-c", PROBE).ok().out());
+    Map<String, String> r =
+        report(strata(store, "run", "--rm", "busybox", "sh", "-c", PROBE).ok().out());
     assertFalse(r.toString().contains(canary), r.toString());
     assertEquals("HOME PATH PWD SHLVL", r.get("names").strip(), r.toString());
     assertFalse(r.get("pid1").contains("="), r.toString());
     assertConfinedAsDocker(r, "strata run");
 
     Map<String, String> none =
-        report(strata(store, "run", "--rm", "--cap-drop", "ALL", "busybox", "sh", "-c", PROBE).ok().out());
+        report(
+            strata(store, "run", "--rm", "--cap-drop", "ALL", "busybox", "sh", "-c", PROBE)
+                .ok()
+                .out());
     assertEquals("0000000000000000", none.get("CapEff"), none.toString());
     assertEquals("0000000000000000", none.get("CapBnd"), none.toString());
 
-    Map<String, String> admin = report(strata(store, "run", "--rm", "--cap-add", "SYS_ADMIN", "--cap-drop",
-        "NET_RAW", "busybox", "sh", "-c", PROBE).ok().out());
+    Map<String, String> admin =
+        report(
+            strata(
+                    store,
+                    "run",
+                    "--rm",
+                    "--cap-add",
+                    "SYS_ADMIN",
+                    "--cap-drop",
+                    "NET_RAW",
+                    "busybox",
+                    "sh",
+                    "-c",
+                    PROBE)
+                .ok()
+                .out());
     assertEquals("00000000a82405fb", admin.get("CapEff"), "+SYS_ADMIN -NET_RAW: " + admin);
-    assertEquals("ok", admin.get("unshare"), "the profile allows unshare with CAP_SYS_ADMIN: " + admin);
+    assertEquals(
+        "ok", admin.get("unshare"), "the profile allows unshare with CAP_SYS_ADMIN: " + admin);
     assertEquals("ok", admin.get("tmpfs"), "CAP_SYS_ADMIN mounts: " + admin);
 
-    Map<String, String> unconfined = report(strata(store, "run", "--rm", "--security-opt",
-        "seccomp=unconfined", "busybox", "sh", "-c", PROBE).ok().out());
+    Map<String, String> unconfined =
+        report(
+            strata(
+                    store,
+                    "run",
+                    "--rm",
+                    "--security-opt",
+                    "seccomp=unconfined",
+                    "busybox",
+                    "sh",
+                    "-c",
+                    PROBE)
+                .ok()
+                .out());
     assertEquals("0", unconfined.get("Seccomp"), unconfined.toString());
     assertEquals(DOCKER_CAPS, unconfined.get("CapEff"), unconfined.toString());
-    assertEquals("ok", unconfined.get("unshare"), "no filter: only the filter refused it " + unconfined);
+    assertEquals(
+        "ok", unconfined.get("unshare"), "no filter: only the filter refused it " + unconfined);
 
     Result bad = strata(store, "run", "--rm", "--cap-add", "NET_FLY", "busybox", "true");
     assertEquals(2, bad.exit(), bad.err());
     assertTrue(bad.err().contains("unknown capability \"NET_FLY\""), bad.err());
-    Result file = strata(store, "run", "--rm", "--security-opt", "seccomp=/x.json", "busybox", "true");
+    Result file =
+        strata(store, "run", "--rm", "--security-opt", "seccomp=/x.json", "busybox", "true");
     assertEquals(2, file.exit(), file.err());
     assertTrue(file.err().contains("seccomp=/x.json"), file.err());
   }
@@ -235,17 +304,22 @@ class SandboxSecurityIT {
   @Test
   void insecureRunNeedsAllowAndThenHasEveryCapabilityAndNoFilter() throws Exception {
     Path store = StrataProcess.busyboxStore(dir);
-    Path ctx = StrataProcess.context(dir,
-        "FROM busybox\n"
-            + "RUN --security=insecure grep -E '^(CapEff|CapBnd|Seccomp):' /proc/self/status | tr -d ' \\t' | tr ':' '=' > /report\n",
-        Map.of());
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\n"
+                + "RUN --security=insecure grep -E '^(CapEff|CapBnd|Seccomp):' /proc/self/status | tr -d ' \\t' | tr ':' '=' > /report\n",
+            Map.of());
     Result refused = strata(store, "build", "-t", "insecure", ctx.toString());
     assertEquals(1, refused.exit(), refused.err());
-    assertTrue(refused.err().contains("Dockerfile:2") && refused.err().contains("--allow security.insecure"),
+    assertTrue(
+        refused.err().contains("Dockerfile:2")
+            && refused.err().contains("--allow security.insecure"),
         refused.err());
 
     strata(store, "build", "--allow", "security.insecure", "-t", "insecure", ctx.toString()).ok();
-    Map<String, String> r = report(strata(store, "run", "--rm", "insecure", "cat", "/report").ok().out());
+    Map<String, String> r =
+        report(strata(store, "run", "--rm", "insecure", "cat", "/report").ok().out());
     // every capability this kernel has (a new user namespace starts with a full bounding set)
     int last;
     try (var in = Files.newBufferedReader(Path.of("/proc/sys/kernel/cap_last_cap"))) {
@@ -260,5 +334,4 @@ class SandboxSecurityIT {
     assertEquals(2, bad.exit(), bad.err());
     assertTrue(bad.err().contains("--allow \"everything\""), bad.err());
   }
-
 }

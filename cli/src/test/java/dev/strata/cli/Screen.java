@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * A tiny terminal for the tty renderer's tests: applies the escapes {@link TtyProgress} writes
  * (cursor up, clear to end of screen or line, colours ignored) to a grid of lines, so a test sees
- * what a user would see after the last frame rather than every frame's text run together. Any
- * other escape fails the test. A line wider than the terminal wraps, as a terminal wraps it
- * (counted in {@link #wraps}: the live region must never wrap, or cursor-up misses its lines).
+ * what a user would see after the last frame rather than every frame's text run together. Any other
+ * escape fails the test. A line wider than the terminal wraps, as a terminal wraps it (counted in
+ * {@link #wraps}: the live region must never wrap, or cursor-up misses its lines).
  */
 final class Screen {
   private final int width;

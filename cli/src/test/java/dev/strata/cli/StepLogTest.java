@@ -10,9 +10,9 @@ import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class StepLogTest {
   @Test
@@ -56,7 +56,13 @@ class StepLogTest {
         "'' | ''",
       })
   void lastLine(String output, String last) {
-    byte[] b = output.replace("\\n", "\n").replace("\\t", "\t").replace("\\r", "\r").replace("\\e", "\u001b").getBytes(UTF_8);
+    byte[] b =
+        output
+            .replace("\\n", "\n")
+            .replace("\\t", "\t")
+            .replace("\\r", "\r")
+            .replace("\\e", "\u001b")
+            .getBytes(UTF_8);
     try (StepLog log = new StepLog(1 << 20)) {
       log.append(b, 0, b.length);
       assertEquals(last, log.lastLine());

@@ -38,9 +38,14 @@ class StoreCommandsIT {
   @Test
   void importIsAnOciLayoutThatSkopeoAndUmociRead() throws Exception {
     Path store = dir.resolve("store");
-    String id = strata(store, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    String id =
+        strata(store, "import", fixture("busybox.tar").toString(), "busybox:latest")
+            .ok()
+            .out()
+            .strip();
     assertTrue(id.startsWith("sha256:"), id);
-    JsonNode inspected = json(run("skopeo", "inspect", "oci:" + store + ":busybox:latest").ok().out());
+    JsonNode inspected =
+        json(run("skopeo", "inspect", "oci:" + store + ":busybox:latest").ok().out());
     assertEquals("amd64", inspected.get("Architecture").asText());
     assertEquals(1, inspected.get("Layers").size());
     String ls = run("umoci", "ls", "--layout", store.toString()).ok().out();
@@ -62,7 +67,8 @@ class StoreCommandsIT {
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
     Path archive = dir.resolve("b.tar");
-    String id = strata(a, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    String id =
+        strata(a, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
     strata(a, "save", "busybox:latest", "-o", archive.toString(), "--format", "docker").ok();
     JsonNode inspected = json(run("skopeo", "inspect", "docker-archive:" + archive).ok().out());
     assertEquals(1, inspected.get("Layers").size());
@@ -75,7 +81,8 @@ class StoreCommandsIT {
     strata(a, "save", "busybox:latest", "-o", oci.toString(), "--format", "oci").ok();
     run("skopeo", "inspect", "oci-archive:" + oci).ok();
     strata(dir.resolve("c"), "load", "-i", oci.toString()).ok();
-    assertEquals(id, json(strata(dir.resolve("c"), "inspect", "busybox").ok().out()).get("id").asText());
+    assertEquals(
+        id, json(strata(dir.resolve("c"), "inspect", "busybox").ok().out()).get("id").asText());
     ArchiveValidator.assertValidDockerArchive(archive);
     ArchiveValidator.assertValidOciArchive(oci);
     ImageValidator.assertValidLayout(b);
@@ -85,12 +92,14 @@ class StoreCommandsIT {
   @Test
   void skopeoWrittenDockerArchiveLoads() throws Exception {
     Path a = dir.resolve("a");
-    String id = strata(a, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    String id =
+        strata(a, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
     Path ours = dir.resolve("ours.tar");
     Path archive = dir.resolve("sk.tar");
     // skopeo refuses to put zstd layers in a docker image, so it rewrites our docker-archive
     strata(a, "save", "busybox:latest", "-o", ours.toString()).ok();
-    run("skopeo", "copy", "docker-archive:" + ours, "docker-archive:" + archive + ":busybox:sk").ok();
+    run("skopeo", "copy", "docker-archive:" + ours, "docker-archive:" + archive + ":busybox:sk")
+        .ok();
     Path b = dir.resolve("b");
     String loaded = strata(b, "load", "-i", archive.toString()).ok().out();
     assertTrue(loaded.contains("busybox:sk"), loaded);
@@ -117,7 +126,8 @@ class StoreCommandsIT {
   @Test
   void badInputGetsOneLineAndExit1() throws Exception {
     Path s = dir.resolve("s");
-    String id = strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok().out().strip();
+    String id =
+        strata(s, "import", fixture("busybox.tar").toString(), "busybox").ok().out().strip();
     Path notTar = dir.resolve("notatar.tar");
     Files.writeString(notTar, "hello\n".repeat(200));
 
@@ -160,12 +170,16 @@ class StoreCommandsIT {
     layer.toFile().setWritable(true);
     Files.write(layer, new byte[1024]);
     Path ctx = Files.createDirectories(dir.resolve("ctx"));
-    Files.writeString(ctx.resolve("Dockerfile"), "FROM scratch\nCOPY --from=busybox /bin/busybox /bb\n");
+    Files.writeString(
+        ctx.resolve("Dockerfile"), "FROM scratch\nCOPY --from=busybox /bin/busybox /bb\n");
     StrataProcess.Result r = strata(s, "build", "--progress", "plain", "-t", "x", ctx.toString());
     assertEquals(1, r.exit(), r.err());
     String err = r.err().lines().filter(l -> l.startsWith("Error: ")).findFirst().orElse(r.err());
-    assertTrue(err.contains("diffID mismatch") && err.contains("is corrupt")
-        && err.contains("delete " + layer), err);
+    assertTrue(
+        err.contains("diffID mismatch")
+            && err.contains("is corrupt")
+            && err.contains("delete " + layer),
+        err);
   }
 
   private static void assertOneLineError(StrataProcess.Result r, String mustName) {
@@ -180,8 +194,12 @@ class StoreCommandsIT {
   @Test
   void twoImportsAtOnceIntoOneStore() throws Exception {
     Path s = dir.resolve("s");
-    Process a = StrataProcess.start(s, dir.resolve("a.log"), "import", fixture("busybox.tar").toString(), "a:1");
-    Process b = StrataProcess.start(s, dir.resolve("b.log"), "import", fixture("busybox.tar").toString(), "b:1");
+    Process a =
+        StrataProcess.start(
+            s, dir.resolve("a.log"), "import", fixture("busybox.tar").toString(), "a:1");
+    Process b =
+        StrataProcess.start(
+            s, dir.resolve("b.log"), "import", fixture("busybox.tar").toString(), "b:1");
     assertTrue(a.waitFor(120, TimeUnit.SECONDS) && b.waitFor(120, TimeUnit.SECONDS));
     assertEquals(0, a.exitValue(), Files.readString(dir.resolve("a.log")));
     assertEquals(0, b.exitValue(), Files.readString(dir.resolve("b.log")));
@@ -197,12 +215,30 @@ class StoreCommandsIT {
   @Test
   void ociArchiveWithGzipLayersIsUnpackedByUmoci() throws Exception {
     Path s = dir.resolve("s");
-    String id = strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
+    String id =
+        strata(s, "import", fixture("busybox.tar").toString(), "busybox:latest").ok().out().strip();
     Path archive = dir.resolve("o.tar");
-    strata(s, "save", "busybox", "-o", archive.toString(), "--format", "oci", "--compression", "gzip").ok();
+    strata(
+            s,
+            "save",
+            "busybox",
+            "-o",
+            archive.toString(),
+            "--format",
+            "oci",
+            "--compression",
+            "gzip")
+        .ok();
     Path layout = Files.createDirectories(dir.resolve("layout"));
     run("tar", "-xf", archive.toString(), "-C", layout.toString()).ok();
-    run("umoci", "unpack", "--rootless", "--image", layout + ":busybox:latest", dir.resolve("bundle").toString()).ok();
+    run(
+            "umoci",
+            "unpack",
+            "--rootless",
+            "--image",
+            layout + ":busybox:latest",
+            dir.resolve("bundle").toString())
+        .ok();
     assertTrue(Files.isRegularFile(dir.resolve("bundle/rootfs/bin/busybox")));
     // same config, so the same image id after a round trip; a second save reuses the gzip layer
     Path b = dir.resolve("b");
@@ -212,11 +248,23 @@ class StoreCommandsIT {
     try (Stream<Path> l = Files.list(s.resolve("blobs/sha256"))) {
       blobs = l.count();
     }
-    strata(s, "save", "busybox", "-o", dir.resolve("o2.tar").toString(), "--format", "oci", "--compression", "gzip").ok();
+    strata(
+            s,
+            "save",
+            "busybox",
+            "-o",
+            dir.resolve("o2.tar").toString(),
+            "--format",
+            "oci",
+            "--compression",
+            "gzip")
+        .ok();
     try (Stream<Path> l = Files.list(s.resolve("blobs/sha256"))) {
       assertEquals(blobs, l.count(), "the gzip layer is made once and remembered");
     }
-    StrataProcess.Result r = strata(s, "save", "busybox", "-o", dir.resolve("d.tar").toString(), "--compression", "gzip");
+    StrataProcess.Result r =
+        strata(
+            s, "save", "busybox", "-o", dir.resolve("d.tar").toString(), "--compression", "gzip");
     assertEquals(1, r.exit(), r.err());
   }
 }

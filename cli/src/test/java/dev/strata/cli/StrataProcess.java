@@ -24,7 +24,8 @@ final class StrataProcess {
   /** What a finished command printed and returned. */
   record Result(int exit, String out, String err, List<String> command) {
     Result ok() {
-      assertEquals(0, exit, "command failed: " + command + "\nstdout:\n" + out + "\nstderr:\n" + err);
+      assertEquals(
+          0, exit, "command failed: " + command + "\nstdout:\n" + out + "\nstderr:\n" + err);
       return this;
     }
   }
@@ -36,8 +37,8 @@ final class StrataProcess {
    * registries/storage/containers.conf and signature policy of their own, made once per test JVM,
    * and the C.UTF-8 locale. Nothing of the user who runs the tests reaches them: skopeo run without
    * XDG_RUNTIME_DIR reads /run/containers/UID/auth.json, which root's podman may have left
-   * unreadable, and a user's ~/.config/containers or LANG changes what tools do and print.
-   * Callers put their own settings after this. A docker-registry server gets {@link
+   * unreadable, and a user's ~/.config/containers or LANG changes what tools do and print. Callers
+   * put their own settings after this. A docker-registry server gets {@link
    * #hermeticRegistryServer} instead.
    */
   static void hermetic(Map<String, String> env) {
@@ -69,15 +70,23 @@ final class StrataProcess {
         Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
         Path auth = Files.writeString(d.resolve("auth.json"), "{\"auths\": {}}\n");
         Path docker = Files.createDirectories(d.resolve("docker"));
-        Path registries = Files.writeString(d.resolve("registries.conf"),
-            "# no search registries, mirrors or blocks: the tests name every registry they use\n"
-                + "unqualified-search-registries = []\n");
-        Path storage = Files.writeString(d.resolve("storage.conf"),
-            "[storage]\ndriver = \"vfs\"\nrunroot = \"" + d.resolve("storage-run")
-                + "\"\ngraphroot = \"" + d.resolve("storage") + "\"\n");
+        Path registries =
+            Files.writeString(
+                d.resolve("registries.conf"),
+                "# no search registries, mirrors or blocks: the tests name every registry they use\n"
+                    + "unqualified-search-registries = []\n");
+        Path storage =
+            Files.writeString(
+                d.resolve("storage.conf"),
+                "[storage]\ndriver = \"vfs\"\nrunroot = \""
+                    + d.resolve("storage-run")
+                    + "\"\ngraphroot = \""
+                    + d.resolve("storage")
+                    + "\"\n");
         Path containers = Files.writeString(d.resolve("containers.conf"), "# defaults\n");
         Files.createDirectories(config.resolve("containers"));
-        Files.writeString(config.resolve("containers/policy.json"),
+        Files.writeString(
+            config.resolve("containers/policy.json"),
             "{\"default\": [{\"type\": \"insecureAcceptAnything\"}]}\n");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(d)));
         Map<String, String> env = new HashMap<>();
@@ -119,7 +128,10 @@ final class StrataProcess {
   static Path fixture(String name) {
     Path p = Path.of(System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"), name);
     if (!Files.isRegularFile(p)) {
-      fail("fixture missing: " + p + " (scripts/fixtures/make-busybox.sh makes it; scripts/test runs that)");
+      fail(
+          "fixture missing: "
+              + p
+              + " (scripts/fixtures/make-busybox.sh makes it; scripts/test runs that)");
     }
     return p;
   }
@@ -131,7 +143,8 @@ final class StrataProcess {
         return;
       }
     }
-    fail(tool + " is not installed (apt-get install " + pkg + "); scripts/test installs it as root");
+    fail(
+        tool + " is not installed (apt-get install " + pkg + "); scripts/test installs it as root");
   }
 
   /** {@code dir/store} with the busybox fixture imported as {@code busybox}, made on first use. */
@@ -164,12 +177,14 @@ final class StrataProcess {
   static Process start(Path root, Path log, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     hermetic(pb.environment());
     return pb.start();
   }
 
-  static Result run(List<String> cmd, Map<String, String> env) throws IOException, InterruptedException {
+  static Result run(List<String> cmd, Map<String, String> env)
+      throws IOException, InterruptedException {
     Path out = Files.createTempFile("strata-it", ".out");
     Path err = Files.createTempFile("strata-it", ".err");
     try {
@@ -200,16 +215,26 @@ final class StrataProcess {
 
   /**
    * Empties {@code dir} from inside Strata's namespace: unpacked layers and build outputs hold
-   * files owned by subordinate ids that the test user cannot delete itself (buildah has
-   * {@code buildah unshare rm -rf} for the same reason). Then JUnit removes the empty dir.
+   * files owned by subordinate ids that the test user cannot delete itself (buildah has {@code
+   * buildah unshare rm -rf} for the same reason). Then JUnit removes the empty dir.
    */
   static void removeContents(Path dir) throws IOException, InterruptedException {
     if (!Files.isDirectory(dir)) {
       return;
     }
     Result r =
-        run(List.of(bin().toString(), "--root", dir.resolve(".strata-cleanup").toString(), "unshare", "--",
-                "sh", "-c", "chmod -R u+rwX \"$1\" 2>/dev/null; find \"$1\" -mindepth 1 -delete", "sh", dir.toString()),
+        run(
+            List.of(
+                bin().toString(),
+                "--root",
+                dir.resolve(".strata-cleanup").toString(),
+                "unshare",
+                "--",
+                "sh",
+                "-c",
+                "chmod -R u+rwX \"$1\" 2>/dev/null; find \"$1\" -mindepth 1 -delete",
+                "sh",
+                dir.toString()),
             Map.of());
     if (r.exit() != 0) {
       fail("could not empty " + dir + " through strata unshare: " + r.err());

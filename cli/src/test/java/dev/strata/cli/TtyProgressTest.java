@@ -59,28 +59,33 @@ class TtyProgressTest {
     now.addAndGet(3 * S + S / 5);
     p.tick();
     List<String> live = squeezed(Screen.of(text(), 100).lines());
-    assertEquals(List.of(
-        "=> [builder 1/4] FROM golang 0.0s",
-        "=> CACHED [builder 2/4] COPY go.mod . 0.0s",
-        "[+] Building 3.2s (2/4)",
-        "=> [builder 3/4] RUN go build -o /app . # compiling main.go 3.2s",
-        "=> [1 4/4] RUN make \\ test # ok pkg 0.1s 3.2s",
-        ""), live);
+    assertEquals(
+        List.of(
+            "=> [builder 1/4] FROM golang 0.0s",
+            "=> CACHED [builder 2/4] COPY go.mod . 0.0s",
+            "[+] Building 3.2s (2/4)",
+            "=> [builder 3/4] RUN go build -o /app . # compiling main.go 3.2s",
+            "=> [1 4/4] RUN make \\ test # ok pkg 0.1s 3.2s",
+            ""),
+        live);
     p.done(BUILD, "miss", 3.3);
     p.tick();
     p.done(TEST, "miss", 3.5);
     p.close();
     Screen screen = Screen.of(text(), 100);
     List<String> fin = squeezed(screen.lines());
-    assertTrue(screen.lines().get(2).endsWith(" 3.3s") && screen.lines().get(2).length() == 99,
+    assertTrue(
+        screen.lines().get(2).endsWith(" 3.3s") && screen.lines().get(2).length() == 99,
         "times end in the last column but one: " + screen.lines().get(2));
-    assertEquals(List.of(
-        "=> [builder 1/4] FROM golang 0.0s",
-        "=> CACHED [builder 2/4] COPY go.mod . 0.0s",
-        "=> [builder 3/4] RUN go build -o /app . 3.3s",
-        "=> [1 4/4] RUN make \\ test 3.5s",
-        "[+] Building 3.2s (4/4) FINISHED",
-        ""), fin);
+    assertEquals(
+        List.of(
+            "=> [builder 1/4] FROM golang 0.0s",
+            "=> CACHED [builder 2/4] COPY go.mod . 0.0s",
+            "=> [builder 3/4] RUN go build -o /app . 3.3s",
+            "=> [1 4/4] RUN make \\ test 3.5s",
+            "[+] Building 3.2s (4/4) FINISHED",
+            ""),
+        fin);
     assertEquals(0, screen.cursorCol(), "the cursor is left below, at the start of a line");
     assertEquals(0, screen.wraps(), "no line wrapped");
   }
@@ -107,10 +112,16 @@ class TtyProgressTest {
     String shown = Screen.of(text(), 60).text();
     assertTrue(shown.contains("=> ERROR [builder 3/4] RUN go build -o /app ."), shown);
     assertTrue(shown.contains("=> CANCELED [1 4/4] RUN make \\ test"), shown);
-    assertTrue(shown.contains("------\n > [builder 3/4] RUN go build -o /app .:\n" + all + "------\n"), shown);
-    assertTrue(shown.contains("    3 | >>> RUN go build -o /app .\nERROR: Dockerfile:3: RUN go build -o /app .: exit status 2\n"), shown);
+    assertTrue(
+        shown.contains("------\n > [builder 3/4] RUN go build -o /app .:\n" + all + "------\n"),
+        shown);
+    assertTrue(
+        shown.contains(
+            "    3 | >>> RUN go build -o /app .\nERROR: Dockerfile:3: RUN go build -o /app .: exit status 2\n"),
+        shown);
     assertTrue(shown.endsWith("(2/4) FAILED\n"), shown);
-    assertFalse(shown.contains("[+] Building 0.0s (0/4)\n"), "no live header is left over: " + shown);
+    assertFalse(
+        shown.contains("[+] Building 0.0s (0/4)\n"), "no live header is left over: " + shown);
     assertFalse(shown.contains("interrupted"), "a cancelled step shows no output block");
   }
 
@@ -142,7 +153,9 @@ class TtyProgressTest {
     p.info("Copying blob 1a2b3c4d5e6f done (1200 bytes)");
     p.warning(null, "no history in the base");
     p.close();
-    assertEquals(List.of("--> Copying blob 1a2b3c4d5e6f done (1200 bytes)", "WARN: no history in the base", ""),
+    assertEquals(
+        List.of(
+            "--> Copying blob 1a2b3c4d5e6f done (1200 bytes)", "WARN: no history in the base", ""),
         Screen.of(text(), 80).lines());
   }
 
@@ -152,16 +165,18 @@ class TtyProgressTest {
     Thread[] ts = new Thread[2];
     for (int t = 0; t < 2; t++) {
       int stage = t;
-      ts[t] = new Thread(() -> {
-        for (int n = 1; n <= 50; n++) {
-          Step s = new Step(stage, "s" + stage, stage * 50 + n, 100, n, "RUN echo " + n);
-          p.started(s);
-          for (int k = 0; k < 20; k++) {
-            say(p, s, "out " + k + (k % 3 == 0 ? "\n" : ""));
-          }
-          p.done(s, n % 2 == 0 ? "hit" : "miss", 0.1);
-        }
-      });
+      ts[t] =
+          new Thread(
+              () -> {
+                for (int n = 1; n <= 50; n++) {
+                  Step s = new Step(stage, "s" + stage, stage * 50 + n, 100, n, "RUN echo " + n);
+                  p.started(s);
+                  for (int k = 0; k < 20; k++) {
+                    say(p, s, "out " + k + (k % 3 == 0 ? "\n" : ""));
+                  }
+                  p.done(s, n % 2 == 0 ? "hit" : "miss", 0.1);
+                }
+              });
       ts[t].start();
     }
     for (Thread t : ts) {
@@ -175,7 +190,10 @@ class TtyProgressTest {
       for (int n = 1; n <= 50; n++) {
         String tag = "[s" + stage + " " + (stage * 50 + n) + "/100] RUN echo " + n;
         String want = (n % 2 == 0 ? "=> CACHED " : "=> ") + tag;
-        assertEquals(1, lines.stream().filter(l -> l.startsWith(want + " ")).count(), want + " in\n" + lines);
+        assertEquals(
+            1,
+            lines.stream().filter(l -> l.startsWith(want + " ")).count(),
+            want + " in\n" + lines);
       }
     }
     assertEquals(102, lines.size(), "100 steps, the summary, the cursor's line: " + lines);

@@ -29,8 +29,8 @@ import org.apache.commons.compress.archivers.tar.TarFile;
 
 /**
  * {@code strata load -i FILE}: a docker-archive ({@code docker save}, {@code skopeo copy ...
- * docker-archive:}) or an oci-archive, plain or compressed, into the store. Every blob is
- * verified against its digest and every layer against its diffID before any name is written.
+ * docker-archive:}) or an oci-archive, plain or compressed, into the store. Every blob is verified
+ * against its digest and every layer against its diffID before any name is written.
  */
 public final class ArchiveLoader {
   private static final long MAX_JSON = Store.MAX_DOCUMENT;
@@ -72,7 +72,8 @@ public final class ArchiveLoader {
           return loadOci(archive, tar, entries);
         }
         throw new ArchiveException(
-            archive + " is neither a docker-archive (no manifest.json) nor an oci-archive (no index.json)");
+            archive
+                + " is neither a docker-archive (no manifest.json) nor an oci-archive (no index.json)");
       }
     } catch (IOException | RuntimeException e) {
       throw e;
@@ -104,7 +105,8 @@ public final class ArchiveLoader {
     return n;
   }
 
-  private static TarArchiveEntry entry(Map<String, TarArchiveEntry> entries, String name, Path archive) {
+  private static TarArchiveEntry entry(
+      Map<String, TarArchiveEntry> entries, String name, Path archive) {
     TarArchiveEntry e = entries.get(clean(name));
     int hops = 0;
     // docker save links repeated layers to the first copy; follow such links inside the archive.
@@ -125,7 +127,8 @@ public final class ArchiveLoader {
 
   private static byte[] readJson(TarFile tar, TarArchiveEntry e, Path archive) throws IOException {
     if (e.getSize() > MAX_JSON) {
-      throw new ArchiveException(archive + ": " + e.getName() + " is larger than " + MAX_JSON + " bytes");
+      throw new ArchiveException(
+          archive + ": " + e.getName() + " is larger than " + MAX_JSON + " bytes");
     }
     try (InputStream in = tar.getInputStream(e)) {
       return in.readAllBytes();
@@ -156,13 +159,20 @@ public final class ArchiveLoader {
       try {
         config = ImageConfig.parse(configBytes);
       } catch (InvalidJsonException e) {
-        throw new ArchiveException(archive + ": " + configName + " is not an image config: " + e.getMessage());
+        throw new ArchiveException(
+            archive + ": " + configName + " is not an image config: " + e.getMessage());
       }
       List<Digest> diffIds = config.diffIds();
       JsonNode layerNames = img.path("Layers");
       if (layerNames.size() != diffIds.size()) {
         throw new ArchiveException(
-            archive + ": " + layerNames.size() + " layers for " + diffIds.size() + " diff_ids in " + configName);
+            archive
+                + ": "
+                + layerNames.size()
+                + " layers for "
+                + diffIds.size()
+                + " diff_ids in "
+                + configName);
       }
       List<Descriptor> layers = new ArrayList<>();
       for (int i = 0; i < layerNames.size(); i++) {
@@ -173,15 +183,24 @@ public final class ArchiveLoader {
         }
         if (!r.diffId().equals(diffIds.get(i))) {
           throw new ArchiveException(
-              archive + ": layer " + ln + " has diffID " + r.diffId() + ", the config says " + diffIds.get(i));
+              archive
+                  + ": layer "
+                  + ln
+                  + " has diffID "
+                  + r.diffId()
+                  + ", the config says "
+                  + diffIds.get(i));
         }
         recordLayer(r);
         layers.add(new Descriptor(r.mediaType(), r.blob(), r.size()));
       }
       Digest configDigest = store.blobs().writeBytes(configBytes);
-      Manifest m = Manifest.oci(new Descriptor(MediaType.OCI_CONFIG, configDigest, configBytes.length), layers);
+      Manifest m =
+          Manifest.oci(
+              new Descriptor(MediaType.OCI_CONFIG, configDigest, configBytes.length), layers);
       byte[] mb = m.bytes();
-      Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
+      Descriptor md =
+          new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
       JsonNode tags = img.path("RepoTags");
       if (tags.isArray() && !tags.isEmpty()) {
         for (JsonNode t : tags) {
@@ -218,28 +237,43 @@ public final class ArchiveLoader {
     List<String> loaded = new ArrayList<>();
     for (Descriptor d : index.manifests()) {
       Descriptor manifestDesc = chooseManifest(archive, tar, entries, d);
-      Manifest m = Manifest.parse(copyBlob(archive, tar, entries, manifestDesc, true), manifestDesc.mediaType());
+      Manifest m =
+          Manifest.parse(
+              copyBlob(archive, tar, entries, manifestDesc, true), manifestDesc.mediaType());
       byte[] configBytes = copyBlob(archive, tar, entries, m.config(), true);
       ImageConfig config = ImageConfig.parse(configBytes);
       List<Digest> diffIds = config.diffIds();
       if (diffIds.size() != m.layers().size()) {
-        throw new ArchiveException(archive + ": manifest " + manifestDesc.digest() + " and its config disagree on the layer count");
+        throw new ArchiveException(
+            archive
+                + ": manifest "
+                + manifestDesc.digest()
+                + " and its config disagree on the layer count");
       }
       for (int i = 0; i < m.layers().size(); i++) {
         Descriptor l = m.layers().get(i);
-        TarArchiveEntry e = entry(entries, "blobs/" + l.digest().algorithm() + "/" + l.digest().hex(), archive);
+        TarArchiveEntry e =
+            entry(entries, "blobs/" + l.digest().algorithm() + "/" + l.digest().hex(), archive);
         LayerRecord r;
         try (InputStream in = tar.getInputStream(e)) {
           r = LayerIngester.ingest(store, in, false);
         }
         if (!r.blob().equals(l.digest())) {
-          throw new CorruptBlobException(archive + ": blob " + l.digest() + " refused: its bytes hash to " + r.blob());
+          throw new CorruptBlobException(
+              archive + ": blob " + l.digest() + " refused: its bytes hash to " + r.blob());
         }
         if (!r.diffId().equals(diffIds.get(i))) {
           throw new ArchiveException(
-              archive + ": layer " + l.digest() + " has diffID " + r.diffId() + ", the config says " + diffIds.get(i));
+              archive
+                  + ": layer "
+                  + l.digest()
+                  + " has diffID "
+                  + r.diffId()
+                  + ", the config says "
+                  + diffIds.get(i));
         }
-        recordLayer(new LayerRecord(r.diffId(), r.blob(), l.mediaType(), r.size(), r.uncompressedSize()));
+        recordLayer(
+            new LayerRecord(r.diffId(), r.blob(), l.mediaType(), r.size(), r.uncompressedSize()));
       }
       String name = d.refName();
       if (name != null && isUsableName(name)) {
@@ -257,12 +291,14 @@ public final class ArchiveLoader {
 
   /** An index entry may be a multi-platform index: choose the host platform's manifest. */
   private Descriptor chooseManifest(
-      Path archive, TarFile tar, Map<String, TarArchiveEntry> entries, Descriptor d) throws IOException {
+      Path archive, TarFile tar, Map<String, TarArchiveEntry> entries, Descriptor d)
+      throws IOException {
     if (MediaType.isManifest(d.mediaType())) {
       return d;
     }
     if (!MediaType.isIndex(d.mediaType())) {
-      throw new ArchiveException(archive + ": index.json entry " + d.digest() + " has unsupported type " + d.mediaType());
+      throw new ArchiveException(
+          archive + ": index.json entry " + d.digest() + " has unsupported type " + d.mediaType());
     }
     ImageIndex inner = ImageIndex.parse(copyBlob(archive, tar, entries, d, true));
     Platform host = Platform.host();
@@ -288,11 +324,13 @@ public final class ArchiveLoader {
   private byte[] copyBlob(
       Path archive, TarFile tar, Map<String, TarArchiveEntry> entries, Descriptor d, boolean small)
       throws IOException {
-    TarArchiveEntry e = entry(entries, "blobs/" + d.digest().algorithm() + "/" + d.digest().hex(), archive);
+    TarArchiveEntry e =
+        entry(entries, "blobs/" + d.digest().algorithm() + "/" + d.digest().hex(), archive);
     byte[] bytes = readJson(tar, e, archive);
     Digest got = Digest.sha256(bytes);
     if (!got.equals(d.digest())) {
-      throw new CorruptBlobException(archive + ": blob " + d.digest() + " refused: its bytes hash to " + got);
+      throw new CorruptBlobException(
+          archive + ": blob " + d.digest() + " refused: its bytes hash to " + got);
     }
     store.blobs().writeBytes(bytes);
     return bytes;

@@ -29,9 +29,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * {@code strata save NAME -o FILE}: writes an image as a docker-archive (what {@code docker
- * load} and {@code skopeo ... docker-archive:} read) or an oci-archive. The file appears whole
- * or not at all (written beside, then renamed).
+ * {@code strata save NAME -o FILE}: writes an image as a docker-archive (what {@code docker load}
+ * and {@code skopeo ... docker-archive:} read) or an oci-archive. The file appears whole or not at
+ * all (written beside, then renamed).
  */
 public final class ArchiveSaver {
   private static final long FIXED_MTIME = 0L;
@@ -82,7 +82,9 @@ public final class ArchiveSaver {
     List<Digest> diffIds = image.config().diffIds();
     String type = MediaType.OCI_LAYER + c.mediaTypeSuffix();
     for (int i = 0; i < image.manifest().layers().size(); i++) {
-      layers.add(LayerForms.inCompression(store, image.manifest().layers().get(i), diffIds.get(i), c, type, () -> {}));
+      layers.add(
+          LayerForms.inCompression(
+              store, image.manifest().layers().get(i), diffIds.get(i), c, type, () -> {}));
     }
     dev.strata.oci.Manifest m = dev.strata.oci.Manifest.oci(image.manifest().config(), layers);
     byte[] mb = m.bytes();
@@ -99,7 +101,13 @@ public final class ArchiveSaver {
     List<Descriptor> layers = image.manifest().layers();
     if (diffIds.size() != layers.size()) {
       throw new ArchiveException(
-          "image " + image.name() + ": config has " + diffIds.size() + " diff_ids for " + layers.size() + " layers");
+          "image "
+              + image.name()
+              + ": config has "
+              + diffIds.size()
+              + " diff_ids for "
+              + layers.size()
+              + " layers");
     }
     ArrayNode layerNames = Json.object().arrayNode();
     Set<Digest> written = new HashSet<>();
@@ -171,7 +179,8 @@ public final class ArchiveSaver {
   }
 
   private void writeOci(StoredImage image, TarArchiveOutputStream tar) throws IOException {
-    putBytes(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
+    putBytes(
+        tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8));
     Descriptor md = image.descriptor();
     Descriptor entry = new Descriptor(md.mediaType(), md.digest(), md.size());
     if (image.name() != null) {

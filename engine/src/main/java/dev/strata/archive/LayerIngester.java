@@ -15,27 +15,28 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 
 /**
- * Puts a layer stream into the store in one pass: the diffID (sha256 of the tar), the blob
- * digest and size are computed as the bytes go by; nothing is held in memory.
+ * Puts a layer stream into the store in one pass: the diffID (sha256 of the tar), the blob digest
+ * and size are computed as the bytes go by; nothing is held in memory.
  *
- * <p>Uncompressed input is compressed with zstd (DESIGN.md: the store keeps zstd, gzip costs
- * 10x the time); compressed input is kept as it is, so a pulled or loaded blob keeps its digest.
+ * <p>Uncompressed input is compressed with zstd (DESIGN.md: the store keeps zstd, gzip costs 10x
+ * the time); compressed input is kept as it is, so a pulled or loaded blob keeps its digest.
  */
 public final class LayerIngester {
   private LayerIngester() {}
 
   /** Reads {@code raw} to its end (does not close it) and returns the stored layer. */
-  public static LayerRecord ingest(Store store, InputStream raw, boolean recompress) throws IOException {
+  public static LayerRecord ingest(Store store, InputStream raw, boolean recompress)
+      throws IOException {
     return ingest(store, raw, recompress, null);
   }
 
   /**
-   * As {@link #ingest(Store, InputStream, boolean)}, but when {@code expectedBlob} is not null
-   * the bytes are stored as they come, even uncompressed, and must hash to it, or nothing is
-   * stored (a pulled blob keeps its digest).
+   * As {@link #ingest(Store, InputStream, boolean)}, but when {@code expectedBlob} is not null the
+   * bytes are stored as they come, even uncompressed, and must hash to it, or nothing is stored (a
+   * pulled blob keeps its digest).
    */
-  public static LayerRecord ingest(Store store, InputStream raw, boolean recompress, Digest expectedBlob)
-      throws IOException {
+  public static LayerRecord ingest(
+      Store store, InputStream raw, boolean recompress, Digest expectedBlob) throws IOException {
     BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
     Compression c = Compression.detect(in);
     BlobStore blobs = store.blobs();

@@ -7,8 +7,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * Views of a stream that a wrapping codec stream may close without closing the stream itself:
- * the blob writer must stay open to be committed, and a raw input must be read to its end to be
+ * Views of a stream that a wrapping codec stream may close without closing the stream itself: the
+ * blob writer must stay open to be committed, and a raw input must be read to its end to be
  * verified, after the codec is done.
  */
 final class NonClosing {

@@ -25,8 +25,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * {@code strata import ROOTFS.tar NAME}: a rootfs tarball (plain, gzip or zstd) becomes a
- * one-layer image, as {@code podman import} does.
+ * {@code strata import ROOTFS.tar NAME}: a rootfs tarball (plain, gzip or zstd) becomes a one-layer
+ * image, as {@code podman import} does.
  */
 public final class RootfsImporter {
   /** The PATH docker and podman give an image that sets none. */
@@ -39,7 +39,8 @@ public final class RootfsImporter {
     this.store = store;
   }
 
-  public StoredImage importRootfs(Path tarball, String name, ImportOptions opts) throws IOException {
+  public StoredImage importRootfs(Path tarball, String name, ImportOptions opts)
+      throws IOException {
     String canonical = Store.canonicalName(name); // refuse a bad name before reading 1 GB
     checkIsTar(tarball);
     try (AutoCloseable w = store.beginWrite();
@@ -59,11 +60,14 @@ public final class RootfsImporter {
       config = config.withLayer(layer.diffId(), opts.created(), createdBy, opts.message());
       byte[] configBytes = config.bytes();
       Descriptor configDesc =
-          new Descriptor(MediaType.OCI_CONFIG, store.blobs().writeBytes(configBytes), configBytes.length);
+          new Descriptor(
+              MediaType.OCI_CONFIG, store.blobs().writeBytes(configBytes), configBytes.length);
       Manifest m =
-          Manifest.oci(configDesc, List.of(new Descriptor(layer.mediaType(), layer.blob(), layer.size())));
+          Manifest.oci(
+              configDesc, List.of(new Descriptor(layer.mediaType(), layer.blob(), layer.size())));
       byte[] mb = m.bytes();
-      Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
+      Descriptor md =
+          new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
       store.tag(md, canonical);
       return store.image(canonical);
     } catch (NoSuchFileException e) {
@@ -83,7 +87,8 @@ public final class RootfsImporter {
     try (InputStream raw = Files.newInputStream(file);
         TarArchiveInputStream t =
             // Latin-1 decodes any name; the platform charset (ASCII without a locale) may not.
-            new TarArchiveInputStream(dev.strata.codec.Compression.decompressAny(raw), "ISO-8859-1")) {
+            new TarArchiveInputStream(
+                dev.strata.codec.Compression.decompressAny(raw), "ISO-8859-1")) {
       TarArchiveEntry e = t.getNextEntry();
       if (e == null) {
         throw new ArchiveException(file + " is not a tar archive (no entries)");
@@ -106,8 +111,9 @@ public final class RootfsImporter {
       String rest = sp < 0 ? "" : c.substring(sp + 1).strip();
       config =
           switch (kw) {
-            case "CMD", "ENTRYPOINT" -> config.withConfigField(
-                kw.equals("CMD") ? "Cmd" : "Entrypoint", commandForm(rest, change));
+            case "CMD", "ENTRYPOINT" ->
+                config.withConfigField(
+                    kw.equals("CMD") ? "Cmd" : "Entrypoint", commandForm(rest, change));
             case "ENV" -> {
               String[] kv = keyValue(rest, change);
               List<String> env = new ArrayList<>();
@@ -136,9 +142,13 @@ public final class RootfsImporter {
             }
             case "WORKDIR" -> config.withConfigField("WorkingDir", Json.object().textNode(rest));
             case "USER" -> config.withConfigField("User", Json.object().textNode(rest));
-            default -> throw new ArchiveException(
-                "--change \"" + change + "\": unsupported instruction " + kw
-                    + " (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, WORKDIR, USER)");
+            default ->
+                throw new ArchiveException(
+                    "--change \""
+                        + change
+                        + "\": unsupported instruction "
+                        + kw
+                        + " (CMD, ENTRYPOINT, ENV, LABEL, EXPOSE, WORKDIR, USER)");
           };
     }
     return config;
@@ -153,7 +163,8 @@ public final class RootfsImporter {
           a.forEach(
               e -> {
                 if (!e.isTextual()) {
-                  throw new ArchiveException("--change \"" + change + "\": exec form takes strings");
+                  throw new ArchiveException(
+                      "--change \"" + change + "\": exec form takes strings");
                 }
               });
           return a;

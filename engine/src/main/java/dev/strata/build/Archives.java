@@ -7,8 +7,8 @@ import dev.strata.layer.Unpacker;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /** ADD's local archives: recognised by content (not by name) and unpacked inside the rootfs. */

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Holds progress events to show later, or never: the cache-only attempt of a build shows its
- * steps only when it succeeds, else the real build shows them once.
+ * Holds progress events to show later, or never: the cache-only attempt of a build shows its steps
+ * only when it succeeds, else the real build shows them once.
  */
 final class BufferedProgress implements BuildProgress {
   private final List<Consumer<BuildProgress>> events = new ArrayList<>();

@@ -23,8 +23,11 @@ public record BuildOutput(String type, Path dest, String name) {
           throw new BuildException("--output type=registry: want name=REF");
         }
       }
-      default -> throw new BuildException(
-          "--output type=" + type + ": want oci, oci-archive, docker-archive, local or registry");
+      default ->
+          throw new BuildException(
+              "--output type="
+                  + type
+                  + ": want oci, oci-archive, docker-archive, local or registry");
     }
   }
 

@@ -4,9 +4,9 @@ package dev.strata.build;
  * What a build tells whoever watches it, as events (BuildKit's progress stream of vertexes that
  * start, log and complete). The builder emits them; renderers in {@code cli} turn them into plain
  * lines, a live terminal view or JSON lines. Independent stages build in parallel, so events of
- * different steps interleave and arrive from several threads: implementations must be
- * thread-safe. Events of one step come in order: {@code started}, any {@code output}, then
- * exactly one of {@code done} or {@code failed}.
+ * different steps interleave and arrive from several threads: implementations must be thread-safe.
+ * Events of one step come in order: {@code started}, any {@code output}, then exactly one of {@code
+ * done} or {@code failed}.
  */
 public interface BuildProgress {
 

@@ -10,4 +10,9 @@ import java.util.List;
  * @param manifestDigest the manifest digest
  * @param statsJson the statistics object (DESIGN.md shape), canonical JSON
  */
-public record BuildResult(Digest imageId, Digest manifestDigest, List<StepStat> steps, double hitRate, byte[] statsJson) {}
+public record BuildResult(
+    Digest imageId,
+    Digest manifestDigest,
+    List<StepStat> steps,
+    double hitRate,
+    byte[] statsJson) {}

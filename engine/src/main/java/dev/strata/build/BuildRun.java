@@ -38,13 +38,13 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * One build's work (the builder's {@link Builder} facade plans, assembles and exports): the
- * state of one build: results and step statistics per stage. Stages build on several
- * threads; each writes only its own entries, and steps are numbered up front in build order, so
- * numbers and the statistics' order do not depend on which stage finished first. It walks each
- * stage's steps, keys them, looks them up in the cache and on a miss runs them into a snapshot
- * and records the layer; what a RUN or a COPY/ADD does of its own is in {@link RunStep} and
- * {@link CopyStep}, what they read from outside their rootfs in {@link StepSources}.
+ * One build's work (the builder's {@link Builder} facade plans, assembles and exports): the state
+ * of one build: results and step statistics per stage. Stages build on several threads; each writes
+ * only its own entries, and steps are numbered up front in build order, so numbers and the
+ * statistics' order do not depend on which stage finished first. It walks each stage's steps, keys
+ * them, looks them up in the cache and on a miss runs them into a snapshot and records the layer;
+ * what a RUN or a COPY/ADD does of its own is in {@link RunStep} and {@link CopyStep}, what they
+ * read from outside their rootfs in {@link StepSources}.
  */
 final class BuildRun {
   final BuildRequest req;
@@ -53,29 +53,46 @@ final class BuildRun {
   final Map<Integer, StageResult> results = new java.util.concurrent.ConcurrentHashMap<>();
   final Map<Integer, List<StepStat>> stats = new java.util.concurrent.ConcurrentHashMap<>();
   final String buildId = UUID.randomUUID().toString();
+
   /** The stages to build, in build order (waves flattened). */
   final List<Integer> order = new ArrayList<>();
+
   /** Per stage, the number of its FROM step. */
   final Map<Integer, Integer> firstStep = new HashMap<>();
+
   final int totalSteps;
+
   /** Per stage, the cache records of its layer steps (hits and misses): what --cache-to exports. */
-  final Map<Integer, Map<CacheKey, CacheRecord>> recorded = new java.util.concurrent.ConcurrentHashMap<>();
+  final Map<Integer, Map<CacheKey, CacheRecord>> recorded =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Store store;
   private final Snapshotter snapshotter;
   private final BuildProgress progress;
+
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private final boolean keysOnly;
+
   private final StepSources sources;
   private final RunStep runStep;
   private final CopyStep copyStep;
+
   /** The facts about stages' files the build used: what --cache-to exports beside the records. */
   final Map<String, String> facts = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** The --cache-from bundles' records, looked up after the store's. */
   private final ImportedCache imported;
 
-  BuildRun(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
-      boolean keysOnly, BuildRequest req, BuildPlan plan, DockerIgnore ignore, ImportedCache imported) {
+  BuildRun(
+      Store store,
+      Snapshotter snapshotter,
+      SandboxRunner sandbox,
+      BuildProgress progress,
+      boolean keysOnly,
+      BuildRequest req,
+      BuildPlan plan,
+      DockerIgnore ignore,
+      ImportedCache imported) {
     this.store = store;
     this.imported = imported;
     this.snapshotter = snapshotter;
@@ -84,7 +101,8 @@ final class BuildRun {
     this.req = req;
     this.plan = plan;
     this.ignore = ignore;
-    this.sources = new StepSources(store, snapshotter, progress, req, plan, ignore, results, this::fetch);
+    this.sources =
+        new StepSources(store, snapshotter, progress, req, plan, ignore, results, this::fetch);
     this.runStep = new RunStep(store, sandbox, progress, req, plan, sources);
     this.copyStep = new CopyStep(store, progress, keysOnly, sources, imported, facts);
     int n = 0;
@@ -111,12 +129,22 @@ final class BuildRun {
     stats.put(stage.index(), mine);
     int number = firstStep.get(stage.index());
     long t = System.nanoTime();
-    BuildProgress.Step from = step(stage, number++, stage.from().startLine(), "FROM " + stage.base());
+    BuildProgress.Step from =
+        step(stage, number++, stage.from().startLine(), "FROM " + stage.base());
     progress.started(from);
     StageResult base = watched(from, t, () -> base(stage));
     progress.done(from, null, secs(t));
-    mine.add(new StepStat(stage.index(), stage.name(), stage.from().startLine(),
-        "FROM " + stage.base(), null, null, base.key().toString(), secs(t), 0));
+    mine.add(
+        new StepStat(
+            stage.index(),
+            stage.name(),
+            stage.from().startLine(),
+            "FROM " + stage.base(),
+            null,
+            null,
+            base.key().toString(),
+            secs(t),
+            0));
     ImageConfig config = base.config();
     List<StageResult.Layer> layers = new ArrayList<>(base.layers());
     CacheKey key = base.key();
@@ -127,7 +155,9 @@ final class BuildRun {
       String text = in.location().original().strip();
       BuildProgress.Step ps = step(stage, number++, in.location().startLine(), text);
       progress.started(ps);
-      if (in instanceof Instruction.Run || in instanceof Instruction.Copy || in instanceof Instruction.Add) {
+      if (in instanceof Instruction.Run
+          || in instanceof Instruction.Copy
+          || in instanceof Instruction.Add) {
         final ImageConfig cfg = config;
         final CacheKey parent = key;
         final List<StageResult.Layer> below = List.copyOf(layers);
@@ -138,21 +168,39 @@ final class BuildRun {
         if (found == null && keysOnly) {
           throw new NeedsNamespace();
         }
-        String reason = found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
+        String reason =
+            found != null ? null : req.noCache() ? "--no-cache" : "no record for this key";
         CacheRecord rec =
-            found != null ? found : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, recordKey));
-        recorded.computeIfAbsent(stage.index(), i -> new java.util.concurrent.ConcurrentHashMap<>()).put(recordKey, rec);
+            found != null
+                ? found
+                : watched(ps, ts, () -> execute(stage, step, ps, cfg, layers, inputs, recordKey));
+        recorded
+            .computeIfAbsent(stage.index(), i -> new java.util.concurrent.ConcurrentHashMap<>())
+            .put(recordKey, rec);
         long bytes = 0;
         if (rec.hasLayer()) {
-          layers.add(new StageResult.Layer(rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
+          layers.add(
+              new StageResult.Layer(
+                  rec.diffId(), new Descriptor(rec.mediaType(), rec.blob(), rec.size())));
           bytes = rec.size();
         }
-        config = config.withLayer(rec.hasLayer() ? rec.diffId() : null, stepTime(rec), rec.createdBy(), null);
+        config =
+            config.withLayer(
+                rec.hasLayer() ? rec.diffId() : null, stepTime(rec), rec.createdBy(), null);
         key = k;
         String cache = found != null ? "hit" : "miss";
         progress.done(ps, cache, secs(ts));
-        mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
-            cache, reason, k.toString(), secs(ts), bytes));
+        mine.add(
+            new StepStat(
+                stage.index(),
+                stage.name(),
+                in.location().startLine(),
+                text,
+                cache,
+                reason,
+                k.toString(),
+                secs(ts),
+                bytes));
       } else {
         if (in instanceof Instruction.Cmd) {
           cmdSetHere = true;
@@ -165,16 +213,25 @@ final class BuildRun {
         }
         key = key.child(canonical(in), Map.of());
         progress.done(ps, null, secs(ts));
-        mine.add(new StepStat(stage.index(), stage.name(), in.location().startLine(), text,
-            null, null, key.toString(), secs(ts), 0));
+        mine.add(
+            new StepStat(
+                stage.index(),
+                stage.name(),
+                in.location().startLine(),
+                text,
+                null,
+                null,
+                key.toString(),
+                secs(ts),
+                0));
       }
     }
     return new StageResult(stage.index(), stage.name(), config, layers, key);
   }
 
   /**
-   * A layer step's history time: when it ran, also on a hit (so a build whose steps all hit
-   * gives the same image as the build before, as buildah's --layers and BuildKit do); with
+   * A layer step's history time: when it ran, also on a hit (so a build whose steps all hit gives
+   * the same image as the build before, as buildah's --layers and BuildKit do); with
    * SOURCE_DATE_EPOCH always the epoch.
    */
   private java.time.Instant stepTime(CacheRecord rec) {
@@ -182,20 +239,23 @@ final class BuildRun {
   }
 
   private BuildProgress.Step step(Stage stage, int number, int line, String text) {
-    return new BuildProgress.Step(stage.index(), stage.displayName(), number, totalSteps, line, text);
+    return new BuildProgress.Step(
+        stage.index(), stage.displayName(), number, totalSteps, line, text);
   }
 
   /**
    * Work of one step whose failure ends the step: {@code failed} is sent, then it is thrown with
    * the step's {@code Dockerfile:LINE} attached. This is the one place a step's error gets its
-   * location (STYLE.md; BuildKit wraps each instruction's error with its location once): the
-   * steps' code throws plain messages.
+   * location (STYLE.md; BuildKit wraps each instruction's error with its location once): the steps'
+   * code throws plain messages.
    */
-  private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work) throws IOException, InterruptedException {
+  private <T> T watched(BuildProgress.Step ps, long t0, StepWork<T> work)
+      throws IOException, InterruptedException {
     try {
       return work.call();
     } catch (NeedsNamespace | ImportedCache.Refused e) {
-      throw e; // not the step's failure: the build stops here, or starts again without a refused cache blob
+      throw e; // not the step's failure: the build stops here, or starts again without a refused
+      // cache blob
     } catch (InterruptedException e) {
       progress.failed(ps, "interrupted", secs(t0));
       throw e;
@@ -204,7 +264,8 @@ final class BuildRun {
       progress.failed(ps, located.getMessage(), secs(t0));
       throw located;
     } catch (BuildException e) {
-      BuildException located = new BuildException(req.where(ps.line()) + ": " + e.getMessage(), e.exitCode(), e);
+      BuildException located =
+          new BuildException(req.where(ps.line()) + ": " + e.getMessage(), e.exitCode(), e);
       progress.failed(ps, located.getMessage(), secs(t0));
       throw located;
     } catch (RuntimeException e) {
@@ -214,16 +275,19 @@ final class BuildRun {
   }
 
   /**
-   * A step's I/O failure as the one line a user sees, with the step's line and text. Everything
-   * a step writes lives in the store, so a full disk names the file, or else the store.
+   * A step's I/O failure as the one line a user sees, with the step's line and text. Everything a
+   * step writes lives in the store, so a full disk names the file, or else the store.
    */
   private BuildException located(BuildProgress.Step ps, IOException e) {
     String at = req.where(ps.line()) + ":";
     String reason = IoErrorText.describe(e);
     if (IoErrorText.isNoSpace(e)) {
-      reason = IoErrorText.reason(e) + " writing "
-          + (e instanceof FileSystemException f && f.getFile() != null
-              ? f.getFile() : "to the store " + store.root());
+      reason =
+          IoErrorText.reason(e)
+              + " writing "
+              + (e instanceof FileSystemException f && f.getFile() != null
+                  ? f.getFile()
+                  : "to the store " + store.root());
     }
     return new BuildException(at + " " + StepText.clip(ps.text()) + ": " + reason, e);
   }
@@ -247,12 +311,14 @@ final class BuildRun {
                         "base image "
                             + stage.base()
                             + " is not in the store (offline by default: strata import, strata load or strata pull it first)"));
-    return new StageResult(stage.index(), stage.name(), img.config(), layersOf(img), CacheKey.base(img.digest()));
+    return new StageResult(
+        stage.index(), stage.name(), img.config(), layersOf(img), CacheKey.base(img.digest()));
   }
 
   /** The inputs of a RUN, COPY or ADD besides the instruction's own text. */
-  private Map<String, String> inputs(Stage stage, Step step, ImageConfig config,
-      List<StageResult.Layer> layers) throws IOException, InterruptedException {
+  private Map<String, String> inputs(
+      Stage stage, Step step, ImageConfig config, List<StageResult.Layer> layers)
+      throws IOException, InterruptedException {
     Map<String, String> in = new TreeMap<>();
     Instruction i = step.instruction();
     in.put("user", config.user());
@@ -292,7 +358,11 @@ final class BuildRun {
       r = imported.lookup(k, inputs);
       if (r != null) {
         CacheRecord hit = r;
-        store.withIndex(idx -> { idx.putCacheRecord(k, hit); return null; });
+        store.withIndex(
+            idx -> {
+              idx.putCacheRecord(k, hit);
+              return null;
+            });
       }
     }
     return r;
@@ -318,8 +388,14 @@ final class BuildRun {
   }
 
   private CacheRecord execute(
-      Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, List<StageResult.Layer> layers,
-      Map<String, String> inputs, CacheKey key) throws IOException, InterruptedException {
+      Stage stage,
+      Step step,
+      BuildProgress.Step ps,
+      ImageConfig config,
+      List<StageResult.Layer> layers,
+      Map<String, String> inputs,
+      CacheKey key)
+      throws IOException, InterruptedException {
     Instruction in = step.instruction();
     boolean linked = step.copy() != null && step.copy().linked();
     // --link: the copy is made into an empty tree, a layer that does not depend on those below
@@ -334,24 +410,44 @@ final class BuildRun {
       String createdBy = createdBy(in, step);
       if (changes.isEmpty()) {
         CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.created());
-        store.withIndex(idx -> { idx.putCacheRecord(key, rec); return null; });
+        store.withIndex(
+            idx -> {
+              idx.putCacheRecord(key, rec);
+              return null;
+            });
         return rec;
       }
-      LayerWriter writer = new LayerWriter(new LayerWriter.Options(Compression.ZSTD, req.sourceDateEpoch()));
+      LayerWriter writer =
+          new LayerWriter(new LayerWriter.Options(Compression.ZSTD, req.sourceDateEpoch()));
       LayerWriter.Written written;
       Digest blob;
       try (BlobStore.BlobWriter out = store.blobs().newWriter()) {
         written = snap.writeLayer(writer, Set.of(), out);
         blob = out.commit(written.digest());
       }
-      LayerRecord lr = new LayerRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD, written.size(), written.uncompressedSize());
-      CacheRecord rec = new CacheRecord(written.diffId(), blob, MediaType.OCI_LAYER_ZSTD,
-          written.size(), written.uncompressedSize(), createdBy, inputs, req.created());
-      store.withIndex(idx -> {
-        idx.putLayer(lr);
-        idx.putCacheRecord(key, rec);
-        return null;
-      });
+      LayerRecord lr =
+          new LayerRecord(
+              written.diffId(),
+              blob,
+              MediaType.OCI_LAYER_ZSTD,
+              written.size(),
+              written.uncompressedSize());
+      CacheRecord rec =
+          new CacheRecord(
+              written.diffId(),
+              blob,
+              MediaType.OCI_LAYER_ZSTD,
+              written.size(),
+              written.uncompressedSize(),
+              createdBy,
+              inputs,
+              req.created());
+      store.withIndex(
+          idx -> {
+            idx.putLayer(lr);
+            idx.putCacheRecord(key, rec);
+            return null;
+          });
       return rec;
     }
   }
@@ -391,7 +487,11 @@ final class BuildRun {
       st.put("layerBytes", s.layerBytes());
     }
     byte[] json = Json.bytes(o);
-    store.withIndex(idx -> { idx.putBuildStats(buildId, json); return null; });
+    store.withIndex(
+        idx -> {
+          idx.putBuildStats(buildId, json);
+          return null;
+        });
     return new BuildResult(img.id(), img.digest(), all, hitRate, json);
   }
 
@@ -409,7 +509,14 @@ final class BuildRun {
     List<Digest> diffIds = img.config().diffIds();
     List<Descriptor> blobs = img.manifest().layers();
     if (diffIds.size() != blobs.size()) {
-      throw new BuildException("image " + img.name() + ": " + diffIds.size() + " diff_ids for " + blobs.size() + " layers");
+      throw new BuildException(
+          "image "
+              + img.name()
+              + ": "
+              + diffIds.size()
+              + " diff_ids for "
+              + blobs.size()
+              + " layers");
     }
     List<StageResult.Layer> layers = new ArrayList<>();
     for (int i = 0; i < blobs.size(); i++) {
@@ -441,12 +548,16 @@ final class BuildRun {
   /** history's created_by, in BuildKit's words. */
   static String createdBy(Instruction in, Step step) {
     if (in instanceof Instruction.Run r) {
-      String cmd = r.command().exec()
-          ? String.join(" ", r.command().args())
-          : String.join(" ", step.env().shell()) + " " + r.command().shellLine();
+      String cmd =
+          r.command().exec()
+              ? String.join(" ", r.command().args())
+              : String.join(" ", step.env().shell()) + " " + r.command().shellLine();
       return "RUN " + cmd + " # buildkit";
     }
-    return in.keyword() + " " + String.join(" ", in.args()) + (in instanceof Instruction.Copy || in instanceof Instruction.Add ? " # buildkit" : "");
+    return in.keyword()
+        + " "
+        + String.join(" ", in.args())
+        + (in instanceof Instruction.Copy || in instanceof Instruction.Add ? " # buildkit" : "");
   }
 
   /** A step's work that may fail. */
@@ -462,7 +573,7 @@ final class BuildRun {
    * The time of the newest history entry, else the config's: what a metadata-only step and the
    * image's {@code created} take, so they too stay the same when nothing ran.
    */
-static java.time.Instant historyTime(ImageConfig c, BuildRequest req) {
+  static java.time.Instant historyTime(ImageConfig c, BuildRequest req) {
     if (req.sourceDateEpoch() != null) {
       return req.created();
     }

@@ -33,20 +33,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
  * Runs a build (DESIGN.md "The path of a build"): plans the Dockerfile, builds the stages the
- * target needs in dependency order over the layer cache, assembles the target's image and
- * names it. Runs inside Strata's user namespace (it unpacks, mounts and runs commands).
+ * target needs in dependency order over the layer cache, assembles the target's image and names it.
+ * Runs inside Strata's user namespace (it unpacks, mounts and runs commands).
  *
- * <p>Per step: {@code key = parent key + canonical instruction + inputs}; a hit reuses the
- * recorded layer without running or unpacking anything; a miss prepares a snapshot over the
- * stage's layers, runs the step (RUN in the sandbox, COPY in Java), writes the diff as a zstd
- * layer into the store and records {@code key -> layer}.
+ * <p>Per step: {@code key = parent key + canonical instruction + inputs}; a hit reuses the recorded
+ * layer without running or unpacking anything; a miss prepares a snapshot over the stage's layers,
+ * runs the step (RUN in the sandbox, COPY in Java), writes the diff as a zstd layer into the store
+ * and records {@code key -> layer}.
  */
 public final class Builder {
   private final Store store;
@@ -54,16 +53,22 @@ public final class Builder {
   private final SandboxRunner sandbox;
   private BuildProgress progress;
   private final Function<String, StoredImage> baseResolver;
+
   /** Compute keys only: any step that must run, or any input that needs a mount, stops it. */
   private boolean keysOnly;
+
   /** How --cache-from/--cache-to type=registry reach a registry; offline until a caller says. */
   private RegistryOptions registry = null;
 
   /**
-   * @param baseResolver finds or fetches a base image by reference (the registry's
-   *     ImageResolver with --pull's policy); it throws, naming the image, when it cannot
+   * @param baseResolver finds or fetches a base image by reference (the registry's ImageResolver
+   *     with --pull's policy); it throws, naming the image, when it cannot
    */
-  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress,
+  public Builder(
+      Store store,
+      Snapshotter snapshotter,
+      SandboxRunner sandbox,
+      BuildProgress progress,
       Function<String, StoredImage> baseResolver) {
     this.store = store;
     this.snapshotter = snapshotter;
@@ -73,8 +78,8 @@ public final class Builder {
   }
 
   /**
-   * The registry client's options for --cache-from/--cache-to type=registry (mirrors,
-   * credentials, --offline): those the base images are pulled with.
+   * The registry client's options for --cache-from/--cache-to type=registry (mirrors, credentials,
+   * --offline): those the base images are pulled with.
    */
   public Builder withRegistry(RegistryOptions opts) {
     this.registry = opts;
@@ -82,14 +87,15 @@ public final class Builder {
   }
 
   /** A builder that takes base images from the store only. */
-  public Builder(Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress) {
+  public Builder(
+      Store store, Snapshotter snapshotter, SandboxRunner sandbox, BuildProgress progress) {
     this(store, snapshotter, sandbox, progress, ref -> store.find(ref).orElse(null));
   }
 
   /**
    * The build when every step is a cache hit, computed without Strata's namespace (no unpack, no
-   * mount, no second JVM); empty when some step must run or an input needs a mount. Its output
-   * is shown only when it succeeds.
+   * mount, no second JVM); empty when some step must run or an input needs a mount. Its output is
+   * shown only when it succeeds.
    */
   public java.util.Optional<BuildResult> buildFromCache(BuildRequest req)
       throws IOException, InterruptedException {
@@ -126,7 +132,8 @@ public final class Builder {
     try {
       ignore = ContextFiles.ignore(req.context(), req.dockerfile());
     } catch (IOException e) {
-      throw new BuildException(".dockerignore: " + IoErrorText.reason(e), e); // "Input length = 2" before
+      throw new BuildException(
+          ".dockerignore: " + IoErrorText.reason(e), e); // "Input length = 2" before
     } catch (dev.strata.frontend.ignore.IgnorePatternException | RuntimeException e) {
       throw new BuildException(".dockerignore: " + e.getMessage(), e);
     }
@@ -145,16 +152,21 @@ public final class Builder {
     }
   }
 
-  private BuildResult attempt(BuildRequest req, BuildPlan plan, DockerIgnore ignore, ImportedCache imported, long t0)
+  private BuildResult attempt(
+      BuildRequest req, BuildPlan plan, DockerIgnore ignore, ImportedCache imported, long t0)
       throws IOException, InterruptedException {
-    BuildRun run = new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore, imported);
+    BuildRun run =
+        new BuildRun(store, snapshotter, sandbox, progress, keysOnly, req, plan, ignore, imported);
     try (AutoCloseable w = store.beginWrite()) {
       Map<Integer, List<Integer>> needs = new HashMap<>();
       plan.stages().forEach(s -> needs.put(s.index(), s.dependsOn()));
       // The cache-only attempt stops at the first step that must run: no threads for it.
       int parallelism = keysOnly ? 1 : Runtime.getRuntime().availableProcessors();
       try {
-        StageScheduler.run(run.order, needs, parallelism,
+        StageScheduler.run(
+            run.order,
+            needs,
+            parallelism,
             idx -> run.results.put(idx, run.buildStage(plan.stage(idx))));
       } finally {
         run.release();
@@ -168,7 +180,9 @@ public final class Builder {
       if (req.tags().isEmpty()) {
         store.keep(manifest);
       }
-      StoredImage img = store.load(req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
+      StoredImage img =
+          store.load(
+              req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
       writeOutputs(req, img, target);
       recordImageCache(img, run);
       exportCache(req, run, plan);
@@ -182,16 +196,17 @@ public final class Builder {
   }
 
   /**
-   * Remembers which records the build that made {@code img} produced or used (every stage's:
-   * {@code strata cache export DIR IMAGE} exports them as mode=max would).
+   * Remembers which records the build that made {@code img} produced or used (every stage's: {@code
+   * strata cache export DIR IMAGE} exports them as mode=max would).
    */
   private void recordImageCache(StoredImage img, BuildRun run) {
     Set<CacheKey> keys = new HashSet<>();
     run.recorded.values().forEach(m -> keys.addAll(m.keySet()));
-    store.withIndex(idx -> {
-      idx.addImageRecords(img.digest(), keys);
-      return null;
-    });
+    store.withIndex(
+        idx -> {
+          idx.addImageRecords(img.digest(), keys);
+          return null;
+        });
   }
 
   /** The records of the --cache-from caches; one that cannot be read is a warning naming it. */
@@ -204,8 +219,13 @@ public final class Builder {
       if (!from.registry()) {
         sources.add(LocalCacheDir.source(from.dir()));
       } else if (registry == null || registry.offline()) {
-        // BuildKit has no offline switch; a cache import that cannot happen is a warning as a failed one is
-        progress.warning(null, "--cache-from " + from.shown() + ": not used: Strata is offline (--offline); nothing was fetched");
+        // BuildKit has no offline switch; a cache import that cannot happen is a warning as a
+        // failed one is
+        progress.warning(
+            null,
+            "--cache-from "
+                + from.shown()
+                + ": not used: Strata is offline (--offline); nothing was fetched");
       } else {
         sources.add(new RegistryCache(from.ref(), registry));
       }
@@ -218,14 +238,15 @@ public final class Builder {
   }
 
   /**
-   * Writes the build's records to each --cache-to bundle or registry: mode=min those of the
-   * final image's steps (the target stage and the stages it is FROM), mode=max those of every
-   * stage built, as buildx's modes are. A failure is the build's error naming the destination
-   * (the image is stored already), as buildx fails a build whose cache export fails.
+   * Writes the build's records to each --cache-to bundle or registry: mode=min those of the final
+   * image's steps (the target stage and the stages it is FROM), mode=max those of every stage
+   * built, as buildx's modes are. A failure is the build's error naming the destination (the image
+   * is stored already), as buildx fails a build whose cache export fails.
    */
   private void exportCache(BuildRequest req, BuildRun run, BuildPlan plan) throws IOException {
     for (CacheSpec to : req.cacheTo()) {
-      Map<CacheKey, CacheRecord> records = new TreeMap<>((a, b) -> a.digest().compareTo(b.digest()));
+      Map<CacheKey, CacheRecord> records =
+          new TreeMap<>((a, b) -> a.digest().compareTo(b.digest()));
       if (to.max()) {
         run.recorded.values().forEach(records::putAll);
       } else {
@@ -238,11 +259,21 @@ public final class Builder {
         run.fetchRecords(records);
         if (to.registry()) {
           if (registry == null) {
-            throw new BuildException("--cache-to " + to.shown() + ": this build has no registry client");
+            throw new BuildException(
+                "--cache-to " + to.shown() + ": this build has no registry client");
           }
-          RegistryCache.Pushed p = new RegistryCache(to.ref(), registry).push(store, records, run.facts);
-          sent = " (" + p.layers() + " layers: " + p.uploaded() + " uploaded, " + p.mounted() + " mounted, "
-              + (p.layers() - p.uploaded() - p.mounted()) + " there already)";
+          RegistryCache.Pushed p =
+              new RegistryCache(to.ref(), registry).push(store, records, run.facts);
+          sent =
+              " ("
+                  + p.layers()
+                  + " layers: "
+                  + p.uploaded()
+                  + " uploaded, "
+                  + p.mounted()
+                  + " mounted, "
+                  + (p.layers() - p.uploaded() - p.mounted())
+                  + " there already)";
         } else {
           LocalCacheDir.write(to.dir(), records, run.facts, store.blobs(), List.of());
         }
@@ -268,8 +299,12 @@ public final class Builder {
         img = baseResolver.apply(stage.base());
       } catch (RuntimeException e) {
         throw new BuildException(
-            req.where(stage.from().startLine()) + ": base image " + stage.base() + ": "
-                + e.getMessage(), e);
+            req.where(stage.from().startLine())
+                + ": base image "
+                + stage.base()
+                + ": "
+                + e.getMessage(),
+            e);
       }
       if (img == null) {
         continue; // base() says what is missing, with the Dockerfile line
@@ -305,7 +340,8 @@ public final class Builder {
               return env;
             });
     try {
-      return DockerfileFrontend.plan(req.dockerfileName(), ContextFiles.dockerfile(req.context(), req.dockerfile()), opts);
+      return DockerfileFrontend.plan(
+          req.dockerfileName(), ContextFiles.dockerfile(req.context(), req.dockerfile()), opts);
     } catch (DockerfileException e) {
       throw new BuildException(e.getMessage(), e);
     } catch (IOException e) {
@@ -314,7 +350,11 @@ public final class Builder {
   }
 
   private Descriptor assemble(StageResult target, BuildRequest req) throws IOException {
-    ImageConfig config = target.config().withField("created", ImageConfig.timestamp(BuildRun.historyTime(target.config(), req)));
+    ImageConfig config =
+        target
+            .config()
+            .withField(
+                "created", ImageConfig.timestamp(BuildRun.historyTime(target.config(), req)));
     byte[] cb = config.bytes();
     Descriptor cd = new Descriptor(MediaType.OCI_CONFIG, store.blobs().writeBytes(cb), cb.length);
     List<Descriptor> layers = target.layers().stream().map(StageResult.Layer::blob).toList();
@@ -323,28 +363,42 @@ public final class Builder {
     return new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
   }
 
-  private void writeOutputs(BuildRequest req, StoredImage img, StageResult target) throws IOException {
+  private void writeOutputs(BuildRequest req, StoredImage img, StageResult target)
+      throws IOException {
     for (BuildOutput o : req.outputs()) {
       try {
         writeOutput(o, img, target);
       } catch (IOException e) {
-        throw new BuildException("--output type=" + o.type() + ": cannot write " + o.dest() + ": "
-            + IoErrorText.reason(e), e);
+        throw new BuildException(
+            "--output type="
+                + o.type()
+                + ": cannot write "
+                + o.dest()
+                + ": "
+                + IoErrorText.reason(e),
+            e);
       }
     }
   }
 
   private void writeOutput(BuildOutput o, StoredImage img, StageResult target) throws IOException {
     switch (o.type()) {
-      case "docker-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
-      case "oci-archive" -> new dev.strata.archive.ArchiveSaver(store).save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
+      case "docker-archive" ->
+          new dev.strata.archive.ArchiveSaver(store)
+              .save(img, o.dest(), dev.strata.archive.ArchiveFormat.DOCKER);
+      case "oci-archive" ->
+          new dev.strata.archive.ArchiveSaver(store)
+              .save(img, o.dest(), dev.strata.archive.ArchiveFormat.OCI);
       case "registry" -> {} // pushed by the caller, which has the registry options
-      case "oci" -> new dev.strata.transport.OciLayoutDir(store)
-          .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
+      case "oci" ->
+          new dev.strata.transport.OciLayoutDir(store)
+              .write(img, new dev.strata.transport.ImageLocation.OciLayout(o.dest(), img.name()));
       case "local" -> {
-        try (Snapshot s = snapshotter.prepare(BuildRun.refs(store, target.layers()))) { // fetched above
+        try (Snapshot s =
+            snapshotter.prepare(BuildRun.refs(store, target.layers()))) { // fetched above
           Files.createDirectories(o.dest());
-          dev.strata.layer.Trees.copy(s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
+          dev.strata.layer.Trees.copy(
+              s.rootfs(), o.dest().resolve(".strata-new"), m -> progress.warning(null, m));
         }
         ownByCaller(o.dest().resolve(".strata-new"));
         moveContents(o.dest().resolve(".strata-new"), o.dest());

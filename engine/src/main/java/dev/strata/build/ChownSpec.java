@@ -3,17 +3,15 @@ package dev.strata.build;
 import dev.strata.layer.RootReader;
 import dev.strata.posix.FileStat;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code --chown=user[:group]} resolved to ids through the stage's own /etc/passwd and
- * /etc/group (read inside the rootfs), as Docker does. A user alone means its primary group.
+ * {@code --chown=user[:group]} resolved to ids through the stage's own /etc/passwd and /etc/group
+ * (read inside the rootfs), as Docker does. A user alone means its primary group.
  */
 final class ChownSpec {
   private ChownSpec() {}
@@ -39,7 +37,8 @@ final class ChownSpec {
     } else {
       String[] pw = lookup(rootfs, "etc/passwd", 0, user);
       if (pw == null) {
-        throw new BuildException("--chown=" + spec + ": unable to find user " + user + " in the stage's /etc/passwd");
+        throw new BuildException(
+            "--chown=" + spec + ": unable to find user " + user + " in the stage's /etc/passwd");
       }
       uid = Integer.parseInt(pw[2]);
       primary = Integer.parseInt(pw[3]);
@@ -52,7 +51,8 @@ final class ChownSpec {
     } else {
       String[] gr = lookup(rootfs, "etc/group", 0, group);
       if (gr == null) {
-        throw new BuildException("--chown=" + spec + ": unable to find group " + group + " in the stage's /etc/group");
+        throw new BuildException(
+            "--chown=" + spec + ": unable to find group " + group + " in the stage's /etc/group");
       }
       gid = Integer.parseInt(gr[2]);
     }
@@ -67,10 +67,13 @@ final class ChownSpec {
   /** The inverse of {@link #format}. */
   static int[] parse(String ids) {
     int colon = ids.indexOf(':');
-    return new int[] {Integer.parseInt(ids.substring(0, colon)), Integer.parseInt(ids.substring(colon + 1))};
+    return new int[] {
+      Integer.parseInt(ids.substring(0, colon)), Integer.parseInt(ids.substring(colon + 1))
+    };
   }
 
-  private static String[] lookup(Path rootfs, String file, int field, String value) throws IOException {
+  private static String[] lookup(Path rootfs, String file, int field, String value)
+      throws IOException {
     // the stage's /etc/passwd may be a link anywhere: read it inside the rootfs only
     List<String> lines;
     try (RootReader r = new RootReader(rootfs, RootReader.NONE)) {
@@ -79,8 +82,8 @@ final class ChownSpec {
       if (st == null || !st.isRegularFile()) {
         return null;
       }
-      try (BufferedReader in = new BufferedReader(
-          Channels.newReader(r.openFile(found), StandardCharsets.UTF_8))) {
+      try (BufferedReader in =
+          new BufferedReader(Channels.newReader(r.openFile(found), StandardCharsets.UTF_8))) {
         lines = in.lines().toList();
       }
     }

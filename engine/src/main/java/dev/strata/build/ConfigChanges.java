@@ -13,16 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a metadata instruction does to the image config, as Docker and buildah write it (field
- * names of the image spec's {@code config} section).
+ * What a metadata instruction does to the image config, as Docker and buildah write it (field names
+ * of the image spec's {@code config} section).
  */
 final class ConfigChanges {
   private ConfigChanges() {}
 
   /**
-   * Applies {@code in}; returns the same config for instructions that change no config field
-   * (ARG). {@code cmdSetHere} tells whether this stage set CMD (ENTRYPOINT resets an inherited
-   * CMD, as Docker does).
+   * Applies {@code in}; returns the same config for instructions that change no config field (ARG).
+   * {@code cmdSetHere} tells whether this stage set CMD (ENTRYPOINT resets an inherited CMD, as
+   * Docker does).
    */
   static ImageConfig apply(ImageConfig c, Instruction in, List<String> shell, boolean cmdSetHere) {
     if (in instanceof Instruction.Env e) {

@@ -2,9 +2,9 @@ package dev.strata.build;
 
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
-import dev.strata.oci.Digest;
 import dev.strata.layer.Ownership;
 import dev.strata.layer.RootReader;
+import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
@@ -32,28 +32,28 @@ import java.util.logging.Logger;
  * another stage's rootfs), with Go's filepath.Match globs per path segment and the context's
  * .dockerignore applied, as Docker does. Also the content hash that goes into the cache key.
  *
- * <p>{@code --exclude=PATTERN} (BuildKit 1.7 labs) takes .dockerignore's pattern language
- * (globs, {@code **}, {@code !} exceptions, a match on a directory covers what is under it) and
- * matches it against the path each entry gets below the destination: inside a directory source
- * that is the path relative to the source (as BuildKit's fsutil copier matches it), a file source
- * is matched by its name (the documented {@code COPY --exclude=*.txt hom* /mydir/}, which
- * BuildKit itself does not yet honour, moby/buildkit#5489), and with {@code --parents} it is the
- * kept path. Excluded entries are neither copied nor hashed.
+ * <p>{@code --exclude=PATTERN} (BuildKit 1.7 labs) takes .dockerignore's pattern language (globs,
+ * {@code **}, {@code !} exceptions, a match on a directory covers what is under it) and matches it
+ * against the path each entry gets below the destination: inside a directory source that is the
+ * path relative to the source (as BuildKit's fsutil copier matches it), a file source is matched by
+ * its name (the documented {@code COPY --exclude=*.txt hom* /mydir/}, which BuildKit itself does
+ * not yet honour, moby/buildkit#5489), and with {@code --parents} it is the kept path. Excluded
+ * entries are neither copied nor hashed.
  *
  * <p>{@code --parents} (BuildKit 1.7 labs): each match keeps its path relative to the root, or,
- * when the pattern holds {@code /./}, relative to that pivot ({@code COPY --parents
- * ./x/./y/a.txt /d/} gives {@code /d/y/a.txt}); see {@link Selected#keep}.
+ * when the pattern holds {@code /./}, relative to that pivot ({@code COPY --parents ./x/./y/a.txt
+ * /d/} gives {@code /d/y/a.txt}); see {@link Selected#keep}.
  *
  * <p>The root is a tree the build does not own, so every read goes through a {@link RootReader}:
- * each path component is resolved inside the root, symlinks as if the root were {@code /}
- * (BuildKit fsutil, continuity fs.RootPath). A symlink as a source's last component is followed
- * too, inside the root: dockerfile2llb asks for {@code CopyInfo.FollowSymlinks} on every COPY and
- * ADD, and the classic builder did the same with {@code FollowSymlinkInScope}; symlinks inside a
- * directory source are copied as links. .dockerignore is applied to the resolved path (a link to
- * an ignored file or through an ignored directory finds nothing, as the ignored file was never
- * in the context BuildKit receives) and {@code --exclude} to the resolved name of a file source
- * as well as to the name it gets. Sockets, FIFOs and devices are skipped with a warning naming
- * them, never opened. Not thread-safe; close it to release the reader's directory fds.
+ * each path component is resolved inside the root, symlinks as if the root were {@code /} (BuildKit
+ * fsutil, continuity fs.RootPath). A symlink as a source's last component is followed too, inside
+ * the root: dockerfile2llb asks for {@code CopyInfo.FollowSymlinks} on every COPY and ADD, and the
+ * classic builder did the same with {@code FollowSymlinkInScope}; symlinks inside a directory
+ * source are copied as links. .dockerignore is applied to the resolved path (a link to an ignored
+ * file or through an ignored directory finds nothing, as the ignored file was never in the context
+ * BuildKit receives) and {@code --exclude} to the resolved name of a file source as well as to the
+ * name it gets. Sockets, FIFOs and devices are skipped with a warning naming them, never opened.
+ * Not thread-safe; close it to release the reader's directory fds.
  */
 final class CopySources implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(CopySources.class.getName());
@@ -65,8 +65,8 @@ final class CopySources implements AutoCloseable {
    * @param source the pattern's match as written, relative to the root (names it in messages and
    *     gives a file its name below a directory destination)
    * @param isDir whether it is a directory (its contents are copied, not itself)
-   * @param keep with {@code --parents}, the path it gets below the destination ("" for the
-   *     root or the pivot itself); null without
+   * @param keep with {@code --parents}, the path it gets below the destination ("" for the root or
+   *     the pivot itself); null without
    */
   record Selected(String path, String source, boolean isDir, String keep) {
     Selected(String path, String source, boolean isDir) {
@@ -94,15 +94,23 @@ final class CopySources implements AutoCloseable {
   private final FileDigests digests;
   private RootReader reader; // opened on first use
   private final Set<String> warned = new HashSet<>();
+
   /** For a cache key only: the copy that follows warns of what it skips, once, not twice. */
   private final boolean quiet;
 
-  /** @param where "build context" or "stage builder", for messages */
+  /**
+   * @param where "build context" or "stage builder", for messages
+   */
   CopySources(Path root, DockerIgnore ignore, String where) {
     this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE, false);
   }
 
-  private CopySources(Path root, DockerIgnore ignore, String where, DockerIgnore excludes, FileDigests digests,
+  private CopySources(
+      Path root,
+      DockerIgnore ignore,
+      String where,
+      DockerIgnore excludes,
+      FileDigests digests,
       boolean quiet) {
     this.root = root;
     this.ignore = ignore;
@@ -139,12 +147,17 @@ final class CopySources implements AutoCloseable {
     if (reader == null) {
       // an ignored entry is absent wherever a link leads; an ignored directory with exceptions
       // (!dir/keep) is still entered, its entries checked one by one (walkDir)
-      reader = new RootReader(root, (p, dir) -> ignore.isExcluded(p) && (!dir || ignore.canSkipDirectory(p)));
+      reader =
+          new RootReader(
+              root, (p, dir) -> ignore.isExcluded(p) && (!dir || ignore.canSkipDirectory(p)));
     }
     return reader;
   }
 
-  /** {@code written} (relative to the root) resolved inside it, the last link followed; null if absent. */
+  /**
+   * {@code written} (relative to the root) resolved inside it, the last link followed; null if
+   * absent.
+   */
   String resolve(String written) throws IOException {
     try {
       return reader().find(written, true);
@@ -211,7 +224,9 @@ final class CopySources implements AutoCloseable {
         // matched by the name it resolved to
         String below = keep != null ? keep : dir ? "" : s.name();
         String resolvedName = m[1].substring(m[1].lastIndexOf('/') + 1);
-        if (!below.isEmpty() && excludes.isExcluded(below) && (!dir || excludes.canSkipDirectory(below))) {
+        if (!below.isEmpty()
+            && excludes.isExcluded(below)
+            && (!dir || excludes.canSkipDirectory(below))) {
           continue;
         }
         if (!dir && keep == null && excludes.isExcluded(resolvedName)) {
@@ -228,14 +243,21 @@ final class CopySources implements AutoCloseable {
     if (st.isRegularFile() || st.isDirectory() || st.isSymlink()) {
       return true;
     }
-    String what = switch (st.type()) {
-      case FileStat.S_IFIFO -> "a FIFO";
-      case FileStat.S_IFSOCK -> "a socket";
-      default -> "a device";
-    };
+    String what =
+        switch (st.type()) {
+          case FileStat.S_IFIFO -> "a FIFO";
+          case FileStat.S_IFSOCK -> "a socket";
+          default -> "a device";
+        };
     if (!quiet && warned.add(path)) {
-      LOG.warning("skipped " + (path.isEmpty() ? "." : path) + " in the " + where + ": " + what
-          + " is not copied (COPY and ADD take files, directories and symlinks)");
+      LOG.warning(
+          "skipped "
+              + (path.isEmpty() ? "." : path)
+              + " in the "
+              + where
+              + ": "
+              + what
+              + " is not copied (COPY and ADD take files, directories and symlinks)");
     }
     return false;
   }
@@ -259,7 +281,8 @@ final class CopySources implements AutoCloseable {
   }
 
   /** Matches as {as written, resolved}; each glob lists the directory its prefix resolves to. */
-  private void expand(List<String> comps, int i, String prefix, List<String[]> out) throws IOException {
+  private void expand(List<String> comps, int i, String prefix, List<String[]> out)
+      throws IOException {
     if (i == comps.size()) {
       String resolved = resolve(prefix);
       if (resolved != null && (resolved.isEmpty() || !ignore.isExcluded(resolved))) {
@@ -289,9 +312,9 @@ final class CopySources implements AutoCloseable {
   }
 
   /**
-   * Walks a selected source: every entry under it that .dockerignore and the excludes keep,
-   * sorted. A file source yields itself with relative path "". Symlinks are entries, never
-   * followed; sockets, FIFOs and devices are skipped with a warning.
+   * Walks a selected source: every entry under it that .dockerignore and the excludes keep, sorted.
+   * A file source yields itself with relative path "". Symlinks are entries, never followed;
+   * sockets, FIFOs and devices are skipped with a warning.
    */
   List<Entry> walk(Selected s) throws IOException {
     List<Entry> out = new ArrayList<>();
@@ -353,7 +376,8 @@ final class CopySources implements AutoCloseable {
         StringBuilder line = new StringBuilder();
         // the JDK's own lstat, through the reader's pinned parent
         Map<String, Object> a =
-            Files.readAttributes(reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            Files.readAttributes(
+                reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
         int mode = (Integer) a.get("mode");
         long size = (Long) a.get("size");
         line.append(f.rel()).append(' ').append(Integer.toOctalString(mode));

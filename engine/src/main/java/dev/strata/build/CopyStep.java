@@ -26,18 +26,28 @@ import java.util.TreeMap;
 final class CopyStep {
   private final Store store;
   private final BuildProgress progress;
+
   /** Compute keys only: an input that needs a mount or a download stops the build. */
   private final boolean keysOnly;
+
   private final StepSources sources;
+
   /** Facts a --cache-from bundle recorded, taken when the store has none. */
   private final ImportedCache imported;
+
   /** The facts this build used, by key: --cache-to exports them. */
   private final Map<String, String> usedFacts;
+
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
   private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
 
-  CopyStep(Store store, BuildProgress progress, boolean keysOnly,
-      StepSources sources, ImportedCache imported, Map<String, String> usedFacts) {
+  CopyStep(
+      Store store,
+      BuildProgress progress,
+      boolean keysOnly,
+      StepSources sources,
+      ImportedCache imported,
+      Map<String, String> usedFacts) {
     this.imported = imported;
     this.usedFacts = usedFacts;
     this.store = store;
@@ -47,12 +57,12 @@ final class CopyStep {
   }
 
   /**
-   * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied),
-   * for each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as
-   * BuildKit's http source keys it), and for a linked copy with --chown the resolved ids.
+   * COPY/ADD inputs: the content hash of the selected files (--exclude and --parents applied), for
+   * each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as BuildKit's
+   * http source keys it), and for a linked copy with --chown the resolved ids.
    */
-  void inputs(Stage stage, Step step, List<StageResult.Layer> layers,
-      Map<String, String> in) throws IOException, InterruptedException {
+  void inputs(Stage stage, Step step, List<StageResult.Layer> layers, Map<String, String> in)
+      throws IOException, InterruptedException {
     CopyOptions o = step.copy();
     if (o.from() != null) {
       in.put("files", fromStageHash(step.instruction(), o));
@@ -70,10 +80,13 @@ final class CopyStep {
         continue;
       }
       if (keysOnly) {
-        throw new BuildRun.NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+        throw new BuildRun
+            .NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
       }
       RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
-      in.put("url." + n, url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
+      in.put(
+          "url." + n,
+          url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
     }
     if (o.linked() && o.hasChown()) {
       in.put("chown", linkChown(o.chown(), layers));
@@ -85,7 +98,8 @@ final class CopyStep {
    * instruction and the inputs the copy itself depends on (not the parent: a changed base or
    * earlier step does not re-run it). USER does not affect a copy; WORKDIR only a relative dest.
    */
-  static CacheKey recordKey(CopyOptions o, CacheKey chained, String canonical, Map<String, String> inputs) {
+  static CacheKey recordKey(
+      CopyOptions o, CacheKey chained, String canonical, Map<String, String> inputs) {
     if (o == null || !o.linked()) {
       return chained;
     }
@@ -100,28 +114,36 @@ final class CopyStep {
   /**
    * The content hash of what {@code COPY --from} selects. Computing it needs the source's files
    * mounted; it is recorded under the source's layer diffIDs and the instruction (content
-   * addresses: a re-run step with the same key but other output does not match), so a build
-   * whose steps all hit can take it without a mount.
+   * addresses: a re-run step with the same key but other output does not match), so a build whose
+   * steps all hit can take it without a mount.
    */
   private String fromStageHash(Instruction c, CopyOptions o) throws IOException {
     StageResult src = sources.stageByRef(o.from());
-    return recorded("copy-from", src.layers(), BuildRun.canonical(c), () -> {
-      try (CopySources s = copySources(o.from()).excluding(o.excluded()).forKey()) {
-        return s.contentHash(s.select(o.sources(), o.parents()), true);
-      }
-    });
+    return recorded(
+        "copy-from",
+        src.layers(),
+        BuildRun.canonical(c),
+        () -> {
+          try (CopySources s = copySources(o.from()).excluding(o.excluded()).forKey()) {
+            return s.contentHash(s.select(o.sources(), o.parents()), true);
+          }
+        });
   }
 
   /**
-   * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy
-   * itself is made in an empty tree). Recorded under the layers' diffIDs, so a build whose
-   * steps all hit needs no mount for it.
+   * --chown of a linked copy, resolved in the stage's /etc/passwd and /etc/group (the copy itself
+   * is made in an empty tree). Recorded under the layers' diffIDs, so a build whose steps all hit
+   * needs no mount for it.
    */
   private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
-    return recorded("chown", layers, spec, () -> {
-      Path rootfs = sources.mounted(new StageResult(-1, null, null, layers, null));
-      return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
-    });
+    return recorded(
+        "chown",
+        layers,
+        spec,
+        () -> {
+          Path rootfs = sources.mounted(new StageResult(-1, null, null, layers, null));
+          return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
+        });
   }
 
   /** What is learnt from a stage's files, computed inside the namespace. */
@@ -131,23 +153,26 @@ final class CopyStep {
 
   /**
    * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
-   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build
-   * whose steps all hit takes it without a mount; in the cache-only attempt a fact not yet
-   * recorded sends the build into the namespace.
+   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build whose
+   * steps all hit takes it without a mount; in the cache-only attempt a fact not yet recorded sends
+   * the build into the namespace.
    */
-  private String recorded(String kind, List<StageResult.Layer> layers, String what, MountedWork work)
+  private String recorded(
+      String kind, List<StageResult.Layer> layers, String what, MountedWork work)
       throws IOException {
     StringBuilder id = new StringBuilder(kind).append('|');
     layers.forEach(l -> id.append(l.diffId()).append('|'));
     id.append(what);
-    String key = Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    String key =
+        Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     String known = store.withIndex(idx -> idx.fileHash(key));
     if (known == null && (known = imported.fact(key)) != null) {
       String fact = known;
-      store.withIndex(idx -> {
-        idx.putFileHash(key, fact);
-        return null;
-      });
+      store.withIndex(
+          idx -> {
+            idx.putFileHash(key, fact);
+            return null;
+          });
     }
     if (known != null) {
       usedFacts.put(key, known);
@@ -158,10 +183,11 @@ final class CopyStep {
     }
     String value = work.compute();
     usedFacts.put(key, value);
-    store.withIndex(idx -> {
-      idx.putFileHash(key, value);
-      return null;
-    });
+    store.withIndex(
+        idx -> {
+          idx.putFileHash(key, value);
+          return null;
+        });
     return value;
   }
 
@@ -169,8 +195,14 @@ final class CopyStep {
    * Makes the copy of {@code in} in {@code rootfs} (a linked copy's is empty); the step's ADD
    * downloads are dropped after it, whether it failed or not.
    */
-  void copy(Stage stage, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs,
-      Map<String, String> inputs) throws IOException, InterruptedException {
+  void copy(
+      Stage stage,
+      Step step,
+      BuildProgress.Step ps,
+      ImageConfig config,
+      Path rootfs,
+      Map<String, String> inputs)
+      throws IOException, InterruptedException {
     try {
       copyFiles(stage, step.copy(), ps, config, rootfs, inputs);
     } finally {
@@ -178,19 +210,33 @@ final class CopyStep {
     }
   }
 
-  private void copyFiles(Stage stage, CopyOptions o, BuildProgress.Step ps, ImageConfig config, Path rootfs,
-      Map<String, String> inputs) throws IOException, InterruptedException {
+  private void copyFiles(
+      Stage stage,
+      CopyOptions o,
+      BuildProgress.Step ps,
+      ImageConfig config,
+      Path rootfs,
+      Map<String, String> inputs)
+      throws IOException, InterruptedException {
     try (CopySources src = copySources(o.from()).excluding(o.excluded())) {
       copyFiles(stage, ps, config, rootfs, inputs, o, src);
     }
   }
 
-  private void copyFiles(Stage stage, BuildProgress.Step ps, ImageConfig config, Path rootfs,
-      Map<String, String> inputs, CopyOptions o, CopySources src) throws IOException, InterruptedException {
+  private void copyFiles(
+      Stage stage,
+      BuildProgress.Step ps,
+      ImageConfig config,
+      Path rootfs,
+      Map<String, String> inputs,
+      CopyOptions o,
+      CopySources src)
+      throws IOException, InterruptedException {
     String dest = o.dest();
     String from = o.from();
     List<CopySources.Selected> sel =
-        new ArrayList<>(o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
+        new ArrayList<>(
+            o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
     int sourceCount = sel.size() + o.urls().size();
     String workdir = config.workingDir();
     String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
@@ -205,7 +251,8 @@ final class CopyStep {
     Integer gid = null;
     if (o.hasChown()) {
       // a linked copy's rootfs is empty: the ids were resolved in the stage's (inputs)
-      int[] ids = o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(o.chown(), rootfs);
+      int[] ids =
+          o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(o.chown(), rootfs);
       uid = ids[0];
       gid = ids[1];
     }
@@ -230,7 +277,8 @@ final class CopyStep {
       Path file = f.file();
       try (CopySources one = new CopySources(file.getParent(), DockerIgnore.none(), url)) {
         String name = file.getFileName().toString();
-        copier.copy(one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
+        copier.copy(
+            one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
       }
     }
   }
@@ -249,20 +297,22 @@ final class CopyStep {
   }
 
   /** ADD URLs' last answers, in the store's index (one short index session each). */
-  private final RemoteFiles.Validators validators = new RemoteFiles.Validators() {
-    @Override
-    public dev.strata.index.UrlRecord get(String url) {
-      return store.withIndex(idx -> idx.url(url));
-    }
+  private final RemoteFiles.Validators validators =
+      new RemoteFiles.Validators() {
+        @Override
+        public dev.strata.index.UrlRecord get(String url) {
+          return store.withIndex(idx -> idx.url(url));
+        }
 
-    @Override
-    public void put(String url, dev.strata.index.UrlRecord r) {
-      store.withIndex(idx -> {
-        idx.putUrl(url, r);
-        return null;
-      });
-    }
-  };
+        @Override
+        public void put(String url, dev.strata.index.UrlRecord r) {
+          store.withIndex(
+              idx -> {
+                idx.putUrl(url, r);
+                return null;
+              });
+        }
+      };
 
   /** Deletes every stage's downloads, when the build ends; a failure is a warning. */
   void closeRemotes() {

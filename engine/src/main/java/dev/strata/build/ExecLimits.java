@@ -8,17 +8,19 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one {@code execve} takes on Linux, checked before a RUN starts, so a step too long for
- * the kernel is named by its line instead of failing as {@code E2BIG} ("Argument list too long")
- * from whichever exec in the chain (JVM to helper, helper to command) meets it first. The limits
- * are fs/exec.c's: each string, its NUL included, at most {@link #MAX_ARG_STRLEN}; all strings
- * and their pointers at most a quarter of the stack limit, capped at 6 MiB, at least 128 KiB.
+ * What one {@code execve} takes on Linux, checked before a RUN starts, so a step too long for the
+ * kernel is named by its line instead of failing as {@code E2BIG} ("Argument list too long") from
+ * whichever exec in the chain (JVM to helper, helper to command) meets it first. The limits are
+ * fs/exec.c's: each string, its NUL included, at most {@link #MAX_ARG_STRLEN}; all strings and
+ * their pointers at most a quarter of the stack limit, capped at 6 MiB, at least 128 KiB.
  */
 final class ExecLimits {
   /** include/uapi/linux/binfmts.h: 32 pages, fixed whatever the stack limit. */
   static final int MAX_ARG_STRLEN = 32 * 4096;
+
   /** fs/exec.c: the floor of the total (ARG_MAX) and its cap (3/4 of _STK_LIM). */
   static final long MIN_TOTAL = 32 * 4096;
+
   static final long MAX_TOTAL = 6L * 1024 * 1024;
 
   private ExecLimits() {}
@@ -32,9 +34,14 @@ final class ExecLimits {
     for (String a : argv) {
       int n = bytes(a);
       if (n > MAX_ARG_STRLEN) {
-        return Optional.of("the command line is " + (n - 1) + " bytes, longer than Linux takes for one"
-            + " exec argument (MAX_ARG_STRLEN, " + MAX_ARG_STRLEN + " bytes with its NUL);"
-            + " put it in a script and COPY it in");
+        return Optional.of(
+            "the command line is "
+                + (n - 1)
+                + " bytes, longer than Linux takes for one"
+                + " exec argument (MAX_ARG_STRLEN, "
+                + MAX_ARG_STRLEN
+                + " bytes with its NUL);"
+                + " put it in a script and COPY it in");
       }
       sum += n;
     }
@@ -42,20 +49,33 @@ final class ExecLimits {
       int n = bytes(e);
       if (n > MAX_ARG_STRLEN) {
         int eq = e.indexOf('=');
-        return Optional.of("variable " + (eq > 0 ? e.substring(0, eq) : e) + " is " + (n - 1)
-            + " bytes with its name, longer than Linux takes for one exec string"
-            + " (MAX_ARG_STRLEN, " + MAX_ARG_STRLEN + " bytes with its NUL)");
+        return Optional.of(
+            "variable "
+                + (eq > 0 ? e.substring(0, eq) : e)
+                + " is "
+                + (n - 1)
+                + " bytes with its name, longer than Linux takes for one exec string"
+                + " (MAX_ARG_STRLEN, "
+                + MAX_ARG_STRLEN
+                + " bytes with its NUL)");
       }
       sum += n;
     }
     if (sum > total) {
-      return Optional.of("the command and its environment are " + sum + " bytes, more than this system"
-          + " takes for one exec (ARG_MAX, " + total + " bytes: a quarter of the stack limit, ulimit -s)");
+      return Optional.of(
+          "the command and its environment are "
+              + sum
+              + " bytes, more than this system"
+              + " takes for one exec (ARG_MAX, "
+              + total
+              + " bytes: a quarter of the stack limit, ulimit -s)");
     }
     return Optional.empty();
   }
 
-  /** This process's total for one exec: a quarter of its stack limit, within the kernel's bounds. */
+  /**
+   * This process's total for one exec: a quarter of its stack limit, within the kernel's bounds.
+   */
   static long total() {
     long stack = stackLimit();
     return Math.max(MIN_TOTAL, Math.min(MAX_TOTAL, stack / 4));

@@ -12,23 +12,23 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Copies selected sources into a stage rootfs as COPY does: a directory source copies its
- * contents, a file goes to {@code dest} or, when dest is a directory, under it; missing parents
- * are made 0755. Every destination path is resolved inside the rootfs (a symlink in the image
- * cannot lead a write outside). Modes and mtimes are kept; owners are 0:0 from the context,
- * kept from another stage, or {@code --chown}'s.
+ * Copies selected sources into a stage rootfs as COPY does: a directory source copies its contents,
+ * a file goes to {@code dest} or, when dest is a directory, under it; missing parents are made
+ * 0755. Every destination path is resolved inside the rootfs (a symlink in the image cannot lead a
+ * write outside). Modes and mtimes are kept; owners are 0:0 from the context, kept from another
+ * stage, or {@code --chown}'s.
  *
- * <p>With {@code --parents} a source goes to {@code dest/keep} and the directories between take
- * the mode and owner of their counterparts in the source, as BuildKit's copier creates them
- * (fsutil createParentDirs); {@code dest} is then always a directory. For {@code --link} the
- * rootfs given is an empty tree, so nothing of the lower layers (a symlink, an existing
- * directory) bends the destination, as BuildKit's MergeOp copy.
+ * <p>With {@code --parents} a source goes to {@code dest/keep} and the directories between take the
+ * mode and owner of their counterparts in the source, as BuildKit's copier creates them (fsutil
+ * createParentDirs); {@code dest} is then always a directory. For {@code --link} the rootfs given
+ * is an empty tree, so nothing of the lower layers (a symlink, an existing directory) bends the
+ * destination, as BuildKit's MergeOp copy.
  */
 final class FileCopier {
   /**
@@ -61,8 +61,13 @@ final class FileCopier {
    * Copies, as one part of an instruction that names {@code sourceCount} sources in all (ADD of
    * URLs beside local files): more than one makes {@code dest} a directory, as Docker rules.
    */
-  void copy(CopySources sources, List<CopySources.Selected> selected, String dest, Attrs attrs,
-      int sourceCount) throws IOException {
+  void copy(
+      CopySources sources,
+      List<CopySources.Selected> selected,
+      String dest,
+      Attrs attrs,
+      int sourceCount)
+      throws IOException {
     boolean destIsDir =
         dest.endsWith("/")
             || sourceCount > 1
@@ -154,13 +159,17 @@ final class FileCopier {
     }
   }
 
-  /** Copies the entry {@code src} (resolved in the sources' root) to {@code target}, read through the reader. */
+  /**
+   * Copies the entry {@code src} (resolved in the sources' root) to {@code target}, read through
+   * the reader.
+   */
   private void copyOne(CopySources sources, String src, String target, Attrs attrs, List<Path> dirs)
       throws IOException {
     RootReader reader = sources.reader();
     FileStat st = reader.lstat(src);
     if (st == null) {
-      throw new BuildException("\"" + src + "\": removed from " + sources.root() + " while it was copied");
+      throw new BuildException(
+          "\"" + src + "\": removed from " + sources.root() + " while it was copied");
     }
     List<String> comps = RootResolver.clean(target);
     if (comps.isEmpty()) {
@@ -193,8 +202,12 @@ final class FileCopier {
       Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
     } else if (st.isRegularFile()) {
       try (FileChannel in = reader.openFile(src);
-          FileChannel out = FileChannel.open(dst, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-              LinkOption.NOFOLLOW_LINKS)) {
+          FileChannel out =
+              FileChannel.open(
+                  dst,
+                  StandardOpenOption.CREATE_NEW,
+                  StandardOpenOption.WRITE,
+                  LinkOption.NOFOLLOW_LINKS)) {
         long size = in.size();
         for (long at = 0; at < size; ) {
           long n = in.transferTo(at, size - at, out);
@@ -233,13 +246,15 @@ final class FileCopier {
     }
   }
 
-  private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs) throws IOException {
+  private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs)
+      throws IOException {
     FileStat st = sources.reader().lstat(src);
     Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
     setOwner(sources.reader(), src, st, dst, attrs);
   }
 
-  private void setOwner(RootReader reader, String src, FileStat st, Path dst, Attrs attrs) throws IOException {
+  private void setOwner(RootReader reader, String src, FileStat st, Path dst, Attrs attrs)
+      throws IOException {
     int uid = 0;
     int gid = 0;
     if (attrs.keepOwners()) {

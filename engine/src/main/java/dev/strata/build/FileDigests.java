@@ -4,11 +4,10 @@ import java.util.Collection;
 import java.util.Map;
 
 /**
- * Content digests of files remembered by their stat (DESIGN.md "Cache keys": content hashes
- * cached by file stat, so unchanged files are not read again), as git's index keeps a blob id
- * per stat. A stat key is path, device, inode, size, mtime and ctime to the nanosecond: any
- * write, rename over or touch changes one of them. Asked in batches: one index session for all
- * files of a step.
+ * Content digests of files remembered by their stat (DESIGN.md "Cache keys": content hashes cached
+ * by file stat, so unchanged files are not read again), as git's index keeps a blob id per stat. A
+ * stat key is path, device, inode, size, mtime and ctime to the nanosecond: any write, rename over
+ * or touch changes one of them. Asked in batches: one index session for all files of a step.
  */
 interface FileDigests {
   /** The digests known for those of {@code statKeys} that are known. */

@@ -20,7 +20,9 @@ import java.util.Locale;
 public final class IoErrorText {
   private IoErrorText() {}
 
-  /** The cause alone, without the path: {@code permission denied}, {@code no space left on device}. */
+  /**
+   * The cause alone, without the path: {@code permission denied}, {@code no space left on device}.
+   */
   public static String reason(IOException e) {
     if (e instanceof FileSystemException f && f.getReason() != null && !f.getReason().isBlank()) {
       return lower(f.getReason());
@@ -48,10 +50,14 @@ public final class IoErrorText {
     return m == null || m.isBlank() ? e.getClass().getSimpleName() : lower(m);
   }
 
-  /** The path and the cause: {@code /tmp/x: permission denied}; the reason alone when no path is known. */
+  /**
+   * The path and the cause: {@code /tmp/x: permission denied}; the reason alone when no path is
+   * known.
+   */
   public static String describe(IOException e) {
     if (e instanceof FileSystemException f && f.getFile() != null) {
-      String file = f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
+      String file =
+          f.getOtherFile() == null ? f.getFile() : f.getFile() + " -> " + f.getOtherFile();
       return file + ": " + reason(e);
     }
     return reason(e);
@@ -69,7 +75,10 @@ public final class IoErrorText {
    */
   private static String lower(String s) {
     String t = s.strip().replace('\n', ' ');
-    return t.length() > 1 && t.indexOf(':') < 0 && Character.isUpperCase(t.charAt(0)) && Character.isLowerCase(t.charAt(1))
+    return t.length() > 1
+            && t.indexOf(':') < 0
+            && Character.isUpperCase(t.charAt(0))
+            && Character.isLowerCase(t.charAt(1))
         ? t.substring(0, 1).toLowerCase(Locale.ROOT) + t.substring(1)
         : t;
   }

@@ -30,8 +30,8 @@ import java.util.Map;
 /**
  * ADD's http(s) sources, fetched over {@code java.net.http} as BuildKit's http source does: the
  * body streams through the digest into a file under the store's tmp (never held in memory), the
- * file is named after the URL path's last element ({@code __unnamed__} when it has none), mode
- * 0600 (Docker's rule; {@code --chmod} overrides it in the copy), mtime from Last-Modified when the
+ * file is named after the URL path's last element ({@code __unnamed__} when it has none), mode 0600
+ * (Docker's rule; {@code --chmod} overrides it in the copy), mtime from Last-Modified when the
  * server sends one. A remote archive is not unpacked (Docker's rule). One fetch per URL and build;
  * closing deletes the files. A URL whose last download sent an ETag is revalidated for its key
  * ({@link #fetchForKey}), its body fetched only when the step runs.
@@ -72,12 +72,16 @@ final class RemoteFiles implements AutoCloseable {
 
   private final Path dir;
   private final Validators validators;
+
   /** Made on the first fetch: an HttpClient sets up TLS (a tenth of a second) even unused. */
   private HttpClient client;
+
   private final Map<String, Fetched> fetched = new HashMap<>();
   private int downloads; // names each download's directory: a URL may be fetched twice
 
-  /** @param tmp a directory of this process's own (the store's tmp) */
+  /**
+   * @param tmp a directory of this process's own (the store's tmp)
+   */
   RemoteFiles(Path tmp) {
     this(tmp, Validators.NONE);
   }
@@ -127,8 +131,8 @@ final class RemoteFiles implements AutoCloseable {
   }
 
   /**
-   * Fetches {@code url} once per build; with {@code expected} a body of another digest is an
-   * error naming the URL and both digests, and nothing of it is kept.
+   * Fetches {@code url} once per build; with {@code expected} a body of another digest is an error
+   * naming the URL and both digests, and nothing of it is kept.
    */
   Fetched fetch(String url, Digest expected) throws IOException, InterruptedException {
     Fetched f = fetched.get(url);
@@ -136,8 +140,15 @@ final class RemoteFiles implements AutoCloseable {
       Fetched body = download(url, expected == null ? "sha256" : expected.algorithm(), null);
       if (f != null && !f.digest().equals(body.digest())) {
         // the key was made from the 304's record: this body is another one
-        throw new BuildException("ADD " + url + ": the body changed during the build (the server"
-            + " said " + f.digest() + " was current, then sent " + body.digest() + "); build again");
+        throw new BuildException(
+            "ADD "
+                + url
+                + ": the body changed during the build (the server"
+                + " said "
+                + f.digest()
+                + " was current, then sent "
+                + body.digest()
+                + "); build again");
       }
       f = body;
       fetched.put(url, f);
@@ -150,10 +161,10 @@ final class RemoteFiles implements AutoCloseable {
   }
 
   /**
-   * What an ADD URL without a checksum is keyed by: the body's digest and Last-Modified. When
-   * the last download of the URL sent an ETag, the server is asked {@code If-None-Match} first:
-   * a 304 answers from that download's record, with no body fetched ({@link Fetched#file} null
-   * until {@link #fetch} needs it, on a miss). Each download's validators are remembered.
+   * What an ADD URL without a checksum is keyed by: the body's digest and Last-Modified. When the
+   * last download of the URL sent an ETag, the server is asked {@code If-None-Match} first: a 304
+   * answers from that download's record, with no body fetched ({@link Fetched#file} null until
+   * {@link #fetch} needs it, on a miss). Each download's validators are remembered.
    */
   Fetched fetchForKey(String url) throws IOException, InterruptedException {
     Fetched f = fetched.get(url);
@@ -166,8 +177,8 @@ final class RemoteFiles implements AutoCloseable {
   }
 
   /**
-   * GETs {@code url} into a file, hashing it; with {@code last} (and its ETag) conditionally, a
-   * 304 giving {@code last}'s digest and Last-Modified with no file.
+   * GETs {@code url} into a file, hashing it; with {@code last} (and its ETag) conditionally, a 304
+   * giving {@code last}'s digest and Last-Modified with no file.
    */
   private Fetched download(String url, String algorithm, UrlRecord last)
       throws IOException, InterruptedException {
@@ -178,7 +189,10 @@ final class RemoteFiles implements AutoCloseable {
       throw new BuildException("ADD " + url + ": not a valid URL: " + e.getMessage(), e);
     }
     HttpRequest.Builder get =
-        HttpRequest.newBuilder(uri).GET().header("User-Agent", "strata").timeout(Duration.ofMinutes(10));
+        HttpRequest.newBuilder(uri)
+            .GET()
+            .header("User-Agent", "strata")
+            .timeout(Duration.ofMinutes(10));
     if (last != null && last.etag() != null && !last.etag().isEmpty()) {
       get.header("If-None-Match", last.etag());
     }
@@ -187,8 +201,13 @@ final class RemoteFiles implements AutoCloseable {
     try {
       resp = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
-      throw new BuildException("ADD " + url + ": cannot fetch: " + describe(e)
-          + " (a URL in the Dockerfile is fetched at build time: this build needs the network)", e);
+      throw new BuildException(
+          "ADD "
+              + url
+              + ": cannot fetch: "
+              + describe(e)
+              + " (a URL in the Dockerfile is fetched at build time: this build needs the network)",
+          e);
     }
     if (resp.statusCode() == 304 && last != null) {
       resp.body().close();
@@ -227,7 +246,8 @@ final class RemoteFiles implements AutoCloseable {
       return null;
     }
     try {
-      return ZonedDateTime.parse(header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
+      return ZonedDateTime.parse(
+              header.strip(), DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT))
           .toInstant();
     } catch (DateTimeParseException e) {
       return null; // Go's http.ParseTime fails too: no mtime from it, as BuildKit

@@ -34,8 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@code ssh}: the ssh-agent given with {@code --ssh ID=SOCKET}, through a relay socket
  *       ({@link SshAgentRelay}); never in a layer or the key.
  *   <li>{@code secret}: the secret given with {@code --secret id=ID,...} as a read-only file with
- *       mode (0400 by default) and owner, and/or as the variable {@code env}; never in a layer, never
- *       in a cache key.
+ *       mode (0400 by default) and owner, and/or as the variable {@code env}; never in a layer,
+ *       never in a cache key.
  * </ul>
  *
  * Everything it made for one step is removed on close, except cache directories.
@@ -67,7 +67,8 @@ final class RunMounts implements AutoCloseable {
     private final java.nio.channels.FileChannel channel;
     private final java.nio.channels.FileLock os;
 
-    private CacheLock(ReentrantLock inJvm, java.nio.channels.FileChannel channel, java.nio.channels.FileLock os) {
+    private CacheLock(
+        ReentrantLock inJvm, java.nio.channels.FileChannel channel, java.nio.channels.FileLock os) {
       this.inJvm = inJvm;
       this.channel = channel;
       this.os = os;
@@ -89,8 +90,11 @@ final class RunMounts implements AutoCloseable {
       java.nio.channels.FileChannel ch = null;
       try {
         PrivateDirs.create(dir.getParent()); // cache-mounts/, 0700 as the store
-        ch = java.nio.channels.FileChannel.open(dir.resolveSibling(dir.getFileName() + ".lock"),
-            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        ch =
+            java.nio.channels.FileChannel.open(
+                dir.resolveSibling(dir.getFileName() + ".lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock os = wait ? ch.lock() : ch.tryLock();
         if (os == null) {
           ch.close();
@@ -124,8 +128,14 @@ final class RunMounts implements AutoCloseable {
    * Prepares {@code specs} for a step whose working directory is {@code workdir}; errors name the
    * mount but not the line (the builder adds it).
    */
-  static RunMounts prepare(List<Mount> specs, String workdir, Path store, Path tmp,
-      Map<String, byte[]> secrets, Map<String, Path> sshAgents, Sources sources)
+  static RunMounts prepare(
+      List<Mount> specs,
+      String workdir,
+      Path store,
+      Path tmp,
+      Map<String, byte[]> secrets,
+      Map<String, Path> sshAgents,
+      Sources sources)
       throws IOException {
     RunMounts m = new RunMounts();
     try {
@@ -145,7 +155,8 @@ final class RunMounts implements AutoCloseable {
    */
   List<SandboxMount> mounts() {
     List<SandboxMount> sorted = new ArrayList<>(mounts);
-    sorted.sort(java.util.Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
+    sorted.sort(
+        java.util.Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
     return List.copyOf(sorted);
   }
 
@@ -154,12 +165,22 @@ final class RunMounts implements AutoCloseable {
     return List.copyOf(env);
   }
 
-  private void add(Mount spec, String workdir, Path store, Path tmp, Map<String, byte[]> secrets,
-      Map<String, Path> sshAgents, Sources sources) throws IOException {
+  private void add(
+      Mount spec,
+      String workdir,
+      Path store,
+      Path tmp,
+      Map<String, byte[]> secrets,
+      Map<String, Path> sshAgents,
+      Sources sources)
+      throws IOException {
     String target = spec.target() == null ? null : absolute(spec.target(), workdir);
     switch (spec.type()) {
-      case "cache" -> mounts.add(SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
-      case "bind" -> mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
+      case "cache" ->
+          mounts.add(
+              SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
+      case "bind" ->
+          mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
       case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, spec.sizeBytes()));
       case "secret" -> secret(spec, target, tmp, secrets);
       case "ssh" -> ssh(spec, target, tmp, sshAgents);
@@ -199,7 +220,8 @@ final class RunMounts implements AutoCloseable {
       initCache(spec, part, sources);
       try {
         Files.move(part, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+      } catch (java.nio.file.FileAlreadyExistsException
+          | java.nio.file.DirectoryNotEmptyException e) {
         Trees.removeAll(part); // another step made it first
       }
     }
@@ -208,7 +230,11 @@ final class RunMounts implements AutoCloseable {
 
   private static void initCache(Mount spec, Path dir, Sources sources) throws IOException {
     if (spec.from() != null) {
-      Path src = inside(sources.stage(spec.from()), spec.source() == null ? "/" : spec.source(), "from=" + spec.from());
+      Path src =
+          inside(
+              sources.stage(spec.from()),
+              spec.source() == null ? "/" : spec.source(),
+              "from=" + spec.from());
       Trees.copy(src, dir.resolve(".seed"), m -> {});
       try (var s = Files.list(dir.resolve(".seed"))) {
         for (Path p : (Iterable<Path>) s::iterator) {
@@ -219,7 +245,10 @@ final class RunMounts implements AutoCloseable {
     }
     int mode = spec.modeOr(0755);
     Posix.chmod(dir, mode);
-    Posix.lchown(dir, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
+    Posix.lchown(
+        dir,
+        spec.uid() == null ? 0 : spec.uid().intValue(),
+        spec.gid() == null ? 0 : spec.gid().intValue());
   }
 
   // ------------------------------------------------------------------ bind
@@ -241,9 +270,9 @@ final class RunMounts implements AutoCloseable {
   }
 
   /**
-   * {@code path} resolved inside {@code root} as if it were / (links cannot lead out), by the
-   * same reader as COPY's sources: the context's, stage's or image's symlinks, the last one
-   * included (BuildKit's bind mount follows the source inside its root too).
+   * {@code path} resolved inside {@code root} as if it were / (links cannot lead out), by the same
+   * reader as COPY's sources: the context's, stage's or image's symlinks, the last one included
+   * (BuildKit's bind mount follows the source inside its root too).
    */
   private static Path inside(Path root, String path, String what) throws IOException {
     try {
@@ -267,12 +296,17 @@ final class RunMounts implements AutoCloseable {
 
   // ------------------------------------------------------------------ secret
 
-  private void secret(Mount spec, String target, Path tmp, Map<String, byte[]> secrets) throws IOException {
+  private void secret(Mount spec, String target, Path tmp, Map<String, byte[]> secrets)
+      throws IOException {
     byte[] value = secrets.get(spec.id());
     if (value == null) {
       if (spec.required()) {
-        throw new BuildException("secret " + spec.id() + " is required but was not given (--secret id="
-            + spec.id() + ",src=FILE)");
+        throw new BuildException(
+            "secret "
+                + spec.id()
+                + " is required but was not given (--secret id="
+                + spec.id()
+                + ",src=FILE)");
       }
       return; // BuildKit skips a secret that is not required and not given
     }
@@ -288,7 +322,10 @@ final class RunMounts implements AutoCloseable {
     Path file = dir.resolve("secret");
     Files.write(file, value);
     Posix.chmod(file, spec.modeOr(0400));
-    Posix.lchown(file, spec.uid() == null ? 0 : spec.uid().intValue(), spec.gid() == null ? 0 : spec.gid().intValue());
+    Posix.lchown(
+        file,
+        spec.uid() == null ? 0 : spec.uid().intValue(),
+        spec.gid() == null ? 0 : spec.gid().intValue());
     mounts.add(SandboxMount.bind(file, target, true));
   }
 
@@ -306,8 +343,12 @@ final class RunMounts implements AutoCloseable {
     Path agent = agents.get(spec.id());
     if (agent == null) {
       if (spec.required()) {
-        throw new BuildException("ssh agent " + spec.id() + " is required but was not given (--ssh "
-            + spec.id() + "=SOCKET, or --ssh default for $SSH_AUTH_SOCK)");
+        throw new BuildException(
+            "ssh agent "
+                + spec.id()
+                + " is required but was not given (--ssh "
+                + spec.id()
+                + "=SOCKET, or --ssh default for $SSH_AUTH_SOCK)");
       }
       return;
     }
@@ -315,10 +356,13 @@ final class RunMounts implements AutoCloseable {
     // In the system's temp dir, not the store's: a unix socket's path has at most 107 bytes.
     Path dir = Files.createTempDirectory("strata-ssh-");
     scratch.add(dir);
-    SshAgentRelay relay = new SshAgentRelay(agent, dir.resolve("agent.sock"),
-        spec.modeOr(0600),
-        spec.uid() == null ? 0 : spec.uid().intValue(),
-        spec.gid() == null ? 0 : spec.gid().intValue());
+    SshAgentRelay relay =
+        new SshAgentRelay(
+            agent,
+            dir.resolve("agent.sock"),
+            spec.modeOr(0600),
+            spec.uid() == null ? 0 : spec.uid().intValue(),
+            spec.gid() == null ? 0 : spec.gid().intValue());
     relays.add(relay);
     if (relays.size() == 1) {
       env.add("SSH_AUTH_SOCK=" + at);

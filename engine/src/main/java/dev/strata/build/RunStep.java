@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The RUN step: what of it goes into its cache key besides its text (the environment it sees,
- * its network, its mounts and what bind mounts show) and running it in the sandbox in the
- * step's rootfs with its {@code --mount}s, its output sent as progress events of the step. It
- * keeps no state of its own: the stages' threads share one.
+ * The RUN step: what of it goes into its cache key besides its text (the environment it sees, its
+ * network, its mounts and what bind mounts show) and running it in the sandbox in the step's rootfs
+ * with its {@code --mount}s, its output sent as progress events of the step. It keeps no state of
+ * its own: the stages' threads share one.
  */
 final class RunStep {
   private final Store store;
@@ -33,8 +33,13 @@ final class RunStep {
   private final BuildPlan plan;
   private final StepSources sources;
 
-  RunStep(Store store, SandboxRunner sandbox, BuildProgress progress, BuildRequest req,
-      BuildPlan plan, StepSources sources) {
+  RunStep(
+      Store store,
+      SandboxRunner sandbox,
+      BuildProgress progress,
+      BuildRequest req,
+      BuildPlan plan,
+      StepSources sources) {
     this.store = store;
     this.sandbox = sandbox;
     this.progress = progress;
@@ -80,16 +85,17 @@ final class RunStep {
       return SandboxSecurity.DEFAULT;
     }
     if (!req.allowInsecure()) {
-      throw new BuildException("RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
-          + " to give this step every capability and no seccomp filter");
+      throw new BuildException(
+          "RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
+              + " to give this step every capability and no seccomp filter");
     }
     return SandboxSecurity.INSECURE;
   }
 
   /**
-   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the
-   * content it shows (the context's files, or the source stage's layers), as BuildKit keys bind
-   * mounts by their content. Cache, tmpfs and secret contents do not count.
+   * What of a RUN's mounts goes into its key: every mount's spec and, for a bind mount, the content
+   * it shows (the context's files, or the source stage's layers), as BuildKit keys bind mounts by
+   * their content. Cache, tmpfs and secret contents do not count.
    */
   String mountsInput(Step step) throws IOException {
     StringBuilder sb = new StringBuilder(step.mounts().toString());
@@ -100,7 +106,10 @@ final class RunStep {
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
         try (CopySources cs = sources.context().forKey()) {
-          sb.append("\nbind ").append(src).append(' ').append(cs.contentHash(cs.select(List.of(src)), false));
+          sb.append("\nbind ")
+              .append(src)
+              .append(' ')
+              .append(cs.contentHash(cs.select(List.of(src)), false));
         }
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
@@ -110,7 +119,10 @@ final class RunStep {
     return sb.toString();
   }
 
-  /** Runs {@code r} in {@code rootfs} with its {@code --mount}s; a non-zero exit fails the step, naming its line. */
+  /**
+   * Runs {@code r} in {@code rootfs} with its {@code --mount}s; a non-zero exit fails the step,
+   * naming its line.
+   */
   void run(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.workingDir();
@@ -124,14 +136,27 @@ final class RunStep {
             return sources.mounted(sources.stageByRef(from));
           }
         };
-    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, store.root(), store.tmp(), req.secrets(),
-        req.sshAgents(), binds)) {
+    try (RunMounts mounts =
+        RunMounts.prepare(
+            step.mounts(),
+            workdir,
+            store.root(),
+            store.tmp(),
+            req.secrets(),
+            req.sshAgents(),
+            binds)) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
     }
   }
 
-  private void runInSandbox(Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config,
-      Path rootfs, RunMounts mounts) throws IOException, InterruptedException {
+  private void runInSandbox(
+      Instruction.Run r,
+      Step step,
+      BuildProgress.Step ps,
+      ImageConfig config,
+      Path rootfs,
+      RunMounts mounts)
+      throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     if (r.command().exec()) {
       argv.addAll(r.command().args());
@@ -149,19 +174,25 @@ final class RunStep {
     env.addAll(mounts.env()); // secrets and SSH_AUTH_SOCK: in the step's environment, not its key
     Optional<String> tooLong = ExecLimits.refusal(argv, env, ExecLimits.total());
     if (tooLong.isPresent()) {
-      throw new BuildException("RUN " + StepText.clip(r.command().shellLine()) + ": " + tooLong.get());
+      throw new BuildException(
+          "RUN " + StepText.clip(r.command().shellLine()) + ": " + tooLong.get());
     }
     SandboxSpec spec =
-        new SandboxSpec(rootfs, argv, env,
-            user.isEmpty() ? Optional.empty() : Optional.of(user),
-            workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
-            network(step), Optional.of("strata"))
+        new SandboxSpec(
+                rootfs,
+                argv,
+                env,
+                user.isEmpty() ? Optional.empty() : Optional.of(user),
+                workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
+                network(step),
+                Optional.of("strata"))
             .withMounts(mounts.mounts())
             .withSecurity(security(step));
     java.io.OutputStream out = new StepOutput(progress, ps);
     int code = sandbox.run(spec, out, out);
     if (code != 0) {
-      throw new BuildException("RUN " + StepText.clip(r.command().shellLine()) + ": exit status " + code);
+      throw new BuildException(
+          "RUN " + StepText.clip(r.command().shellLine()) + ": exit status " + code);
     }
   }
 

@@ -13,10 +13,10 @@ import java.nio.file.Path;
 /**
  * A RUN step's way to the user's ssh-agent ({@code RUN --mount=type=ssh}): a socket of its own,
  * bound into the sandbox, whose connections are relayed to the agent's, as BuildKit's ssh
- * forwarding relays them. A relay and not the agent's own socket: ssh-agent accepts only peers
- * of its own uid, and a step running as another USER maps to another host uid; the relay, in
- * this process, connects as the user. The socket has the mount's mode and owner (0600, 0:0 by
- * default). Only the agent protocol passes, bytes both ways; no key is ever in the sandbox.
+ * forwarding relays them. A relay and not the agent's own socket: ssh-agent accepts only peers of
+ * its own uid, and a step running as another USER maps to another host uid; the relay, in this
+ * process, connects as the user. The socket has the mount's mode and owner (0600, 0:0 by default).
+ * Only the agent protocol passes, bytes both ways; no key is ever in the sandbox.
  */
 final class SshAgentRelay implements AutoCloseable {
   private final ServerSocketChannel server;
@@ -69,23 +69,26 @@ final class SshAgentRelay implements AutoCloseable {
 
   /** Copies {@code from} to {@code to} on a thread of its own; the end of either closes both. */
   private static void pump(SocketChannel from, SocketChannel to) {
-    Thread t = new Thread(() -> {
-      ByteBuffer b = ByteBuffer.allocate(16 * 1024);
-      try {
-        while (from.read(b) >= 0) {
-          b.flip();
-          while (b.hasRemaining()) {
-            to.write(b);
-          }
-          b.clear();
-        }
-      } catch (IOException e) {
-        // one side closed: close both below
-      } finally {
-        close(from);
-        close(to);
-      }
-    }, "strata-ssh-relay-io");
+    Thread t =
+        new Thread(
+            () -> {
+              ByteBuffer b = ByteBuffer.allocate(16 * 1024);
+              try {
+                while (from.read(b) >= 0) {
+                  b.flip();
+                  while (b.hasRemaining()) {
+                    to.write(b);
+                  }
+                  b.clear();
+                }
+              } catch (IOException e) {
+                // one side closed: close both below
+              } finally {
+                close(from);
+                close(to);
+              }
+            },
+            "strata-ssh-relay-io");
     t.setDaemon(true);
     t.start();
   }

@@ -7,8 +7,8 @@ import dev.strata.oci.ImageConfig;
 import java.util.List;
 
 /**
- * A built stage: its config, its layers bottom first, and the cache key of its last step (what
- * a stage built FROM it starts from).
+ * A built stage: its config, its layers bottom first, and the cache key of its last step (what a
+ * stage built FROM it starts from).
  */
 record StageResult(int index, String name, ImageConfig config, List<Layer> layers, CacheKey key) {
   /** A layer of the stage: its diffID and the stored blob. */

@@ -34,7 +34,8 @@ final class StageScheduler {
    * @param order the stages to build, each after the stages it needs
    * @param needs per stage, the stages it needs; stages not in {@code order} are ignored
    */
-  static void run(List<Integer> order, Map<Integer, List<Integer>> needs, int parallelism, StageTask task)
+  static void run(
+      List<Integer> order, Map<Integer, List<Integer>> needs, int parallelism, StageTask task)
       throws IOException, InterruptedException {
     if (parallelism <= 1 || order.size() <= 1) {
       for (int s : order) {
@@ -62,14 +63,16 @@ final class StageScheduler {
           if (!started.contains(s) && ready(s, needs, wanted, built)) {
             started.add(s);
             running++;
-            done.submit(() -> {
-              call(task, s);
-              return s;
-            });
+            done.submit(
+                () -> {
+                  call(task, s);
+                  return s;
+                });
           }
         }
         if (running == 0) {
-          throw new IllegalStateException("stages " + notBuilt(order, built) + " wait on each other");
+          throw new IllegalStateException(
+              "stages " + notBuilt(order, built) + " wait on each other");
         }
         Future<Integer> f = done.take();
         running--;
@@ -88,7 +91,8 @@ final class StageScheduler {
     }
   }
 
-  private static boolean ready(int s, Map<Integer, List<Integer>> needs, Set<Integer> wanted, Set<Integer> built) {
+  private static boolean ready(
+      int s, Map<Integer, List<Integer>> needs, Set<Integer> wanted, Set<Integer> built) {
     for (int n : needs.getOrDefault(s, List.of())) {
       if (n != s && wanted.contains(n) && !built.contains(n)) {
         return false;

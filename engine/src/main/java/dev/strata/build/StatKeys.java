@@ -16,7 +16,10 @@ import java.util.Map;
  * now has another one (or none) can never be asked for again: a prune drops it.
  */
 public final class StatKeys {
-  /** The attributes a key is made of, as {@link Files#readAttributes(Path, String, LinkOption...)} names them. */
+  /**
+   * The attributes a key is made of, as {@link Files#readAttributes(Path, String, LinkOption...)}
+   * names them.
+   */
   static final String ATTRIBUTES = "unix:mode,size,dev,ino,lastModifiedTime,ctime";
 
   private static final String PREFIX = "stat ";
@@ -28,9 +31,24 @@ public final class StatKeys {
     Instant m = ((FileTime) a.get("lastModifiedTime")).toInstant();
     FileTime c = (FileTime) a.get("ctime");
     Instant ci = c.toInstant();
-    return PREFIX + p + "\0" + a.get("dev") + " " + a.get("ino") + " " + a.get("size") + " "
-        + m.getEpochSecond() + "." + m.getNano() + " " + ci.getEpochSecond() + "." + ci.getNano()
-        + " " + c.toMillis();
+    return PREFIX
+        + p
+        + "\0"
+        + a.get("dev")
+        + " "
+        + a.get("ino")
+        + " "
+        + a.get("size")
+        + " "
+        + m.getEpochSecond()
+        + "."
+        + m.getNano()
+        + " "
+        + ci.getEpochSecond()
+        + "."
+        + ci.getNano()
+        + " "
+        + c.toMillis();
   }
 
   /** The ctime in milliseconds a key ends with. */
@@ -39,8 +57,8 @@ public final class StatKeys {
   }
 
   /**
-   * Whether {@code key} is still the key of its file, which is there unchanged. False for a key
-   * of another form, of a file gone or changed; an unreadable file keeps its key.
+   * Whether {@code key} is still the key of its file, which is there unchanged. False for a key of
+   * another form, of a file gone or changed; an unreadable file keeps its key.
    */
   public static boolean isCurrent(String key) {
     int nul = key.indexOf('\0');

@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * What a build's steps read besides their own rootfs: the build context (.dockerignore applied,
- * file digests remembered by stat) and the stages and store images that {@code --from} names,
- * for COPY, ADD and RUN bind mounts alike. Stages build on several threads and share one of
- * these: what it makes on disk (a snapshot per source, the filtered context) is made once under
- * its lock and kept until the build releases it.
+ * file digests remembered by stat) and the stages and store images that {@code --from} names, for
+ * COPY, ADD and RUN bind mounts alike. Stages build on several threads and share one of these: what
+ * it makes on disk (a snapshot per source, the filtered context) is made once under its lock and
+ * kept until the build releases it.
  */
 final class StepSources {
   private final Store store;
@@ -30,8 +30,10 @@ final class StepSources {
   private final BuildRequest req;
   private final BuildPlan plan;
   private final DockerIgnore ignore;
+
   /** The stages built so far, by index (the build's concurrent map, filled as stages finish). */
   private final Map<Integer, StageResult> results;
+
   /** Brings a stage's layer blobs into the store before they are unpacked (--cache-from). */
   private final LayerFetch fetch;
 
@@ -40,8 +42,15 @@ final class StepSources {
     void fetch(List<StageResult.Layer> layers) throws IOException;
   }
 
-  StepSources(Store store, Snapshotter snapshotter, BuildProgress progress, BuildRequest req,
-      BuildPlan plan, DockerIgnore ignore, Map<Integer, StageResult> results, LayerFetch fetch) {
+  StepSources(
+      Store store,
+      Snapshotter snapshotter,
+      BuildProgress progress,
+      BuildRequest req,
+      BuildPlan plan,
+      DockerIgnore ignore,
+      Map<Integer, StageResult> results,
+      LayerFetch fetch) {
     this.fetch = fetch;
     this.store = store;
     this.snapshotter = snapshotter;
@@ -60,10 +69,11 @@ final class StepSources {
         }
 
         public void remember(Map<String, String> digests) {
-          store.withIndex(idx -> {
-            idx.putFileHashes(digests);
-            return null;
-          });
+          store.withIndex(
+              idx -> {
+                idx.putFileHashes(digests);
+                return null;
+              });
         }
       };
 
@@ -72,7 +82,10 @@ final class StepSources {
     return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
   }
 
-  /** The stage or store image that {@code --from} names (the step loop adds the step's line to an error). */
+  /**
+   * The stage or store image that {@code --from} names (the step loop adds the step's line to an
+   * error).
+   */
   StageResult stageByRef(String from) {
     for (Stage s : plan.stages()) {
       if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
@@ -87,11 +100,17 @@ final class StepSources {
         store
             .find(from)
             .orElseThrow(
-                () -> new BuildException("--from=" + from + ": no such stage, and no such image in the store"));
-    return new StageResult(-1, from, img.config(), BuildRun.layersOf(img), CacheKey.base(img.digest()));
+                () ->
+                    new BuildException(
+                        "--from=" + from + ": no such stage, and no such image in the store"));
+    return new StageResult(
+        -1, from, img.config(), BuildRun.layersOf(img), CacheKey.base(img.digest()));
   }
 
-  /** The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has patterns. */
+  /**
+   * The context as RUN --mount=type=bind shows it: .dockerignore applied (a copy) when it has
+   * patterns.
+   */
   private Path filteredContext;
 
   synchronized Path contextForMounts() throws IOException {

@@ -2,7 +2,8 @@ package dev.strata.build;
 
 /**
  * A step's text as a one-line error quotes it. A RUN may be megabytes long (a generated line, an
- * inlined script), and the error must stay a line a terminal shows: the start, then how long it was.
+ * inlined script), and the error must stay a line a terminal shows: the start, then how long it
+ * was.
  */
 final class StepText {
   /** Characters of a step kept in an error; enough to recognise the line. */

@@ -11,10 +11,10 @@ import java.util.concurrent.BlockingQueue;
  * blob read, its digest, a decompressor) and the reader's (a tar unpacker creating files, mostly
  * kernel time) use different cores, as {@code zstd -dc | tar -x} does through a pipe; the
  * input-side twin of {@link BackgroundOutputStream}. At most {@code depth} chunks are read ahead,
- * so memory is flat in the stream's length. Bytes arrive in order and unchanged; the delegate's
- * end and its errors reach the reader where they fall. {@link #close} stops the thread and closes
- * the delegate. Not thread-safe: one reader thread. Whatever the delegate computes as it is read
- * (a digest) is complete once this stream has returned end of stream.
+ * so memory is flat in the stream's length. Bytes arrive in order and unchanged; the delegate's end
+ * and its errors reach the reader where they fall. {@link #close} stops the thread and closes the
+ * delegate. Not thread-safe: one reader thread. Whatever the delegate computes as it is read (a
+ * digest) is complete once this stream has returned end of stream.
  */
 public final class BackgroundInputStream extends InputStream {
   private static final byte[] END = new byte[0];

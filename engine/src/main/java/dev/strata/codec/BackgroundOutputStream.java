@@ -11,14 +11,14 @@ import java.util.concurrent.BlockingQueue;
  * Hands what is written to it, in large chunks, to one background thread that writes them to the
  * delegate, so the writer (a tar producer walking a tree and reading files) and the delegate (a
  * digest, then a compressor whose own workers run beside both) use different cores. This is the
- * split {@code tar -c | zstd} gets from a pipe, with chunks of {@code chunkSize} bytes instead
- * of 64 KiB pipe buffers. At most {@code depth} chunks are in flight plus one being filled, so
- * memory is flat in the length of the stream. Bytes reach the delegate in order and unchanged.
+ * split {@code tar -c | zstd} gets from a pipe, with chunks of {@code chunkSize} bytes instead of
+ * 64 KiB pipe buffers. At most {@code depth} chunks are in flight plus one being filled, so memory
+ * is flat in the length of the stream. Bytes reach the delegate in order and unchanged.
  *
  * <p>An error of the delegate is rethrown by the next write, flush or close. {@link #close}
- * delivers what is left, waits for the thread, then closes the delegate (finishing a
- * compressor's frame); {@link #abort} stops the thread without closing the delegate, for a
- * writer that failed. Not thread-safe: one writer thread.
+ * delivers what is left, waits for the thread, then closes the delegate (finishing a compressor's
+ * frame); {@link #abort} stops the thread without closing the delegate, for a writer that failed.
+ * Not thread-safe: one writer thread.
  */
 public final class BackgroundOutputStream extends OutputStream {
   private static final byte[] END = new byte[0];
@@ -101,9 +101,9 @@ public final class BackgroundOutputStream extends OutputStream {
   }
 
   /**
-   * Reads up to {@code n} bytes of {@code in} straight into the chunks, with no buffer between
-   * (a tar writer copying a file's content saves a copy of every byte). Returns how many bytes
-   * were read: fewer than {@code n} only when {@code in} ended first.
+   * Reads up to {@code n} bytes of {@code in} straight into the chunks, with no buffer between (a
+   * tar writer copying a file's content saves a copy of every byte). Returns how many bytes were
+   * read: fewer than {@code n} only when {@code in} ended first.
    */
   public long writeFrom(InputStream in, long n) throws IOException {
     long done = 0;

@@ -67,8 +67,8 @@ public enum Compression {
   }
 
   /**
-   * Detects the compression of {@code raw} and returns a stream of its uncompressed bytes;
-   * closing the result closes {@code raw}.
+   * Detects the compression of {@code raw} and returns a stream of its uncompressed bytes; closing
+   * the result closes {@code raw}.
    */
   public static InputStream decompressAny(InputStream raw) throws IOException {
     BufferedInputStream in =
@@ -78,8 +78,8 @@ public enum Compression {
 
   /**
    * A stream that compresses into {@code out}; closing it finishes the frame and closes {@code
-   * out}. zstd uses level 3 and all cores ({@code zstd -T0 -3}), the speed DESIGN.md measured;
-   * gzip uses level 6 in parallel blocks on all cores ({@link ParallelGzipOutputStream}, as pigz).
+   * out}. zstd uses level 3 and all cores ({@code zstd -T0 -3}), the speed DESIGN.md measured; gzip
+   * uses level 6 in parallel blocks on all cores ({@link ParallelGzipOutputStream}, as pigz).
    */
   public OutputStream compress(OutputStream out) throws IOException {
     return switch (this) {

@@ -14,8 +14,8 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 /**
- * gzip in parallel blocks, as pigz does: the input is cut into 128 KiB blocks, each deflated on
- * its own thread with the previous 32 KiB as preset dictionary and ended by a sync flush, and the
+ * gzip in parallel blocks, as pigz does: the input is cut into 128 KiB blocks, each deflated on its
+ * own thread with the previous 32 KiB as preset dictionary and ended by a sync flush, and the
  * pieces are written in order as one deflate stream with one gzip header and trailer. Any gzip
  * reader reads the result; the bytes depend only on the input and the level, not on the number of
  * threads. At most {@code 2 * threads} blocks are in flight, so memory is flat in the input size.
@@ -45,11 +45,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
     this.level = level;
     int n = Math.max(1, threads);
     this.maxInFlight = 2 * n;
-    this.pool = Executors.newFixedThreadPool(n, r -> {
-      Thread t = new Thread(r, "strata-gzip");
-      t.setDaemon(true);
-      return t;
-    });
+    this.pool =
+        Executors.newFixedThreadPool(
+            n,
+            r -> {
+              Thread t = new Thread(r, "strata-gzip");
+              t.setDaemon(true);
+              return t;
+            });
     out.write(HEADER);
   }
 

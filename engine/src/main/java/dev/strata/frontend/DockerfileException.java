@@ -1,9 +1,9 @@
 package dev.strata.frontend;
 
 /**
- * A Dockerfile cannot be built as written. The message is the one line a user sees:
- * {@code Dockerfile:7:5: unknown instruction "RUNN" (did you mean RUN?)}, with the file name as
- * given, the 1-based line and column, or only the file name when the fault has no position.
+ * A Dockerfile cannot be built as written. The message is the one line a user sees: {@code
+ * Dockerfile:7:5: unknown instruction "RUNN" (did you mean RUN?)}, with the file name as given, the
+ * 1-based line and column, or only the file name when the fault has no position.
  */
 public final class DockerfileException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -13,7 +13,11 @@ public final class DockerfileException extends Exception {
   private final String reason;
 
   public DockerfileException(String file, int line, int column, String reason, Throwable cause) {
-    super(line > 0 ? file + ":" + line + ":" + Math.max(column, 1) + ": " + reason : file + ": " + reason, cause);
+    super(
+        line > 0
+            ? file + ":" + line + ":" + Math.max(column, 1) + ": " + reason
+            : file + ": " + reason,
+        cause);
     this.file = file;
     this.line = line;
     this.column = column;

@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The frontend's one entry: Dockerfile text to {@link BuildPlan}. Each layer throws plain
- * messages; this is the one place that prefixes them with {@code file:line:column} (STYLE.md).
+ * The frontend's one entry: Dockerfile text to {@link BuildPlan}. Each layer throws plain messages;
+ * this is the one place that prefixes them with {@code file:line:column} (STYLE.md).
  */
 public final class DockerfileFrontend {
   private DockerfileFrontend() {}
@@ -28,19 +28,22 @@ public final class DockerfileFrontend {
    */
   public static BuildPlan plan(Path dockerfile, String displayName, BuildOptions options)
       throws IOException, DockerfileException {
-    return plan(displayName, DockerfileText.decode(displayName, Files.readAllBytes(dockerfile)), options);
+    return plan(
+        displayName, DockerfileText.decode(displayName, Files.readAllBytes(dockerfile)), options);
   }
 
   /**
    * Plans a Dockerfile's bytes, read by the caller (the build reads them scoped to its context);
    * they must be UTF-8 text without NUL bytes ({@link DockerfileText}).
    */
-  public static BuildPlan plan(String displayName, byte[] bytes, BuildOptions options) throws DockerfileException {
+  public static BuildPlan plan(String displayName, byte[] bytes, BuildOptions options)
+      throws DockerfileException {
     return plan(displayName, DockerfileText.decode(displayName, bytes), options);
   }
 
   /** Plans Dockerfile text. */
-  public static BuildPlan plan(String displayName, String text, BuildOptions options) throws DockerfileException {
+  public static BuildPlan plan(String displayName, String text, BuildOptions options)
+      throws DockerfileException {
     ParseResult parsed = parse(displayName, text);
     List<Instruction> instructions = instructions(displayName, parsed);
     try {
@@ -61,7 +64,8 @@ public final class DockerfileFrontend {
   }
 
   /** The typed instructions, unexpanded. */
-  public static List<Instruction> instructions(String displayName, ParseResult parsed) throws DockerfileException {
+  public static List<Instruction> instructions(String displayName, ParseResult parsed)
+      throws DockerfileException {
     try {
       return InstructionParser.parseAll(parsed.nodes());
     } catch (InstructionException e) {

@@ -13,8 +13,8 @@ public record Change(String path, Kind kind) implements Comparable<Change> {
     /** Gone: a {@code .wh.NAME} whiteout. */
     DELETED,
     /**
-     * A directory that replaced what was there (recreated, or over a file): the entry plus a
-     * {@code .wh..wh..opq} opaque whiteout; its children are reported as CHANGED.
+     * A directory that replaced what was there (recreated, or over a file): the entry plus a {@code
+     * .wh..wh..opq} opaque whiteout; its children are reported as CHANGED.
      */
     OPAQUE
   }

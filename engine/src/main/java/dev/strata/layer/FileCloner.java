@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * EXDEV (another filesystem), EINVAL or ENOTTY, and every later file is copied without asking
  * again, so a large tree on ext4 costs one failed ioctl, not one per file. If a later clone is
  * refused in the same way (a mount inside the tree), the rest are copied too. Any other error
- * (EACCES, ENOSPC, EIO) is an error. The new file is created with mode 0600; the caller sets
- * mode, owner and times afterwards.
+ * (EACCES, ENOSPC, EIO) is an error. The new file is created with mode 0600; the caller sets mode,
+ * owner and times afterwards.
  */
 final class FileCloner {
   /** How data was copied so far. */
@@ -60,8 +60,8 @@ final class FileCloner {
     cloneAttempts++;
     int in = Posix.open(src, Posix.O_RDONLY | Posix.O_NOFOLLOW, 0);
     try {
-      int out = Posix.open(dst, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW,
-          0600);
+      int out =
+          Posix.open(dst, Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW, 0600);
       try {
         Posix.ficlone(out, in, dst);
         return true;
@@ -81,7 +81,9 @@ final class FileCloner {
 
   /** The errno values with which the kernel says "no reflink here", not "this file is bad". */
   static boolean unsupported(int errno) {
-    return errno == Errno.ENOTSUP || errno == Errno.EXDEV || errno == Errno.EINVAL
+    return errno == Errno.ENOTSUP
+        || errno == Errno.EXDEV
+        || errno == Errno.EINVAL
         || errno == Errno.ENOTTY;
   }
 

@@ -19,17 +19,20 @@ final class FileDigest {
   private final FutureTask<Digest> task;
 
   FileDigest(Path file, String threadName) {
-    task = new FutureTask<>(() -> {
-      MessageDigest md = Digest.newSha256();
-      byte[] buf = new byte[1 << 17]; // small enough to stay in cache from the read to the hash
-      try (InputStream in = Files.newInputStream(file)) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          md.update(buf, 0, n);
-        }
-      }
-      return Digest.fromSha256(md.digest());
-    });
+    task =
+        new FutureTask<>(
+            () -> {
+              MessageDigest md = Digest.newSha256();
+              byte[] buf =
+                  new byte[1 << 17]; // small enough to stay in cache from the read to the hash
+              try (InputStream in = Files.newInputStream(file)) {
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                  md.update(buf, 0, n);
+                }
+              }
+              return Digest.fromSha256(md.digest());
+            });
     Thread t = new Thread(task, threadName);
     t.setDaemon(true);
     t.start();

@@ -12,9 +12,9 @@ import java.util.Arrays;
 /**
  * The names of files found in a directory listing, as the text a tar entry or cache key holds. A
  * listed {@link Path} keeps the name's bytes, but its string is decoded in the JVM's file-name
- * charset with U+FFFD for what does not decode, and a path made from that string names another
- * file (or none). So a name whose string does not give its bytes back is refused here, naming the
- * file with its bytes, instead of failing later as "no such file" or being renamed in a layer.
+ * charset with U+FFFD for what does not decode, and a path made from that string names another file
+ * (or none). So a name whose string does not give its bytes back is refused here, naming the file
+ * with its bytes, instead of failing later as "no such file" or being renamed in a layer.
  */
 public final class FileNames {
   private FileNames() {}
@@ -34,12 +34,17 @@ public final class FileNames {
     String shown = "file \"" + dir + Utf8Names.escape(raw) + "\": name";
     if (Utf8Names.decode(raw, 0, raw.length).isPresent()) {
       throw new FileNameException(
-          shown + " cannot be read in this JVM's file-name charset " + JvmLocale.fileNameCharset()
+          shown
+              + " cannot be read in this JVM's file-name charset "
+              + JvmLocale.fileNameCharset()
               + ": run Strata through bin/strata, or under a UTF-8 locale (LC_ALL="
-              + JvmLocale.UTF8_LOCALE + ")");
+              + JvmLocale.UTF8_LOCALE
+              + ")");
     }
-    throw new FileNameException(shown + " is not valid UTF-8 (Strata keeps file names as UTF-8"
-        + " and refuses other bytes rather than rename the file)");
+    throw new FileNameException(
+        shown
+            + " is not valid UTF-8 (Strata keeps file names as UTF-8"
+            + " and refuses other bytes rather than rename the file)");
   }
 
   private static boolean roundTrips(Path own, String name) {
@@ -50,7 +55,9 @@ public final class FileNames {
     }
   }
 
-  /** The bytes of an absolute path: its file: URI percent-encodes them one by one (UnixUriUtils). */
+  /**
+   * The bytes of an absolute path: its file: URI percent-encodes them one by one (UnixUriUtils).
+   */
   private static byte[] rawBytes(Path absolute) {
     String uri = absolute.toUri().getRawPath();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -28,11 +28,11 @@ import java.util.TreeMap;
  * Writes a layer from a directory tree or a list of {@link Change}s in one streaming pass that
  * computes the diffID, the compressed digest and the size. Entries are sorted by path, each
  * preceded by its parent directories; owners come from {@link Ownership#of} (so recorded owners
- * survive), xattrs are kept (minus Strata's and overlayfs's own), hard links between written
- * files stay links, no atime/ctime is written, and with a source date epoch every mtime later
- * than it is clamped to it (reproducible-builds.org SOURCE_DATE_EPOCH). The same tree and epoch
- * give the same bytes on any machine. Nothing is held in memory but the sorted list of names.
- * Sockets are left out, as docker and containerd do.
+ * survive), xattrs are kept (minus Strata's and overlayfs's own), hard links between written files
+ * stay links, no atime/ctime is written, and with a source date epoch every mtime later than it is
+ * clamped to it (reproducible-builds.org SOURCE_DATE_EPOCH). The same tree and epoch give the same
+ * bytes on any machine. Nothing is held in memory but the sorted list of names. Sockets are left
+ * out, as docker and containerd do.
  */
 public final class LayerWriter {
   private static final java.util.logging.Logger LOG =
@@ -62,8 +62,8 @@ public final class LayerWriter {
   }
 
   /**
-   * Writes every file under {@code root} (not the root itself), except the relative paths in
-   * {@code exclude}. {@code out} is not closed.
+   * Writes every file under {@code root} (not the root itself), except the relative paths in {@code
+   * exclude}. {@code out} is not closed.
    */
   public Written writeTree(Path root, Set<String> exclude, OutputStream out) throws IOException {
     List<Change> all = new ArrayList<>();
@@ -88,8 +88,8 @@ public final class LayerWriter {
 
   /**
    * Writes {@code changes}, taking entries from {@code contentRoot} (the new tree, or an overlay
-   * upper dir). Parent directories of every entry are written too, from {@code contentRoot}.
-   * {@code out} is not closed.
+   * upper dir). Parent directories of every entry are written too, from {@code contentRoot}. {@code
+   * out} is not closed.
    */
   public Written writeChanges(Path contentRoot, Collection<Change> changes, OutputStream out)
       throws IOException {
@@ -106,8 +106,10 @@ public final class LayerWriter {
         }
         case DELETED -> {
           int slash = path.lastIndexOf('/');
-          String wh = slash < 0 ? ".wh." + path
-              : path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
+          String wh =
+              slash < 0
+                  ? ".wh." + path
+                  : path.substring(0, slash + 1) + ".wh." + path.substring(slash + 1);
           plan.put(wh, c);
         }
       }
@@ -116,9 +118,12 @@ public final class LayerWriter {
     MessageDigest compressedHash = Digest.newSha256();
     boolean plain = options.compression() == Compression.NONE;
     // Uncompressed, the blob is the tar: hash it once.
-    OutputStream compressor = plain ? new NonClosing(compressedCount)
-        : options.compression().compress(
-            new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
+    OutputStream compressor =
+        plain
+            ? new NonClosing(compressedCount)
+            : options
+                .compression()
+                .compress(new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
     MessageDigest diffHash = Digest.newSha256();
     CountingOutput tarCount = new CountingOutput(new DigestOutputStream(compressor, diffHash));
     // This thread walks, stats and reads files into tar blocks; the digests and the compressor's
@@ -138,8 +143,12 @@ public final class LayerWriter {
     }
     tar.close();
     Digest diffId = Digest.fromSha256(diffHash.digest());
-    return new Written(diffId, plain ? diffId : Digest.fromSha256(compressedHash.digest()),
-        compressedCount.count, tarCount.count, options.compression());
+    return new Written(
+        diffId,
+        plain ? diffId : Digest.fromSha256(compressedHash.digest()),
+        compressedCount.count,
+        tarCount.count,
+        options.compression());
   }
 
   private void writePlan(Path contentRoot, TreeMap<String, Change> plan, TarWriter tar)
@@ -186,15 +195,16 @@ public final class LayerWriter {
   }
 
   private TarEntry entry(Path host, String name, FileStat st) throws IOException {
-    char type = switch (st.type()) {
-      case FileStat.S_IFREG -> TarEntry.FILE;
-      case FileStat.S_IFDIR -> TarEntry.DIR;
-      case FileStat.S_IFLNK -> TarEntry.SYMLINK;
-      case FileStat.S_IFCHR -> TarEntry.CHAR;
-      case FileStat.S_IFBLK -> TarEntry.BLOCK;
-      case FileStat.S_IFIFO -> TarEntry.FIFO;
-      default -> throw new LayerException(name, "unsupported file type " + st.type());
-    };
+    char type =
+        switch (st.type()) {
+          case FileStat.S_IFREG -> TarEntry.FILE;
+          case FileStat.S_IFDIR -> TarEntry.DIR;
+          case FileStat.S_IFLNK -> TarEntry.SYMLINK;
+          case FileStat.S_IFCHR -> TarEntry.CHAR;
+          case FileStat.S_IFBLK -> TarEntry.BLOCK;
+          case FileStat.S_IFIFO -> TarEntry.FIFO;
+          default -> throw new LayerException(name, "unsupported file type " + st.type());
+        };
     long mtime = st.mtimeSec();
     int mtimeNs = st.mtimeNsec();
     Long epoch = options.sourceDateEpoch();
@@ -214,11 +224,21 @@ public final class LayerWriter {
         }
       }
     }
-    int[] owner = names.contains(Ownership.XATTR) ? Ownership.of(host, st)
-        : new int[] {st.uid(), st.gid()};
+    int[] owner =
+        names.contains(Ownership.XATTR) ? Ownership.of(host, st) : new int[] {st.uid(), st.gid()};
     String link = st.isSymlink() ? Files.readSymbolicLink(host).toString() : "";
-    return new TarEntry(name, type, st.permissions(), owner[0], owner[1],
-        st.isRegularFile() ? st.size() : 0, mtime, mtimeNs, link, st.rdevMajor(), st.rdevMinor(),
+    return new TarEntry(
+        name,
+        type,
+        st.permissions(),
+        owner[0],
+        owner[1],
+        st.isRegularFile() ? st.size() : 0,
+        mtime,
+        mtimeNs,
+        link,
+        st.rdevMajor(),
+        st.rdevMinor(),
         xattrs);
   }
 
@@ -228,8 +248,19 @@ public final class LayerWriter {
   }
 
   private static TarEntry hardlink(TarEntry e, String target) {
-    return new TarEntry(e.name(), TarEntry.HARDLINK, e.mode(), e.uid(), e.gid(), 0, e.mtimeSec(),
-        e.mtimeNsec(), target, 0, 0, Map.of()); // the inode's xattrs went with its first name
+    return new TarEntry(
+        e.name(),
+        TarEntry.HARDLINK,
+        e.mode(),
+        e.uid(),
+        e.gid(),
+        0,
+        e.mtimeSec(),
+        e.mtimeNsec(),
+        target,
+        0,
+        0,
+        Map.of()); // the inode's xattrs went with its first name
   }
 
   private static final class CountingOutput extends FilterOutputStream {

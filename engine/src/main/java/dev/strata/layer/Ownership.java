@@ -15,8 +15,8 @@ import java.util.function.Consumer;
  * reader of ownership in Strata (layer writer, tree diff, copy) goes through {@link #of}, so a
  * layer written later still carries the right uid/gid. overlayfs copies user.* xattrs on copy-up,
  * so the record survives a RUN that modifies the file. The xattr is never written into a layer.
- * Limitation: Linux allows user.* xattrs only on regular files and directories; for a symlink,
- * fifo or device whose owner cannot be applied the owner is lost and a warning is given.
+ * Limitation: Linux allows user.* xattrs only on regular files and directories; for a symlink, fifo
+ * or device whose owner cannot be applied the owner is lost and a warning is given.
  */
 public final class Ownership {
   /** The xattr recording the owner a file should have had. */
@@ -28,8 +28,9 @@ public final class Ownership {
    * Sets {@code uid:gid} on {@code path}, or records it when the namespace cannot. {@code fresh}:
    * the node was just made, so it carries no earlier record to clear.
    */
-  public static void apply(Path path, FileStat st, int uid, int gid, boolean fresh,
-      Consumer<String> warn) throws PosixException {
+  public static void apply(
+      Path path, FileStat st, int uid, int gid, boolean fresh, Consumer<String> warn)
+      throws PosixException {
     try {
       if (st.uid() != uid || st.gid() != gid) {
         Posix.lchown(path, uid, gid);
@@ -46,15 +47,24 @@ public final class Ownership {
       if (st.isRegularFile() || st.isDirectory()) {
         Posix.lsetxattr(path, XATTR, (uid + ":" + gid).getBytes(StandardCharsets.US_ASCII));
       } else {
-        warn.accept("cannot set owner " + uid + ":" + gid + " of " + path + " here ("
-            + e.getMessage() + "); it is lost for this " + (st.isSymlink() ? "symlink" : "node"));
+        warn.accept(
+            "cannot set owner "
+                + uid
+                + ":"
+                + gid
+                + " of "
+                + path
+                + " here ("
+                + e.getMessage()
+                + "); it is lost for this "
+                + (st.isSymlink() ? "symlink" : "node"));
       }
     }
   }
 
   /**
-   * As {@link #apply} for a regular file just created and still open as {@code fd} ({@code
-   * path} names it in messages): fchown, or the record where the namespace cannot.
+   * As {@link #apply} for a regular file just created and still open as {@code fd} ({@code path}
+   * names it in messages): fchown, or the record where the namespace cannot.
    */
   static void applyToNewFile(int fd, Path path, FileStat st, int uid, int gid)
       throws PosixException {
@@ -82,8 +92,11 @@ public final class Ownership {
             Integer.parseInt(s.substring(0, colon)), Integer.parseInt(s.substring(colon + 1))
           };
         } catch (RuntimeException e) {
-          throw new PosixException("parse " + XATTR + " \"" + s + "\" of", path.toString(),
-              Errno.EINVAL, "malformed owner record");
+          throw new PosixException(
+              "parse " + XATTR + " \"" + s + "\" of",
+              path.toString(),
+              Errno.EINVAL,
+              "malformed owner record");
         }
       }
     }

@@ -20,20 +20,20 @@ import java.util.Map;
 
 /**
  * Reads a tree the build does not own (the build context, a stage's or an image's rootfs, a bind
- * mount's source) as if its root were {@code /}: the read-side sibling of {@link RootResolver}
- * and {@link ScopedRoot}. {@link #find} resolves a path one component at a time, following
- * symlinks (absolute or relative) inside the root and stopping {@code ..} at it, as BuildKit's
- * fsutil and containerd's continuity {@code fs.RootPath} do, so {@code etc -> /etc}, {@code up
- * -> ..} or {@code /opt/app -> /home/me} can never name a host file. Paths it hands out are
- * resolved paths relative to the root ("" is the root), with no symlink but possibly the last.
+ * mount's source) as if its root were {@code /}: the read-side sibling of {@link RootResolver} and
+ * {@link ScopedRoot}. {@link #find} resolves a path one component at a time, following symlinks
+ * (absolute or relative) inside the root and stopping {@code ..} at it, as BuildKit's fsutil and
+ * containerd's continuity {@code fs.RootPath} do, so {@code etc -> /etc}, {@code up -> ..} or
+ * {@code /opt/app -> /home/me} can never name a host file. Paths it hands out are resolved paths
+ * relative to the root ("" is the root), with no symlink but possibly the last.
  *
- * <p>Every read (lstat, readlink, listing, opening) goes through a directory fd pinned inside
- * the root, as {@code /proc/self/fd/N/NAME} where the call never follows NAME: the parent is
- * opened with {@code openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)} where the kernel has it
- * (Linux 5.6), else one component at a time with {@code O_NOFOLLOW} (runc's securejoin
- * fallback), so a symlink swapped in between the walk and the read leads, at worst, elsewhere
- * inside the root, or fails the read. A file is opened {@code O_PATH | O_NOFOLLOW} and checked
- * with fstat before its content is read: a FIFO, socket or device is never opened (no hang).
+ * <p>Every read (lstat, readlink, listing, opening) goes through a directory fd pinned inside the
+ * root, as {@code /proc/self/fd/N/NAME} where the call never follows NAME: the parent is opened
+ * with {@code openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)} where the kernel has it (Linux
+ * 5.6), else one component at a time with {@code O_NOFOLLOW} (runc's securejoin fallback), so a
+ * symlink swapped in between the walk and the read leads, at worst, elsewhere inside the root, or
+ * fails the read. A file is opened {@code O_PATH | O_NOFOLLOW} and checked with fstat before its
+ * content is read: a FIFO, socket or device is never opened (no hang).
  *
  * <p>An entry the {@link Hidden} filter hides (.dockerignore) is absent for every lookup, through
  * whatever links it is reached. Needs /proc. Not thread-safe; close it to release its fds.
@@ -73,7 +73,10 @@ public final class RootReader implements AutoCloseable {
     this.rootFd = Posix.open(root, DIR_PATH, 0);
     if (!Files.isDirectory(fdPath(rootFd))) {
       Posix.close(rootFd);
-      throw new PosixException("read", root.toString(), Errno.ENOENT,
+      throw new PosixException(
+          "read",
+          root.toString(),
+          Errno.ENOENT,
           "needs /proc mounted: pinned directories are reached as /proc/self/fd/N");
     }
     this.openat2 = useOpenat2 && probeOpenat2(rootFd);
@@ -208,9 +211,9 @@ public final class RootReader implements AutoCloseable {
   }
 
   /**
-   * {@code rel} reached through its pinned parent, {@code /proc/self/fd/N/NAME}, for reads the
-   * JDK or the facade make without following NAME (attributes, xattrs); valid until the next
-   * call on this reader.
+   * {@code rel} reached through its pinned parent, {@code /proc/self/fd/N/NAME}, for reads the JDK
+   * or the facade make without following NAME (attributes, xattrs); valid until the next call on
+   * this reader.
    */
   public Path at(String rel) throws IOException {
     if (rel.isEmpty()) {

@@ -10,14 +10,14 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Resolves archive names inside a root directory as if it were {@code /}, the way
- * {@code openat2(RESOLVE_IN_ROOT)} and containerd's {@code fs.RootPath} do: symlinks met on the
- * way (absolute or relative, from this layer or a lower one) are followed inside the root, and
- * {@code ..} stops at the root. The last component is never followed, so a write through it
- * creates or replaces the link itself. This is a userspace walk (lstat per component with no
- * following): it decides which path is meant. On its own it is race-free only while nothing else
- * writes the tree; the unpacker therefore makes every change through {@link ScopedRoot}, whose
- * pinned directory fds keep a symlink swapped in meanwhile from leading a write outside.
+ * Resolves archive names inside a root directory as if it were {@code /}, the way {@code
+ * openat2(RESOLVE_IN_ROOT)} and containerd's {@code fs.RootPath} do: symlinks met on the way
+ * (absolute or relative, from this layer or a lower one) are followed inside the root, and {@code
+ * ..} stops at the root. The last component is never followed, so a write through it creates or
+ * replaces the link itself. This is a userspace walk (lstat per component with no following): it
+ * decides which path is meant. On its own it is race-free only while nothing else writes the tree;
+ * the unpacker therefore makes every change through {@link ScopedRoot}, whose pinned directory fds
+ * keep a symlink swapped in meanwhile from leading a write outside.
  */
 public final class RootResolver {
   private static final int MAX_LINKS = 40; // as Linux's MAXSYMLINKS

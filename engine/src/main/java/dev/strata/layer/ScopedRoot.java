@@ -16,15 +16,15 @@ import java.util.Map;
 /**
  * Directory file descriptors pinned inside an unpack root, so that no write can be redirected out
  * of it by a symlink swapped in after a check. {@link RootResolver} decides, by reading the tree,
- * which host path an archive name means; every change to the tree is then made through {@link
- * #at}: {@code /proc/self/fd/N/NAME}, where N is the parent directory opened relative to the
- * root's own fd and NAME is one component that the call itself never follows (mkdir, O_CREAT |
- * O_EXCL | O_NOFOLLOW, symlink, link, mknod, the l* calls, {@link Posix#lchmod}). The parent is
- * opened with {@code openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)} where the kernel has it
- * (Linux 5.6): a symlink met on the way, however it got there, is resolved inside the root as if
- * it were "/". Elsewhere it is opened one component at a time with {@code O_NOFOLLOW}, as
- * containerd's and runc's securejoin fallback do, and a symlink where a directory was refuses the
- * entry. Removal ({@link #removeAll}) also descends by fd, never by re-walking a path.
+ * which host path an archive name means; every change to the tree is then made through {@link #at}:
+ * {@code /proc/self/fd/N/NAME}, where N is the parent directory opened relative to the root's own
+ * fd and NAME is one component that the call itself never follows (mkdir, O_CREAT | O_EXCL |
+ * O_NOFOLLOW, symlink, link, mknod, the l* calls, {@link Posix#lchmod}). The parent is opened with
+ * {@code openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)} where the kernel has it (Linux 5.6): a
+ * symlink met on the way, however it got there, is resolved inside the root as if it were "/".
+ * Elsewhere it is opened one component at a time with {@code O_NOFOLLOW}, as containerd's and
+ * runc's securejoin fallback do, and a symlink where a directory was refuses the entry. Removal
+ * ({@link #removeAll}) also descends by fd, never by re-walking a path.
  *
  * <p>Needs /proc (the process's own fd directory). Not thread-safe; one per unpack.
  */
@@ -49,7 +49,10 @@ final class ScopedRoot implements AutoCloseable {
     this.rootFdPath = Path.of("/proc/self/fd/" + rootFd);
     if (!Files.isDirectory(rootFdPath)) {
       Posix.close(rootFd);
-      throw new PosixException("unpack into", root.toString(), Errno.ENOENT,
+      throw new PosixException(
+          "unpack into",
+          root.toString(),
+          Errno.ENOENT,
           "needs /proc mounted: pinned directories are reached as /proc/self/fd/N");
     }
     this.openat2 = useOpenat2 && probeOpenat2(rootFd);
@@ -78,8 +81,8 @@ final class ScopedRoot implements AutoCloseable {
   }
 
   /**
-   * {@code host} (the root, or a path under it as {@link RootResolver} resolved it) reached
-   * through its pinned parent: {@code /proc/self/fd/N/NAME}; for the root itself {@code
+   * {@code host} (the root, or a path under it as {@link RootResolver} resolved it) reached through
+   * its pinned parent: {@code /proc/self/fd/N/NAME}; for the root itself {@code
    * /proc/self/fd/ROOT/.}. Its parent must exist.
    */
   Path at(Path host) throws IOException {
@@ -101,8 +104,11 @@ final class ScopedRoot implements AutoCloseable {
   int create(Path host, int mode) throws IOException {
     int dir = pin(host.getParent());
     try {
-      return Posix.openat(dir, host.getFileName().toString(),
-          Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW, mode);
+      return Posix.openat(
+          dir,
+          host.getFileName().toString(),
+          Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW,
+          mode);
     } catch (PosixException e) {
       if (e.errno() == Errno.EEXIST) {
         return -1;

@@ -31,9 +31,9 @@ public final class Trees {
 
   /**
    * Deletes {@code dir} as one step first, then its content: it is renamed into a new directory
-   * under {@code trash} (on the same filesystem), then removed. A process cut short leaves a
-   * tree in the trash, never a half-deleted one where it was, which a reader would take for
-   * whole. Returns the bytes of its regular files, each inode once.
+   * under {@code trash} (on the same filesystem), then removed. A process cut short leaves a tree
+   * in the trash, never a half-deleted one where it was, which a reader would take for whole.
+   * Returns the bytes of its regular files, each inode once.
    */
   public static long discard(Path dir, Path trash) throws IOException {
     Files.createDirectories(trash);
@@ -48,8 +48,8 @@ public final class Trees {
   }
 
   /**
-   * As {@link #removeAll}; with {@code seenInodes}, returns the bytes of the regular files
-   * deleted, each inode once (null: counts nothing).
+   * As {@link #removeAll}; with {@code seenInodes}, returns the bytes of the regular files deleted,
+   * each inode once (null: counts nothing).
    */
   private static long remove(Path p, Set<String> seenInodes) throws IOException {
     FileStat st = Posix.lstatOrNull(p);
@@ -99,18 +99,16 @@ public final class Trees {
   /**
    * Copies {@code src} into the new directory {@code dst}: contents, type, mode with setuid and
    * sticky, owners (recorded ones too, see {@link Ownership}), nanosecond mtimes, xattrs, hard
-   * links among the copied files, symlinks as they are, fifos, and device nodes where allowed
-   * (else skipped with a warning). Overlay whiteouts (char 0:0) are copied like any device. File
-   * data is reflinked where the filesystem can, else copied, decided once per call ({@link
-   * FileCloner}).
+   * links among the copied files, symlinks as they are, fifos, and device nodes where allowed (else
+   * skipped with a warning). Overlay whiteouts (char 0:0) are copied like any device. File data is
+   * reflinked where the filesystem can, else copied, decided once per call ({@link FileCloner}).
    */
   public static void copy(Path src, Path dst, Consumer<String> warn) throws IOException {
     copy(src, dst, warn, new FileCloner());
   }
 
   /** As {@link #copy(Path, Path, Consumer)}, with the data copied by {@code data}. */
-  static void copy(Path src, Path dst, Consumer<String> warn, FileCloner data)
-      throws IOException {
+  static void copy(Path src, Path dst, Consumer<String> warn, FileCloner data) throws IOException {
     Map<String, Path> copiedInodes = new HashMap<>();
     List<Path[]> dirs = new ArrayList<>();
     copyOne(src, dst, Posix.lstat(src), copiedInodes, dirs, warn, data);
@@ -119,8 +117,15 @@ public final class Trees {
     }
   }
 
-  private static void copyOne(Path s, Path d, FileStat st, Map<String, Path> inodes,
-      List<Path[]> dirs, Consumer<String> warn, FileCloner data) throws IOException {
+  private static void copyOne(
+      Path s,
+      Path d,
+      FileStat st,
+      Map<String, Path> inodes,
+      List<Path[]> dirs,
+      Consumer<String> warn,
+      FileCloner data)
+      throws IOException {
     switch (st.type()) {
       case FileStat.S_IFDIR -> {
         Files.createDirectory(d);
@@ -130,8 +135,8 @@ public final class Trees {
           ds.forEach(children::add);
         }
         for (Path c : children) {
-          copyOne(c, d.resolve(FileNames.nameOf(c, s + "/")), Posix.lstat(c), inodes, dirs, warn,
-              data);
+          copyOne(
+              c, d.resolve(FileNames.nameOf(c, s + "/")), Posix.lstat(c), inodes, dirs, warn, data);
         }
         return;
       }

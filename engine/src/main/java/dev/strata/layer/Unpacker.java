@@ -30,12 +30,11 @@ import java.util.logging.Logger;
 
 /**
  * Streams a layer (gzip, zstd or plain, told by its magic bytes) into a directory. Every name is
- * resolved inside the directory ({@link RootResolver}) and every change is made through a
- * directory fd pinned inside it ({@link ScopedRoot}: openat2 RESOLVE_IN_ROOT, or an O_NOFOLLOW
- * walk), so a symlink swapped in during extraction cannot redirect a write; refusals name the
- * entry. The diffID and
- * the compressed digest are computed in the same pass and checked against those expected. On any
- * exception the directory holds a partial result: unpack into a fresh directory and rename it
+ * resolved inside the directory ({@link RootResolver}) and every change is made through a directory
+ * fd pinned inside it ({@link ScopedRoot}: openat2 RESOLVE_IN_ROOT, or an O_NOFOLLOW walk), so a
+ * symlink swapped in during extraction cannot redirect a write; refusals name the entry. The diffID
+ * and the compressed digest are computed in the same pass and checked against those expected. On
+ * any exception the directory holds a partial result: unpack into a fresh directory and rename it
  * into place only on success.
  */
 public final class Unpacker {
@@ -135,8 +134,8 @@ public final class Unpacker {
   /**
    * Unpacks the layer file {@code layer} into {@code root}, which must exist. For a file nothing
    * writes any more, as a store's blobs: a plain tar's diffID is then computed by a thread of its
-   * own reading the file beside the unpack (the page cache serves both reads), not by a stage
-   * of the unpack's pipeline. Uncoupled, neither waits for the other; chained, sha256 and file
+   * own reading the file beside the unpack (the page cache serves both reads), not by a stage of
+   * the unpack's pipeline. Uncoupled, neither waits for the other; chained, sha256 and file
    * creation took turns stalling each other, and a plain layer unpacked 10-25% slower.
    */
   public Result unpackFile(Path layer, Path root) throws IOException {
@@ -159,8 +158,8 @@ public final class Unpacker {
       if (compression == Compression.NONE && sameBytes != null) {
         FileDigest diffId = new FileDigest(sameBytes, "strata-unpack-digest");
         try {
-          return unpack(in, nonClosing(in), diffId::get, compressedHash, compressedCount,
-              compression, run);
+          return unpack(
+              in, nonClosing(in), diffId::get, compressedHash, compressedCount, compression, run);
         } finally {
           diffId.cancel(); // an unpack refused midway does not wait for the rest of the hash
         }
@@ -175,8 +174,12 @@ public final class Unpacker {
     Digest get() throws IOException;
   }
 
-  private Result unpack(BufferedInputStream in, MessageDigest compressedHash,
-      CountingInput compressedCount, Compression compression, Run run)
+  private Result unpack(
+      BufferedInputStream in,
+      MessageDigest compressedHash,
+      CountingInput compressedCount,
+      Compression compression,
+      Run run)
       throws IOException {
     // The blob's read and the decompressor run on a thread of their own, the diffID's sha256 on
     // another, each a few MiB ahead of this one, which spends most of its time in the kernel
@@ -185,17 +188,32 @@ public final class Unpacker {
     // were the slowest stage. Closing stops both threads, not `raw`. The diffID is complete once
     // this thread has seen the end of the stream.
     MessageDigest diffHash = Digest.newSha256();
-    InputStream tar = compression == Compression.NONE ? nonClosing(in)
-        : new BackgroundInputStream(compression.decompress(nonClosing(in)), "strata-unpack-read");
-    try (InputStream decompressed = new BackgroundInputStream(
-        new DigestInputStream(tar, diffHash), "strata-unpack-digest")) {
-      return unpack(in, decompressed, () -> Digest.fromSha256(diffHash.digest()), compressedHash,
-          compressedCount, compression, run);
+    InputStream tar =
+        compression == Compression.NONE
+            ? nonClosing(in)
+            : new BackgroundInputStream(
+                compression.decompress(nonClosing(in)), "strata-unpack-read");
+    try (InputStream decompressed =
+        new BackgroundInputStream(new DigestInputStream(tar, diffHash), "strata-unpack-digest")) {
+      return unpack(
+          in,
+          decompressed,
+          () -> Digest.fromSha256(diffHash.digest()),
+          compressedHash,
+          compressedCount,
+          compression,
+          run);
     }
   }
 
-  private Result unpack(BufferedInputStream in, InputStream decompressed, DiffIdSource diffIds,
-      MessageDigest compressedHash, CountingInput compressedCount, Compression compression, Run run)
+  private Result unpack(
+      BufferedInputStream in,
+      InputStream decompressed,
+      DiffIdSource diffIds,
+      MessageDigest compressedHash,
+      CountingInput compressedCount,
+      Compression compression,
+      Run run)
       throws IOException {
     CountingInput tarCount = new CountingInput(decompressed, options.maxBytes(), run);
     TarReader reader = new TarReader(tarCount);
@@ -218,17 +236,32 @@ public final class Unpacker {
     tarCount.transferTo(OutputStream.nullOutputStream()); // end blocks and padding are hashed too
     in.transferTo(OutputStream.nullOutputStream());
     Digest diffId = diffIds.get();
-    Digest digest = compression == Compression.NONE ? diffId
-        : options.expectedDigest() == null ? null : Digest.fromSha256(compressedHash.digest());
+    Digest digest =
+        compression == Compression.NONE
+            ? diffId
+            : options.expectedDigest() == null ? null : Digest.fromSha256(compressedHash.digest());
     if (options.expectedDiffId() != null && !options.expectedDiffId().equals(diffId)) {
-      throw new LayerException(null, "diffID mismatch: expected " + options.expectedDiffId()
-          + ", the uncompressed layer hashes to " + diffId);
+      throw new LayerException(
+          null,
+          "diffID mismatch: expected "
+              + options.expectedDiffId()
+              + ", the uncompressed layer hashes to "
+              + diffId);
     }
     if (options.expectedDigest() != null && !options.expectedDigest().equals(digest)) {
-      throw new LayerException(null, "digest mismatch: expected " + options.expectedDigest()
-          + ", the layer blob hashes to " + digest);
+      throw new LayerException(
+          null,
+          "digest mismatch: expected "
+              + options.expectedDigest()
+              + ", the layer blob hashes to "
+              + digest);
     }
-    return new Result(diffId, digest, compressedCount.count, tarCount.count, compression,
+    return new Result(
+        diffId,
+        digest,
+        compressedCount.count,
+        tarCount.count,
+        compression,
         List.copyOf(run.warnings));
   }
 
@@ -266,8 +299,13 @@ public final class Unpacker {
     /** Refuses at once an entry whose declared size alone breaks the limit. */
     void limitFor(TarEntry e) throws LayerException {
       if (e.isRegularFile() && e.size() > limit - count) {
-        throw new LayerException(e.name(), "declares " + e.size()
-            + " bytes; the layer may not exceed " + limit + " bytes uncompressed");
+        throw new LayerException(
+            e.name(),
+            "declares "
+                + e.size()
+                + " bytes; the layer may not exceed "
+                + limit
+                + " bytes uncompressed");
       }
     }
 
@@ -292,7 +330,8 @@ public final class Unpacker {
     private void add(long n) throws LayerException {
       count += n;
       if (count > limit) {
-        throw new LayerException(run == null ? null : run.current,
+        throw new LayerException(
+            run == null ? null : run.current,
             "the layer exceeds " + limit + " bytes uncompressed (a decompression bomb?)");
       }
     }
@@ -351,8 +390,8 @@ public final class Unpacker {
     String whyDevicesSkipped;
 
     /**
-     * Kept in the warnings one by one but logged once per layer: a base image's /dev holds a
-     * dozen nodes a rootless user can never make, and a dozen lines said nothing more than one.
+     * Kept in the warnings one by one but logged once per layer: a base image's /dev holds a dozen
+     * nodes a rootless user can never make, and a dozen lines said nothing more than one.
      */
     void skippedDevice(String what, String name, String why) {
       warnings.add("skipped " + what + " " + name + ": " + why);
@@ -365,9 +404,14 @@ public final class Unpacker {
         return;
       }
       int n = skippedDevices.size();
-      LOG.warning("skipped " + n + (n == 1 ? " device node (" : " device nodes (")
-          + String.join(", ", skippedDevices.subList(0, Math.min(3, n)))
-          + (n > 3 ? ", ..." : "") + "): " + whyDevicesSkipped);
+      LOG.warning(
+          "skipped "
+              + n
+              + (n == 1 ? " device node (" : " device nodes (")
+              + String.join(", ", skippedDevices.subList(0, Math.min(3, n)))
+              + (n > 3 ? ", ..." : "")
+              + "): "
+              + whyDevicesSkipped);
     }
 
     void apply(TarEntry e, TarReader reader) throws IOException {
@@ -454,8 +498,8 @@ public final class Unpacker {
       try {
         comps = RootResolver.clean(e.linkName());
       } catch (LayerException x) {
-        throw new LayerException(e.name(), "hard link target \"" + e.linkName()
-            + "\" climbs above the root");
+        throw new LayerException(
+            e.name(), "hard link target \"" + e.linkName() + "\" climbs above the root");
       }
       if (comps.isEmpty()) {
         throw new LayerException(e.name(), "hard link to the root");
@@ -463,8 +507,9 @@ public final class Unpacker {
       Path t = resolver.resolve(e.name(), comps);
       FileStat st = statAt(t);
       if (st == null) {
-        throw new LayerException(e.name(), "hard link target \"" + e.linkName()
-            + "\" does not exist in the layer or below it");
+        throw new LayerException(
+            e.name(),
+            "hard link target \"" + e.linkName() + "\" does not exist in the layer or below it");
       }
       if (st.isDirectory()) {
         throw new LayerException(e.name(), "hard link to directory \"" + e.linkName() + "\"");
@@ -473,8 +518,12 @@ public final class Unpacker {
     }
 
     boolean device(Path target, TarEntry e) throws IOException {
-      String what = (e.type() == TarEntry.CHAR ? "char" : "block") + " device "
-          + e.devMajor() + ":" + e.devMinor();
+      String what =
+          (e.type() == TarEntry.CHAR ? "char" : "block")
+              + " device "
+              + e.devMajor()
+              + ":"
+              + e.devMinor();
       switch (options.devices()) {
         case REFUSE -> throw new LayerException(e.name(), what + " not allowed here");
         case SKIP -> {
@@ -483,13 +532,21 @@ public final class Unpacker {
         }
         default -> {
           try {
-            Posix.mknod(target, e.type() == TarEntry.CHAR ? FileStat.S_IFCHR : FileStat.S_IFBLK,
-                0600, e.devMajor(), e.devMinor());
+            Posix.mknod(
+                target,
+                e.type() == TarEntry.CHAR ? FileStat.S_IFCHR : FileStat.S_IFBLK,
+                0600,
+                e.devMajor(),
+                e.devMinor());
             return true;
           } catch (PosixException x) {
             if (x.errno() == Errno.EPERM || x.errno() == Errno.EACCES) {
-              skippedDevice(what, e.name(), "this user may not create device nodes ("
-                  + (x.errno() == Errno.EPERM ? "EPERM" : "EACCES") + ")");
+              skippedDevice(
+                  what,
+                  e.name(),
+                  "this user may not create device nodes ("
+                      + (x.errno() == Errno.EPERM ? "EPERM" : "EACCES")
+                      + ")");
               return false;
             }
             throw x;
@@ -504,8 +561,8 @@ public final class Unpacker {
       if (base.equals(WH_OPAQUE)) {
         if (options.whiteouts() == Whiteouts.OVERLAY) {
           resolver.mkdirs(e.name(), dir, scoped);
-          Posix.lsetxattr(scoped.dir(dir), options.opaqueXattr(),
-              "y".getBytes(StandardCharsets.US_ASCII));
+          Posix.lsetxattr(
+              scoped.dir(dir), options.opaqueXattr(), "y".getBytes(StandardCharsets.US_ASCII));
           return;
         }
         // image-spec layer.md: an opaque whiteout hides the lower layers' children only.
@@ -558,7 +615,8 @@ public final class Unpacker {
           try {
             Posix.fsetxattr(fd, x.getKey(), x.getValue(), host);
           } catch (PosixException ex) {
-            if (ex.errno() != Errno.EPERM && ex.errno() != Errno.ENOTSUP
+            if (ex.errno() != Errno.EPERM
+                && ex.errno() != Errno.ENOTSUP
                 && ex.errno() != Errno.EACCES) {
               throw ex;
             }
@@ -596,7 +654,8 @@ public final class Unpacker {
         try {
           Posix.lsetxattr(p, x.getKey(), x.getValue());
         } catch (PosixException ex) {
-          if (ex.errno() != Errno.EPERM && ex.errno() != Errno.ENOTSUP
+          if (ex.errno() != Errno.EPERM
+              && ex.errno() != Errno.ENOTSUP
               && ex.errno() != Errno.EACCES) {
             throw ex;
           }
@@ -620,6 +679,4 @@ public final class Unpacker {
   }
 
   private static final int COPY_BUFFER = 1 << 17;
-
-
 }

@@ -12,8 +12,8 @@ import java.util.List;
 /**
  * An OCI artifact in one repository (a manifest under a tag, its config and its blobs), read and
  * written on the sessions pulls and pushes use: the same mirrors, credentials, retries, offline
- * switch and limits. The registry build cache ({@code --cache-to/--cache-from type=registry})
- * is such an artifact.
+ * switch and limits. The registry build cache ({@code --cache-to/--cache-from type=registry}) is
+ * such an artifact.
  */
 public final class ArtifactRepository {
   private final Repository repo;
@@ -37,12 +37,15 @@ public final class ArtifactRepository {
     List<String> failed = new ArrayList<>();
     for (int i = 0; i < sources.size(); i++) {
       RemoteImage src = ref.on(sources.get(i));
-      HttpSession http = new HttpSession(src.registry(), List.of("repository:" + src.repository() + ":pull"), opts);
+      HttpSession http =
+          new HttpSession(
+              src.registry(), List.of("repository:" + src.repository() + ":pull"), opts);
       Repository repo = new Repository(http, src.repository(), opts);
       try {
         Repository.Document doc = repo.manifest(src.manifestReference(), src.digest());
         if (!MediaType.isManifest(doc.mediaType())) {
-          throw new RegistryException("fetch manifest " + src + ": " + doc.mediaType() + " is not an image manifest");
+          throw new RegistryException(
+              "fetch manifest " + src + ": " + doc.mediaType() + " is not an image manifest");
         }
         Manifest m;
         try {
@@ -55,8 +58,10 @@ public final class ArtifactRepository {
         throw e;
       } catch (RegistryException e) {
         if (i == sources.size() - 1) {
-          throw failed.isEmpty() ? e
-              : new RegistryException(e.getMessage() + " (mirrors failed first: " + String.join("; ", failed) + ")", e);
+          throw failed.isEmpty()
+              ? e
+              : new RegistryException(
+                  e.getMessage() + " (mirrors failed first: " + String.join("; ", failed) + ")", e);
         }
         failed.add(src.registry() + ": " + e.getMessage());
       }
@@ -68,10 +73,13 @@ public final class ArtifactRepository {
    * The repository {@code ref} names, to push to; {@code mountFrom} are repositories of the same
    * registry blobs may be mounted from (their pull scope is asked for with the push scope).
    */
-  public static ArtifactRepository forPush(RemoteImage ref, List<String> mountFrom, RegistryOptions opts) {
+  public static ArtifactRepository forPush(
+      RemoteImage ref, List<String> mountFrom, RegistryOptions opts) {
     List<String> scopes = new ArrayList<>(List.of("repository:" + ref.repository() + ":pull,push"));
     mountFrom.forEach(r -> scopes.add("repository:" + r + ":pull"));
-    return new ArtifactRepository(new Repository(new HttpSession(ref.registry(), scopes, opts), ref.repository(), opts), opts);
+    return new ArtifactRepository(
+        new Repository(new HttpSession(ref.registry(), scopes, opts), ref.repository(), opts),
+        opts);
   }
 
   /** {@code registry/repository}, as messages name it. */
@@ -104,8 +112,8 @@ public final class ArtifactRepository {
   }
 
   /**
-   * Uploads {@code d} unless the repository holds it: mounted from {@code mountFrom} (may be
-   * null) when that repository has it, else sent. What happened, for the caller's count.
+   * Uploads {@code d} unless the repository holds it: mounted from {@code mountFrom} (may be null)
+   * when that repository has it, else sent. What happened, for the caller's count.
    */
   public Sent push(Descriptor d, BlobBytes bytes, String mountFrom) {
     if (repo.hasBlob(d.digest())) {
@@ -119,7 +127,11 @@ public final class ArtifactRepository {
   }
 
   /** What {@link #push} did with a blob. */
-  public enum Sent { PRESENT, MOUNTED, UPLOADED }
+  public enum Sent {
+    PRESENT,
+    MOUNTED,
+    UPLOADED
+  }
 
   /** PUTs {@code bytes} as the manifest tagged {@code tag}; its digest. */
   public Digest putManifest(String tag, byte[] bytes, String mediaType) {

@@ -41,7 +41,11 @@ final class BlobInputStream extends InputStream {
       if (s != 206 || !range.startsWith("bytes " + offset + "-")) {
         HttpSession.discard(r);
         throw new RegistryException(
-            action + ": body truncated after " + offset + " of " + size
+            action
+                + ": body truncated after "
+                + offset
+                + " of "
+                + size
                 + " bytes, and the registry cannot resume it (no Range support)");
       }
     }
@@ -49,7 +53,12 @@ final class BlobInputStream extends InputStream {
     if (announced > size - offset) {
       HttpSession.discard(r);
       throw new RegistryException(
-          action + ": the registry announces " + (announced + offset) + " bytes, the descriptor says " + size + "; refused");
+          action
+              + ": the registry announces "
+              + (announced + offset)
+              + " bytes, the descriptor says "
+              + size
+              + "; refused");
     }
     in = r.body();
   }
@@ -75,7 +84,11 @@ final class BlobInputStream extends InputStream {
           extra = -1;
         }
         if (extra >= 0) {
-          throw new RegistryException(action + ": the registry sent more than the " + size + " bytes of the descriptor; refused");
+          throw new RegistryException(
+              action
+                  + ": the registry sent more than the "
+                  + size
+                  + " bytes of the descriptor; refused");
         }
         return -1;
       }
@@ -102,7 +115,12 @@ final class BlobInputStream extends InputStream {
     closeQuietly();
     if (resumes++ >= opts.retries()) {
       throw new RegistryException(
-          action + ": body truncated after " + offset + " of " + size + " bytes"
+          action
+              + ": body truncated after "
+              + offset
+              + " of "
+              + size
+              + " bytes"
               + (cause == null ? "" : " (" + HttpSession.describe(cause) + ")"),
           cause);
     }

@@ -25,11 +25,11 @@ import java.util.function.Supplier;
 import javax.net.ssl.SSLException;
 
 /**
- * HTTP to one registry host for one set of scopes: finds the scheme (https, then http where
- * {@link RegistriesConfig#allowsHttp} allows it), answers auth challenges (Basic, or a Bearer
- * token from the realm the registry names; distribution's token.md), follows redirects up to a
- * limit (dropping credentials when the host changes, as ggcr's transport does), and retries
- * connection failures, 429 and 5xx with doubling back-off.
+ * HTTP to one registry host for one set of scopes: finds the scheme (https, then http where {@link
+ * RegistriesConfig#allowsHttp} allows it), answers auth challenges (Basic, or a Bearer token from
+ * the realm the registry names; distribution's token.md), follows redirects up to a limit (dropping
+ * credentials when the host changes, as ggcr's transport does), and retries connection failures,
+ * 429 and 5xx with doubling back-off.
  *
  * <p>Secrets stay here: no header value, token or URL query string goes into a message.
  */
@@ -107,7 +107,11 @@ final class HttpSession {
 
   /** Follows redirects for one request; credentials go only to the registry's own host. */
   private HttpResponse<InputStream> follow(
-      String action, String method, URI uri, Map<String, String> headers, Supplier<BodyPublisher> body)
+      String action,
+      String method,
+      URI uri,
+      Map<String, String> headers,
+      Supplier<BodyPublisher> body)
       throws IOException {
     URI target = uri;
     String m = method;
@@ -121,8 +125,11 @@ final class HttpSession {
       if (!m.equals("PATCH") && !m.equals("PUT") && !m.equals("POST")) {
         b.timeout(m.equals("GET") ? Duration.ofHours(6) : SMALL_REQUEST_TIMEOUT);
       }
-      b.method(m, body == null || m.equals("GET") || m.equals("HEAD")
-          ? HttpRequest.BodyPublishers.noBody() : body.get());
+      b.method(
+          m,
+          body == null || m.equals("GET") || m.equals("HEAD")
+              ? HttpRequest.BodyPublishers.noBody()
+              : body.get());
       HttpResponse<InputStream> r;
       try {
         r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -138,7 +145,11 @@ final class HttpSession {
       discard(r);
       if (hop >= opts.maxRedirects()) {
         throw new RegistryException(
-            action + ": too many redirects (" + opts.maxRedirects() + "), the last to " + shown(target));
+            action
+                + ": too many redirects ("
+                + opts.maxRedirects()
+                + "), the last to "
+                + shown(target));
       }
       target = target.resolve(location.get());
       if (s == 303) {
@@ -155,7 +166,10 @@ final class HttpSession {
 
   /** A URL fit for a message: no query (it may hold a signed token). */
   static String shown(URI u) {
-    return u.getScheme() + "://" + u.getRawAuthority() + (u.getRawPath() == null ? "" : u.getRawPath());
+    return u.getScheme()
+        + "://"
+        + u.getRawAuthority()
+        + (u.getRawPath() == null ? "" : u.getRawPath());
   }
 
   // ------------------------------------------------------------------ ping and auth
@@ -163,7 +177,10 @@ final class HttpSession {
   private synchronized void ready(String action) {
     if (opts.offline()) {
       throw new OfflineException(
-          action + ": needs registry " + registry + ", but Strata is offline (--offline or --pull=never)");
+          action
+              + ": needs registry "
+              + registry
+              + ", but Strata is offline (--offline or --pull=never)");
     }
     if (base != null) {
       return;
@@ -172,7 +189,8 @@ final class HttpSession {
     // Loopback is tried over http first (a local test or cache registry is nearly always plain,
     // and a failed TLS handshake costs time); a registry marked insecure tries https first.
     List<String> schemes =
-        RegistriesConfig.isLoopback(registry) ? List.of("http", "https")
+        RegistriesConfig.isLoopback(registry)
+            ? List.of("http", "https")
             : http ? List.of("https", "http") : List.of("https");
     String failure = null;
     IOException cause = null;
@@ -205,9 +223,16 @@ final class HttpSession {
       cause = null;
     }
     throw new RegistryException(
-        action + ": cannot reach registry " + registry + ": " + failure
-            + (http ? "" : " (plain http is used only for loopback or registries marked insecure in "
-                + opts.config().source() + ")"),
+        action
+            + ": cannot reach registry "
+            + registry
+            + ": "
+            + failure
+            + (http
+                ? ""
+                : " (plain http is used only for loopback or registries marked insecure in "
+                    + opts.config().source()
+                    + ")"),
         cause != null,
         cause);
   }
@@ -249,8 +274,14 @@ final class HttpSession {
     switch (c.scheme()) {
       case "basic" -> authorization = creds.map(Credentials::basicHeader).orElse(null);
       case "bearer" -> authorization = "Bearer " + token(action, c, creds);
-      default -> throw new RegistryException(
-          action + ": " + registry + " asks for unsupported auth scheme \"" + c.scheme() + "\"");
+      default ->
+          throw new RegistryException(
+              action
+                  + ": "
+                  + registry
+                  + " asks for unsupported auth scheme \""
+                  + c.scheme()
+                  + "\"");
     }
   }
 
@@ -258,7 +289,8 @@ final class HttpSession {
   private String token(String action, Challenge c, Optional<Credentials> creds) {
     String realm = c.param("realm");
     if (realm == null || realm.isEmpty()) {
-      throw new RegistryException(action + ": " + registry + " sent a Bearer challenge without a realm");
+      throw new RegistryException(
+          action + ": " + registry + " sent a Bearer challenge without a realm");
     }
     URI realmUri;
     try {
@@ -270,7 +302,10 @@ final class HttpSession {
     if (!"https".equalsIgnoreCase(rs)
         && !("http".equalsIgnoreCase(rs) && opts.config().allowsHttp(realmUri.getRawAuthority()))) {
       throw new RegistryException(
-          action + ": token realm " + shown(realmUri) + " is not https; refusing to send credentials there");
+          action
+              + ": token realm "
+              + shown(realmUri)
+              + " is not https; refusing to send credentials there");
     }
     StringBuilder q = new StringBuilder();
     String service = c.param("service");
@@ -286,11 +321,15 @@ final class HttpSession {
     }
     HttpRequest.Builder b;
     if (creds.isPresent() && creds.get().isIdentityToken()) {
-      String form = q + (q.length() == 0 ? "" : "&") + "grant_type=refresh_token&client_id=strata&refresh_token="
-          + enc(creds.get().secret());
-      b = HttpRequest.newBuilder(realmUri)
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString(form));
+      String form =
+          q
+              + (q.length() == 0 ? "" : "&")
+              + "grant_type=refresh_token&client_id=strata&refresh_token="
+              + enc(creds.get().secret());
+      b =
+          HttpRequest.newBuilder(realmUri)
+              .header("Content-Type", "application/x-www-form-urlencoded")
+              .POST(HttpRequest.BodyPublishers.ofString(form));
     } else {
       String sep = realm.contains("?") ? "&" : "?";
       b = HttpRequest.newBuilder(URI.create(realm + (q.length() == 0 ? "" : sep + q))).GET();
@@ -306,9 +345,18 @@ final class HttpSession {
     byte[] body = readLimited(r, 1 << 20);
     if (r.statusCode() != 200) {
       throw new RegistryException(
-          action + ": token server " + shown(realmUri) + " refused (" + r.statusCode() + ")"
+          action
+              + ": token server "
+              + shown(realmUri)
+              + " refused ("
+              + r.statusCode()
+              + ")"
               + (creds.isPresent()
-                  ? ": the credentials for " + registry + " were not accepted (strata login " + registry + ")"
+                  ? ": the credentials for "
+                      + registry
+                      + " were not accepted (strata login "
+                      + registry
+                      + ")"
                   : ": " + registry + " needs credentials (strata login " + registry + ")"));
     }
     try {
@@ -318,11 +366,13 @@ final class HttpSession {
         t = n.path("access_token").asText("");
       }
       if (t.isEmpty()) {
-        throw new RegistryException(action + ": token server " + shown(realmUri) + " answered without a token");
+        throw new RegistryException(
+            action + ": token server " + shown(realmUri) + " answered without a token");
       }
       return t;
     } catch (InvalidJsonException e) {
-      throw new RegistryException(action + ": token server " + shown(realmUri) + " answered with invalid JSON");
+      throw new RegistryException(
+          action + ": token server " + shown(realmUri) + " answered with invalid JSON");
     }
   }
 
@@ -332,7 +382,9 @@ final class HttpSession {
 
   // ------------------------------------------------------------------ errors
 
-  /** The error for an unexpected status, with the registry's own error codes (spec "Error codes"). */
+  /**
+   * The error for an unexpected status, with the registry's own error codes (spec "Error codes").
+   */
   RegistryException failure(String action, HttpResponse<InputStream> r) {
     int s = r.statusCode();
     byte[] body = readLimited(r, MAX_ERROR_BODY);
@@ -350,9 +402,14 @@ final class HttpSession {
     }
     String hint =
         switch (s) {
-          case 401 -> authorization == null
-              ? " (" + registry + " needs credentials: strata login " + registry + ")"
-              : " (the credentials for " + registry + " were not accepted: strata login " + registry + ")";
+          case 401 ->
+              authorization == null
+                  ? " (" + registry + " needs credentials: strata login " + registry + ")"
+                  : " (the credentials for "
+                      + registry
+                      + " were not accepted: strata login "
+                      + registry
+                      + ")";
           case 403 -> " (access denied)";
           default -> "";
         };

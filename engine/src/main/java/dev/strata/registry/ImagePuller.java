@@ -5,7 +5,6 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.ImageIndex;
-import dev.strata.oci.InvalidJsonException;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Platform;
@@ -21,11 +20,11 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
 /**
- * Pulls an image into the store: mirrors first, in order, then the registry; an index is
- * resolved to the requested platform's manifest. Blobs are stored as they come (their digests
- * do not change), each checked against its digest while it streams and its layer against the
- * config's diffID; the image is named only when every blob is in. Under {@link
- * Store#beginWrite}, so a prune cannot take blobs before they are named.
+ * Pulls an image into the store: mirrors first, in order, then the registry; an index is resolved
+ * to the requested platform's manifest. Blobs are stored as they come (their digests do not
+ * change), each checked against its digest while it streams and its layer against the config's
+ * diffID; the image is named only when every blob is in. Under {@link Store#beginWrite}, so a prune
+ * cannot take blobs before they are named.
  */
 public final class ImagePuller {
   private final Store store;
@@ -59,7 +58,8 @@ public final class ImagePuller {
           if (failed.isEmpty()) {
             throw e;
           }
-          throw new RegistryException(e.getMessage() + " (mirrors failed first: " + String.join("; ", failed) + ")", e);
+          throw new RegistryException(
+              e.getMessage() + " (mirrors failed first: " + String.join("; ", failed) + ")", e);
         }
         failed.add(host + ": " + e.getMessage());
         opts.progress().note("Mirror " + host + " failed, trying the next: " + e.getMessage());
@@ -69,21 +69,30 @@ public final class ImagePuller {
   }
 
   private StoredImage pullFrom(RemoteImage src, RemoteImage asked, Platform platform, String name) {
-    HttpSession http = new HttpSession(src.registry(), List.of("repository:" + src.repository() + ":pull"), opts);
+    HttpSession http =
+        new HttpSession(src.registry(), List.of("repository:" + src.repository() + ":pull"), opts);
     Repository repo = new Repository(http, src.repository(), opts);
     Repository.Document doc = repo.manifest(src.manifestReference(), src.digest());
     if (MediaType.isIndex(doc.mediaType())) {
       Descriptor chosen = choose(src, parseIndex(src, doc), platform);
       doc = repo.manifest(chosen.digest().toString(), chosen.digest());
       if (!MediaType.isManifest(doc.mediaType())) {
-        throw new RegistryException("pull " + src + ": the entry for " + platform + " is not an image manifest (" + doc.mediaType() + ")");
+        throw new RegistryException(
+            "pull "
+                + src
+                + ": the entry for "
+                + platform
+                + " is not an image manifest ("
+                + doc.mediaType()
+                + ")");
       }
     }
     Manifest m;
     try {
       m = Manifest.parse(doc.bytes(), doc.mediaType());
     } catch (IllegalArgumentException e) {
-      throw new RegistryException("pull " + src + ": manifest " + doc.digest() + " is invalid: " + e.getMessage());
+      throw new RegistryException(
+          "pull " + src + ": manifest " + doc.digest() + " is invalid: " + e.getMessage());
     }
     try (AutoCloseable writing = store.beginWrite()) {
       byte[] configBytes = repo.smallBlob(m.config(), Store.MAX_DOCUMENT);
@@ -91,21 +100,38 @@ public final class ImagePuller {
       try {
         config = ImageConfig.parse(configBytes);
       } catch (IllegalArgumentException e) {
-        throw new RegistryException("pull " + src + ": config " + m.config().digest() + " is invalid: " + e.getMessage());
+        throw new RegistryException(
+            "pull " + src + ": config " + m.config().digest() + " is invalid: " + e.getMessage());
       }
       String os = config.json().path("os").asText("");
       String arch = config.json().path("architecture").asText("");
-      if (!os.isEmpty() && !arch.isEmpty()
+      if (!os.isEmpty()
+          && !arch.isEmpty()
           && (!os.equals(platform.os()) || !arch.equals(platform.architecture()))) {
         // a single-platform image for another machine (docker refuses it the same way)
         throw new RegistryException(
-            "pull " + src + ": the image is for " + os + "/" + arch + ", not " + platform + " (--platform)");
+            "pull "
+                + src
+                + ": the image is for "
+                + os
+                + "/"
+                + arch
+                + ", not "
+                + platform
+                + " (--platform)");
       }
       List<Digest> diffIds = config.diffIds();
       if (diffIds.size() != m.layers().size()) {
         throw new RegistryException(
-            "pull " + src + ": manifest " + doc.digest() + " has " + m.layers().size() + " layers, its config "
-                + diffIds.size() + " diff_ids");
+            "pull "
+                + src
+                + ": manifest "
+                + doc.digest()
+                + " has "
+                + m.layers().size()
+                + " layers, its config "
+                + diffIds.size()
+                + " diff_ids");
       }
       List<Callable<LayerRecord>> tasks = new ArrayList<>();
       for (int i = 0; i < m.layers().size(); i++) {
@@ -135,7 +161,9 @@ public final class ImagePuller {
 
   private LayerRecord fetchLayer(Repository repo, Descriptor l, Digest diffId) {
     String action = "fetch blob " + repo.shown() + "@" + l.digest();
-    if (!MediaType.isLayer(l.mediaType()) || l.mediaType().contains("foreign") || l.mediaType().contains("nondistributable")) {
+    if (!MediaType.isLayer(l.mediaType())
+        || l.mediaType().contains("foreign")
+        || l.mediaType().contains("nondistributable")) {
       throw new RegistryException(action + ": unsupported layer type " + l.mediaType());
     }
     if (store.blobs().has(l.digest())) {
@@ -149,11 +177,17 @@ public final class ImagePuller {
     } catch (CorruptBlobException e) {
       throw new RegistryException(action + ": " + e.getMessage() + "; nothing was stored", e);
     } catch (IOException e) {
-      throw new RegistryException(action + ": cannot read the layer: " + HttpSession.describe(e) + "; nothing was stored", e);
+      throw new RegistryException(
+          action + ": cannot read the layer: " + HttpSession.describe(e) + "; nothing was stored",
+          e);
     }
     if (!r.diffId().equals(diffId)) {
       throw new RegistryException(
-          action + ": the layer's uncompressed digest is " + r.diffId() + ", the config says " + diffId);
+          action
+              + ": the layer's uncompressed digest is "
+              + r.diffId()
+              + ", the config says "
+              + diffId);
     }
     opts.progress().finished("Copying blob", l.digest(), l.size(), false);
     return new LayerRecord(r.diffId(), r.blob(), l.mediaType(), r.size(), r.uncompressedSize());
@@ -163,7 +197,8 @@ public final class ImagePuller {
     try {
       return ImageIndex.parse(doc.bytes());
     } catch (IllegalArgumentException e) {
-      throw new RegistryException("pull " + src + ": index " + doc.digest() + " is invalid: " + e.getMessage());
+      throw new RegistryException(
+          "pull " + src + ": index " + doc.digest() + " is invalid: " + e.getMessage());
     }
   }
 
@@ -189,6 +224,7 @@ public final class ImagePuller {
         index.manifests().stream()
             .map(d -> d.platform() == null ? "?" : d.platform().toString())
             .collect(Collectors.joining(", "));
-    throw new RegistryException("pull " + src + ": no image for " + want + " (the index has: " + have + ")");
+    throw new RegistryException(
+        "pull " + src + ": no image for " + want + " (the index has: " + have + ")");
   }
 }

@@ -12,10 +12,7 @@ import dev.strata.oci.MediaType;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
-import java.io.FilterOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -23,10 +20,10 @@ import java.util.concurrent.Callable;
 /**
  * Pushes an image from the store. Layers go in the compression asked for (gzip by default, as
  * DESIGN.md says: Docker-format consumers and older tools do not read zstd); a layer stored in
- * another compression is recompressed once, and the result is kept in the store and remembered
- * by diffID ({@link LayerRecord}), so the next push sends it as it is. The pushed manifest then
- * names the new blobs, so its digest differs from the stored one. Blobs the registry has are
- * skipped (HEAD); a blob of an image named on the same registry is mounted across repositories.
+ * another compression is recompressed once, and the result is kept in the store and remembered by
+ * diffID ({@link LayerRecord}), so the next push sends it as it is. The pushed manifest then names
+ * the new blobs, so its digest differs from the stored one. Blobs the registry has are skipped
+ * (HEAD); a blob of an image named on the same registry is mounted across repositories.
  */
 public final class ImagePusher {
   private final Store store;
@@ -54,7 +51,8 @@ public final class ImagePusher {
       throw new RegistryException("push " + target + ": layers are pushed with gzip or zstd");
     }
     String mountFrom = mountSource(image, target);
-    List<String> scopes = new ArrayList<>(List.of("repository:" + target.repository() + ":pull,push"));
+    List<String> scopes =
+        new ArrayList<>(List.of("repository:" + target.repository() + ":pull,push"));
     if (mountFrom != null) {
       scopes.add("repository:" + mountFrom + ":pull");
     }
@@ -65,7 +63,15 @@ public final class ImagePusher {
     List<Digest> diffIds = image.config().diffIds();
     if (diffIds.size() != stored.size()) {
       throw new RegistryException(
-          "push " + target + ": image " + image.name() + " has " + stored.size() + " layers, its config " + diffIds.size() + " diff_ids");
+          "push "
+              + target
+              + ": image "
+              + image.name()
+              + " has "
+              + stored.size()
+              + " layers, its config "
+              + diffIds.size()
+              + " diff_ids");
     }
     boolean docker = MediaType.DOCKER_MANIFEST.equals(image.manifest().mediaType());
     // Docker v2s2 has no zstd layer type (skopeo refuses one): a zstd push is an OCI manifest.
@@ -111,7 +117,8 @@ public final class ImagePusher {
     }
     Digest d = Digest.sha256(manifest);
     if (target.digest() != null && !target.digest().equals(d)) {
-      throw new RegistryException("push " + target + ": the manifest to push is " + d + ", not the digest asked for");
+      throw new RegistryException(
+          "push " + target + ": the manifest to push is " + d + ", not the digest asked for");
     }
     repo.putManifest(target.tag() != null ? target.tag() : d.toString(), manifest, mediaType);
     return new Descriptor(mediaType, d, manifest.length);
@@ -121,7 +128,8 @@ public final class ImagePusher {
     try {
       return store.blobs().readSmall(image.digest(), Store.MAX_DOCUMENT);
     } catch (IOException e) {
-      throw new RegistryException("push: cannot read manifest " + image.digest() + ": " + e.getMessage(), e);
+      throw new RegistryException(
+          "push: cannot read manifest " + image.digest() + ": " + e.getMessage(), e);
     }
   }
 
@@ -132,7 +140,8 @@ public final class ImagePusher {
     }
     try {
       RemoteImage src = RemoteImage.parse(image.name());
-      if (src.registry().equals(target.registry()) && !src.repository().equals(target.repository())) {
+      if (src.registry().equals(target.registry())
+          && !src.repository().equals(target.repository())) {
         return src.repository();
       }
     } catch (IllegalArgumentException e) {
@@ -168,13 +177,20 @@ public final class ImagePusher {
 
   /** The layer as it will be pushed: as stored, a remembered recompression, or a new one. */
   private Descriptor layerToPush(
-      StoredImage image, Descriptor layer, Digest diffId, Compression want, boolean docker) throws IOException {
+      StoredImage image, Descriptor layer, Digest diffId, Compression want, boolean docker)
+      throws IOException {
     try {
-      return LayerForms.inCompression(store, layer, diffId, want, layerType(want, docker),
-          () -> opts.progress().note("Compressing layer " + diffId + " (" + want.name().toLowerCase() + ")"));
+      return LayerForms.inCompression(
+          store,
+          layer,
+          diffId,
+          want,
+          layerType(want, docker),
+          () ->
+              opts.progress()
+                  .note("Compressing layer " + diffId + " (" + want.name().toLowerCase() + ")"));
     } catch (dev.strata.archive.ArchiveException e) {
       throw new RegistryException("push: " + image.name() + ": " + e.getMessage());
     }
   }
-
 }

@@ -7,9 +7,9 @@ import dev.strata.store.StoredImage;
 import java.util.Optional;
 
 /**
- * What the builder calls for {@code FROM}: the local store first, then mirrors, then the
- * registry, as {@link PullPolicy} says. Offline by default in spirit: {@link PullPolicy#NEVER}
- * (or offline options) never opens a connection, and a missing image is an error that names it.
+ * What the builder calls for {@code FROM}: the local store first, then mirrors, then the registry,
+ * as {@link PullPolicy} says. Offline by default in spirit: {@link PullPolicy#NEVER} (or offline
+ * options) never opens a connection, and a missing image is an error that names it.
  */
 public final class ImageResolver {
   private final Store store;
@@ -26,7 +26,9 @@ public final class ImageResolver {
     this(store, opts, Platform.host());
   }
 
-  /** The image for {@code reference} ({@code golang:1.22}, {@code 127.0.0.1:5000/app@sha256:...}). */
+  /**
+   * The image for {@code reference} ({@code golang:1.22}, {@code 127.0.0.1:5000/app@sha256:...}).
+   */
   public StoredImage resolve(String reference, PullPolicy policy) {
     Reference ref = Reference.parse(reference);
     RemoteImage remote = RemoteImage.of(ref);
@@ -37,8 +39,11 @@ public final class ImageResolver {
     }
     if (policy == PullPolicy.NEVER || opts.offline()) {
       throw new OfflineException(
-          "image " + name + " is not in the store and pulling is off (--pull=never or --offline); "
-              + "pull it first: strata pull " + remote);
+          "image "
+              + name
+              + " is not in the store and pulling is off (--pull=never or --offline); "
+              + "pull it first: strata pull "
+              + remote);
     }
     return new ImagePuller(store, opts).pull(remote, platform, name);
   }

@@ -19,11 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * Stores one pulled layer as it comes, in two threads: the caller's reads the network, hashes
- * and writes the blob; a helper decompresses a copy of the bytes and hashes the tar (the
- * diffID). On two cores this halves the critical path of a pull (gunzip + sha256 of the tar
- * dominate it). At most {@link #QUEUED} chunks of 64 KiB wait between them; nothing is held
- * whole. The blob is published only when its bytes hash to the descriptor's digest.
+ * Stores one pulled layer as it comes, in two threads: the caller's reads the network, hashes and
+ * writes the blob; a helper decompresses a copy of the bytes and hashes the tar (the diffID). On
+ * two cores this halves the critical path of a pull (gunzip + sha256 of the tar dominate it). At
+ * most {@link #QUEUED} chunks of 64 KiB wait between them; nothing is held whole. The blob is
+ * published only when its bytes hash to the descriptor's digest.
  */
 final class LayerDownload {
   private static final int CHUNK = 1 << 16;

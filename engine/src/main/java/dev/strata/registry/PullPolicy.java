@@ -15,7 +15,8 @@ public enum PullPolicy {
     try {
       return valueOf(s.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("invalid pull policy \"" + s + "\": always, missing or never");
+      throw new IllegalArgumentException(
+          "invalid pull policy \"" + s + "\": always, missing or never");
     }
   }
 }

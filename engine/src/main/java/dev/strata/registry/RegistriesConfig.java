@@ -28,12 +28,13 @@ import java.util.Set;
  * }
  * }</pre>
  *
- * <p>Where: {@code $STRATA_REGISTRIES_CONFIG}, else {@code $XDG_CONFIG_HOME/strata/registries.json},
- * else {@code ~/.config/strata/registries.json}; a missing file means no mirrors. A mirror is a
- * registry host that holds the same repositories (pulls only, as containers' registries.conf
- * mirrors). Plain http is used only for a registry marked {@code insecure} or on a loopback
- * address (127.0.0.0/8, ::1, localhost), and even then https is tried first. Unknown keys are
- * refused, so a misspelt setting does not silently do nothing.
+ * <p>Where: {@code $STRATA_REGISTRIES_CONFIG}, else {@code
+ * $XDG_CONFIG_HOME/strata/registries.json}, else {@code ~/.config/strata/registries.json}; a
+ * missing file means no mirrors. A mirror is a registry host that holds the same repositories
+ * (pulls only, as containers' registries.conf mirrors). Plain http is used only for a registry
+ * marked {@code insecure} or on a loopback address (127.0.0.0/8, ::1, localhost), and even then
+ * https is tried first. Unknown keys are refused, so a misspelt setting does not silently do
+ * nothing.
  */
 public final class RegistriesConfig {
   /** The settings of one registry host. */
@@ -96,7 +97,8 @@ public final class RegistriesConfig {
     Map<String, Registry> out = new LinkedHashMap<>();
     JsonNode regs = root.path("registries");
     if (!regs.isMissingNode() && !regs.isObject()) {
-      throw new RegistryException(source + ": \"registries\" must be an object keyed by registry host");
+      throw new RegistryException(
+          source + ": \"registries\" must be an object keyed by registry host");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = regs.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -116,7 +118,12 @@ public final class RegistriesConfig {
         for (JsonNode h : m) {
           if (!h.isTextual() || h.asText().isBlank() || h.asText().contains("/")) {
             throw new RegistryException(
-                source + ": " + where + ".mirrors: \"" + h.asText() + "\" is not a registry host[:port]");
+                source
+                    + ": "
+                    + where
+                    + ".mirrors: \""
+                    + h.asText()
+                    + "\" is not a registry host[:port]");
           }
           mirrors.add(normalizeHost(h.asText()));
         }
@@ -135,14 +142,22 @@ public final class RegistriesConfig {
       String k = it.next();
       if (!allowed.contains(k)) {
         throw new RegistryException(
-            source + ": unknown key \"" + prefix + k + "\" (known: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            source
+                + ": unknown key \""
+                + prefix
+                + k
+                + "\" (known: "
+                + String.join(", ", allowed.stream().sorted().toList())
+                + ")");
       }
     }
   }
 
   private static String normalizeHost(String h) {
     String s = h.trim().toLowerCase(Locale.ROOT);
-    return s.equals("index.docker.io") || s.equals("registry-1.docker.io") ? RemoteImage.DOCKER_HUB : s;
+    return s.equals("index.docker.io") || s.equals("registry-1.docker.io")
+        ? RemoteImage.DOCKER_HUB
+        : s;
   }
 
   /** The settings of {@code host}; defaults (no mirrors, https) when the file does not name it. */

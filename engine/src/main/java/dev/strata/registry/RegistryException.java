@@ -1,8 +1,8 @@
 package dev.strata.registry;
 
 /**
- * A registry operation failed. The message names the action and the reference or digest at
- * fault ("fetch blob docker.io/library/busybox@sha256:..."), never a credential or token.
+ * A registry operation failed. The message names the action and the reference or digest at fault
+ * ("fetch blob docker.io/library/busybox@sha256:..."), never a credential or token.
  */
 public class RegistryException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -5,13 +5,14 @@ import dev.strata.registry.auth.CredentialStore;
 import java.time.Duration;
 
 /**
- * How the registry client behaves: where credentials and settings come from, whether the
- * network may be used at all, and the limits that keep a hostile registry from hurting.
+ * How the registry client behaves: where credentials and settings come from, whether the network
+ * may be used at all, and the limits that keep a hostile registry from hurting.
  *
  * @param retries attempts after the first for a connection reset, 429 or 5xx
  * @param backoff the first wait between attempts; doubled each time
  * @param parallel blob transfers at once
- * @param maxManifestBytes manifests and indexes larger than this are refused (containers/image: 4 MiB)
+ * @param maxManifestBytes manifests and indexes larger than this are refused (containers/image: 4
+ *     MiB)
  * @param chunkBytes blobs larger than this are uploaded in PATCH chunks of this size
  * @param maxRedirects redirects followed for one request before giving up
  */
@@ -45,26 +46,86 @@ public record RegistryOptions(
   }
 
   public RegistryOptions withConfig(RegistriesConfig c) {
-    return new RegistryOptions(c, credentials, offline, retries, backoff, parallel, maxManifestBytes, chunkBytes, maxRedirects, progress);
+    return new RegistryOptions(
+        c,
+        credentials,
+        offline,
+        retries,
+        backoff,
+        parallel,
+        maxManifestBytes,
+        chunkBytes,
+        maxRedirects,
+        progress);
   }
 
   public RegistryOptions withCredentials(CredentialSource c) {
-    return new RegistryOptions(config, c, offline, retries, backoff, parallel, maxManifestBytes, chunkBytes, maxRedirects, progress);
+    return new RegistryOptions(
+        config,
+        c,
+        offline,
+        retries,
+        backoff,
+        parallel,
+        maxManifestBytes,
+        chunkBytes,
+        maxRedirects,
+        progress);
   }
 
   public RegistryOptions withOffline(boolean o) {
-    return new RegistryOptions(config, credentials, o, retries, backoff, parallel, maxManifestBytes, chunkBytes, maxRedirects, progress);
+    return new RegistryOptions(
+        config,
+        credentials,
+        o,
+        retries,
+        backoff,
+        parallel,
+        maxManifestBytes,
+        chunkBytes,
+        maxRedirects,
+        progress);
   }
 
   public RegistryOptions withRetries(int r, Duration b) {
-    return new RegistryOptions(config, credentials, offline, r, b, parallel, maxManifestBytes, chunkBytes, maxRedirects, progress);
+    return new RegistryOptions(
+        config,
+        credentials,
+        offline,
+        r,
+        b,
+        parallel,
+        maxManifestBytes,
+        chunkBytes,
+        maxRedirects,
+        progress);
   }
 
   public RegistryOptions withLimits(long manifestBytes, long chunk) {
-    return new RegistryOptions(config, credentials, offline, retries, backoff, parallel, manifestBytes, chunk, maxRedirects, progress);
+    return new RegistryOptions(
+        config,
+        credentials,
+        offline,
+        retries,
+        backoff,
+        parallel,
+        manifestBytes,
+        chunk,
+        maxRedirects,
+        progress);
   }
 
   public RegistryOptions withProgress(Progress p) {
-    return new RegistryOptions(config, credentials, offline, retries, backoff, parallel, maxManifestBytes, chunkBytes, maxRedirects, p);
+    return new RegistryOptions(
+        config,
+        credentials,
+        offline,
+        retries,
+        backoff,
+        parallel,
+        maxManifestBytes,
+        chunkBytes,
+        maxRedirects,
+        p);
   }
 }

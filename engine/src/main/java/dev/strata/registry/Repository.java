@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 
 /**
  * The distribution API (OCI distribution-spec) on one repository: manifests, blobs, uploads and
- * mounts. Every byte read is checked: documents against their digest and a size limit, blobs by
- * the caller against their digest while they stream (see {@link BlobInputStream}).
+ * mounts. Every byte read is checked: documents against their digest and a size limit, blobs by the
+ * caller against their digest while they stream (see {@link BlobInputStream}).
  */
 final class Repository {
   static final String ACCEPT =
@@ -58,7 +58,13 @@ final class Repository {
     String sep = reference.startsWith("sha256:") || reference.startsWith("sha512:") ? "@" : ":";
     String action = "fetch manifest " + shown() + sep + reference;
     HttpResponse<InputStream> r =
-        http.send(action, "GET", "/v2/" + name + "/manifests/" + reference, Map.of("Accept", ACCEPT), null, true);
+        http.send(
+            action,
+            "GET",
+            "/v2/" + name + "/manifests/" + reference,
+            Map.of("Accept", ACCEPT),
+            null,
+            true);
     if (r.statusCode() != 200) {
       throw http.failure(action, r);
     }
@@ -67,7 +73,12 @@ final class Repository {
     if (announced > max) {
       HttpSession.discard(r);
       throw new RegistryException(
-          action + ": manifest is " + announced + " bytes, more than the " + max + "-byte limit; refused");
+          action
+              + ": manifest is "
+              + announced
+              + " bytes, more than the "
+              + max
+              + "-byte limit; refused");
     }
     byte[] bytes;
     try (InputStream in = r.body()) {
@@ -76,7 +87,8 @@ final class Repository {
       throw new RegistryException(action + ": " + HttpSession.describe(e), e);
     }
     if (bytes.length > max) {
-      throw new RegistryException(action + ": manifest is more than the " + max + "-byte limit; refused");
+      throw new RegistryException(
+          action + ": manifest is more than the " + max + "-byte limit; refused");
     }
     Digest got = Digest.sha256(bytes);
     if (expected != null && !expected.equals(got)) {
@@ -84,11 +96,18 @@ final class Repository {
           action + ": manifest refused: its bytes hash to " + got + ", not " + expected);
     }
     Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
-    if (header.isPresent() && header.get().startsWith("sha256:") && !header.get().equals(got.toString())) {
+    if (header.isPresent()
+        && header.get().startsWith("sha256:")
+        && !header.get().equals(got.toString())) {
       throw new RegistryException(
-          action + ": manifest refused: its bytes hash to " + got + ", the registry says " + header.get());
+          action
+              + ": manifest refused: its bytes hash to "
+              + got
+              + ", the registry says "
+              + header.get());
     }
-    String type = r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
+    String type =
+        r.headers().firstValue("Content-Type").map(t -> t.split(";")[0].trim()).orElse("");
     if (!MediaType.isManifest(type) && !MediaType.isIndex(type)) {
       try {
         type = Json.parse(bytes).path("mediaType").asText("");
@@ -96,13 +115,17 @@ final class Repository {
         throw new RegistryException(action + ": not a JSON manifest: " + e.getMessage());
       }
       if (type.isEmpty()) {
-        // image-spec 1.0 manifests may omit mediaType; an index has "manifests", a manifest "config"
-        type = new String(bytes, StandardCharsets.UTF_8).contains("\"manifests\"")
-            ? MediaType.OCI_INDEX : MediaType.OCI_MANIFEST;
+        // image-spec 1.0 manifests may omit mediaType; an index has "manifests", a manifest
+        // "config"
+        type =
+            new String(bytes, StandardCharsets.UTF_8).contains("\"manifests\"")
+                ? MediaType.OCI_INDEX
+                : MediaType.OCI_MANIFEST;
       }
     }
     if (!MediaType.isManifest(type) && !MediaType.isIndex(type)) {
-      throw new RegistryException(action + ": unsupported manifest type " + type + " (schema 1 is not supported)");
+      throw new RegistryException(
+          action + ": unsupported manifest type " + type + " (schema 1 is not supported)");
     }
     return new Document(bytes, type, got);
   }
@@ -110,7 +133,8 @@ final class Repository {
   /** HEAD a blob: does the registry have it? */
   boolean hasBlob(Digest d) {
     String action = "check blob exists for " + shown() + "@" + d;
-    HttpResponse<InputStream> r = http.send(action, "HEAD", "/v2/" + name + "/blobs/" + d, Map.of(), null, true);
+    HttpResponse<InputStream> r =
+        http.send(action, "HEAD", "/v2/" + name + "/blobs/" + d, Map.of(), null, true);
     HttpSession.discard(r);
     return switch (r.statusCode()) {
       case 200 -> true;
@@ -121,14 +145,20 @@ final class Repository {
 
   /** A blob's bytes; the stream refuses more than {@code d.size()} and resumes after a reset. */
   InputStream blob(Descriptor d) {
-    return new BlobInputStream(http, opts, "fetch blob " + shown() + "@" + d.digest(), "/v2/" + name + "/blobs/" + d.digest(), d.size());
+    return new BlobInputStream(
+        http,
+        opts,
+        "fetch blob " + shown() + "@" + d.digest(),
+        "/v2/" + name + "/blobs/" + d.digest(),
+        d.size());
   }
 
   /** A small blob (a config) read whole and verified. */
   byte[] smallBlob(Descriptor d, long max) {
     String action = "fetch blob " + shown() + "@" + d.digest();
     if (d.size() > max) {
-      throw new RegistryException(action + ": " + d.size() + " bytes is more than the " + max + "-byte limit for a config");
+      throw new RegistryException(
+          action + ": " + d.size() + " bytes is more than the " + max + "-byte limit for a config");
     }
     byte[] bytes;
     try (InputStream in = blob(d)) {
@@ -150,8 +180,8 @@ final class Repository {
 
   /**
    * Uploads a blob: tries a cross-repository mount from {@code mountFrom} (may be null) first;
-   * otherwise one PUT (small blobs) or PATCH chunks then PUT. A failed upload starts again, up
-   * to the retry limit. Returns true when the blob was mounted rather than sent.
+   * otherwise one PUT (small blobs) or PATCH chunks then PUT. A failed upload starts again, up to
+   * the retry limit. Returns true when the blob was mounted rather than sent.
    */
   boolean upload(Digest d, long size, BlobSource source, String mountFrom) {
     String action = "upload blob " + shown() + "@" + d;
@@ -166,12 +196,14 @@ final class Repository {
     }
   }
 
-  private boolean uploadOnce(String action, Digest d, long size, BlobSource source, String mountFrom) {
+  private boolean uploadOnce(
+      String action, Digest d, long size, BlobSource source, String mountFrom) {
     String start = "/v2/" + name + "/blobs/uploads/";
     if (mountFrom != null && !mountFrom.equals(name)) {
       start += "?mount=" + enc(d.toString()) + "&from=" + enc(mountFrom);
     }
-    HttpResponse<InputStream> r = http.send(action, "POST", start, Map.of(), HttpRequest.BodyPublishers::noBody, true);
+    HttpResponse<InputStream> r =
+        http.send(action, "POST", start, Map.of(), HttpRequest.BodyPublishers::noBody, true);
     if (r.statusCode() == 201 && mountFrom != null) {
       HttpSession.discard(r);
       return true;
@@ -186,11 +218,22 @@ final class Repository {
       while (offset < size) {
         long len = Math.min(opts.chunkBytes(), size - offset);
         long from = offset;
-        Supplier<HttpRequest.BodyPublisher> body = () -> HttpRequest.BodyPublishers.fromPublisher(
-            HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, from, len)), len);
-        r = http.send(action, "PATCH", location,
-            Map.of("Content-Type", "application/octet-stream",
-                "Content-Range", from + "-" + (from + len - 1)), body, false);
+        Supplier<HttpRequest.BodyPublisher> body =
+            () ->
+                HttpRequest.BodyPublishers.fromPublisher(
+                    HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, from, len)), len);
+        r =
+            http.send(
+                action,
+                "PATCH",
+                location,
+                Map.of(
+                    "Content-Type",
+                    "application/octet-stream",
+                    "Content-Range",
+                    from + "-" + (from + len - 1)),
+                body,
+                false);
         if (r.statusCode() != 202) {
           throw http.failure(action, r);
         }
@@ -198,12 +241,27 @@ final class Repository {
         location = location(action, r);
         offset += len;
       }
-      r = http.send(action, "PUT", withDigest(location, d), Map.of(), HttpRequest.BodyPublishers::noBody, false);
+      r =
+          http.send(
+              action,
+              "PUT",
+              withDigest(location, d),
+              Map.of(),
+              HttpRequest.BodyPublishers::noBody,
+              false);
     } else {
-      Supplier<HttpRequest.BodyPublisher> body = () -> HttpRequest.BodyPublishers.fromPublisher(
-          HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, 0, size)), size);
-      r = http.send(action, "PUT", withDigest(location, d),
-          Map.of("Content-Type", "application/octet-stream"), body, false);
+      Supplier<HttpRequest.BodyPublisher> body =
+          () ->
+              HttpRequest.BodyPublishers.fromPublisher(
+                  HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, 0, size)), size);
+      r =
+          http.send(
+              action,
+              "PUT",
+              withDigest(location, d),
+              Map.of("Content-Type", "application/octet-stream"),
+              body,
+              false);
     }
     if (r.statusCode() != 201) {
       throw http.failure(action, r);
@@ -251,7 +309,8 @@ final class Repository {
   private String location(String action, HttpResponse<InputStream> r) {
     String loc = r.headers().firstValue("Location").orElse(null);
     if (loc == null || loc.isEmpty()) {
-      throw new RegistryException(action + ": the registry answered " + r.statusCode() + " without a Location");
+      throw new RegistryException(
+          action + ": the registry answered " + r.statusCode() + " without a Location");
     }
     return r.uri().resolve(loc).toString();
   }
@@ -265,15 +324,21 @@ final class Repository {
     Digest d = Digest.sha256(bytes);
     String action = "push manifest " + shown() + (reference.contains(":") ? "@" : ":") + reference;
     HttpResponse<InputStream> r =
-        http.send(action, "PUT", "/v2/" + name + "/manifests/" + reference,
-            Map.of("Content-Type", mediaType), () -> HttpRequest.BodyPublishers.ofByteArray(bytes), true);
+        http.send(
+            action,
+            "PUT",
+            "/v2/" + name + "/manifests/" + reference,
+            Map.of("Content-Type", mediaType),
+            () -> HttpRequest.BodyPublishers.ofByteArray(bytes),
+            true);
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw http.failure(action, r);
     }
     HttpSession.discard(r);
     Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
     if (header.isPresent() && !header.get().equals(d.toString())) {
-      throw new RegistryException(action + ": the registry stored it as " + header.get() + ", not " + d);
+      throw new RegistryException(
+          action + ": the registry stored it as " + header.get() + ", not " + d);
     }
     return d;
   }

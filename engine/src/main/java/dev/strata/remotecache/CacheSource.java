@@ -22,9 +22,9 @@ public interface CacheSource {
   InputStream open(Descriptor blob) throws IOException;
 
   /**
-   * True when a blob is read from a local file: it is checked before a hit is taken. A
-   * registry's blob is checked as it is fetched (reading it at lookup would download what a
-   * fully cached build never needs).
+   * True when a blob is read from a local file: it is checked before a hit is taken. A registry's
+   * blob is checked as it is fetched (reading it at lookup would download what a fully cached build
+   * never needs).
    */
   boolean local();
 }

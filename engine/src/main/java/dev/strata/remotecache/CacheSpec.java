@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * One {@code --cache-to} or {@code --cache-from} value, as buildx spells it: {@code
- * type=local,dest=DIR[,mode=min|max]} or {@code type=registry,ref=REG/REPO:TAG[,mode=min|max]}
- * to export, {@code type=local,src=DIR} or {@code type=registry,ref=REG/REPO:TAG} to import.
+ * type=local,dest=DIR[,mode=min|max]} or {@code type=registry,ref=REG/REPO:TAG[,mode=min|max]} to
+ * export, {@code type=local,src=DIR} or {@code type=registry,ref=REG/REPO:TAG} to import.
  *
  * @param dir the OCI layout directory (type=local), or null
  * @param ref the repository and tag (type=registry), or null
@@ -27,17 +27,20 @@ public record CacheSpec(Path dir, RemoteImage ref, boolean max) {
     Map<String, String> kv = fields("--cache-to", text);
     String mode = kv.getOrDefault("mode", "min");
     if (!mode.equals("min") && !mode.equals("max")) {
-      throw new IllegalArgumentException("--cache-to " + text + ": mode=" + mode + ": want min or max");
+      throw new IllegalArgumentException(
+          "--cache-to " + text + ": mode=" + mode + ": want min or max");
     }
     boolean max = mode.equals("max");
-    return kv.get("type").equals("registry") ? new CacheSpec(null, ref("--cache-to", text, kv), max)
+    return kv.get("type").equals("registry")
+        ? new CacheSpec(null, ref("--cache-to", text, kv), max)
         : new CacheSpec(dir("--cache-to", text, kv, "dest"), null, max);
   }
 
   /** Parses a {@code --cache-from} value. */
   public static CacheSpec from(String text) {
     Map<String, String> kv = fields("--cache-from", text);
-    return kv.get("type").equals("registry") ? new CacheSpec(null, ref("--cache-from", text, kv), false)
+    return kv.get("type").equals("registry")
+        ? new CacheSpec(null, ref("--cache-from", text, kv), false)
         : new CacheSpec(dir("--cache-from", text, kv, "src"), null, false);
   }
 
@@ -62,7 +65,8 @@ public record CacheSpec(Path dir, RemoteImage ref, boolean max) {
   private static RemoteImage ref(String flag, String text, Map<String, String> kv) {
     String r = kv.get("ref");
     if (r == null || r.isEmpty()) {
-      throw new IllegalArgumentException(flag + " " + text + ": type=registry needs ref=REGISTRY/REPOSITORY:TAG");
+      throw new IllegalArgumentException(
+          flag + " " + text + ": type=registry needs ref=REGISTRY/REPOSITORY:TAG");
     }
     RemoteImage ref;
     try {
@@ -71,7 +75,8 @@ public record CacheSpec(Path dir, RemoteImage ref, boolean max) {
       throw new IllegalArgumentException(flag + " " + text + ": ref=" + r + ": " + e.getMessage());
     }
     if (ref.digest() != null && flag.equals("--cache-to")) {
-      throw new IllegalArgumentException(flag + " " + text + ": ref=" + r + ": a cache is pushed under a tag, not a digest");
+      throw new IllegalArgumentException(
+          flag + " " + text + ": ref=" + r + ": a cache is pushed under a tag, not a digest");
     }
     return ref;
   }
@@ -81,16 +86,19 @@ public record CacheSpec(Path dir, RemoteImage ref, boolean max) {
     for (String part : text.split(",")) {
       int eq = part.indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException(flag + " " + text + ": \"" + part + "\" is not KEY=VALUE");
+        throw new IllegalArgumentException(
+            flag + " " + text + ": \"" + part + "\" is not KEY=VALUE");
       }
       kv.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
     }
     String type = kv.get("type");
     if (type == null) {
-      throw new IllegalArgumentException(flag + " " + text + ": type= is missing (type=local or type=registry)");
+      throw new IllegalArgumentException(
+          flag + " " + text + ": type= is missing (type=local or type=registry)");
     }
     if (!type.equals("local") && !type.equals("registry")) {
-      throw new IllegalArgumentException(flag + " " + text + ": type=" + type + " is not supported (type=local or type=registry)");
+      throw new IllegalArgumentException(
+          flag + " " + text + ": type=" + type + " is not supported (type=local or type=registry)");
     }
     return kv;
   }

@@ -29,22 +29,25 @@ import java.util.function.Consumer;
  * build does only where it needs the bytes (a later miss builds on it, a stage is mounted, the
  * final image, an export), as BuildKit's lazy remote-cache blobs are.
  *
- * <p>A hit is verified: the record's inputs must be those the build computed for its key, and
- * its blob must hash to its digest and unpack to its diffID and size. A bundle's blob is checked
- * before the hit is taken; a registry's as it is fetched (reading it at lookup would download
- * what a fully cached build never needs), and one that fails there throws {@link Refused}: the
- * build starts again without it. A record that fails is refused in one warning naming the
- * digest, and its step builds: a cache never yields a wrong image.
+ * <p>A hit is verified: the record's inputs must be those the build computed for its key, and its
+ * blob must hash to its digest and unpack to its diffID and size. A bundle's blob is checked before
+ * the hit is taken; a registry's as it is fetched (reading it at lookup would download what a fully
+ * cached build never needs), and one that fails there throws {@link Refused}: the build starts
+ * again without it. A record that fails is refused in one warning naming the digest, and its step
+ * builds: a cache never yields a wrong image.
  */
 public final class ImportedCache {
   private record Entry(CacheRecord record, CacheSource source) {}
 
   private final Map<CacheKey, Entry> records = new HashMap<>();
   private final Map<String, String> facts = new HashMap<>();
+
   /** blob -> the cache a hit took it from (a bundle's checked already, a registry's on fetch). */
   private final Map<Digest, CacheSource> taken = new HashMap<>();
+
   /** blobs found not to be what their records say: refused for the rest of the build. */
   private final Map<Digest, String> refused = new HashMap<>();
+
   private final Consumer<String> warn;
 
   private ImportedCache(Consumer<String> warn) {
@@ -71,18 +74,19 @@ public final class ImportedCache {
   }
 
   /** As {@link #openSources} for bundle directories. */
-  public static ImportedCache open(List<Path> dirs, Consumer<String> warn, boolean lenient) throws IOException {
+  public static ImportedCache open(List<Path> dirs, Consumer<String> warn, boolean lenient)
+      throws IOException {
     return openSources(dirs.stream().map(LocalCacheDir::source).toList(), warn, lenient);
   }
 
   /**
    * Reads the records of {@code sources}; the first that has a key wins. When {@code lenient}, a
    * cache that cannot be read (missing, a registry that answers 404 or cannot be reached) is a
-   * warning and is not used, as BuildKit treats a failed cache import (a CI job's first run has
-   * no cache yet).
+   * warning and is not used, as BuildKit treats a failed cache import (a CI job's first run has no
+   * cache yet).
    */
-  public static ImportedCache openSources(List<CacheSource> sources, Consumer<String> warn, boolean lenient)
-      throws IOException {
+  public static ImportedCache openSources(
+      List<CacheSource> sources, Consumer<String> warn, boolean lenient) throws IOException {
     ImportedCache c = new ImportedCache(warn);
     for (CacheSource src : sources) {
       LocalCacheDir.Read read;
@@ -117,7 +121,10 @@ public final class ImportedCache {
     return Map.copyOf(facts);
   }
 
-  /** A fact the caches recorded under {@code key} (see {@link dev.strata.buildcache.CacheBundle}), or null. */
+  /**
+   * A fact the caches recorded under {@code key} (see {@link dev.strata.buildcache.CacheBundle}),
+   * or null.
+   */
   public synchronized String fact(String key) {
     return facts.get(key);
   }
@@ -130,8 +137,12 @@ public final class ImportedCache {
     }
     CacheRecord r = e.record();
     if (!r.inputs().equals(inputs)) {
-      warn.accept("--cache-from " + e.source().shown() + ": cache record " + key
-          + " does not hold the inputs this build computed for it: refused");
+      warn.accept(
+          "--cache-from "
+              + e.source().shown()
+              + ": cache record "
+              + key
+              + " does not hold the inputs this build computed for it: refused");
       records.remove(key);
       return null;
     }
@@ -154,11 +165,11 @@ public final class ImportedCache {
   }
 
   /**
-   * Copies the blob of a record this cache served into the store, when the store does not hold
-   * it yet; it is published only when it hashes to its digest and unpacks to its diffID.
+   * Copies the blob of a record this cache served into the store, when the store does not hold it
+   * yet; it is published only when it hashes to its digest and unpacks to its diffID.
    *
-   * @throws Refused when it does not (told in one warning naming the digest): the records that
-   *     name it are dropped, and the build must start again without them
+   * @throws Refused when it does not (told in one warning naming the digest): the records that name
+   *     it are dropped, and the build must start again without them
    */
   public synchronized void fetch(Store store, Digest blob) throws IOException {
     CacheSource src = taken.get(blob);
@@ -187,10 +198,17 @@ public final class ImportedCache {
       throw new Refused(line);
     }
     CacheRecord layer = r;
-    store.withIndex(idx -> {
-      idx.putLayer(new LayerRecord(layer.diffId(), layer.blob(), layer.mediaType(), layer.size(), layer.uncompressedSize()));
-      return null;
-    });
+    store.withIndex(
+        idx -> {
+          idx.putLayer(
+              new LayerRecord(
+                  layer.diffId(),
+                  layer.blob(),
+                  layer.mediaType(),
+                  layer.size(),
+                  layer.uncompressedSize()));
+          return null;
+        });
   }
 
   /** Drops every record that names {@code blob}; the one warning line. */
@@ -198,22 +216,26 @@ public final class ImportedCache {
     refused.put(blob, fault);
     taken.remove(blob);
     records.values().removeIf(e -> e.record().hasLayer() && e.record().blob().equals(blob));
-    String line = "--cache-from " + src.shown() + ": layer " + blob + " " + fault + ": refused, " + then;
+    String line =
+        "--cache-from " + src.shown() + ": layer " + blob + " " + fault + ": refused, " + then;
     warn.accept(line);
     return line;
   }
 
   /**
-   * Reads {@code r}'s blob from {@code src} once, copying it to {@code copy}: what is wrong with
-   * it (digest, diffID, size), or null.
+   * Reads {@code r}'s blob from {@code src} once, copying it to {@code copy}: what is wrong with it
+   * (digest, diffID, size), or null.
    */
   private static String scan(CacheRecord r, CacheSource src, OutputStream copy) {
     MessageDigest blobMd = Digest.newSha256();
     MessageDigest tarMd = Digest.newSha256();
     long tarSize = -1;
     String broken = null;
-    try (InputStream raw = new DigestInputStream(new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
-      try (InputStream tar = new DigestInputStream(Compression.decompressAny(new Kept(raw)), tarMd)) {
+    try (InputStream raw =
+        new DigestInputStream(
+            new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
+      try (InputStream tar =
+          new DigestInputStream(Compression.decompressAny(new Kept(raw)), tarMd)) {
         tarSize = tar.transferTo(OutputStream.nullOutputStream());
       } catch (IOException e) {
         broken = e.getMessage();

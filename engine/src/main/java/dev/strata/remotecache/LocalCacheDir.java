@@ -24,23 +24,29 @@ import java.util.function.Consumer;
 
 /**
  * A cache bundle as an OCI image layout directory: {@code oci-layout}, {@code index.json} whose
- * entry tagged {@link #TAG} is the cache manifest, and {@code blobs/sha256/}. The tag is
- * BuildKit's for its local cache, so {@code skopeo copy oci:DIR:latest docker://...} copies it.
- * Blobs already in the directory are kept (content-addressed); only the index entry is replaced.
+ * entry tagged {@link #TAG} is the cache manifest, and {@code blobs/sha256/}. The tag is BuildKit's
+ * for its local cache, so {@code skopeo copy oci:DIR:latest docker://...} copies it. Blobs already
+ * in the directory are kept (content-addressed); only the index entry is replaced.
  */
 public final class LocalCacheDir {
   public static final String TAG = "latest";
+
   /** A cache config is records only: far below this. */
   private static final long MAX_CONFIG = 256L << 20;
 
   private LocalCacheDir() {}
 
   /**
-   * Writes {@code records} and their layer blobs (which the store holds) into {@code dir};
-   * {@code extraLayers} (cache-mount archives) are added as layers after them.
+   * Writes {@code records} and their layer blobs (which the store holds) into {@code dir}; {@code
+   * extraLayers} (cache-mount archives) are added as layers after them.
    */
-  public static Descriptor write(Path dir, Map<CacheKey, CacheRecord> records, Map<String, String> facts,
-      BlobStore blobs, List<Descriptor> extraLayers) throws IOException {
+  public static Descriptor write(
+      Path dir,
+      Map<CacheKey, CacheRecord> records,
+      Map<String, String> facts,
+      BlobStore blobs,
+      List<Descriptor> extraLayers)
+      throws IOException {
     Path sha = dir.resolve("blobs").resolve("sha256");
     Files.createDirectories(sha);
     Path layout = dir.resolve("oci-layout");
@@ -59,7 +65,8 @@ public final class LocalCacheDir {
         try (InputStream in = blobs.openVerified(l.digest())) {
           Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);
       }
@@ -67,13 +74,17 @@ public final class LocalCacheDir {
     byte[] config = CacheBundle.config(records, facts);
     Descriptor cd = new Descriptor(CacheBundle.CONFIG_TYPE, writeBlob(dir, config), config.length);
     byte[] manifest = CacheBundle.manifest(cd, layers).bytes();
-    Descriptor entry = new Descriptor(MediaType.OCI_MANIFEST, writeBlob(dir, manifest), manifest.length)
-        .withAnnotation(Descriptor.REF_NAME, TAG);
+    Descriptor entry =
+        new Descriptor(MediaType.OCI_MANIFEST, writeBlob(dir, manifest), manifest.length)
+            .withAnnotation(Descriptor.REF_NAME, TAG);
     OciLayoutDir.putEntry(dir, entry);
     return entry;
   }
 
-  /** A bundle read from {@code dir}: its manifest and its records (refusals told to {@code refused}). */
+  /**
+   * A bundle read from {@code dir}: its manifest and its records (refusals told to {@code
+   * refused}).
+   */
   public record Read(Manifest manifest, CacheBundle.Contents contents) {}
 
   /**
@@ -148,7 +159,8 @@ public final class LocalCacheDir {
     }
     Digest got = Digest.sha256(b);
     if (!got.equals(d.digest())) {
-      throw new IOException("blob " + d.digest() + " in " + dir + " hashes to " + got + ": refused");
+      throw new IOException(
+          "blob " + d.digest() + " in " + dir + " hashes to " + got + ": refused");
     }
     return b;
   }

@@ -26,10 +26,10 @@ import java.util.function.Consumer;
  * The build cache in a registry repository ({@code --cache-to/--cache-from
  * type=registry,ref=REG/REPO:TAG}, buildx's spelling): the very manifest and config a bundle
  * directory holds ({@link CacheBundle}), pushed under the tag, its layers the records' blobs.
- * Reading takes the manifest and config only; a blob is downloaded when the build needs its
- * bytes. Pushing sends only what the repository lacks, and mounts a blob from another
- * repository of the registry where the store's images say it is, as BuildKit's registry
- * exporter and {@code docker push} do.
+ * Reading takes the manifest and config only; a blob is downloaded when the build needs its bytes.
+ * Pushing sends only what the repository lacks, and mounts a blob from another repository of the
+ * registry where the store's images say it is, as BuildKit's registry exporter and {@code docker
+ * push} do.
  */
 public final class RegistryCache implements CacheSource {
   /** A cache config is records only: far below this. */
@@ -78,32 +78,41 @@ public final class RegistryCache implements CacheSource {
   public record Pushed(Digest manifest, int layers, int uploaded, int mounted) {}
 
   /**
-   * Pushes {@code records} and their layer blobs (the store holds them) and tags the manifest.
-   * A blob the repository holds is not sent; one that an image in the store, named on this
-   * registry in another repository, lists is mounted from there.
+   * Pushes {@code records} and their layer blobs (the store holds them) and tags the manifest. A
+   * blob the repository holds is not sent; one that an image in the store, named on this registry
+   * in another repository, lists is mounted from there.
    */
   public Pushed push(Store store, Map<CacheKey, CacheRecord> records, Map<String, String> facts) {
     List<Descriptor> layers = CacheBundle.layers(records);
     Map<Digest, String> mountable = mountSources(store, ref);
-    ArtifactRepository to = ArtifactRepository.forPush(ref, new ArrayList<>(new LinkedHashSet<>(mountable.values())), opts);
+    ArtifactRepository to =
+        ArtifactRepository.forPush(
+            ref, new ArrayList<>(new LinkedHashSet<>(mountable.values())), opts);
     int uploaded = 0;
     int mounted = 0;
     for (Descriptor l : layers) {
       switch (to.push(l, () -> store.blobs().open(l.digest()), mountable.get(l.digest()))) {
         case UPLOADED -> uploaded++;
         case MOUNTED -> mounted++;
-        case PRESENT -> { }
+        case PRESENT -> {}
       }
     }
     byte[] config = CacheBundle.config(records, facts);
     Descriptor cd = new Descriptor(CacheBundle.CONFIG_TYPE, Digest.sha256(config), config.length);
     to.push(cd, () -> new ByteArrayInputStream(config), null);
     byte[] manifest = CacheBundle.manifest(cd, layers).bytes();
-    Digest d = to.putManifest(ref.tag() != null ? ref.tag() : Digest.sha256(manifest).toString(), manifest, MediaType.OCI_MANIFEST);
+    Digest d =
+        to.putManifest(
+            ref.tag() != null ? ref.tag() : Digest.sha256(manifest).toString(),
+            manifest,
+            MediaType.OCI_MANIFEST);
     return new Pushed(d, layers.size(), uploaded, mounted);
   }
 
-  /** Blob -> a repository of {@code ref}'s registry (not its own) that a stored image's name says holds it. */
+  /**
+   * Blob -> a repository of {@code ref}'s registry (not its own) that a stored image's name says
+   * holds it.
+   */
   static Map<Digest, String> mountSources(Store store, RemoteImage ref) {
     Map<Digest, String> out = new HashMap<>();
     for (StoredImage img : store.images()) {

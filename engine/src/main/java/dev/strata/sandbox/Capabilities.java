@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Linux capabilities by name (capabilities(7), linux/capability.h) as sets of bits, and the
- * {@code --cap-add}/{@code --cap-drop} arithmetic of podman (containers/common
+ * Linux capabilities by name (capabilities(7), linux/capability.h) as sets of bits, and the {@code
+ * --cap-add}/{@code --cap-drop} arithmetic of podman (containers/common
  * pkg/capabilities.MergeCapabilities): ALL in the adds grants every capability, ALL in the drops
  * keeps only the adds, and one capability both added and dropped is an error.
  */
@@ -18,13 +18,47 @@ public final class Capabilities {
   /** Index N is capability N. */
   private static final List<String> NAMES =
       List.of(
-          "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID",
-          "SETUID", "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN",
-          "NET_RAW", "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE",
-          "SYS_PACCT", "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME",
-          "SYS_TTY_CONFIG", "MKNOD", "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP",
-          "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ",
-          "PERFMON", "BPF", "CHECKPOINT_RESTORE");
+          "CHOWN",
+          "DAC_OVERRIDE",
+          "DAC_READ_SEARCH",
+          "FOWNER",
+          "FSETID",
+          "KILL",
+          "SETGID",
+          "SETUID",
+          "SETPCAP",
+          "LINUX_IMMUTABLE",
+          "NET_BIND_SERVICE",
+          "NET_BROADCAST",
+          "NET_ADMIN",
+          "NET_RAW",
+          "IPC_LOCK",
+          "IPC_OWNER",
+          "SYS_MODULE",
+          "SYS_RAWIO",
+          "SYS_CHROOT",
+          "SYS_PTRACE",
+          "SYS_PACCT",
+          "SYS_ADMIN",
+          "SYS_BOOT",
+          "SYS_NICE",
+          "SYS_RESOURCE",
+          "SYS_TIME",
+          "SYS_TTY_CONFIG",
+          "MKNOD",
+          "LEASE",
+          "AUDIT_WRITE",
+          "AUDIT_CONTROL",
+          "SETFCAP",
+          "MAC_OVERRIDE",
+          "MAC_ADMIN",
+          "SYSLOG",
+          "WAKE_ALARM",
+          "BLOCK_SUSPEND",
+          "AUDIT_READ",
+          "PERFMON",
+          "BPF",
+          "CHECKPOINT_RESTORE");
 
   /** The bit of capability {@code name} (NET_ADMIN, cap_net_admin, CAP_NET_ADMIN). */
   public static long bit(String name) {
@@ -34,7 +68,8 @@ public final class Capabilities {
     }
     int i = NAMES.indexOf(n);
     if (i < 0) {
-      throw new IllegalArgumentException("unknown capability \"" + name + "\" (e.g. NET_ADMIN, SYS_PTRACE, ALL)");
+      throw new IllegalArgumentException(
+          "unknown capability \"" + name + "\" (e.g. NET_ADMIN, SYS_PTRACE, ALL)");
     }
     return 1L << i;
   }

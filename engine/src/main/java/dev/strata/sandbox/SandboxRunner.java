@@ -113,7 +113,9 @@ public final class SandboxRunner {
     for (SandboxMount m : spec.mounts()) {
       if (m.source().isPresent() && !Files.exists(m.source().get())) {
         throw new NoSuchFileException(
-            m.source().get().toString(), null, "no such bind mount source (for " + m.target() + ")");
+            m.source().get().toString(),
+            null,
+            "no such bind mount source (for " + m.target() + ")");
       }
     }
     if (!UserNamespace.inside()) {
@@ -159,7 +161,9 @@ public final class SandboxRunner {
     add(
         cmd,
         Option.SECCOMP,
-        spec.security().seccomp() ? NativeProtocol.SECCOMP_DEFAULT : NativeProtocol.SECCOMP_UNCONFINED);
+        spec.security().seccomp()
+            ? NativeProtocol.SECCOMP_DEFAULT
+            : NativeProtocol.SECCOMP_UNCONFINED);
     for (SandboxMount m : spec.mounts()) {
       addMount(cmd, m);
     }

@@ -11,7 +11,8 @@ import dev.strata.nshelper.NativeProtocol;
  */
 public record SandboxSecurity(long capabilities, boolean seccomp) {
   /** Docker's default capabilities and podman's default seccomp profile. */
-  public static final SandboxSecurity DEFAULT = new SandboxSecurity(NativeProtocol.DOCKER_CAPS, true);
+  public static final SandboxSecurity DEFAULT =
+      new SandboxSecurity(NativeProtocol.DOCKER_CAPS, true);
 
   /**
    * {@code RUN --security=insecure} (BuildKit, with {@code --allow security.insecure}): every

@@ -5,9 +5,9 @@ import dev.strata.registry.RemoteImage;
 import java.nio.file.Path;
 
 /**
- * A place an image is pulled from or pushed to, in skopeo's transport syntax: {@code
- * docker://REF}, {@code oci:DIR[:TAG]}, {@code oci-archive:FILE}, {@code docker-archive:FILE}. A
- * bare reference is a registry reference, as {@code podman pull busybox} reads it.
+ * A place an image is pulled from or pushed to, in skopeo's transport syntax: {@code docker://REF},
+ * {@code oci:DIR[:TAG]}, {@code oci-archive:FILE}, {@code docker-archive:FILE}. A bare reference is
+ * a registry reference, as {@code podman pull busybox} reads it.
  */
 public sealed interface ImageLocation {
   record Registry(RemoteImage image) implements ImageLocation {
@@ -17,7 +17,9 @@ public sealed interface ImageLocation {
     }
   }
 
-  /** An OCI image layout directory; {@code tag} is the ref.name annotation, null for "the only one". */
+  /**
+   * An OCI image layout directory; {@code tag} is the ref.name annotation, null for "the only one".
+   */
   record OciLayout(Path dir, String tag) implements ImageLocation {
     @Override
     public String toString() {
@@ -66,10 +68,15 @@ public sealed interface ImageLocation {
       int colon = s.indexOf(':');
       int slash = s.indexOf('/');
       // "ftp://x", "dir:/path": a transport we do not know, not a "host:port/..." reference
-      if (colon > 0 && (slash < 0 || colon < slash) && s.substring(0, colon).matches("[a-z-]+")
+      if (colon > 0
+          && (slash < 0 || colon < slash)
+          && s.substring(0, colon).matches("[a-z-]+")
           && s.startsWith("/", colon + 1)) {
         throw new IllegalArgumentException(
-            "unknown transport \"" + s.substring(0, colon) + ":\" in \"" + s
+            "unknown transport \""
+                + s.substring(0, colon)
+                + ":\" in \""
+                + s
                 + "\" (docker://, oci:, oci-archive:, docker-archive:)");
       }
       return new Registry(RemoteImage.parse(s));

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * {@code strata pull} and {@code strata push}: moves an image between the store and any {@link
- * ImageLocation}. Archives reuse the {@code load}/{@code save} code ({@link ArchiveLoader},
- * {@link ArchiveSaver}).
+ * ImageLocation}. Archives reuse the {@code load}/{@code save} code ({@link ArchiveLoader}, {@link
+ * ArchiveSaver}).
  */
 public final class ImageTransports {
   private final Store store;
@@ -60,10 +60,11 @@ public final class ImageTransports {
   }
 
   /**
-   * Sends {@code image} to {@code to}. Registry pushes use {@code compression} for layers;
-   * layouts and archives keep the stored blobs (a docker-archive holds plain tars).
+   * Sends {@code image} to {@code to}. Registry pushes use {@code compression} for layers; layouts
+   * and archives keep the stored blobs (a docker-archive holds plain tars).
    */
-  public Descriptor push(StoredImage image, ImageLocation to, Compression compression) throws IOException {
+  public Descriptor push(StoredImage image, ImageLocation to, Compression compression)
+      throws IOException {
     if (to instanceof ImageLocation.Registry r) {
       return new ImagePusher(store, opts).push(image, r.image(), compression);
     }
@@ -73,7 +74,8 @@ public final class ImageTransports {
     if (to instanceof ImageLocation.OciArchive a) {
       new ArchiveSaver(store).save(image, a.file(), ArchiveFormat.OCI);
     } else {
-      new ArchiveSaver(store).save(image, ((ImageLocation.DockerArchive) to).file(), ArchiveFormat.DOCKER);
+      new ArchiveSaver(store)
+          .save(image, ((ImageLocation.DockerArchive) to).file(), ArchiveFormat.DOCKER);
     }
     return image.descriptor();
   }

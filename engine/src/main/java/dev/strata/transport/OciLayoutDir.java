@@ -61,7 +61,8 @@ public final class OciLayoutDir {
       byte[] cb = small(dir, m.config(), loc);
       List<Digest> diffIds = ImageConfig.parse(cb).diffIds();
       if (diffIds.size() != m.layers().size()) {
-        throw new TransportException(loc + ": manifest " + d.digest() + " and its config disagree on the layer count");
+        throw new TransportException(
+            loc + ": manifest " + d.digest() + " and its config disagree on the layer count");
       }
       List<LayerRecord> records = new ArrayList<>();
       for (int i = 0; i < m.layers().size(); i++) {
@@ -79,9 +80,16 @@ public final class OciLayoutDir {
         }
         if (!r.diffId().equals(diffIds.get(i))) {
           throw new TransportException(
-              loc + ": layer " + l.digest() + " has diffID " + r.diffId() + ", the config says " + diffIds.get(i));
+              loc
+                  + ": layer "
+                  + l.digest()
+                  + " has diffID "
+                  + r.diffId()
+                  + ", the config says "
+                  + diffIds.get(i));
         }
-        records.add(new LayerRecord(r.diffId(), r.blob(), l.mediaType(), r.size(), r.uncompressedSize()));
+        records.add(
+            new LayerRecord(r.diffId(), r.blob(), l.mediaType(), r.size(), r.uncompressedSize()));
       }
       store.blobs().write(new ByteArrayInputStream(cb), m.config().digest());
       store.blobs().write(new ByteArrayInputStream(mb), d.digest());
@@ -90,8 +98,12 @@ public final class OciLayoutDir {
             records.forEach(idx::putLayer);
             return null;
           });
-      String n = name != null ? name : loc.tag() != null && loc.tag().contains(":") ? loc.tag()
-          : loc.dir().getFileName() + ":" + (loc.tag() == null ? "latest" : loc.tag());
+      String n =
+          name != null
+              ? name
+              : loc.tag() != null && loc.tag().contains(":")
+                  ? loc.tag()
+                  : loc.dir().getFileName() + ":" + (loc.tag() == null ? "latest" : loc.tag());
       store.tag(new Descriptor(d.mediaType(), d.digest(), mb.length), n);
       return store.image(n);
     } catch (IOException | RuntimeException e) {
@@ -105,7 +117,8 @@ public final class OciLayoutDir {
     List<Descriptor> ms = index.manifests();
     if (loc.tag() == null) {
       if (ms.size() != 1) {
-        throw new TransportException(loc + ": the layout holds " + ms.size() + " images; name one as oci:DIR:TAG");
+        throw new TransportException(
+            loc + ": the layout holds " + ms.size() + " images; name one as oci:DIR:TAG");
       }
       return ms.get(0);
     }
@@ -114,7 +127,8 @@ public final class OciLayoutDir {
         return d;
       }
     }
-    throw new TransportException(loc + ": no image named " + loc.tag() + " in " + loc.dir().resolve("index.json"));
+    throw new TransportException(
+        loc + ": no image named " + loc.tag() + " in " + loc.dir().resolve("index.json"));
   }
 
   private static Descriptor choose(ImageLocation.OciLayout loc, ImageIndex idx, Platform want) {
@@ -145,7 +159,8 @@ public final class OciLayoutDir {
     byte[] b = Files.readAllBytes(p);
     Digest got = Digest.sha256(b);
     if (!got.equals(d.digest())) {
-      throw new TransportException(loc + ": blob " + d.digest() + " refused: its bytes hash to " + got);
+      throw new TransportException(
+          loc + ": blob " + d.digest() + " refused: its bytes hash to " + got);
     }
     return b;
   }
@@ -189,8 +204,8 @@ public final class OciLayoutDir {
   }
 
   /**
-   * Adds {@code entry} to the index.json of the layout {@code dir} (made when missing), in place
-   * of any entry with the same ref.name annotation; the file is replaced atomically.
+   * Adds {@code entry} to the index.json of the layout {@code dir} (made when missing), in place of
+   * any entry with the same ref.name annotation; the file is replaced atomically.
    */
   public static void putEntry(Path dir, Descriptor entry) throws IOException {
     ImageIndex index;

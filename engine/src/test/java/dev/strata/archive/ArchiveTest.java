@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ArchiveTest {
   @TempDir Path dir;
 
-  private static final ImportOptions OPTS = new ImportOptions(List.of(), null, Instant.ofEpochSecond(1700000000));
+  private static final ImportOptions OPTS =
+      new ImportOptions(List.of(), null, Instant.ofEpochSecond(1700000000));
 
   private static Digest sha256(Path f) throws Exception {
     MessageDigest md = Digest.newSha256();
@@ -57,7 +58,10 @@ class ArchiveTest {
       assertEquals(List.of(RootfsImporter.DEFAULT_PATH), img.config().env());
       // the stored blob decompresses to the very tarball
       MessageDigest md = Digest.newSha256();
-      try (InputStream in = new DigestInputStream(new ZstdInputStream(s.blobs().openVerified(img.manifest().layers().get(0).digest())), md)) {
+      try (InputStream in =
+          new DigestInputStream(
+              new ZstdInputStream(s.blobs().openVerified(img.manifest().layers().get(0).digest())),
+              md)) {
         in.transferTo(OutputStream.nullOutputStream());
       }
       assertEquals(sha256(tar), Digest.fromSha256(md.digest()));
@@ -92,9 +96,16 @@ class ArchiveTest {
                   Fixtures.busyboxTar(),
                   "bb",
                   new ImportOptions(
-                      List.of("CMD [\"/bin/echo\",\"hi\"]", "ENTRYPOINT /bin/sh", "ENV A=b c", "WORKDIR /w",
-                          "USER 1000", "LABEL k=v", "EXPOSE 80 53/udp"),
-                      "note", Instant.EPOCH));
+                      List.of(
+                          "CMD [\"/bin/echo\",\"hi\"]",
+                          "ENTRYPOINT /bin/sh",
+                          "ENV A=b c",
+                          "WORKDIR /w",
+                          "USER 1000",
+                          "LABEL k=v",
+                          "EXPOSE 80 53/udp"),
+                      "note",
+                      Instant.EPOCH));
       var c = img.config();
       assertEquals(List.of("/bin/echo", "hi"), c.cmd());
       assertEquals(List.of("/bin/sh", "-c", "/bin/sh"), c.entrypoint());
@@ -107,7 +118,12 @@ class ArchiveTest {
       ArchiveException e =
           assertThrows(
               ArchiveException.class,
-              () -> new RootfsImporter(s).importRootfs(Fixtures.busyboxTar(), "bb", new ImportOptions(List.of("RUN x"), null, Instant.EPOCH)));
+              () ->
+                  new RootfsImporter(s)
+                      .importRootfs(
+                          Fixtures.busyboxTar(),
+                          "bb",
+                          new ImportOptions(List.of("RUN x"), null, Instant.EPOCH)));
       assertTrue(e.getMessage().contains("RUN"), e.getMessage());
     }
     ImageValidator.assertValid(dir.resolve("s"), "bb");
@@ -116,11 +132,15 @@ class ArchiveTest {
   @Test
   void notATarballIsRefusedBeforeAnyBlobIsWritten() throws Exception {
     Path junk = dir.resolve("junk.tar");
-    Files.writeString(junk, "this is not a tarball, only text that goes on for a while\n".repeat(20));
+    Files.writeString(
+        junk, "this is not a tarball, only text that goes on for a while\n".repeat(20));
     try (Store s = Store.open(dir.resolve("s"))) {
       ArchiveException e =
-          assertThrows(ArchiveException.class, () -> new RootfsImporter(s).importRootfs(junk, "x", OPTS));
-      assertTrue(e.getMessage().contains(junk.toString()) && e.getMessage().contains("not a tar"), e.getMessage());
+          assertThrows(
+              ArchiveException.class, () -> new RootfsImporter(s).importRootfs(junk, "x", OPTS));
+      assertTrue(
+          e.getMessage().contains(junk.toString()) && e.getMessage().contains("not a tar"),
+          e.getMessage());
       assertEquals(0, s.blobs().list().size());
       assertEquals(0, s.entries().size());
     }
@@ -131,7 +151,8 @@ class ArchiveTest {
     Path out = dir.resolve("b.tar");
     Digest id;
     try (Store s = Store.open(dir.resolve("a"))) {
-      StoredImage img = new RootfsImporter(s).importRootfs(Fixtures.busyboxTar(), "busybox:latest", OPTS);
+      StoredImage img =
+          new RootfsImporter(s).importRootfs(Fixtures.busyboxTar(), "busybox:latest", OPTS);
       id = img.id();
       new ArchiveSaver(s).save(img, out, ArchiveFormat.DOCKER);
     }
@@ -178,15 +199,24 @@ class ArchiveTest {
     Path out = dir.resolve("evil.tar");
     String config =
         "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\","
-            + "\"diff_ids\":[\"sha256:" + "0".repeat(64) + "\"]}}";
+            + "\"diff_ids\":[\"sha256:"
+            + "0".repeat(64)
+            + "\"]}}";
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(Files.newOutputStream(out))) {
       put(t, "c.json", config.getBytes(StandardCharsets.UTF_8));
       put(t, "l/layer.tar", tarOf("hello.txt", "hi"));
-      put(t, "manifest.json", "[{\"Config\":\"c.json\",\"RepoTags\":[\"evil:1\"],\"Layers\":[\"l/layer.tar\"]}]".getBytes(StandardCharsets.UTF_8));
+      put(
+          t,
+          "manifest.json",
+          "[{\"Config\":\"c.json\",\"RepoTags\":[\"evil:1\"],\"Layers\":[\"l/layer.tar\"]}]"
+              .getBytes(StandardCharsets.UTF_8));
     }
     try (Store s = Store.open(dir.resolve("s"))) {
-      ArchiveException e = assertThrows(ArchiveException.class, () -> new ArchiveLoader(s).load(out));
-      assertTrue(e.getMessage().contains("l/layer.tar") && e.getMessage().contains("diffID"), e.getMessage());
+      ArchiveException e =
+          assertThrows(ArchiveException.class, () -> new ArchiveLoader(s).load(out));
+      assertTrue(
+          e.getMessage().contains("l/layer.tar") && e.getMessage().contains("diffID"),
+          e.getMessage());
       assertEquals(0, s.entries().size());
     }
   }
@@ -206,13 +236,17 @@ class ArchiveTest {
       for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
         byte[] b = in.readAllBytes();
         if (e.getName().endsWith(img.id().hex())) {
-          b = new String(b, StandardCharsets.UTF_8).replace("amd64", "arm64").getBytes(StandardCharsets.UTF_8);
+          b =
+              new String(b, StandardCharsets.UTF_8)
+                  .replace("amd64", "arm64")
+                  .getBytes(StandardCharsets.UTF_8);
         }
         put(out, e.getName(), b);
       }
     }
     try (Store s = Store.open(dir.resolve("b"))) {
-      CorruptBlobException e = assertThrows(CorruptBlobException.class, () -> new ArchiveLoader(s).load(evil));
+      CorruptBlobException e =
+          assertThrows(CorruptBlobException.class, () -> new ArchiveLoader(s).load(evil));
       assertTrue(e.getMessage().contains(img.id().toString()), e.getMessage());
       assertEquals(0, s.entries().size());
     }
@@ -224,7 +258,8 @@ class ArchiveTest {
     Files.write(junk, new byte[4096]);
     Files.writeString(junk, "garbage");
     try (Store s = Store.open(dir.resolve("s"))) {
-      ArchiveException e = assertThrows(ArchiveException.class, () -> new ArchiveLoader(s).load(junk));
+      ArchiveException e =
+          assertThrows(ArchiveException.class, () -> new ArchiveLoader(s).load(junk));
       assertTrue(e.getMessage().contains(junk.toString()), e.getMessage());
     }
   }

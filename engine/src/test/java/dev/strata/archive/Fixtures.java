@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Test fixtures made by scripts/fixtures (scripts/test makes them); absent means fail, not skip. */
+/**
+ * Test fixtures made by scripts/fixtures (scripts/test makes them); absent means fail, not skip.
+ */
 final class Fixtures {
   private Fixtures() {}
 
@@ -13,7 +15,12 @@ final class Fixtures {
     Path dir = Path.of(System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"));
     Path tar = dir.resolve("busybox.tar");
     if (!Files.isRegularFile(tar)) {
-      fail("fixture missing: " + tar + " (make it with scripts/fixtures/make-busybox.sh " + dir + ")");
+      fail(
+          "fixture missing: "
+              + tar
+              + " (make it with scripts/fixtures/make-busybox.sh "
+              + dir
+              + ")");
     }
     return tar;
   }

@@ -46,7 +46,9 @@ class ConfigChangesTest {
   void workdirIsJoinedToThePreviousOne(String prev, String arg, String want) {
     ImageConfig c = ImageConfig.empty(Platform.host(), Instant.EPOCH);
     if (!prev.equals("-")) {
-      c = c.withConfigField("WorkingDir", com.fasterxml.jackson.databind.node.TextNode.valueOf(prev));
+      c =
+          c.withConfigField(
+              "WorkingDir", com.fasterxml.jackson.databind.node.TextNode.valueOf(prev));
     }
     assertEquals(want, ConfigChanges.workdir(c, arg));
   }

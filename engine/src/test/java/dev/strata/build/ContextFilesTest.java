@@ -28,7 +28,9 @@ class ContextFilesTest {
     assertEquals(List.of("general"), ContextFiles.ignore(dir, df).patterns());
     Files.writeString(dir.resolve("build/Dockerfile.multi.dockerignore"), "specific\n");
     assertEquals(List.of("specific"), ContextFiles.ignore(dir, df).patterns());
-    assertEquals(List.of(), ContextFiles.ignore(dir.resolve("build"), dir.resolve("build/Dockerfile")).patterns());
+    assertEquals(
+        List.of(),
+        ContextFiles.ignore(dir.resolve("build"), dir.resolve("build/Dockerfile")).patterns());
   }
 
   @Test
@@ -38,23 +40,35 @@ class ContextFilesTest {
     Files.writeString(dir.resolve("ignore"), "secret-pattern\n");
     Files.createSymbolicLink(ctx.resolve("Dockerfile"), dir.resolve("secret"));
     Files.createSymbolicLink(ctx.resolve(".dockerignore"), Path.of("../ignore"));
-    IOException e = assertThrows(IOException.class, () -> ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")));
+    IOException e =
+        assertThrows(
+            IOException.class, () -> ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")));
     assertEquals("not found in the build context", e.getMessage());
     assertEquals(List.of(), ContextFiles.ignore(ctx, ctx.resolve("Dockerfile")).patterns());
     // a link inside the context is followed inside it
     Files.writeString(ctx.resolve("real.Dockerfile"), "FROM busybox\n");
     Files.delete(ctx.resolve("Dockerfile"));
     Files.createSymbolicLink(ctx.resolve("Dockerfile"), Path.of("/real.Dockerfile"));
-    assertEquals("FROM busybox\n", new String(ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")), StandardCharsets.UTF_8));
+    assertEquals(
+        "FROM busybox\n",
+        new String(
+            ContextFiles.dockerfile(ctx, ctx.resolve("Dockerfile")), StandardCharsets.UTF_8));
     // -f outside the context is the user's own file
-    assertEquals("FROM secret\n", new String(ContextFiles.dockerfile(ctx, dir.resolve("secret")), StandardCharsets.UTF_8));
+    assertEquals(
+        "FROM secret\n",
+        new String(ContextFiles.dockerfile(ctx, dir.resolve("secret")), StandardCharsets.UTF_8));
   }
 
   @Test
   void aFifoIsRefusedUnopened() throws Exception {
     Posix.mkfifo(dir.resolve("Dockerfile"), 0644);
-    IOException e = assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> assertThrows(IOException.class, () -> ContextFiles.dockerfile(dir, dir.resolve("Dockerfile"))));
+    IOException e =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20),
+            () ->
+                assertThrows(
+                    IOException.class,
+                    () -> ContextFiles.dockerfile(dir, dir.resolve("Dockerfile"))));
     assertTrue(e.getMessage().contains("not a regular file"), e.getMessage());
   }
 }

@@ -17,19 +17,37 @@ class CopyRecordKeyTest {
   private static final CacheKey PARENT_B = CacheKey.base(Digest.sha256(new byte[] {2}));
 
   private static CopyOptions copy(String dest, Integer chmod, boolean link) {
-    return new CopyOptions(false, List.of("a"), dest, null, null, chmod, link, false, List.of(),
-        DockerIgnore.none(), null);
+    return new CopyOptions(
+        false,
+        List.of("a"),
+        dest,
+        null,
+        null,
+        chmod,
+        link,
+        false,
+        List.of(),
+        DockerIgnore.none(),
+        null);
   }
 
-  private static final Map<String, String> INPUTS = Map.of("files", "sha256:f", "user", "u", "workdir", "/w");
+  private static final Map<String, String> INPUTS =
+      Map.of("files", "sha256:f", "user", "u", "workdir", "/w");
 
   @Test
   void aLinkedCopyIsFoundWhateverItsParentAndUser() {
     CopyOptions c = copy("/app/", null, true);
     CacheKey a = CopyStep.recordKey(c, PARENT_A.child("c", INPUTS), "c", INPUTS);
-    CacheKey b = CopyStep.recordKey(c, PARENT_B.child("c", INPUTS), "c", Map.of("files", "sha256:f", "user", "other", "workdir", "/x"));
+    CacheKey b =
+        CopyStep.recordKey(
+            c,
+            PARENT_B.child("c", INPUTS),
+            "c",
+            Map.of("files", "sha256:f", "user", "other", "workdir", "/x"));
     assertEquals(a, b, "absolute dest: WORKDIR and USER do not matter");
-    assertNotEquals(a, CopyStep.recordKey(c, PARENT_A.child("c", INPUTS), "c", Map.of("files", "sha256:g")),
+    assertNotEquals(
+        a,
+        CopyStep.recordKey(c, PARENT_A.child("c", INPUTS), "c", Map.of("files", "sha256:g")),
         "the files do");
   }
 
@@ -38,7 +56,8 @@ class CopyRecordKeyTest {
     CopyOptions c = copy("app/", null, true);
     assertNotEquals(
         CopyStep.recordKey(c, PARENT_A, "c", INPUTS),
-        CopyStep.recordKey(c, PARENT_A, "c", Map.of("files", "sha256:f", "user", "u", "workdir", "/x")));
+        CopyStep.recordKey(
+            c, PARENT_A, "c", Map.of("files", "sha256:f", "user", "u", "workdir", "/x")));
   }
 
   @Test

@@ -25,8 +25,19 @@ class CopySourcesTest {
   @BeforeEach
   void tree() throws Exception {
     for (String f :
-        List.of("a.txt", "b.md", "hom1.txt", "hom2.md", "dir/x.txt", "dir/y.go", "dir/sub/z.txt",
-            "x/a.txt", "y/b.txt", "x/y/deep.txt", "logs/app.log", "logs/keep.log")) {
+        List.of(
+            "a.txt",
+            "b.md",
+            "hom1.txt",
+            "hom2.md",
+            "dir/x.txt",
+            "dir/y.go",
+            "dir/sub/z.txt",
+            "x/a.txt",
+            "y/b.txt",
+            "x/y/deep.txt",
+            "logs/app.log",
+            "logs/keep.log")) {
       Path p = ctx.resolve(f);
       Files.createDirectories(p.getParent());
       Files.writeString(p, f);
@@ -36,7 +47,8 @@ class CopySourcesTest {
   /** The paths below dest that the selection gives, sorted, joined by spaces. */
   private String below(String sources, String excludes, boolean parents) throws Exception {
     CopySources src =
-        new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(split(excludes)));
+        new CopySources(ctx, DockerIgnore.none(), "build context")
+            .excluding(DockerIgnore.excludes(split(excludes)));
     List<String> out = new ArrayList<>();
     for (CopySources.Selected s : src.select(split(sources), parents)) {
       String base = s.keep() != null ? s.keep() : s.isDir() ? "" : s.name();
@@ -72,7 +84,8 @@ class CopySourcesTest {
         // file sources from a glob are matched by name (Docker's documented example)
         "hom* | *.txt | false | hom2.md",
         "a.txt b.md | a.txt | false | b.md",
-        // excluded inside a directory source, kept elsewhere: matched below dest, not in the context
+        // excluded inside a directory source, kept elsewhere: matched below dest, not in the
+        // context
         "logs | app.log | false | keep.log",
         // --parents keeps the path from the context root
         "x/a.txt y/b.txt | | true | x/a.txt y/b.txt",
@@ -89,14 +102,19 @@ class CopySourcesTest {
         "x | y | true | x/a.txt x/y x/y/deep.txt",
         "x/a.txt y/b.txt | y | true | x/a.txt",
       })
-  void selection(String sources, String excludes, boolean parents, String expected) throws Exception {
-    assertEquals(expected, below(sources, excludes == null ? "" : excludes, parents),
+  void selection(String sources, String excludes, boolean parents, String expected)
+      throws Exception {
+    assertEquals(
+        expected,
+        below(sources, excludes == null ? "" : excludes, parents),
         "sources " + sources + ", excludes " + excludes);
   }
 
   @Test
   void excludedFilesAreNotInTheContentHash() throws Exception {
-    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(List.of("*.log")));
+    CopySources src =
+        new CopySources(ctx, DockerIgnore.none(), "build context")
+            .excluding(DockerIgnore.excludes(List.of("*.log")));
     String before = src.contentHash(src.select(List.of("logs", "a.txt")), false);
     Files.writeString(ctx.resolve("logs/app.log"), "changed");
     assertEquals(before, src.contentHash(src.select(List.of("logs", "a.txt")), false));
@@ -116,7 +134,8 @@ class CopySourcesTest {
   @Test
   void dockerignoreStillApplies() throws Exception {
     CopySources src =
-        new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context").excluding(DockerIgnore.excludes(List.of("y.go")));
+        new CopySources(ctx, DockerIgnore.parse("dir/sub\n"), "build context")
+            .excluding(DockerIgnore.excludes(List.of("y.go")));
     List<String> got = new ArrayList<>();
     for (CopySources.Selected s : src.select(List.of("dir"))) {
       src.walk(s).forEach(f -> got.add(f.rel()));
@@ -127,7 +146,8 @@ class CopySourcesTest {
   @Test
   void aParentsPivotCannotEscape() {
     CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context");
-    BuildException e = assertThrows(BuildException.class, () -> src.select(List.of("x/./../../etc"), true));
+    BuildException e =
+        assertThrows(BuildException.class, () -> src.select(List.of("x/./../../etc"), true));
     assertTrue(e.getMessage().contains("outside the build context"), e.getMessage());
   }
 
@@ -151,15 +171,18 @@ class CopySourcesTest {
     Files.createSymbolicLink(ctx.resolve("up"), Path.of(".."));
     Files.createSymbolicLink(ctx.resolve("self"), Path.of("."));
     Files.createSymbolicLink(ctx.resolve("toA"), Path.of("/a.txt"));
-    try (CopySources src = new CopySources(ctx, DockerIgnore.parse("dir/sub\nb.md\n"), "build context")) {
-      for (String bad : List.of("etcl/passwd", "up/../etc/passwd", "self/b.md", "up/dir/sub/z.txt")) {
+    try (CopySources src =
+        new CopySources(ctx, DockerIgnore.parse("dir/sub\nb.md\n"), "build context")) {
+      for (String bad :
+          List.of("etcl/passwd", "up/../etc/passwd", "self/b.md", "up/dir/sub/z.txt")) {
         BuildException e = assertThrows(BuildException.class, () -> src.select(List.of(bad)), bad);
-        assertTrue(e.getMessage().contains("not found in the build context")
-            || e.getMessage().contains("outside the build context"), e.getMessage());
+        assertTrue(
+            e.getMessage().contains("not found in the build context")
+                || e.getMessage().contains("outside the build context"),
+            e.getMessage());
       }
       // the root through links: .dockerignore holds on the resolved paths
-      assertEquals(List.of("x.txt@dir/x.txt", "y.go@dir/y.go"),
-          walked(src, "self/up/dir"));
+      assertEquals(List.of("x.txt@dir/x.txt", "y.go@dir/y.go"), walked(src, "self/up/dir"));
       // a source's last link is followed inside the context (BuildKit's FollowSymlinks)
       assertEquals(List.of("@a.txt"), walked(src, "toA"));
       assertEquals("toA", src.select(List.of("toA")).get(0).name());
@@ -172,7 +195,8 @@ class CopySourcesTest {
     Files.createSymbolicLink(ctx.resolve("loop2"), Path.of("/loop1"));
     try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
       BuildException e = assertThrows(BuildException.class, () -> src.select(List.of("loop1/x")));
-      assertEquals("\"loop1/x\": too many levels of symbolic links in the build context", e.getMessage());
+      assertEquals(
+          "\"loop1/x\": too many levels of symbolic links in the build context", e.getMessage());
       // inside a directory source a loop is only a link, copied as it is
       assertTrue(walked(src, ".").contains("loop1@loop1"));
     }
@@ -193,11 +217,13 @@ class CopySourcesTest {
     dev.strata.posix.Posix.mkfifo(ctx.resolve("dir/fifo"), 0644);
     dev.strata.posix.Posix.mkfifo(ctx.resolve("fifo"), 0644);
     try (CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context")) {
-      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
-        assertFalse(walked(src, "dir").stream().anyMatch(e -> e.contains("fifo")));
-        assertEquals(List.of(), src.select(List.of("fifo")));
-        src.contentHash(src.select(List.of("dir", "fifo")), false);
-      });
+      org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+          java.time.Duration.ofSeconds(20),
+          () -> {
+            assertFalse(walked(src, "dir").stream().anyMatch(e -> e.contains("fifo")));
+            assertEquals(List.of(), src.select(List.of("fifo")));
+            src.contentHash(src.select(List.of("dir", "fifo")), false);
+          });
     }
   }
 }

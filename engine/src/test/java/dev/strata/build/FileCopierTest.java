@@ -37,11 +37,18 @@ class FileCopierTest {
     Posix.chmod(ctx.resolve("x/y"), 0700);
   }
 
-  private void copy(List<String> sources, List<String> excludes, boolean parents, String dest, Integer chmod)
+  private void copy(
+      List<String> sources, List<String> excludes, boolean parents, String dest, Integer chmod)
       throws Exception {
-    CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context").excluding(DockerIgnore.excludes(excludes));
+    CopySources src =
+        new CopySources(ctx, DockerIgnore.none(), "build context")
+            .excluding(DockerIgnore.excludes(excludes));
     new FileCopier(rootfs, warnings::add)
-        .copy(src, src.select(sources, parents), dest, new FileCopier.Attrs(null, null, chmod, false));
+        .copy(
+            src,
+            src.select(sources, parents),
+            dest,
+            new FileCopier.Attrs(null, null, chmod, false));
   }
 
   @Test
@@ -100,7 +107,11 @@ class FileCopierTest {
     Files.createSymbolicLink(withLink.resolve("lnk"), Path.of("/real"));
     CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context");
     new FileCopier(withLink, warnings::add)
-        .copy(src, src.select(List.of("y/b.txt")), "/lnk/", new FileCopier.Attrs(null, null, null, false));
+        .copy(
+            src,
+            src.select(List.of("y/b.txt")),
+            "/lnk/",
+            new FileCopier.Attrs(null, null, null, false));
     assertTrue(Files.exists(withLink.resolve("real/b.txt")));
     // ...and into the empty tree (--link) makes a real directory
     copy(List.of("y/b.txt"), List.of(), false, "/lnk/", null);
@@ -115,7 +126,8 @@ class FileCopierTest {
     Posix.chmod(f, 0600);
     Posix.lutimes(f, 1_700_000_000L, 0);
     CopySources one = new CopySources(dl, DockerIgnore.none(), "https://example.com/tool.bin");
-    List<CopySources.Selected> sel = List.of(new CopySources.Selected("tool.bin", "tool.bin", false));
+    List<CopySources.Selected> sel =
+        List.of(new CopySources.Selected("tool.bin", "tool.bin", false));
     FileCopier c = new FileCopier(rootfs, warnings::add);
     c.copy(one, sel, "/opt/", new FileCopier.Attrs(null, null, null, false), 1);
     assertEquals(0600, Posix.lstat(rootfs.resolve("opt/tool.bin")).permissions());
@@ -129,7 +141,12 @@ class FileCopierTest {
     CopySources src = new CopySources(ctx, DockerIgnore.none(), "build context");
     // one local source, but a URL beside it in the same ADD: dest is a directory
     new FileCopier(rootfs, warnings::add)
-        .copy(src, src.select(List.of("y/b.txt")), "/many", new FileCopier.Attrs(null, null, null, false), 2);
+        .copy(
+            src,
+            src.select(List.of("y/b.txt")),
+            "/many",
+            new FileCopier.Attrs(null, null, null, false),
+            2);
     assertTrue(Files.exists(rootfs.resolve("many/b.txt")));
   }
 }

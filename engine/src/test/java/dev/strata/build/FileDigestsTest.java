@@ -26,11 +26,12 @@ class FileDigestsTest {
     public Map<String, String> known(Collection<String> keys) {
       asked += keys.size();
       Map<String, String> out = new HashMap<>();
-      keys.forEach(k -> {
-        if (table.containsKey(k)) {
-          out.put(k, table.get(k));
-        }
-      });
+      keys.forEach(
+          k -> {
+            if (table.containsKey(k)) {
+              out.put(k, table.get(k));
+            }
+          });
       return out;
     }
 
@@ -58,7 +59,8 @@ class FileDigestsTest {
     assertEquals(plain, hash(r), "remembering does not change the hash");
     assertEquals(2, r.table.size());
     // the remembered digest is what is used: poison it and the hash follows
-    String key = r.table.keySet().stream().filter(k -> k.contains("a.txt")).findFirst().orElseThrow();
+    String key =
+        r.table.keySet().stream().filter(k -> k.contains("a.txt")).findFirst().orElseThrow();
     r.table.put(key, "0".repeat(64));
     assertNotEquals(plain, hash(r), "a known stat is not read again");
     // a write changes the stat (size, mtime, ctime): read again, the poisoned entry is not used

@@ -37,38 +37,46 @@ class RemoteFilesTest {
   @BeforeEach
   void start() throws Exception {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/files/hello.txt", x -> {
-      gets.incrementAndGet();
-      x.getResponseHeaders().add("Last-Modified", LAST_MODIFIED);
-      x.sendResponseHeaders(200, BODY.length);
-      x.getResponseBody().write(BODY);
-      x.close();
-    });
-    server.createContext("/plain", x -> {
-      x.sendResponseHeaders(200, BODY.length);
-      x.getResponseBody().write(BODY);
-      x.close();
-    });
-    server.createContext("/etag/tool.txt", x -> {
-      String etag = "\"v" + version.get() + "\"";
-      x.getResponseHeaders().add("ETag", etag);
-      x.getResponseHeaders().add("Last-Modified", LAST_MODIFIED);
-      if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
-        notModified.incrementAndGet();
-        x.sendResponseHeaders(304, -1);
-        x.close();
-        return;
-      }
-      byte[] body = ("tool v" + version.get() + "\n").getBytes(StandardCharsets.UTF_8);
-      bodies.incrementAndGet();
-      x.sendResponseHeaders(200, body.length);
-      x.getResponseBody().write(body);
-      x.close();
-    });
-    server.createContext("/missing", x -> {
-      x.sendResponseHeaders(404, -1);
-      x.close();
-    });
+    server.createContext(
+        "/files/hello.txt",
+        x -> {
+          gets.incrementAndGet();
+          x.getResponseHeaders().add("Last-Modified", LAST_MODIFIED);
+          x.sendResponseHeaders(200, BODY.length);
+          x.getResponseBody().write(BODY);
+          x.close();
+        });
+    server.createContext(
+        "/plain",
+        x -> {
+          x.sendResponseHeaders(200, BODY.length);
+          x.getResponseBody().write(BODY);
+          x.close();
+        });
+    server.createContext(
+        "/etag/tool.txt",
+        x -> {
+          String etag = "\"v" + version.get() + "\"";
+          x.getResponseHeaders().add("ETag", etag);
+          x.getResponseHeaders().add("Last-Modified", LAST_MODIFIED);
+          if (etag.equals(x.getRequestHeaders().getFirst("If-None-Match"))) {
+            notModified.incrementAndGet();
+            x.sendResponseHeaders(304, -1);
+            x.close();
+            return;
+          }
+          byte[] body = ("tool v" + version.get() + "\n").getBytes(StandardCharsets.UTF_8);
+          bodies.incrementAndGet();
+          x.sendResponseHeaders(200, body.length);
+          x.getResponseBody().write(body);
+          x.close();
+        });
+    server.createContext(
+        "/missing",
+        x -> {
+          x.sendResponseHeaders(404, -1);
+          x.close();
+        });
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -190,7 +198,8 @@ class RemoteFilesTest {
   void aMismatchNamesTheUrlTheExpectedAndTheActualDigest() throws Exception {
     Digest wrong = Digest.sha256(new byte[] {1});
     try (RemoteFiles r = new RemoteFiles(tmp)) {
-      BuildException e = assertThrows(BuildException.class, () -> r.fetch(base + "/files/hello.txt", wrong));
+      BuildException e =
+          assertThrows(BuildException.class, () -> r.fetch(base + "/files/hello.txt", wrong));
       assertTrue(e.getMessage().contains(base + "/files/hello.txt"), e.getMessage());
       assertTrue(e.getMessage().contains("expected " + wrong), e.getMessage());
       assertTrue(e.getMessage().contains(Digest.sha256(BODY).toString()), e.getMessage());
@@ -199,7 +208,9 @@ class RemoteFilesTest {
 
   @Test
   void aSha512ChecksumIsComparedInItsOwnAlgorithm() throws Exception {
-    String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-512").digest(BODY));
+    String hex =
+        java.util.HexFormat.of()
+            .formatHex(java.security.MessageDigest.getInstance("SHA-512").digest(BODY));
     try (RemoteFiles r = new RemoteFiles(tmp)) {
       Digest want = Digest.parse("sha512:" + hex);
       assertEquals(want, r.fetch(base + "/files/hello.txt", want).digest());
@@ -209,7 +220,8 @@ class RemoteFilesTest {
   @Test
   void aMissingFileIsAnErrorNamingTheUrlAndTheStatus() throws Exception {
     try (RemoteFiles r = new RemoteFiles(tmp)) {
-      BuildException e = assertThrows(BuildException.class, () -> r.fetch(base + "/missing/x.tar", null));
+      BuildException e =
+          assertThrows(BuildException.class, () -> r.fetch(base + "/missing/x.tar", null));
       assertTrue(e.getMessage().contains(base + "/missing/x.tar"), e.getMessage());
       assertTrue(e.getMessage().contains("404"), e.getMessage());
     }
@@ -224,7 +236,8 @@ class RemoteFilesTest {
     String url = "http://127.0.0.1:" + port + "/f";
     try (RemoteFiles r = new RemoteFiles(tmp)) {
       BuildException e = assertThrows(BuildException.class, () -> r.fetch(url, null));
-      assertTrue(e.getMessage().contains(url) && e.getMessage().contains("network"), e.getMessage());
+      assertTrue(
+          e.getMessage().contains(url) && e.getMessage().contains("network"), e.getMessage());
     }
   }
 

@@ -34,7 +34,8 @@ class StatKeysTest {
     Files.delete(f);
     assertFalse(StatKeys.isCurrent(touched), "deleted");
     assertFalse(StatKeys.isCurrent("not a stat key"));
-    assertEquals(Long.parseLong(touched.substring(touched.lastIndexOf(' ') + 1)),
+    assertEquals(
+        Long.parseLong(touched.substring(touched.lastIndexOf(' ') + 1)),
         StatKeys.ctimeMillis(touched));
   }
 
@@ -45,10 +46,11 @@ class StatKeysTest {
     Path gone = Files.writeString(dir.resolve("gone"), "here");
     Map<String, String> digests = Map.of(keyOf(kept), "k", keyOf(changed), "c", keyOf(gone), "g");
     try (Store store = Store.open(dir.resolve("store"))) {
-      store.withIndex(idx -> {
-        idx.putFileHashes(digests);
-        return null;
-      });
+      store.withIndex(
+          idx -> {
+            idx.putFileHashes(digests);
+            return null;
+          });
       Files.writeString(changed, "after, and longer");
       Files.delete(gone);
       assertEquals(2, (int) store.withIndex(idx -> idx.pruneFileHashes(StatKeys::isCurrent)));

@@ -12,9 +12,9 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class BackgroundInputStreamTest {
   private static byte[] random(int n) {
@@ -32,10 +32,12 @@ class BackgroundInputStreamTest {
     "1000003, 4096, 3, 1000",
     "1000003, 4096, 1, 1",
   })
-  void bytesArriveInOrderAndUnchanged(int size, int chunk, int depth, int readSize) throws Exception {
+  void bytesArriveInOrderAndUnchanged(int size, int chunk, int depth, int readSize)
+      throws Exception {
     byte[] data = random(size);
     ByteArrayOutputStream got = new ByteArrayOutputStream();
-    try (InputStream in = new BackgroundInputStream(new ByteArrayInputStream(data), chunk, depth, "t")) {
+    try (InputStream in =
+        new BackgroundInputStream(new ByteArrayInputStream(data), chunk, depth, "t")) {
       byte[] buf = new byte[readSize];
       for (int n; (n = in.read(buf, 0, buf.length)) >= 0; ) {
         got.write(buf, 0, n);
@@ -48,25 +50,26 @@ class BackgroundInputStreamTest {
   @Test
   void theDelegatesFailureReachesTheReaderAfterTheBytesBeforeIt() throws Exception {
     byte[] first = random(10_000);
-    InputStream failing = new InputStream() {
-      int pos;
+    InputStream failing =
+        new InputStream() {
+          int pos;
 
-      @Override
-      public int read() throws IOException {
-        throw new AssertionError("read in chunks");
-      }
+          @Override
+          public int read() throws IOException {
+            throw new AssertionError("read in chunks");
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (pos == first.length) {
-          throw new IOException("zstd: corrupted block");
-        }
-        int n = Math.min(len, first.length - pos);
-        System.arraycopy(first, pos, b, off, n);
-        pos += n;
-        return n;
-      }
-    };
+          @Override
+          public int read(byte[] b, int off, int len) throws IOException {
+            if (pos == first.length) {
+              throw new IOException("zstd: corrupted block");
+            }
+            int n = Math.min(len, first.length - pos);
+            System.arraycopy(first, pos, b, off, n);
+            pos += n;
+            return n;
+          }
+        };
     try (InputStream in = new BackgroundInputStream(failing, 4096, 2, "t")) {
       byte[] got = in.readNBytes(first.length);
       assertArrayEquals(first, got, "every byte before the failure");
@@ -89,23 +92,24 @@ class BackgroundInputStreamTest {
   @Test
   void closeStopsTheThreadAndClosesTheDelegate() throws Exception {
     AtomicBoolean closed = new AtomicBoolean();
-    InputStream endless = new InputStream() {
-      @Override
-      public int read() {
-        return 1;
-      }
+    InputStream endless =
+        new InputStream() {
+          @Override
+          public int read() {
+            return 1;
+          }
 
-      @Override
-      public int read(byte[] b, int off, int len) {
-        java.util.Arrays.fill(b, off, off + len, (byte) 1);
-        return len;
-      }
+          @Override
+          public int read(byte[] b, int off, int len) {
+            java.util.Arrays.fill(b, off, off + len, (byte) 1);
+            return len;
+          }
 
-      @Override
-      public void close() {
-        closed.set(true);
-      }
-    };
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
     InputStream in = new BackgroundInputStream(endless, 1024, 2, "t");
     assertEquals(1, in.read());
     in.close();

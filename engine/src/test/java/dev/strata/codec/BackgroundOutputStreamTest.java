@@ -14,18 +14,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class BackgroundOutputStreamTest {
-  /** Mixed write sizes across chunk borders arrive in order, unchanged, then the delegate closes. */
+  /**
+   * Mixed write sizes across chunk borders arrive in order, unchanged, then the delegate closes.
+   */
   @Test
   void deliversEveryByteInOrder_thenClosesDelegate() throws Exception {
     byte[] data = new byte[1_000_003];
     new Random(7).nextBytes(data);
     AtomicBoolean closed = new AtomicBoolean();
-    ByteArrayOutputStream sink = new ByteArrayOutputStream() {
-      @Override
-      public void close() {
-        closed.set(true);
-      }
-    };
+    ByteArrayOutputStream sink =
+        new ByteArrayOutputStream() {
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
     try (BackgroundOutputStream out = new BackgroundOutputStream(sink, 4096, 2, "test")) {
       int off = 0;
       Random sizes = new Random(1);
@@ -50,22 +53,23 @@ class BackgroundOutputStreamTest {
     AtomicInteger delivered = new AtomicInteger();
     AtomicInteger maxAhead = new AtomicInteger();
     AtomicInteger written = new AtomicInteger();
-    OutputStream slow = new OutputStream() {
-      @Override
-      public void write(int b) {
-        throw new UnsupportedOperationException();
-      }
+    OutputStream slow =
+        new OutputStream() {
+          @Override
+          public void write(int b) {
+            throw new UnsupportedOperationException();
+          }
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          throw new IOException(e);
-        }
-        delivered.addAndGet(len);
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            try {
+              Thread.sleep(2);
+            } catch (InterruptedException e) {
+              throw new IOException(e);
+            }
+            delivered.addAndGet(len);
+          }
+        };
     try (BackgroundOutputStream out = new BackgroundOutputStream(slow, 1000, 2, "test")) {
       byte[] b = new byte[100];
       for (int i = 0; i < 500; i++) {
@@ -81,22 +85,26 @@ class BackgroundOutputStreamTest {
 
   @Test
   void delegateFailure_isRethrownToTheWriter() throws Exception {
-    OutputStream failing = new OutputStream() {
-      @Override
-      public void write(int b) {}
+    OutputStream failing =
+        new OutputStream() {
+          @Override
+          public void write(int b) {}
 
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        throw new IOException("disk full writing blob");
-      }
-    };
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            throw new IOException("disk full writing blob");
+          }
+        };
     BackgroundOutputStream out = new BackgroundOutputStream(failing, 100, 1, "test");
-    IOException e = assertThrows(IOException.class, () -> {
-      for (int i = 0; i < 1000; i++) {
-        out.write(new byte[50]);
-      }
-      out.close();
-    });
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> {
+              for (int i = 0; i < 1000; i++) {
+                out.write(new byte[50]);
+              }
+              out.close();
+            });
     assertEquals("disk full writing blob", e.getMessage());
     out.abort();
   }
@@ -104,15 +112,16 @@ class BackgroundOutputStreamTest {
   @Test
   void abort_stopsWithoutClosingTheDelegate() throws Exception {
     AtomicBoolean closed = new AtomicBoolean();
-    OutputStream sink = new OutputStream() {
-      @Override
-      public void write(int b) {}
+    OutputStream sink =
+        new OutputStream() {
+          @Override
+          public void write(int b) {}
 
-      @Override
-      public void close() {
-        closed.set(true);
-      }
-    };
+          @Override
+          public void close() {
+            closed.set(true);
+          }
+        };
     BackgroundOutputStream out = new BackgroundOutputStream(sink, 100, 1, "test");
     out.write(new byte[1000]);
     out.abort();

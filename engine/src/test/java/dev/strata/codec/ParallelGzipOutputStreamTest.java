@@ -34,8 +34,15 @@ class ParallelGzipOutputStreamTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 1, ParallelGzipOutputStream.BLOCK - 1, ParallelGzipOutputStream.BLOCK,
-      3 * ParallelGzipOutputStream.BLOCK + 17, 5_000_000})
+  @ValueSource(
+      ints = {
+        0,
+        1,
+        ParallelGzipOutputStream.BLOCK - 1,
+        ParallelGzipOutputStream.BLOCK,
+        3 * ParallelGzipOutputStream.BLOCK + 17,
+        5_000_000
+      })
   void anyGzipReaderReadsIt_andThreadsDoNotChangeBytes(int size) throws IOException {
     byte[] data = input(size);
     byte[] one = gzip(data, 1);
@@ -44,8 +51,9 @@ class ParallelGzipOutputStreamTest {
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(four))) {
       assertArrayEquals(data, in.readAllBytes());
     }
-    assertEquals(Compression.GZIP, Compression.detect(new java.io.BufferedInputStream(
-        new ByteArrayInputStream(four))));
+    assertEquals(
+        Compression.GZIP,
+        Compression.detect(new java.io.BufferedInputStream(new ByteArrayInputStream(four))));
   }
 
   @ParameterizedTest

@@ -10,12 +10,16 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * A Dockerfile's bytes as text, table-driven: each row is the bytes (text, with {@code <hex>}
- * for raw bytes) and the text they decode to, or {@code !} and the one-line error.
+ * A Dockerfile's bytes as text, table-driven: each row is the bytes (text, with {@code <hex>} for
+ * raw bytes) and the text they decode to, or {@code !} and the one-line error.
  */
 class DockerfileTextTest {
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
       # ASCII is UTF-8
       FROM a<0a>RUN b<0a>                 | FROM a\\nRUN b\\n
       # two-byte é and three-byte €

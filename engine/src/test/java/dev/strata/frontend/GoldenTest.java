@@ -22,9 +22,8 @@ import org.junit.jupiter.api.TestFactory;
  * One test per directory of {@code src/test/resources/frontend} (BuildKit's parser/testfiles): the
  * Dockerfile (or the file named by {@code -f} in {@code options}) is planned with the options in
  * {@code options} ({@code --build-arg K=V}, {@code --target S}, {@code --platform P}, one a line)
- * and compared with {@code result.json}, or, when planning fails, its message with
- * {@code error.txt}. {@code -Dstrata.golden.update=true} rewrites the expectations; review the
- * diff.
+ * and compared with {@code result.json}, or, when planning fails, its message with {@code
+ * error.txt}. {@code -Dstrata.golden.update=true} rewrites the expectations; review the diff.
  */
 class GoldenTest {
   static final Path ROOT = Path.of("src/test/resources/frontend");
@@ -37,7 +36,8 @@ class GoldenTest {
       dirs = s.filter(Files::isDirectory).sorted().toList();
     }
     assertTrue(dirs.size() >= 40, "expected the golden corpus, found " + dirs.size() + " cases");
-    return dirs.stream().map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
+    return dirs.stream()
+        .map(d -> DynamicTest.dynamicTest(d.getFileName().toString(), () -> check(d)));
   }
 
   private static void check(Path dir) throws IOException {
@@ -54,7 +54,8 @@ class GoldenTest {
             args.put(kv[1].substring(0, eq), kv[1].substring(eq + 1));
           }
           case "--target" -> options = options.withTarget(kv[1]);
-          case "--platform" -> options = options.withPlatforms(kv[1], BuildOptions.DEFAULT_PLATFORM);
+          case "--platform" ->
+              options = options.withPlatforms(kv[1], BuildOptions.DEFAULT_PLATFORM);
           case "-f" -> file = kv[1];
           case "" -> {}
           default -> fail("unknown option line in " + opts + ": " + line);
@@ -67,7 +68,8 @@ class GoldenTest {
     String actual;
     Path expectedFile;
     try {
-      BuildPlan plan = DockerfileFrontend.plan(dir.resolve(file), file, options); // bytes, as a build reads them
+      BuildPlan plan =
+          DockerfileFrontend.plan(dir.resolve(file), file, options); // bytes, as a build reads them
       actual = PlanJson.write(plan);
       expectedFile = resultFile;
     } catch (DockerfileException e) {
@@ -82,8 +84,13 @@ class GoldenTest {
     }
     if (!Files.exists(expectedFile)) {
       Path other = expectedFile == resultFile ? errorFile : resultFile;
-      fail("expected " + other.getFileName() + " outcome:\n"
-          + (Files.exists(other) ? Files.readString(other) : "(missing)") + "\nbut got:\n" + actual);
+      fail(
+          "expected "
+              + other.getFileName()
+              + " outcome:\n"
+              + (Files.exists(other) ? Files.readString(other) : "(missing)")
+              + "\nbut got:\n"
+              + actual);
     }
     assertEquals(Files.readString(expectedFile, StandardCharsets.UTF_8), actual);
   }

@@ -16,11 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Reflink or copy, decided once per tree copy. The fallback is tested on whatever filesystem
- * holds the temp dir (ext4 on the project machine); the clone path needs a reflink-capable
- * filesystem (xfs with reflink=1, btrfs), given as {@code -Dstrata.test.reflinkDir=DIR}:
- * scripts/test, as root, mounts an xfs image there (/var/tmp/strata-reflink); without one the
- * test fails saying so.
+ * Reflink or copy, decided once per tree copy. The fallback is tested on whatever filesystem holds
+ * the temp dir (ext4 on the project machine); the clone path needs a reflink-capable filesystem
+ * (xfs with reflink=1, btrfs), given as {@code -Dstrata.test.reflinkDir=DIR}: scripts/test, as
+ * root, mounts an xfs image there (/var/tmp/strata-reflink); without one the test fails saying so.
  */
 class FileClonerTest {
   static final int FILES = 40;
@@ -63,7 +62,8 @@ class FileClonerTest {
   void withoutReflinks_oneProbe_thenPlainCopies_sameBytes() throws Exception {
     String fs = fsType(tmp);
     // The filesystems this runs on in CI and on the project machine have no FICLONE.
-    assertTrue(List.of("ext2/ext3", "ext4", "tmpfs", "overlayfs").contains(fs),
+    assertTrue(
+        List.of("ext2/ext3", "ext4", "tmpfs", "overlayfs").contains(fs),
         "temp dir " + tmp + " is on " + fs + ": run this test where it has no reflinks");
     Path src = tree(tmp);
     FileCloner c = new FileCloner();
@@ -105,9 +105,10 @@ class FileClonerTest {
   void withReflinks_everyFileCloned_sameBytes_copyOnWrite() throws Exception {
     String dir = System.getProperty("strata.test.reflinkDir", "");
     if (dir.isEmpty() || !Files.isDirectory(Path.of(dir))) {
-      org.junit.jupiter.api.Assertions.fail("the clone path needs a reflink-capable filesystem: give a directory on one as"
-          + " -Dstrata.test.reflinkDir=DIR (scripts/test, as root, mounts an xfs image with reflink=1"
-          + " at /var/tmp/strata-reflink; apt-get install xfsprogs)");
+      org.junit.jupiter.api.Assertions.fail(
+          "the clone path needs a reflink-capable filesystem: give a directory on one as"
+              + " -Dstrata.test.reflinkDir=DIR (scripts/test, as root, mounts an xfs image with reflink=1"
+              + " at /var/tmp/strata-reflink; apt-get install xfsprogs)");
     }
     Path at = Files.createTempDirectory(Path.of(dir), "cloner-");
     try {
@@ -119,7 +120,8 @@ class FileClonerTest {
       assertEquals(0, c.copied());
       assertSameContent(src, at.resolve("dst"));
       byte[] before = Files.readAllBytes(src.resolve("f9"));
-      Files.write(at.resolve("dst/f9"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+      Files.write(
+          at.resolve("dst/f9"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
       assertArrayEquals(before, Files.readAllBytes(src.resolve("f9")), "writing the clone");
       assertFalse(Files.isSameFile(src.resolve("f9"), at.resolve("dst/f9")));
     } finally {

@@ -27,8 +27,12 @@ class FileNamesTest {
   @BeforeAll
   static void utf8Jvm() {
     // The poms run tests under LC_ALL=C.UTF-8, as bin/strata runs Strata.
-    assertEquals(StandardCharsets.UTF_8, JvmLocale.fileNameCharset(),
-        "this JVM reads file names as " + JvmLocale.fileNameCharset() + "; run it under LC_ALL=C.UTF-8");
+    assertEquals(
+        StandardCharsets.UTF_8,
+        JvmLocale.fileNameCharset(),
+        "this JVM reads file names as "
+            + JvmLocale.fileNameCharset()
+            + "; run it under LC_ALL=C.UTF-8");
   }
 
   @Test
@@ -56,9 +60,12 @@ class FileNamesTest {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve("sub"))) {
       listed = ds.iterator().next();
     }
-    FileNameException e = assertThrows(FileNameException.class, () -> FileNames.nameOf(listed, "sub/"));
-    assertEquals("file \"sub/x\\xfeé\": name is not valid UTF-8 (Strata keeps file names as UTF-8"
-        + " and refuses other bytes rather than rename the file)", e.getMessage());
+    FileNameException e =
+        assertThrows(FileNameException.class, () -> FileNames.nameOf(listed, "sub/"));
+    assertEquals(
+        "file \"sub/x\\xfeé\": name is not valid UTF-8 (Strata keeps file names as UTF-8"
+            + " and refuses other bytes rather than rename the file)",
+        e.getMessage());
     // the text java.nio gives names another file: this is what the refusal prevents
     assertFalse(Files.exists(dir.resolve("sub").resolve(listed.getFileName().toString())));
   }

@@ -14,16 +14,22 @@ final class Fixtures {
     String dir = System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures");
     Path p = Path.of(dir, name);
     if (!Files.isRegularFile(p)) {
-      fail("missing test fixture " + p + ": run scripts/fixtures/make-busybox.sh " + dir
-          + " (scripts/test does it)");
+      fail(
+          "missing test fixture "
+              + p
+              + ": run scripts/fixtures/make-busybox.sh "
+              + dir
+              + " (scripts/test does it)");
     }
     return p;
   }
 
   /** The listing GNU tar gives of a tar file, one sorted line per entry, root entry dropped. */
   static java.util.List<String> tarListing(Path tar) throws Exception {
-    Process p = new ProcessBuilder("tar", "--numeric-owner", "--full-time", "-tvf", tar.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("tar", "--numeric-owner", "--full-time", "-tvf", tar.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
       fail("tar -tvf " + tar + ": " + out);

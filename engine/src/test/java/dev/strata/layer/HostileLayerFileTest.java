@@ -30,7 +30,8 @@ class HostileLayerFileTest extends HostileLayerTest {
 
   @Test
   void plainFile_diffIdIsTheFilesSha256_andTheBlobDigest() throws IOException {
-    byte[] t = tar(new String[] {"d", "dir", ""}, new String[] {"d/f", "file", "x".repeat(300_000)});
+    byte[] t =
+        tar(new String[] {"d", "dir", ""}, new String[] {"d/f", "file", "x".repeat(300_000)});
     Unpacker.Result r = unpack(t, Unpacker.Options.defaults().expecting(Digest.sha256(t), null));
     assertEquals(Digest.sha256(t), r.diffId());
     assertEquals(r.diffId(), r.digest());
@@ -48,16 +49,20 @@ class HostileLayerFileTest extends HostileLayerTest {
 
   @Test
   void missingFile_isAnError() {
-    assertThrows(java.nio.file.NoSuchFileException.class,
+    assertThrows(
+        java.nio.file.NoSuchFileException.class,
         () -> new Unpacker(Unpacker.Options.defaults()).unpackFile(files.resolve("none"), root));
   }
 
   @Test
   void refusedMidway_stillRefusedWithTheEntry_whileTheDigestRuns() throws IOException {
     byte[] big = new byte[8 << 20];
-    byte[] t = tar(new String[] {"big", "file", new String(big, StandardCharsets.ISO_8859_1)},
-        new String[] {"../escape", "file", "pwned"});
-    LayerException e = assertThrows(LayerException.class, () -> unpack(t, Unpacker.Options.defaults()));
+    byte[] t =
+        tar(
+            new String[] {"big", "file", new String(big, StandardCharsets.ISO_8859_1)},
+            new String[] {"../escape", "file", "pwned"});
+    LayerException e =
+        assertThrows(LayerException.class, () -> unpack(t, Unpacker.Options.defaults()));
     assertTrue(e.getMessage().contains("\"../escape\""), e.getMessage());
   }
 }

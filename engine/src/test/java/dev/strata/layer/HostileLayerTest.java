@@ -58,8 +58,12 @@ class HostileLayerTest {
         if (p.startsWith(root) && !p.equals(root)) {
           continue;
         }
-        String v = Files.isSymbolicLink(p) ? "link" : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
-            ? "dir" : "file:" + Digest.sha256(Files.readAllBytes(p));
+        String v =
+            Files.isSymbolicLink(p)
+                ? "link"
+                : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)
+                    ? "dir"
+                    : "file:" + Digest.sha256(Files.readAllBytes(p));
         m.put(tmp.relativize(p).toString(), v);
       }
     }
@@ -133,26 +137,34 @@ class HostileLayerTest {
 
   @Test
   void dotDotClimbingAboveRoot_isRefused() throws IOException {
-    refused(tar(new String[] {"../outside/secret", "file", "pwned"}), "../outside/secret",
+    refused(
+        tar(new String[] {"../outside/secret", "file", "pwned"}),
+        "../outside/secret",
         "climbs above the root");
-    refused(tar(new String[] {"a/../../outside/secret", "file", "pwned"}),
-        "a/../../outside/secret", "climbs above the root");
+    refused(
+        tar(new String[] {"a/../../outside/secret", "file", "pwned"}),
+        "a/../../outside/secret",
+        "climbs above the root");
   }
 
   @Test
   void absoluteName_staysInRoot() throws IOException {
     unpack(tar(new String[] {outside.resolve("secret").toString(), "file", "pwned"}));
-    assertEquals("pwned", Files.readString(root.resolve(root.relativize(root).resolve(
-        outside.resolve("secret").toString().substring(1)))));
+    assertEquals(
+        "pwned",
+        Files.readString(
+            root.resolve(
+                root.relativize(root).resolve(outside.resolve("secret").toString().substring(1)))));
   }
 
   @Test
   void symlinkThenWriteThroughIt_isContained() throws IOException {
-    unpack(tar(
-        new String[] {"abs", "sym", outside.toString()},
-        new String[] {"abs/secret", "file", "pwned"},
-        new String[] {"rel", "sym", "../../../../../../../../.." + outside},
-        new String[] {"rel/secret2", "file", "pwned"}));
+    unpack(
+        tar(
+            new String[] {"abs", "sym", outside.toString()},
+            new String[] {"abs/secret", "file", "pwned"},
+            new String[] {"rel", "sym", "../../../../../../../../.." + outside},
+            new String[] {"rel/secret2", "file", "pwned"}));
     // Both links are followed inside the root: the writes land under root/<outside path>.
     Path inRoot = root.resolve(outside.toString().substring(1));
     assertEquals("pwned", Files.readString(inRoot.resolve("secret")));
@@ -164,36 +176,41 @@ class HostileLayerTest {
   void symlinkInLowerLayer_isFollowedInsideRoot() throws IOException {
     unpack(tar(new String[] {"etc", "sym", outside.toString()}));
     unpack(tar(new String[] {"etc/secret", "file", "pwned"}));
-    assertEquals("pwned",
-        Files.readString(root.resolve(outside.toString().substring(1)).resolve("secret")));
+    assertEquals(
+        "pwned", Files.readString(root.resolve(outside.toString().substring(1)).resolve("secret")));
   }
 
   @Test
   void absoluteSymlinkChain_isContained() throws IOException {
-    unpack(tar(
-        new String[] {"a", "sym", "/b"},
-        new String[] {"b", "sym", "/c/../../../.."},
-        new String[] {"c", "dir", ""},
-        new String[] {"d", "sym", "/a" + outside},
-        new String[] {"d/secret", "file", "pwned"}));
-    assertEquals("pwned",
-        Files.readString(root.resolve(outside.toString().substring(1)).resolve("secret")));
+    unpack(
+        tar(
+            new String[] {"a", "sym", "/b"},
+            new String[] {"b", "sym", "/c/../../../.."},
+            new String[] {"c", "dir", ""},
+            new String[] {"d", "sym", "/a" + outside},
+            new String[] {"d/secret", "file", "pwned"}));
+    assertEquals(
+        "pwned", Files.readString(root.resolve(outside.toString().substring(1)).resolve("secret")));
   }
 
   @Test
   void selfReferringAbsoluteLink_isRefusedNotFollowedOut() throws IOException {
-    refused(tar(new String[] {"etc", "sym", "/etc"}, new String[] {"p", "hard", "etc/passwd"}),
-        "p", "too many levels of symbolic links");
+    refused(
+        tar(new String[] {"etc", "sym", "/etc"}, new String[] {"p", "hard", "etc/passwd"}),
+        "p",
+        "too many levels of symbolic links");
   }
 
   @Test
   void whiteoutsThroughSymlinks_neverDeleteOutside() throws IOException {
     for (Unpacker.Whiteouts mode : Unpacker.Whiteouts.values()) {
-      unpack(tar(new String[] {"o" + mode, "sym", outside.toString()},
-          new String[] {"o" + mode + "/.wh.secret", "file", ""},
-          new String[] {"o" + mode + "/.wh..wh..opq", "file", ""},
-          new String[] {"r" + mode, "sym", "../../../../../../.." + outside},
-          new String[] {"r" + mode + "/.wh.secret", "file", ""}),
+      unpack(
+          tar(
+              new String[] {"o" + mode, "sym", outside.toString()},
+              new String[] {"o" + mode + "/.wh.secret", "file", ""},
+              new String[] {"o" + mode + "/.wh..wh..opq", "file", ""},
+              new String[] {"r" + mode, "sym", "../../../../../../.." + outside},
+              new String[] {"r" + mode + "/.wh.secret", "file", ""}),
           Unpacker.Options.defaults().withWhiteouts(mode));
     }
     assertEquals("original", Files.readString(outside.resolve("secret")));
@@ -201,14 +218,21 @@ class HostileLayerTest {
 
   @Test
   void symlinkLoop_isRefused() throws IOException {
-    refused(tar(new String[] {"x", "sym", "y"}, new String[] {"y", "sym", "x"},
-        new String[] {"x/f", "file", "z"}), "x/f", "too many levels of symbolic links");
+    refused(
+        tar(
+            new String[] {"x", "sym", "y"},
+            new String[] {"y", "sym", "x"},
+            new String[] {"x/f", "file", "z"}),
+        "x/f",
+        "too many levels of symbolic links");
   }
 
   @Test
   void fileOverSymlink_replacesTheLinkNotItsTarget() throws IOException {
-    unpack(tar(new String[] {"f", "sym", outside.resolve("secret").toString()},
-        new String[] {"f", "file", "pwned"}));
+    unpack(
+        tar(
+            new String[] {"f", "sym", outside.resolve("secret").toString()},
+            new String[] {"f", "file", "pwned"}));
     assertFalse(Files.isSymbolicLink(root.resolve("f")));
     assertEquals("pwned", Files.readString(root.resolve("f")));
   }
@@ -216,25 +240,32 @@ class HostileLayerTest {
   @Test
   void hardLinkToEtcPasswd_isRefused() throws IOException {
     refused(tar(new String[] {"passwd", "hard", "/etc/passwd"}), "passwd", "does not exist");
-    refused(tar(new String[] {"p2", "hard", "../../../../etc/passwd"}), "p2",
-        "climbs above the root");
-    refused(tar(new String[] {"e", "sym", "/etc"}, new String[] {"p3", "hard", "e/passwd"}),
-        "p3", "does not exist");
-    refused(tar(new String[] {"o", "sym", outside.toString()},
-        new String[] {"p4", "hard", "o/secret"}), "p4", "does not exist");
+    refused(
+        tar(new String[] {"p2", "hard", "../../../../etc/passwd"}), "p2", "climbs above the root");
+    refused(
+        tar(new String[] {"e", "sym", "/etc"}, new String[] {"p3", "hard", "e/passwd"}),
+        "p3",
+        "does not exist");
+    refused(
+        tar(new String[] {"o", "sym", outside.toString()}, new String[] {"p4", "hard", "o/secret"}),
+        "p4",
+        "does not exist");
   }
 
   @Test
   void hardLinkInsideLayer_isKept() throws IOException {
     unpack(tar(new String[] {"a", "file", "x"}, new String[] {"b", "hard", "a"}));
-    assertEquals(Files.getAttribute(root.resolve("a"), "unix:ino"),
+    assertEquals(
+        Files.getAttribute(root.resolve("a"), "unix:ino"),
         Files.getAttribute(root.resolve("b"), "unix:ino"));
   }
 
   @Test
   void deviceWhereNotAllowed_isRefused() throws IOException {
-    refused(tar(new String[] {"dev/null", "chr", ""}),
-        Unpacker.Options.defaults().withDevices(Unpacker.Devices.REFUSE), "dev/null",
+    refused(
+        tar(new String[] {"dev/null", "chr", ""}),
+        Unpacker.Options.defaults().withDevices(Unpacker.Devices.REFUSE),
+        "dev/null",
         "not allowed");
   }
 
@@ -254,8 +285,7 @@ class HostileLayerTest {
     }
     byte[] layer = bytes.toByteArray();
     assertTrue(layer.length < 64 * 1024, "a few KB: " + layer.length);
-    refused(layer, Unpacker.Options.defaults().withMaxBytes(1L << 30), "zeros",
-        "may not exceed");
+    refused(layer, Unpacker.Options.defaults().withMaxBytes(1L << 30), "zeros", "may not exceed");
   }
 
   @Test
@@ -267,8 +297,10 @@ class HostileLayerTest {
     }
     byte[] layer = gzip(tar(entries));
     assertTrue(layer.length < 200 * 1024, "compressed to " + layer.length);
-    LayerException e = assertThrows(LayerException.class,
-        () -> unpack(layer, Unpacker.Options.defaults().withMaxBytes(16L << 20)));
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () -> unpack(layer, Unpacker.Options.defaults().withMaxBytes(16L << 20)));
     assertTrue(e.getMessage().contains("zero-1"), "names an entry near 16 MiB: " + e.getMessage());
   }
 
@@ -276,8 +308,10 @@ class HostileLayerTest {
   void truncatedGzip_isRefusedNamingTheEntry() throws IOException {
     byte[] random = new byte[1 << 20];
     new java.util.Random(1).nextBytes(random);
-    byte[] t = tar(new String[] {"first", "file", "ok"},
-        new String[] {"big", "file", new String(random, StandardCharsets.ISO_8859_1)});
+    byte[] t =
+        tar(
+            new String[] {"first", "file", "ok"},
+            new String[] {"big", "file", new String(random, StandardCharsets.ISO_8859_1)});
     byte[] z = gzip(t);
     byte[] cut = Arrays.copyOf(z, z.length / 2);
     LayerException e = assertThrows(LayerException.class, () -> unpack(cut));
@@ -288,9 +322,12 @@ class HostileLayerTest {
   void wrongDiffId_isRefused() throws IOException {
     byte[] t = tar(new String[] {"f", "file", "x"});
     Digest wrong = Digest.sha256("not this layer".getBytes(StandardCharsets.UTF_8));
-    LayerException e = assertThrows(LayerException.class,
-        () -> unpack(t, Unpacker.Options.defaults().expecting(wrong, null)));
-    assertTrue(e.getMessage().contains("diffID mismatch") && e.getMessage().contains(wrong.toString()),
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () -> unpack(t, Unpacker.Options.defaults().expecting(wrong, null)));
+    assertTrue(
+        e.getMessage().contains("diffID mismatch") && e.getMessage().contains(wrong.toString()),
         e.getMessage());
   }
 
@@ -298,22 +335,31 @@ class HostileLayerTest {
   void rightDigests_areAccepted_andWrongCompressedDigestIsRefused() throws IOException {
     byte[] t = tar(new String[] {"f", "file", "x"});
     byte[] z = gzip(t);
-    Unpacker.Result r = unpack(z,
-        Unpacker.Options.defaults().expecting(Digest.sha256(t), Digest.sha256(z)));
+    Unpacker.Result r =
+        unpack(z, Unpacker.Options.defaults().expecting(Digest.sha256(t), Digest.sha256(z)));
     assertEquals(Digest.sha256(t), r.diffId());
     assertEquals(z.length, r.compressedSize());
     Digest wrong = Digest.sha256(t); // the diffID is not the blob digest of a gzip layer
-    LayerException e = assertThrows(LayerException.class,
-        () -> unpack(z, Unpacker.Options.defaults().expecting(null, wrong)));
+    LayerException e =
+        assertThrows(
+            LayerException.class,
+            () -> unpack(z, Unpacker.Options.defaults().expecting(null, wrong)));
     assertTrue(e.getMessage().contains("digest mismatch"), e.getMessage());
   }
 
   @Test
   void whiteouts_applyToLowerLayersOnly() throws IOException {
-    unpack(tar(new String[] {"d", "dir", ""}, new String[] {"d/old", "file", "1"},
-        new String[] {"gone", "file", "1"}));
-    unpack(tar(new String[] {".wh.gone", "file", ""}, new String[] {"d", "dir", ""},
-        new String[] {"d/.wh..wh..opq", "file", ""}, new String[] {"d/new", "file", "2"}));
+    unpack(
+        tar(
+            new String[] {"d", "dir", ""},
+            new String[] {"d/old", "file", "1"},
+            new String[] {"gone", "file", "1"}));
+    unpack(
+        tar(
+            new String[] {".wh.gone", "file", ""},
+            new String[] {"d", "dir", ""},
+            new String[] {"d/.wh..wh..opq", "file", ""},
+            new String[] {"d/new", "file", "2"}));
     assertFalse(Files.exists(root.resolve("gone")));
     assertEquals(List.of("new"), list(root.resolve("d")));
   }
@@ -323,7 +369,6 @@ class HostileLayerTest {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
-
 
   /** Where the header of {@code name} starts in {@code tar}: an attack point between entries. */
   static int headerOf(byte[] tar, String name) {
@@ -365,24 +410,29 @@ class HostileLayerTest {
   }
 
   /**
-   * The race a userspace walk loses: while d/big streams in, d (already known to be a directory)
-   * is moved aside and replaced by a symlink to a directory outside; d/after must not follow it.
-   * The old path-based unpacker wrote outside/after here. With pinned directory fds the write
-   * goes into the directory first opened (now d.moved), inside the root, or is refused.
+   * The race a userspace walk loses: while d/big streams in, d (already known to be a directory) is
+   * moved aside and replaced by a symlink to a directory outside; d/after must not follow it. The
+   * old path-based unpacker wrote outside/after here. With pinned directory fds the write goes into
+   * the directory first opened (now d.moved), inside the root, or is refused.
    */
   @Test
   void directorySwappedForSymlinkMidExtraction_writeStaysInside() throws IOException {
     String big = "x".repeat(256 * 1024);
-    byte[] layer = tar(
-        new String[] {"d", "dir", ""},
-        new String[] {"d/big", "file", big},
-        new String[] {"d/after", "file", "pwned"});
+    byte[] layer =
+        tar(
+            new String[] {"d", "dir", ""},
+            new String[] {"d/big", "file", big},
+            new String[] {"d/after", "file", "pwned"});
     Unpacker u = new Unpacker(Unpacker.Options.defaults());
     // between d/big (written and finished) and d/after
-    try (InputStream in = racing(layer, headerOf(layer, "d/after"), () -> {
-      Files.move(root.resolve("d"), root.resolve("d.moved"));
-      Files.createSymbolicLink(root.resolve("d"), outside);
-    })) {
+    try (InputStream in =
+        racing(
+            layer,
+            headerOf(layer, "d/after"),
+            () -> {
+              Files.move(root.resolve("d"), root.resolve("d.moved"));
+              Files.createSymbolicLink(root.resolve("d"), outside);
+            })) {
       u.unpack(in, root);
     } catch (LayerException refused) {
       // refusing is as good as containing; nothing may be outside either way (checked after)
@@ -392,21 +442,26 @@ class HostileLayerTest {
   }
 
   /**
-   * The same race against removal: the whiteout of d/secret must not delete outside/secret (the
-   * old unpacker did: unlink followed the swapped-in d).
+   * The same race against removal: the whiteout of d/secret must not delete outside/secret (the old
+   * unpacker did: unlink followed the swapped-in d).
    */
   @Test
   void opaqueDirSwappedForSymlinkMidExtraction_deletesNothingOutside() throws IOException {
     Files.createDirectories(root.resolve("d"));
     Files.writeString(root.resolve("d/lower"), "from a lower layer");
-    byte[] layer = tar(
-        new String[] {"d/big", "file", "x".repeat(256 * 1024)},
-        new String[] {"d/.wh..wh..opq", "file", ""},
-        new String[] {"d/.wh.secret", "file", ""});
-    try (InputStream in = racing(layer, headerOf(layer, "d/.wh..wh..opq"), () -> {
-      Files.move(root.resolve("d"), root.resolve("d.moved"));
-      Files.createSymbolicLink(root.resolve("d"), outside);
-    })) {
+    byte[] layer =
+        tar(
+            new String[] {"d/big", "file", "x".repeat(256 * 1024)},
+            new String[] {"d/.wh..wh..opq", "file", ""},
+            new String[] {"d/.wh.secret", "file", ""});
+    try (InputStream in =
+        racing(
+            layer,
+            headerOf(layer, "d/.wh..wh..opq"),
+            () -> {
+              Files.move(root.resolve("d"), root.resolve("d.moved"));
+              Files.createSymbolicLink(root.resolve("d"), outside);
+            })) {
       new Unpacker(Unpacker.Options.defaults()).unpack(in, root);
     } catch (LayerException refused) {
       // as above

@@ -22,9 +22,15 @@ public final class InUserNamespace {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> cmd = new ArrayList<>(List.of("unshare", "--user"));
     cmd.addAll(Arrays.asList(mapping.split(" ")));
-    cmd.addAll(List.of("--mount", java, "-Dstrata.fixtures="
-        + System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"),
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(
+        List.of(
+            "--mount",
+            java,
+            "-Dstrata.fixtures="
+                + System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"),
+            "-cp",
+            System.getProperty("java.class.path"),
+            main.getName()));
     cmd.addAll(Arrays.asList(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());

@@ -49,8 +49,8 @@ class LayerWriterTest {
 
   private static LayerWriter.Written write(Path root, Compression c, Long epoch) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LayerWriter.Written w = new LayerWriter(new LayerWriter.Options(c, epoch))
-        .writeTree(root, Set.of(), out);
+    LayerWriter.Written w =
+        new LayerWriter(new LayerWriter.Options(c, epoch)).writeTree(root, Set.of(), out);
     assertEquals(out.size(), w.size());
     assertEquals(Digest.sha256(out.toByteArray()), w.digest(), "digest of the bytes written");
     try (var in = Compression.decompressAny(new java.io.ByteArrayInputStream(out.toByteArray()))) {
@@ -82,8 +82,19 @@ class LayerWriterTest {
     new LayerWriter(new LayerWriter.Options(Compression.NONE, null)).writeTree(a, Set.of(), out);
     var entries = RoundTripTest.entries(out.toByteArray());
     List<String> names = entries.stream().map(e -> e.name()).toList();
-    assertEquals(List.of("etc", "etc/a.conf", "etc/b.conf", "usr", "usr/bin", "usr/bin/alias",
-        "usr/bin/tool", "usr/bin/tool2", "usr/lib", "usr/lib/x.so"), names);
+    assertEquals(
+        List.of(
+            "etc",
+            "etc/a.conf",
+            "etc/b.conf",
+            "usr",
+            "usr/bin",
+            "usr/bin/alias",
+            "usr/bin/tool",
+            "usr/bin/tool2",
+            "usr/lib",
+            "usr/lib/x.so"),
+        names);
     assertEquals('1', entries.get(7).type());
     assertEquals("usr/bin/tool", entries.get(7).linkName());
   }
@@ -92,13 +103,25 @@ class LayerWriterTest {
   void changes_writeWhiteoutsOpaqueMarkersAndParents() throws Exception {
     Path a = tree("a", false, EPOCH);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    new LayerWriter(new LayerWriter.Options(Compression.NONE, EPOCH)).writeChanges(a, List.of(
-        new Change("usr/lib/x.so", Change.Kind.CHANGED),
-        new Change("usr/bin/gone", Change.Kind.DELETED),
-        new Change("etc", Change.Kind.OPAQUE)), out);
-    List<String> names = RoundTripTest.entries(out.toByteArray()).stream().map(e -> e.name())
-        .toList();
-    assertEquals(List.of("etc", "etc/.wh..wh..opq", "usr", "usr/bin", "usr/bin/.wh.gone",
-        "usr/lib", "usr/lib/x.so"), names);
+    new LayerWriter(new LayerWriter.Options(Compression.NONE, EPOCH))
+        .writeChanges(
+            a,
+            List.of(
+                new Change("usr/lib/x.so", Change.Kind.CHANGED),
+                new Change("usr/bin/gone", Change.Kind.DELETED),
+                new Change("etc", Change.Kind.OPAQUE)),
+            out);
+    List<String> names =
+        RoundTripTest.entries(out.toByteArray()).stream().map(e -> e.name()).toList();
+    assertEquals(
+        List.of(
+            "etc",
+            "etc/.wh..wh..opq",
+            "usr",
+            "usr/bin",
+            "usr/bin/.wh.gone",
+            "usr/lib",
+            "usr/lib/x.so"),
+        names);
   }
 }

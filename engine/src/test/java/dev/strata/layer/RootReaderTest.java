@@ -23,13 +23,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Resolution inside a root as if it were / (BuildKit fsutil, continuity fs.RootPath), both ways
- * of pinning directories: openat2 RESOLVE_IN_ROOT and the O_NOFOLLOW walk. A canary beside the
- * root and one at the same absolute path as a link names must never be what a read finds.
+ * Resolution inside a root as if it were / (BuildKit fsutil, continuity fs.RootPath), both ways of
+ * pinning directories: openat2 RESOLVE_IN_ROOT and the O_NOFOLLOW walk. A canary beside the root
+ * and one at the same absolute path as a link names must never be what a read finds.
  */
 class RootReaderTest {
   @TempDir Path tmp;
@@ -74,7 +73,8 @@ class RootReaderTest {
 
   /** secret.txt and the ignored directory are hidden, as .dockerignore hides them. */
   private RootReader reader(boolean openat2) throws IOException {
-    return new RootReader(root, (p, dir) -> p.equals("secret.txt") || p.startsWith("ignored"), openat2);
+    return new RootReader(
+        root, (p, dir) -> p.equals("secret.txt") || p.startsWith("ignored"), openat2);
   }
 
   static Stream<Arguments> cases() {
@@ -161,9 +161,12 @@ class RootReaderTest {
     Posix.mkfifo(root.resolve("fifo"), 0600);
     try (RootReader r = reader(openat2)) {
       // a FIFO would block open(2) until a writer came: it is refused unopened
-      IOException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
-          () -> assertThrows(IOException.class, () -> r.openFile("fifo")));
-      assertTrue(e.getMessage().contains("fifo") && e.getMessage().contains("not a regular file"),
+      IOException e =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(10),
+              () -> assertThrows(IOException.class, () -> r.openFile("fifo")));
+      assertTrue(
+          e.getMessage().contains("fifo") && e.getMessage().contains("not a regular file"),
           e.getMessage());
       assertThrows(IOException.class, () -> r.openFile("abs")); // the link itself, never followed
       assertThrows(IOException.class, () -> r.openFile("dir"));

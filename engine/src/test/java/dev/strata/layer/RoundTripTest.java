@@ -41,21 +41,24 @@ public class RoundTripTest {
   }
 
   /**
-   * Real Debian layers: {@code golang.tar} (852 MB, made by scripts/fixtures/make-debian.sh,
-   * which scripts/test runs) from {@code -Dstrata.bases=DIR}, else from the fixtures dir. A
-   * missing tarball fails, naming it.
+   * Real Debian layers: {@code golang.tar} (852 MB, made by scripts/fixtures/make-debian.sh, which
+   * scripts/test runs) from {@code -Dstrata.bases=DIR}, else from the fixtures dir. A missing
+   * tarball fails, naming it.
    */
   @Test
   void debianBase_unpackThenRepack_sameListing() throws Exception {
     String bases = System.getProperty("strata.bases", "");
     Path golang =
         bases.isEmpty()
-            ? Path.of(System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"), "golang.tar")
+            ? Path.of(
+                System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"), "golang.tar")
             : Path.of(bases, "golang.tar");
-    assertTrue(Files.isRegularFile(golang),
+    assertTrue(
+        Files.isRegularFile(golang),
         "missing " + golang + " (SKIP_DEBIAN=1 scripts/fixtures/make-debian.sh DIR makes it)");
-    String out = InUserNamespace.run("--map-root-user", RoundTripTest.class, "file",
-        tmp.toString(), golang.toString());
+    String out =
+        InUserNamespace.run(
+            "--map-root-user", RoundTripTest.class, "file", tmp.toString(), golang.toString());
     System.out.println(out);
   }
 
@@ -71,10 +74,12 @@ public class RoundTripTest {
       w.write(e("l", TarEntry.SYMLINK, 0777, 1000, 1000, "target", Map.of()), null);
     }
     Path root = Files.createDirectory(tmp.resolve("root"));
-    Unpacker.Result r = new Unpacker(Unpacker.Options.defaults()).unpack(
-        new ByteArrayInputStream(bytes.toByteArray()), root);
+    Unpacker.Result r =
+        new Unpacker(Unpacker.Options.defaults())
+            .unpack(new ByteArrayInputStream(bytes.toByteArray()), root);
     assertEquals(1, r.warnings().size(), r.warnings().toString());
-    assertTrue(r.warnings().get(0).contains("1000:1000") && r.warnings().get(0).contains("lost"),
+    assertTrue(
+        r.warnings().get(0).contains("1000:1000") && r.warnings().get(0).contains("lost"),
         r.warnings().get(0));
   }
 
@@ -100,9 +105,9 @@ public class RoundTripTest {
   }
 
   /**
-   * Unpacks {@code fixture}, re-packs the tree and compares GNU tar listings; entries the
-   * unpacker had to skip (device nodes in a user namespace) are named in its warnings and left
-   * out of the comparison. Returns the listing.
+   * Unpacks {@code fixture}, re-packs the tree and compares GNU tar listings; entries the unpacker
+   * had to skip (device nodes in a user namespace) are named in its warnings and left out of the
+   * comparison. Returns the listing.
    */
   static List<String> roundTrip(Path fixture, Path tmp) throws Exception {
     Path root = Files.createDirectory(tmp.resolve("root"));
@@ -117,23 +122,43 @@ public class RoundTripTest {
           .writeTree(root, Set.of(), out);
     }
     List<String> want = new ArrayList<>(Fixtures.tarListing(fixture));
-    want.removeIf(line -> r.warnings().stream().anyMatch(w -> w.startsWith("skipped ")
-        && line.endsWith(" " + w.replaceFirst("^skipped (char|block) device [0-9:]+ (\\./)?", "")
-            .replaceFirst(": .*", ""))));
+    want.removeIf(
+        line ->
+            r.warnings().stream()
+                .anyMatch(
+                    w ->
+                        w.startsWith("skipped ")
+                            && line.endsWith(
+                                " "
+                                    + w.replaceFirst(
+                                            "^skipped (char|block) device [0-9:]+ (\\./)?", "")
+                                        .replaceFirst(": .*", ""))));
     List<String> got = Fixtures.tarListing(repacked);
     if (!want.equals(got)) {
       List<String> missing = new ArrayList<>(want);
       missing.removeAll(got);
       List<String> extra = new ArrayList<>(got);
       extra.removeAll(want);
-      throw new AssertionError("re-packed listing of " + fixture + " differs (" + want.size()
-          + " vs " + got.size() + " entries)\nonly in the original:\n  "
-          + String.join("\n  ", missing.subList(0, Math.min(15, missing.size())))
-          + "\nonly in the re-pack:\n  "
-          + String.join("\n  ", extra.subList(0, Math.min(15, extra.size()))));
+      throw new AssertionError(
+          "re-packed listing of "
+              + fixture
+              + " differs ("
+              + want.size()
+              + " vs "
+              + got.size()
+              + " entries)\nonly in the original:\n  "
+              + String.join("\n  ", missing.subList(0, Math.min(15, missing.size())))
+              + "\nonly in the re-pack:\n  "
+              + String.join("\n  ", extra.subList(0, Math.min(15, extra.size()))));
     }
-    System.out.println("round trip of " + fixture + ": " + want.size() + " entries equal; "
-        + r.warnings().size() + " warnings");
+    System.out.println(
+        "round trip of "
+            + fixture
+            + ": "
+            + want.size()
+            + " entries equal; "
+            + r.warnings().size()
+            + " warnings");
     return want;
   }
 
@@ -147,7 +172,8 @@ public class RoundTripTest {
     try (TarWriter w = new TarWriter(bytes)) {
       w.write(e("home", TarEntry.DIR, 0755, 0, 0, "", Map.of()), null);
       w.write(e("home/u", TarEntry.DIR, 0700, 1000, 1000, "", Map.of("user.note", cap)), null);
-      w.write(file("home/u/a", 04750, 1000, 100, "hello", Map.of("user.mime", bytes("text"))),
+      w.write(
+          file("home/u/a", 04750, 1000, 100, "hello", Map.of("user.mime", bytes("text"))),
           in("hello"));
       w.write(e("home/u/b", TarEntry.HARDLINK, 04750, 1000, 100, "home/u/a", Map.of()), null);
       w.write(e("home/u/fifo", TarEntry.FIFO, 0640, 0, 0, "", Map.of()), null);
@@ -155,8 +181,8 @@ public class RoundTripTest {
       w.write(e("tmp", TarEntry.DIR, 01777, 0, 0, "", Map.of()), null);
     }
     Path root = Files.createDirectory(tmp.resolve("root"));
-    new Unpacker(Unpacker.Options.defaults()).unpack(
-        new ByteArrayInputStream(bytes.toByteArray()), root);
+    new Unpacker(Unpacker.Options.defaults())
+        .unpack(new ByteArrayInputStream(bytes.toByteArray()), root);
     ByteArrayOutputStream again = new ByteArrayOutputStream();
     new LayerWriter(new LayerWriter.Options(Compression.NONE, null))
         .writeTree(root, Set.of(), again);
@@ -200,15 +226,26 @@ public class RoundTripTest {
     return new ByteArrayInputStream(bytes(s));
   }
 
-  private static TarEntry e(String name, char type, int mode, int uid, int gid, String link,
-      Map<String, byte[]> xattrs) {
-    return new TarEntry(name, type, mode, uid, gid, 0, 1_650_000_000L, 250_000_000, link, 0, 0,
-        xattrs);
+  private static TarEntry e(
+      String name, char type, int mode, int uid, int gid, String link, Map<String, byte[]> xattrs) {
+    return new TarEntry(
+        name, type, mode, uid, gid, 0, 1_650_000_000L, 250_000_000, link, 0, 0, xattrs);
   }
 
-  private static TarEntry file(String name, int mode, int uid, int gid, String content,
-      Map<String, byte[]> xattrs) {
-    return new TarEntry(name, TarEntry.FILE, mode, uid, gid, content.length(), 1_650_000_000L,
-        250_000_000, "", 0, 0, xattrs);
+  private static TarEntry file(
+      String name, int mode, int uid, int gid, String content, Map<String, byte[]> xattrs) {
+    return new TarEntry(
+        name,
+        TarEntry.FILE,
+        mode,
+        uid,
+        gid,
+        content.length(),
+        1_650_000_000L,
+        250_000_000,
+        "",
+        0,
+        0,
+        xattrs);
   }
 }

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Pinned directory fds, both ways of opening them: openat2 RESOLVE_IN_ROOT and the O_NOFOLLOW walk. */
+/**
+ * Pinned directory fds, both ways of opening them: openat2 RESOLVE_IN_ROOT and the O_NOFOLLOW walk.
+ */
 class ScopedRootTest {
   @TempDir Path tmp;
   Path root;
@@ -32,8 +34,11 @@ class ScopedRootTest {
   @Test
   void thisKernelHasOpenat2() throws Exception {
     try (ScopedRoot s = new ScopedRoot(root)) {
-      assertTrue(s.usesOpenat2(), "openat2 (Linux 5.6) missing on " + System.getProperty("os.version")
-          + ": the O_NOFOLLOW walk is used instead");
+      assertTrue(
+          s.usesOpenat2(),
+          "openat2 (Linux 5.6) missing on "
+              + System.getProperty("os.version")
+              + ": the O_NOFOLLOW walk is used instead");
     }
     try (ScopedRoot s = new ScopedRoot(root, false)) {
       assertFalse(s.usesOpenat2());
@@ -63,8 +68,10 @@ class ScopedRootTest {
     try (ScopedRoot s = new ScopedRoot(root, openat2)) {
       // openat2 resolves /…/outside inside the root (absent there: ENOENT); the walk refuses
       // the symlink (ENOTDIR). Either way no fd to the real outside dir is ever opened.
-      PosixException e = assertThrows(PosixException.class,
-          () -> Files.writeString(s.at(root.resolve("a/secret")), "pwned"));
+      PosixException e =
+          assertThrows(
+              PosixException.class,
+              () -> Files.writeString(s.at(root.resolve("a/secret")), "pwned"));
       assertTrue(e.errno() == (openat2 ? Errno.ENOENT : Errno.ENOTDIR), e.getMessage());
       assertThrows(PosixException.class, () -> s.removeAll(root.resolve("a/secret")));
     }

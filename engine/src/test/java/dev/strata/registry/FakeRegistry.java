@@ -21,8 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
- * A tiny hostile registry (com.sun.net.httpserver) serving one image, {@code evil/app:1}, with
- * one misbehaviour chosen by {@link Mode}.
+ * A tiny hostile registry (com.sun.net.httpserver) serving one image, {@code evil/app:1}, with one
+ * misbehaviour chosen by {@link Mode}.
  */
 final class FakeRegistry implements AutoCloseable {
   enum Mode {
@@ -64,8 +64,11 @@ final class FakeRegistry implements AutoCloseable {
     }
     Digest diffId = Digest.sha256(tar);
     this.layerDigest = Digest.sha256(layer);
-    this.config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
-        + diffId + "\"]}}").getBytes(StandardCharsets.UTF_8);
+    this.config =
+        ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\""
+                + diffId
+                + "\"]}}")
+            .getBytes(StandardCharsets.UTF_8);
     Descriptor cd = new Descriptor(MediaType.OCI_CONFIG, Digest.sha256(config), config.length);
     Descriptor ld = new Descriptor(MediaType.OCI_LAYER_GZIP, layerDigest, layer.length);
     if (mode == Mode.HUGE_MANIFEST) {
@@ -86,11 +89,13 @@ final class FakeRegistry implements AutoCloseable {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       Map<String, byte[]> blobs = new HashMap<>();
-      blobs.put("/v2/evil/app/blobs/" + layerDigest, mode == Mode.WRONG_BLOB_BYTES ? evilLayer : layer);
+      blobs.put(
+          "/v2/evil/app/blobs/" + layerDigest, mode == Mode.WRONG_BLOB_BYTES ? evilLayer : layer);
       blobs.put("/v2/evil/app/blobs/" + Digest.sha256(config), config);
       if (path.equals("/v2/")) {
         send(ex, 200, "{}".getBytes(StandardCharsets.UTF_8), "application/json");
-      } else if (path.equals("/v2/evil/app/manifests/1") || path.equals("/v2/evil/app/manifests/" + manifestDigest)) {
+      } else if (path.equals("/v2/evil/app/manifests/1")
+          || path.equals("/v2/evil/app/manifests/" + manifestDigest)) {
         send(ex, 200, manifest, MediaType.OCI_MANIFEST);
       } else if (blobs.containsKey(path)) {
         byte[] b = blobs.get(path);
@@ -104,7 +109,8 @@ final class FakeRegistry implements AutoCloseable {
         } else if (isLayer && mode == Mode.TRUNCATED_THEN_RANGE && n > 1) {
           String range = ex.getRequestHeaders().getFirst("Range");
           int from = range == null ? 0 : Integer.parseInt(range.replaceAll("bytes=(\\d+)-", "$1"));
-          ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
+          ex.getResponseHeaders()
+              .set("Content-Range", "bytes " + from + "-" + (b.length - 1) + "/" + b.length);
           ex.sendResponseHeaders(range == null ? 200 : 206, b.length - from);
           ex.getResponseBody().write(b, from, b.length - from);
         } else if (isLayer && (mode == Mode.TRUNCATED_BODY || mode == Mode.TRUNCATED_THEN_RANGE)) {
@@ -118,12 +124,18 @@ final class FakeRegistry implements AutoCloseable {
           send(ex, 200, b, "application/octet-stream");
         }
       } else {
-        send(ex, 404, "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"unknown\"}]}".getBytes(StandardCharsets.UTF_8), "application/json");
+        send(
+            ex,
+            404,
+            "{\"errors\":[{\"code\":\"NAME_UNKNOWN\",\"message\":\"unknown\"}]}"
+                .getBytes(StandardCharsets.UTF_8),
+            "application/json");
       }
     }
   }
 
-  private static void send(HttpExchange ex, int status, byte[] body, String type) throws IOException {
+  private static void send(HttpExchange ex, int status, byte[] body, String type)
+      throws IOException {
     ex.getResponseHeaders().set("Content-Type", type);
     if (ex.getRequestMethod().equals("HEAD")) {
       ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
@@ -159,7 +171,8 @@ final class FakeRegistry implements AutoCloseable {
   static byte[] gzip(byte[] b) throws IOException {
     ByteArrayOutputStream bos = new ByteArrayOutputStream();
     // stored (level 0): same-length inputs give same-length streams
-    try (GZIPOutputStream z = new GZIPOutputStream(bos) {
+    try (GZIPOutputStream z =
+        new GZIPOutputStream(bos) {
           {
             def.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
           }

@@ -17,13 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRegistryTest {
   @TempDir Path dir;
 
-  private RegistryException refused(FakeRegistry.Mode mode, String... mustContain) throws Exception {
-    try (FakeRegistry fake = new FakeRegistry(mode); Store store = Store.open(dir.resolve("store"))) {
+  private RegistryException refused(FakeRegistry.Mode mode, String... mustContain)
+      throws Exception {
+    try (FakeRegistry fake = new FakeRegistry(mode);
+        Store store = Store.open(dir.resolve("store"))) {
       RemoteImage ref = RemoteImage.parse(fake.host() + "/evil/app:1");
-      RegistryException e = assertThrows(RegistryException.class,
-          () -> new ImagePuller(store, options().withLimits(64 << 10, 1 << 20)).pull(ref, Platform.host(), null));
+      RegistryException e =
+          assertThrows(
+              RegistryException.class,
+              () ->
+                  new ImagePuller(store, options().withLimits(64 << 10, 1 << 20))
+                      .pull(ref, Platform.host(), null));
       for (String s : mustContain) {
-        assertTrue(e.getMessage().replace("{host}", fake.host()).contains(s.replace("{host}", fake.host())) ,
+        assertTrue(
+            e.getMessage()
+                .replace("{host}", fake.host())
+                .contains(s.replace("{host}", fake.host())),
             "\"" + s + "\" not in: " + e.getMessage());
       }
       assertTrue(e.getMessage().contains(fake.host() + "/evil/app"), e.getMessage());
@@ -36,7 +45,8 @@ class HostileRegistryTest {
   @Test
   void blobBytesNotMatchingTheDigestAreRefused() throws Exception {
     try (FakeRegistry f = new FakeRegistry(FakeRegistry.Mode.HONEST)) {
-      RegistryException e = refused(FakeRegistry.Mode.WRONG_BLOB_BYTES, "refused", "nothing was stored");
+      RegistryException e =
+          refused(FakeRegistry.Mode.WRONG_BLOB_BYTES, "refused", "nothing was stored");
       assertTrue(e.getMessage().contains(f.layerDigest.toString()), e.getMessage());
     }
   }
@@ -58,15 +68,17 @@ class HostileRegistryTest {
 
   @Test
   void aLayerThatIsNoValidStreamIsRefused() throws Exception {
-    refused(FakeRegistry.Mode.GARBAGE_LAYER, "fetch blob", "not a valid layer", "nothing was stored");
+    refused(
+        FakeRegistry.Mode.GARBAGE_LAYER, "fetch blob", "not a valid layer", "nothing was stored");
   }
 
   @Test
   void aBrokenBodyIsResumedWithARangeRequest() throws Exception {
     try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.TRUNCATED_THEN_RANGE);
         Store store = Store.open(dir.resolve("store"))) {
-      StoredImage img = new ImagePuller(store, options())
-          .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), null);
+      StoredImage img =
+          new ImagePuller(store, options())
+              .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), null);
       assertEquals(fake.manifestDigest, img.digest());
       assertEquals(2, fake.blobRequests.get());
       TestImages.validate(store, img);
@@ -75,9 +87,11 @@ class HostileRegistryTest {
 
   @Test
   void transient503sAreRetried() throws Exception {
-    try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.FLAKY); Store store = Store.open(dir.resolve("store"))) {
-      StoredImage img = new ImagePuller(store, options())
-          .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), null);
+    try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.FLAKY);
+        Store store = Store.open(dir.resolve("store"))) {
+      StoredImage img =
+          new ImagePuller(store, options())
+              .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), null);
       assertEquals(fake.manifestDigest, img.digest());
       assertEquals(3, fake.blobRequests.get());
       TestImages.validate(store, img);
@@ -86,9 +100,11 @@ class HostileRegistryTest {
 
   @Test
   void anHonestFakeRegistryWorks() throws Exception {
-    try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.HONEST); Store store = Store.open(dir.resolve("store"))) {
-      StoredImage img = new ImagePuller(store, options())
-          .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), "app:1");
+    try (FakeRegistry fake = new FakeRegistry(FakeRegistry.Mode.HONEST);
+        Store store = Store.open(dir.resolve("store"))) {
+      StoredImage img =
+          new ImagePuller(store, options())
+              .pull(RemoteImage.parse(fake.host() + "/evil/app:1"), Platform.host(), "app:1");
       assertEquals(fake.manifestDigest, img.digest());
       TestImages.validate(store, img);
     }

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A real distribution v2 registry ({@code docker-registry}, Debian's package) on 127.0.0.1 and a
- * free port, for one test class; storage and config in a temporary directory. Absent means the
- * test fails naming the package, never skips.
+ * free port, for one test class; storage and config in a temporary directory. Absent means the test
+ * fails naming the package, never skips.
  */
 final class LocalRegistry implements AutoCloseable {
   private final Process process;
@@ -36,7 +36,8 @@ final class LocalRegistry implements AutoCloseable {
         return p;
       }
     }
-    fail("docker-registry is not installed (apt-get install docker-registry); scripts/test installs it as root");
+    fail(
+        "docker-registry is not installed (apt-get install docker-registry); scripts/test installs it as root");
     return null;
   }
 
@@ -63,10 +64,13 @@ final class LocalRegistry implements AutoCloseable {
       }
     }
     if (tool == null) {
-      fail("htpasswd is not installed (apt-get install apache2-utils); scripts/test installs it as root");
+      fail(
+          "htpasswd is not installed (apt-get install apache2-utils); scripts/test installs it as root");
     }
-    Process p = new ProcessBuilder(tool.toString(), "-Bbc", htpasswd.toString(), user, password)
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(tool.toString(), "-Bbc", htpasswd.toString(), user, password)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     if (p.waitFor() != 0) {
       fail("htpasswd failed: " + out);
@@ -76,9 +80,17 @@ final class LocalRegistry implements AutoCloseable {
 
   /** A registry that trusts Bearer tokens signed by {@code token}'s key. */
   static LocalRegistry withToken(Path dir, TokenServer token) throws Exception {
-    return start(dir,
-        "auth:\n  token:\n    realm: " + token.realm() + "\n    service: " + TokenServer.SERVICE
-            + "\n    issuer: " + TokenServer.ISSUER + "\n    rootcertbundle: " + token.certificate() + "\n");
+    return start(
+        dir,
+        "auth:\n  token:\n    realm: "
+            + token.realm()
+            + "\n    service: "
+            + TokenServer.SERVICE
+            + "\n    issuer: "
+            + TokenServer.ISSUER
+            + "\n    rootcertbundle: "
+            + token.certificate()
+            + "\n");
   }
 
   private static LocalRegistry start(Path dir, String auth) throws Exception {
@@ -88,11 +100,18 @@ final class LocalRegistry implements AutoCloseable {
     for (int attempt = 0; attempt < 3; attempt++) {
       int port = freePort();
       Path config = dir.resolve("config.yml");
-      Files.writeString(config,
+      Files.writeString(
+          config,
           "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
-              + dir.resolve("data") + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:" + port + "\n" + auth);
-      ProcessBuilder pb = new ProcessBuilder(bin.toString(), "serve", config.toString())
-          .redirectErrorStream(true).redirectOutput(log.toFile());
+              + dir.resolve("data")
+              + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:"
+              + port
+              + "\n"
+              + auth);
+      ProcessBuilder pb =
+          new ProcessBuilder(bin.toString(), "serve", config.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile());
       // docker-registry takes REGISTRY_<SECTION>_<KEY> from its environment as configuration:
       // a caller's REGISTRY_AUTH_FILE (podman's auth file) would be read as auth.file.
       pb.environment().keySet().removeIf(k -> k.startsWith("REGISTRY_"));
@@ -115,9 +134,10 @@ final class LocalRegistry implements AutoCloseable {
         return false;
       }
       try {
-        HttpResponse<Void> r = c.send(
-            HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
-            HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r =
+            c.send(
+                HttpRequest.newBuilder(URI.create("http://" + host() + "/v2/")).build(),
+                HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200 || r.statusCode() == 401) {
           return true;
         }

@@ -24,10 +24,13 @@ class RegistriesConfigTest {
 
   @Test
   void mirrorsAndInsecure() {
-    RegistriesConfig c = parse("{\"registries\":{\"docker.io\":{\"mirrors\":[\"m1.internal:5000\",\"M2.internal\"]},"
-        + "\"cache.internal:5000\":{\"insecure\":true}}}");
+    RegistriesConfig c =
+        parse(
+            "{\"registries\":{\"docker.io\":{\"mirrors\":[\"m1.internal:5000\",\"M2.internal\"]},"
+                + "\"cache.internal:5000\":{\"insecure\":true}}}");
     assertEquals(List.of("m1.internal:5000", "m2.internal"), c.registry("docker.io").mirrors());
-    assertEquals(List.of("m1.internal:5000", "m2.internal"), c.registry("index.docker.io").mirrors());
+    assertEquals(
+        List.of("m1.internal:5000", "m2.internal"), c.registry("index.docker.io").mirrors());
     assertTrue(c.allowsHttp("cache.internal:5000"));
     assertFalse(c.allowsHttp("quay.io"));
     assertEquals(List.of(), c.registry("quay.io").mirrors());
@@ -68,11 +71,22 @@ class RegistriesConfigTest {
 
   @Test
   void fileLocationAndMissingFile() throws Exception {
-    assertEquals(dir.resolve("x.json"), RegistriesConfig.defaultPath(Map.of("STRATA_REGISTRIES_CONFIG", dir.resolve("x.json").toString()), dir));
-    assertEquals(Path.of("/cfg/strata/registries.json"), RegistriesConfig.defaultPath(Map.of("XDG_CONFIG_HOME", "/cfg"), dir));
-    assertEquals(dir.resolve(".config/strata/registries.json"), RegistriesConfig.defaultPath(Map.of(), dir));
-    assertEquals(List.of(), RegistriesConfig.load(dir.resolve("missing.json")).registry("docker.io").mirrors());
-    Files.writeString(dir.resolve("r.json"), "{\"registries\":{\"docker.io\":{\"mirrors\":[\"m:1\"]}}}");
-    assertEquals(List.of("m:1"), RegistriesConfig.load(dir.resolve("r.json")).registry("docker.io").mirrors());
+    assertEquals(
+        dir.resolve("x.json"),
+        RegistriesConfig.defaultPath(
+            Map.of("STRATA_REGISTRIES_CONFIG", dir.resolve("x.json").toString()), dir));
+    assertEquals(
+        Path.of("/cfg/strata/registries.json"),
+        RegistriesConfig.defaultPath(Map.of("XDG_CONFIG_HOME", "/cfg"), dir));
+    assertEquals(
+        dir.resolve(".config/strata/registries.json"), RegistriesConfig.defaultPath(Map.of(), dir));
+    assertEquals(
+        List.of(),
+        RegistriesConfig.load(dir.resolve("missing.json")).registry("docker.io").mirrors());
+    Files.writeString(
+        dir.resolve("r.json"), "{\"registries\":{\"docker.io\":{\"mirrors\":[\"m:1\"]}}}");
+    assertEquals(
+        List.of("m:1"),
+        RegistriesConfig.load(dir.resolve("r.json")).registry("docker.io").mirrors());
   }
 }

@@ -70,7 +70,8 @@ class RegistryRoundTripTest {
 
   @Test
   void pushThenPullIntoAFreshStoreGivesTheSameDigests() throws Exception {
-    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       assertEquals(MediaType.OCI_LAYER_ZSTD, img.manifest().layers().get(0).mediaType());
       RemoteImage target = RemoteImage.parse(registry.host() + "/strata/busybox:1");
@@ -87,7 +88,9 @@ class RegistryRoundTripTest {
       // the gzip form is remembered by diffID in the pushing store, and is the pulled blob
       Digest diffId = img.config().diffIds().get(0);
       List<LayerRecord> forms = a.withIndex(idx -> idx.layers(diffId));
-      assertTrue(forms.stream().anyMatch(r -> r.blob().equals(pulled.manifest().layers().get(0).digest())), forms.toString());
+      assertTrue(
+          forms.stream().anyMatch(r -> r.blob().equals(pulled.manifest().layers().get(0).digest())),
+          forms.toString());
     }
   }
 
@@ -96,21 +99,29 @@ class RegistryRoundTripTest {
     try (Store a = Store.open(dir.resolve("a"))) {
       StoredImage img = importBusybox(a);
       Events first = new Events();
-      Descriptor d1 = new ImagePusher(a, options().withProgress(first))
-          .push(img, RemoteImage.parse(registry.host() + "/strata/again:1"), Compression.GZIP);
-      assertTrue(first.lines.stream().anyMatch(l -> l.startsWith("Compressing layer")), first.lines.toString());
+      Descriptor d1 =
+          new ImagePusher(a, options().withProgress(first))
+              .push(img, RemoteImage.parse(registry.host() + "/strata/again:1"), Compression.GZIP);
+      assertTrue(
+          first.lines.stream().anyMatch(l -> l.startsWith("Compressing layer")),
+          first.lines.toString());
       Events second = new Events();
-      Descriptor d2 = new ImagePusher(a, options().withProgress(second))
-          .push(img, RemoteImage.parse(registry.host() + "/strata/again:2"), Compression.GZIP);
+      Descriptor d2 =
+          new ImagePusher(a, options().withProgress(second))
+              .push(img, RemoteImage.parse(registry.host() + "/strata/again:2"), Compression.GZIP);
       assertEquals(d1.digest(), d2.digest());
-      assertFalse(second.lines.stream().anyMatch(l -> l.startsWith("Compressing")), second.lines.toString());
-      assertFalse(second.lines.stream().anyMatch(l -> l.startsWith("started")), second.lines.toString());
+      assertFalse(
+          second.lines.stream().anyMatch(l -> l.startsWith("Compressing")),
+          second.lines.toString());
+      assertFalse(
+          second.lines.stream().anyMatch(l -> l.startsWith("started")), second.lines.toString());
     }
   }
 
   @Test
   void zstdPushSendsTheStoredManifestUnchanged() throws Exception {
-    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       RemoteImage target = RemoteImage.parse(registry.host() + "/strata/zstd:1");
       Descriptor pushed = new ImagePusher(a, options()).push(img, target, Compression.ZSTD);
@@ -123,13 +134,16 @@ class RegistryRoundTripTest {
 
   @Test
   void pullPolicies() throws Exception {
-    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       String ref = registry.host() + "/strata/policy:1";
-      Descriptor zstd = new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.ZSTD);
+      Descriptor zstd =
+          new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.ZSTD);
       ImageResolver resolver = new ImageResolver(b, options());
       assertEquals(zstd.digest(), resolver.resolve(ref, PullPolicy.MISSING).digest());
-      Descriptor gzip = new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.GZIP);
+      Descriptor gzip =
+          new ImagePusher(a, options()).push(img, RemoteImage.parse(ref), Compression.GZIP);
       assertNotEquals(zstd.digest(), gzip.digest());
       // missing: the local image stands; always: the registry's current one
       assertEquals(zstd.digest(), resolver.resolve(ref, PullPolicy.MISSING).digest());
@@ -140,13 +154,15 @@ class RegistryRoundTripTest {
 
   @Test
   void chunkedUploadsOfLargeBlobs() throws Exception {
-    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       assertTrue(img.manifest().layers().get(0).size() > 3 * (128 << 10));
       RemoteImage target = RemoteImage.parse(registry.host() + "/strata/chunked:1");
       // 128 KiB PATCH chunks: the ~1 MB layer goes in several
-      Descriptor pushed = new ImagePusher(a, options().withLimits(RegistryOptions.MAX_MANIFEST, 128 << 10))
-          .push(img, target, Compression.ZSTD);
+      Descriptor pushed =
+          new ImagePusher(a, options().withLimits(RegistryOptions.MAX_MANIFEST, 128 << 10))
+              .push(img, target, Compression.ZSTD);
       StoredImage pulled = new ImagePuller(b, options()).pull(target, Platform.host(), null);
       assertEquals(pushed.digest(), pulled.digest());
       validate(b, pulled);
@@ -163,9 +179,18 @@ class RegistryRoundTripTest {
       bytes[bytes.length / 2] ^= 1;
       file.toFile().setWritable(true);
       java.nio.file.Files.write(file, bytes);
-      RegistryException e = assertThrows(RegistryException.class,
-          () -> new ImagePusher(a, options()).push(img, RemoteImage.parse(registry.host() + "/strata/corrupt:1"), Compression.ZSTD));
-      assertTrue(e.getMessage().contains("upload blob " + registry.host() + "/strata/corrupt@" + layer), e.getMessage());
+      RegistryException e =
+          assertThrows(
+              RegistryException.class,
+              () ->
+                  new ImagePusher(a, options())
+                      .push(
+                          img,
+                          RemoteImage.parse(registry.host() + "/strata/corrupt:1"),
+                          Compression.ZSTD));
+      assertTrue(
+          e.getMessage().contains("upload blob " + registry.host() + "/strata/corrupt@" + layer),
+          e.getMessage());
       assertTrue(e.getMessage().contains("DIGEST_INVALID"), e.getMessage());
     }
   }
@@ -179,46 +204,83 @@ class RegistryRoundTripTest {
       a.tag(img.descriptor(), from.toString());
       Events events = new Events();
       new ImagePusher(a, options().withProgress(events))
-          .push(a.image(from.toString()), RemoteImage.parse(registry.host() + "/strata/mount-dst:1"), Compression.GZIP);
+          .push(
+              a.image(from.toString()),
+              RemoteImage.parse(registry.host() + "/strata/mount-dst:1"),
+              Compression.GZIP);
       // mounted: started, then finished without sending (skipped=true)
       Digest layer = d.digest();
-      assertTrue(events.lines.stream().anyMatch(l -> l.startsWith("started")), events.lines.toString());
-      assertTrue(events.lines.stream().filter(l -> l.startsWith("sent")).findAny().isEmpty(), events.lines.toString());
+      assertTrue(
+          events.lines.stream().anyMatch(l -> l.startsWith("started")), events.lines.toString());
+      assertTrue(
+          events.lines.stream().filter(l -> l.startsWith("sent")).findAny().isEmpty(),
+          events.lines.toString());
       assertNotEquals(null, layer);
     }
   }
 
   @Test
   void aMirrorThatIsDownFallsBackToTheNext() throws Exception {
-    try (Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
-      Descriptor pushed = new ImagePusher(a, options())
-          .push(img, RemoteImage.parse(registry.host() + "/library/busybox:mirrored"), Compression.GZIP);
+      Descriptor pushed =
+          new ImagePusher(a, options())
+              .push(
+                  img,
+                  RemoteImage.parse(registry.host() + "/library/busybox:mirrored"),
+                  Compression.GZIP);
       int dead = LocalRegistry.freePort();
-      RegistriesConfig cfg = RegistriesConfig.parse(
-          ("{\"registries\":{\"docker.io\":{\"mirrors\":[\"127.0.0.1:" + dead + "\",\"" + registry.host() + "\"]}}}")
-              .getBytes(StandardCharsets.UTF_8), "test");
+      RegistriesConfig cfg =
+          RegistriesConfig.parse(
+              ("{\"registries\":{\"docker.io\":{\"mirrors\":[\"127.0.0.1:"
+                      + dead
+                      + "\",\""
+                      + registry.host()
+                      + "\"]}}}")
+                  .getBytes(StandardCharsets.UTF_8),
+              "test");
       Events events = new Events();
       RegistryOptions opts = options(cfg, CredentialSource.anonymous()).withProgress(events);
-      // busybox:mirrored is docker.io/library/busybox: served by the second mirror, Docker Hub untouched
-      StoredImage pulled = new ImageResolver(b, opts).resolve("busybox:mirrored", PullPolicy.MISSING);
+      // busybox:mirrored is docker.io/library/busybox: served by the second mirror, Docker Hub
+      // untouched
+      StoredImage pulled =
+          new ImageResolver(b, opts).resolve("busybox:mirrored", PullPolicy.MISSING);
       assertEquals(pushed.digest(), pulled.digest());
       assertEquals("busybox:mirrored", pulled.name());
-      assertTrue(events.lines.stream().anyMatch(l -> l.contains("127.0.0.1:" + dead) && l.contains("failed")), events.lines.toString());
+      assertTrue(
+          events.lines.stream()
+              .anyMatch(l -> l.contains("127.0.0.1:" + dead) && l.contains("failed")),
+          events.lines.toString());
       validate(b, pulled);
       // present now: MISSING and NEVER use the store, even offline
-      assertEquals(pulled.digest(), new ImageResolver(b, opts.withOffline(true)).resolve("busybox:mirrored", PullPolicy.NEVER).digest());
+      assertEquals(
+          pulled.digest(),
+          new ImageResolver(b, opts.withOffline(true))
+              .resolve("busybox:mirrored", PullPolicy.NEVER)
+              .digest());
     }
   }
 
   @Test
   void offlineRefusesEveryNetworkAccessNamingTheImage() throws Exception {
     try (Store b = Store.open(dir.resolve("b"))) {
-      OfflineException e = assertThrows(OfflineException.class,
-          () -> new ImageResolver(b, options()).resolve(registry.host() + "/strata/none:1", PullPolicy.NEVER));
+      OfflineException e =
+          assertThrows(
+              OfflineException.class,
+              () ->
+                  new ImageResolver(b, options())
+                      .resolve(registry.host() + "/strata/none:1", PullPolicy.NEVER));
       assertTrue(e.getMessage().contains(registry.host() + "/strata/none:1"), e.getMessage());
-      OfflineException e2 = assertThrows(OfflineException.class,
-          () -> new ImagePuller(b, options().withOffline(true)).pull(RemoteImage.parse(registry.host() + "/strata/none:1"), Platform.host(), null));
+      OfflineException e2 =
+          assertThrows(
+              OfflineException.class,
+              () ->
+                  new ImagePuller(b, options().withOffline(true))
+                      .pull(
+                          RemoteImage.parse(registry.host() + "/strata/none:1"),
+                          Platform.host(),
+                          null));
       assertTrue(e2.getMessage().contains(registry.host()), e2.getMessage());
       TestImages.assertNothingStored(b);
     }
@@ -228,27 +290,47 @@ class RegistryRoundTripTest {
   void htpasswdBasicAuth() throws Exception {
     String password = "s3cret-Basic-pw";
     try (LocalRegistry auth = LocalRegistry.withHtpasswd(dir.resolve("basic"), "alice", password);
-        Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+        Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       RemoteImage target = RemoteImage.parse(auth.host() + "/private/busybox:1");
-      RegistryException anon = assertThrows(RegistryException.class,
-          () -> new ImagePusher(a, options()).push(img, target, Compression.GZIP));
+      RegistryException anon =
+          assertThrows(
+              RegistryException.class,
+              () -> new ImagePusher(a, options()).push(img, target, Compression.GZIP));
       assertTrue(anon.getMessage().contains("strata login " + auth.host()), anon.getMessage());
       String wrong = "wrong-Basic-pw";
-      RegistryException bad = assertThrows(RegistryException.class,
-          () -> new ImagePusher(a, options(RegistriesConfig.empty(), r -> Optional.of(new Credentials("alice", wrong))))
-              .push(img, target, Compression.GZIP));
+      RegistryException bad =
+          assertThrows(
+              RegistryException.class,
+              () ->
+                  new ImagePusher(
+                          a,
+                          options(
+                              RegistriesConfig.empty(),
+                              r -> Optional.of(new Credentials("alice", wrong))))
+                      .push(img, target, Compression.GZIP));
       assertTrue(bad.getMessage().contains("not accepted"), bad.getMessage());
       assertFalse(bad.getMessage().contains(wrong), bad.getMessage());
 
-      CredentialSource good = r -> r.equals(auth.host()) ? Optional.of(new Credentials("alice", password)) : Optional.empty();
-      Descriptor pushed = new ImagePusher(a, options(RegistriesConfig.empty(), good)).push(img, target, Compression.GZIP);
-      StoredImage pulled = new ImagePuller(b, options(RegistriesConfig.empty(), good)).pull(target, Platform.host(), null);
+      CredentialSource good =
+          r ->
+              r.equals(auth.host())
+                  ? Optional.of(new Credentials("alice", password))
+                  : Optional.empty();
+      Descriptor pushed =
+          new ImagePusher(a, options(RegistriesConfig.empty(), good))
+              .push(img, target, Compression.GZIP);
+      StoredImage pulled =
+          new ImagePuller(b, options(RegistriesConfig.empty(), good))
+              .pull(target, Platform.host(), null);
       assertEquals(pushed.digest(), pulled.digest());
       validate(b, pulled);
       LoginCheck.verify(auth.host(), new Credentials("alice", password), options());
-      RegistryException login = assertThrows(RegistryException.class,
-          () -> LoginCheck.verify(auth.host(), new Credentials("alice", wrong), options()));
+      RegistryException login =
+          assertThrows(
+              RegistryException.class,
+              () -> LoginCheck.verify(auth.host(), new Credentials("alice", wrong), options()));
       assertFalse(login.getMessage().contains(wrong), login.getMessage());
     }
   }
@@ -258,22 +340,38 @@ class RegistryRoundTripTest {
     String password = "s3cret-Token-pw";
     try (TokenServer tokens = new TokenServer(dir.resolve("tokens"), "bob", password);
         LocalRegistry reg = LocalRegistry.withToken(dir.resolve("token-registry"), tokens);
-        Store a = Store.open(dir.resolve("a")); Store b = Store.open(dir.resolve("b"))) {
+        Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
       StoredImage img = importBusybox(a);
       RemoteImage target = RemoteImage.parse(reg.host() + "/team/busybox:1");
       CredentialSource good = r -> Optional.of(new Credentials("bob", password));
-      Descriptor pushed = new ImagePusher(a, options(RegistriesConfig.empty(), good)).push(img, target, Compression.GZIP);
+      Descriptor pushed =
+          new ImagePusher(a, options(RegistriesConfig.empty(), good))
+              .push(img, target, Compression.GZIP);
       assertTrue(tokens.issued.get() > 0);
-      assertTrue(tokens.scopesAsked.contains("repository:team/busybox:pull,push"), tokens.scopesAsked.toString());
-      StoredImage pulled = new ImagePuller(b, options(RegistriesConfig.empty(), good)).pull(target, Platform.host(), null);
+      assertTrue(
+          tokens.scopesAsked.contains("repository:team/busybox:pull,push"),
+          tokens.scopesAsked.toString());
+      StoredImage pulled =
+          new ImagePuller(b, options(RegistriesConfig.empty(), good))
+              .pull(target, Platform.host(), null);
       assertEquals(pushed.digest(), pulled.digest());
       validate(b, pulled);
       String wrong = "wrong-Token-pw";
       try (Store c = Store.open(dir.resolve("c"))) {
-        RegistryException e = assertThrows(RegistryException.class,
-            () -> new ImagePuller(c, options(RegistriesConfig.empty(), r -> Optional.of(new Credentials("bob", wrong))))
-                .pull(target, Platform.host(), null));
-        assertTrue(e.getMessage().contains("token server") && e.getMessage().contains("not accepted"), e.getMessage());
+        RegistryException e =
+            assertThrows(
+                RegistryException.class,
+                () ->
+                    new ImagePuller(
+                            c,
+                            options(
+                                RegistriesConfig.empty(),
+                                r -> Optional.of(new Credentials("bob", wrong))))
+                        .pull(target, Platform.host(), null));
+        assertTrue(
+            e.getMessage().contains("token server") && e.getMessage().contains("not accepted"),
+            e.getMessage());
         assertFalse(e.getMessage().contains(wrong), e.getMessage());
         assertFalse(e.getMessage().contains(TokenServer.TOKEN_PREFIX), e.getMessage());
         TestImages.assertNothingStored(c);

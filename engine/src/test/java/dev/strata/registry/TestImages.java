@@ -1,6 +1,5 @@
 package dev.strata.registry;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -22,7 +21,8 @@ final class TestImages {
   private TestImages() {}
 
   static Path busyboxTar() {
-    Path tar = Path.of(System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"), "busybox.tar");
+    Path tar =
+        Path.of(System.getProperty("strata.fixtures", "/var/tmp/strata-fixtures"), "busybox.tar");
     if (!Files.isRegularFile(tar)) {
       fail("fixture missing: " + tar + " (scripts/fixtures/make-busybox.sh makes it)");
     }
@@ -30,14 +30,26 @@ final class TestImages {
   }
 
   static StoredImage importBusybox(Store store) throws IOException {
-    return new RootfsImporter(store).importRootfs(
-        busyboxTar(), "busybox:latest", new ImportOptions(List.of(), null, Instant.parse("2024-01-01T00:00:00Z")));
+    return new RootfsImporter(store)
+        .importRootfs(
+            busyboxTar(),
+            "busybox:latest",
+            new ImportOptions(List.of(), null, Instant.parse("2024-01-01T00:00:00Z")));
   }
 
   /** No user files: the given settings and credentials, quick retries. */
   static RegistryOptions options(RegistriesConfig config, CredentialSource creds) {
-    return new RegistryOptions(config, creds, false, 2, Duration.ofMillis(10), 3,
-        RegistryOptions.MAX_MANIFEST, 64L << 20, 10, Progress.none());
+    return new RegistryOptions(
+        config,
+        creds,
+        false,
+        2,
+        Duration.ofMillis(10),
+        3,
+        RegistryOptions.MAX_MANIFEST,
+        64L << 20,
+        10,
+        Progress.none());
   }
 
   static RegistryOptions options() {

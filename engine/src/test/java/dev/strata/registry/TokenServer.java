@@ -27,9 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small token server (distribution docs/spec/auth/token.md and jwt.md) for a real
- * docker-registry: checks Basic credentials, grants the scopes asked for, and signs an RS256
- * JWT whose x5c header carries the self-signed certificate the registry's rootcertbundle trusts.
- * The key pair comes from the JDK's keytool.
+ * docker-registry: checks Basic credentials, grants the scopes asked for, and signs an RS256 JWT
+ * whose x5c header carries the self-signed certificate the registry's rootcertbundle trusts. The
+ * key pair comes from the JDK's keytool.
  */
 final class TokenServer implements AutoCloseable {
   static final String SERVICE = "strata-test-registry";
@@ -51,12 +51,40 @@ final class TokenServer implements AutoCloseable {
     Files.createDirectories(dir);
     Path ks = dir.resolve("token.p12");
     Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-    run(keytool.toString(), "-genkeypair", "-keyalg", "RSA", "-keysize", "2048", "-alias", "t",
-        "-dname", "CN=strata-token", "-validity", "2", "-storetype", "PKCS12",
-        "-keystore", ks.toString(), "-storepass", "changeit", "-keypass", "changeit");
+    run(
+        keytool.toString(),
+        "-genkeypair",
+        "-keyalg",
+        "RSA",
+        "-keysize",
+        "2048",
+        "-alias",
+        "t",
+        "-dname",
+        "CN=strata-token",
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-keypass",
+        "changeit");
     certPem = dir.resolve("token.pem");
-    run(keytool.toString(), "-exportcert", "-rfc", "-alias", "t", "-keystore", ks.toString(),
-        "-storepass", "changeit", "-file", certPem.toString());
+    run(
+        keytool.toString(),
+        "-exportcert",
+        "-rfc",
+        "-alias",
+        "t",
+        "-keystore",
+        ks.toString(),
+        "-storepass",
+        "changeit",
+        "-file",
+        certPem.toString());
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = new FileInputStream(ks.toFile())) {
       store.load(in, "changeit".toCharArray());
@@ -87,7 +115,10 @@ final class TokenServer implements AutoCloseable {
   private void token(HttpExchange ex) throws IOException {
     try (ex) {
       String auth = ex.getRequestHeaders().getFirst("Authorization");
-      String want = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+      String want =
+          "Basic "
+              + Base64.getEncoder()
+                  .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
       if (!want.equals(auth)) {
         ex.sendResponseHeaders(401, -1);
         return;

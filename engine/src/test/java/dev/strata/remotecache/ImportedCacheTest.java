@@ -32,7 +32,10 @@ class ImportedCacheTest {
 
   private record Bundle(Path dir, CacheRecord record) {}
 
-  /** A bundle in {@code dir/bundle} of one record whose zstd layer holds {@code tar}; {@code diffId} overrides. */
+  /**
+   * A bundle in {@code dir/bundle} of one record whose zstd layer holds {@code tar}; {@code diffId}
+   * overrides.
+   */
   private Bundle bundle(byte[] tar, Digest diffId) throws Exception {
     ByteArrayOutputStream z = new ByteArrayOutputStream();
     try (OutputStream out = Compression.ZSTD.compress(z)) {
@@ -41,8 +44,15 @@ class ImportedCacheTest {
     byte[] blob = z.toByteArray();
     try (Store a = Store.open(dir.resolve("a"))) {
       Digest d = a.blobs().writeBytes(blob);
-      CacheRecord r = new CacheRecord(diffId != null ? diffId : Digest.sha256(tar), d, MediaType.OCI_LAYER_ZSTD,
-          blob.length, tar.length, "RUN a", INPUTS);
+      CacheRecord r =
+          new CacheRecord(
+              diffId != null ? diffId : Digest.sha256(tar),
+              d,
+              MediaType.OCI_LAYER_ZSTD,
+              blob.length,
+              tar.length,
+              "RUN a",
+              INPUTS);
       Path b = dir.resolve("bundle");
       LocalCacheDir.write(b, Map.of(KEY, r), Map.of("sha256:fact", "v"), a.blobs(), List.of());
       return new Bundle(b, r);
@@ -69,13 +79,24 @@ class ImportedCacheTest {
   @Test
   void refusals() throws Exception {
     byte[] tar = "layer tar".getBytes(StandardCharsets.UTF_8);
-    record Row(String name, Digest diffId, boolean flipBlob, Map<String, String> asked, String says) {}
+    record Row(
+        String name, Digest diffId, boolean flipBlob, Map<String, String> asked, String says) {}
     Digest otherDiff = Digest.sha256("other".getBytes(StandardCharsets.UTF_8));
-    List<Row> rows = List.of(
-        new Row("blob bytes changed", null, true, INPUTS, "hashes to sha256:"),
-        new Row("record names another diffID", otherDiff, false, INPUTS, "unpacks to " + Digest.sha256(tar)),
-        new Row("record holds other inputs than the build computed", null, false, Map.of("env", "A=2"),
-            "does not hold the inputs"));
+    List<Row> rows =
+        List.of(
+            new Row("blob bytes changed", null, true, INPUTS, "hashes to sha256:"),
+            new Row(
+                "record names another diffID",
+                otherDiff,
+                false,
+                INPUTS,
+                "unpacks to " + Digest.sha256(tar)),
+            new Row(
+                "record holds other inputs than the build computed",
+                null,
+                false,
+                Map.of("env", "A=2"),
+                "does not hold the inputs"));
     for (Row row : rows) {
       clear(dir);
       Bundle b = bundle(tar, row.diffId());
@@ -91,29 +112,36 @@ class ImportedCacheTest {
         assertNull(c.lookup(KEY, row.asked()), row.name());
         assertNull(c.lookup(KEY, row.asked()), row.name() + ": asked again");
         c.fetch(s, b.record().blob());
-        assertFalse(s.blobs().has(b.record().blob()), row.name() + ": a refused blob is never copied");
+        assertFalse(
+            s.blobs().has(b.record().blob()), row.name() + ": a refused blob is never copied");
       }
       assertEquals(1, warnings.size(), row.name() + ": " + warnings);
       String w = warnings.get(0);
       assertTrue(w.contains(row.says()) && w.contains("refused"), row.name() + ": " + w);
-      assertTrue(w.contains(row.asked().equals(INPUTS) ? b.record().blob().toString() : KEY.toString()), row.name() + ": " + w);
+      assertTrue(
+          w.contains(row.asked().equals(INPUTS) ? b.record().blob().toString() : KEY.toString()),
+          row.name() + ": " + w);
     }
   }
 
   /**
    * A cache whose blobs are checked as they are fetched (a registry's): the lookup reads no blob,
-   * and a fetch that finds a lie publishes nothing, warns once naming the digest and throws
-   * {@link ImportedCache.Refused}; the record is gone for the build's next attempt.
+   * and a fetch that finds a lie publishes nothing, warns once naming the digest and throws {@link
+   * ImportedCache.Refused}; the record is gone for the build's next attempt.
    */
   @Test
   void fetchTimeRefusals() throws Exception {
     byte[] tar = "layer tar".getBytes(StandardCharsets.UTF_8);
     record Row(String name, Digest diffId, boolean flipBlob, String says) {}
-    List<Row> rows = List.of(
-        new Row("honest", null, false, null),
-        new Row("blob bytes changed", null, true, "hashes to sha256:"),
-        new Row("record names another diffID", Digest.sha256("other".getBytes(StandardCharsets.UTF_8)), false,
-            "unpacks to " + Digest.sha256(tar)));
+    List<Row> rows =
+        List.of(
+            new Row("honest", null, false, null),
+            new Row("blob bytes changed", null, true, "hashes to sha256:"),
+            new Row(
+                "record names another diffID",
+                Digest.sha256("other".getBytes(StandardCharsets.UTF_8)),
+                false,
+                "unpacks to " + Digest.sha256(tar)));
     for (Row row : rows) {
       clear(dir);
       Bundle b = bundle(tar, row.diffId());
@@ -125,17 +153,31 @@ class ImportedCacheTest {
       }
       CacheSource local = LocalCacheDir.source(b.dir());
       int[] opened = {0};
-      CacheSource remote = new CacheSource() {
-        @Override public String shown() { return "127.0.0.1:5000/cache/app:main"; }
-        @Override public LocalCacheDir.Read read(java.util.function.Consumer<String> refused) throws java.io.IOException {
-          return local.read(refused);
-        }
-        @Override public java.io.InputStream open(dev.strata.oci.Descriptor d) throws java.io.IOException {
-          opened[0]++;
-          return local.open(d);
-        }
-        @Override public boolean local() { return false; }
-      };
+      CacheSource remote =
+          new CacheSource() {
+            @Override
+            public String shown() {
+              return "127.0.0.1:5000/cache/app:main";
+            }
+
+            @Override
+            public LocalCacheDir.Read read(java.util.function.Consumer<String> refused)
+                throws java.io.IOException {
+              return local.read(refused);
+            }
+
+            @Override
+            public java.io.InputStream open(dev.strata.oci.Descriptor d)
+                throws java.io.IOException {
+              opened[0]++;
+              return local.open(d);
+            }
+
+            @Override
+            public boolean local() {
+              return false;
+            }
+          };
       List<String> warnings = new ArrayList<>();
       try (Store s = Store.open(dir.resolve("b"))) {
         ImportedCache c = ImportedCache.openSources(List.of(remote), warnings::add, false);
@@ -148,20 +190,29 @@ class ImportedCacheTest {
           continue;
         }
         assertThrows(ImportedCache.Refused.class, () -> c.fetch(s, b.record().blob()), row.name());
-        assertFalse(s.blobs().has(b.record().blob()), row.name() + ": a refused blob is never published");
+        assertFalse(
+            s.blobs().has(b.record().blob()), row.name() + ": a refused blob is never published");
         assertNull(c.lookup(KEY, INPUTS), row.name() + ": the next attempt builds the step");
       }
       assertEquals(1, warnings.size(), row.name() + ": " + warnings);
       String w = warnings.get(0);
-      assertTrue(w.startsWith("--cache-from 127.0.0.1:5000/cache/app:main: layer " + b.record().blob() + " " + row.says())
-          && w.endsWith(": refused, the build starts again without it"), row.name() + ": " + w);
+      assertTrue(
+          w.startsWith(
+                  "--cache-from 127.0.0.1:5000/cache/app:main: layer "
+                      + b.record().blob()
+                      + " "
+                      + row.says())
+              && w.endsWith(": refused, the build starts again without it"),
+          row.name() + ": " + w);
     }
   }
 
   /** Empties the test's directory between rows. */
   private static void clear(Path dir) throws Exception {
     try (var w = Files.walk(dir)) {
-      w.sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(dir)).forEach(p -> p.toFile().delete());
+      w.sorted(java.util.Comparator.reverseOrder())
+          .filter(p -> !p.equals(dir))
+          .forEach(p -> p.toFile().delete());
     }
   }
 }

@@ -43,15 +43,30 @@ class CapabilitiesTest {
         IllegalArgumentException.class,
         () ->
             Capabilities.merge(
-                NativeProtocol.DOCKER_CAPS, List.of(add), drop.equals("-") ? List.of() : List.of(drop)));
+                NativeProtocol.DOCKER_CAPS,
+                List.of(add),
+                drop.equals("-") ? List.of() : List.of(drop)));
   }
 
   @org.junit.jupiter.api.Test
   void dockersDefaultByName() {
     long caps = 0;
     for (String n :
-        List.of("CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP",
-            "NET_BIND_SERVICE", "NET_RAW", "SYS_CHROOT", "MKNOD", "AUDIT_WRITE", "SETFCAP")) {
+        List.of(
+            "CHOWN",
+            "DAC_OVERRIDE",
+            "FOWNER",
+            "FSETID",
+            "KILL",
+            "SETGID",
+            "SETUID",
+            "SETPCAP",
+            "NET_BIND_SERVICE",
+            "NET_RAW",
+            "SYS_CHROOT",
+            "MKNOD",
+            "AUDIT_WRITE",
+            "SETFCAP")) {
       caps |= Capabilities.bit(n);
     }
     assertEquals(NativeProtocol.DOCKER_CAPS, caps);

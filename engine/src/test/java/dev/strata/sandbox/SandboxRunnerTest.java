@@ -54,10 +54,20 @@ class SandboxRunnerTest {
         String.join(" ", insecure).contains("--caps ffffffffffffffff --seccomp unconfined"),
         insecure.toString());
     // as root in a container without MKNOD, NET_RAW, AUDIT_WRITE (podman's defaults): cut to that
-    Isolation inContainer = new Isolation(Isolation.Rung.USERNS, List.of("mount", "pid", "ipc", "uts"),
-        "fresh", true, IdMapping.Mode.IDENTITY, false, 0x1ffd7ffdfffL);
-    String cut = String.join(" ",
-        new SandboxRunner(fs.helper, Optional.of(inContainer)).helperCommand(s, Path.of("/env")));
+    Isolation inContainer =
+        new Isolation(
+            Isolation.Rung.USERNS,
+            List.of("mount", "pid", "ipc", "uts"),
+            "fresh",
+            true,
+            IdMapping.Mode.IDENTITY,
+            false,
+            0x1ffd7ffdfffL);
+    String cut =
+        String.join(
+            " ",
+            new SandboxRunner(fs.helper, Optional.of(inContainer))
+                .helperCommand(s, Path.of("/env")));
     assertTrue(cut.contains("--caps 800405fb --seccomp default"), cut);
   }
 
@@ -101,20 +111,32 @@ class SandboxRunnerTest {
         "user:group: no supplementary groups");
   }
 
-  /** Issue 14: docker's capabilities, podman's seccomp profile, nothing of the caller's environment. */
+  /**
+   * Issue 14: docker's capabilities, podman's seccomp profile, nothing of the caller's environment.
+   */
   @Test
   void commandGetsDockersCapabilitiesSeccompAndOnlyItsEnvironment() throws Exception {
-    String probe = "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|Seccomp|NoNewPrivs):' /proc/self/status;"
-        + " tr '\\0' '\\n' </proc/1/environ | wc -c; env | sort | tr '\\n' ' '";
+    String probe =
+        "grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|Seccomp|NoNewPrivs):' /proc/self/status;"
+            + " tr '\\0' '\\n' </proc/1/environ | wc -c; env | sort | tr '\\n' ' '";
     SandboxSpec s = SandboxSpec.of(fs.rootfs, List.of("sh", "-c", probe), List.of("ONLY=this"));
     Result r = fs.run(s);
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
-        + "CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\n"), r.out());
+    assertTrue(
+        r.out()
+            .contains(
+                "CapInh:\t0000000000000000\nCapPrm:\t00000000a80425fb\n"
+                    + "CapEff:\t00000000a80425fb\nCapBnd:\t00000000a80425fb\nCapAmb:\t0000000000000000\n"),
+        r.out());
     assertTrue(r.out().contains("NoNewPrivs:\t0\nSeccomp:\t2\n"), r.out());
-    assertTrue(r.err().contains("/proc/1/environ: Permission denied"),
-        "PID 1 keeps the capabilities to undo its mounts, so the command may not read it: " + r.err());
-    assertTrue(r.out().endsWith("HOME=/root ONLY=this PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PWD=/ SHLVL=1 "),
+    assertTrue(
+        r.err().contains("/proc/1/environ: Permission denied"),
+        "PID 1 keeps the capabilities to undo its mounts, so the command may not read it: "
+            + r.err());
+    assertTrue(
+        r.out()
+            .endsWith(
+                "HOME=/root ONLY=this PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin PWD=/ SHLVL=1 "),
         r.out());
 
     // all capabilities, no filter: now PID 1 may be read, and it has no environment at all
@@ -124,12 +146,18 @@ class SandboxRunnerTest {
     assertFalse(insecure.out().contains("CapEff:\t00000000a80425fb"), insecure.out());
 
     Result none = fs.run(s.withSecurity(SandboxSecurity.DEFAULT.withCapabilities(0)));
-    assertTrue(none.out().contains("CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"), none.out());
+    assertTrue(
+        none.out().contains("CapEff:\t0000000000000000\nCapBnd:\t0000000000000000\n"), none.out());
     if (fs.mapping.mode() != IdMapping.Mode.SINGLE) {
       // docker: a user other than root gets the bounding set only, whatever it could have as root
       Result nobody = fs.run(s.withUser(Optional.of("nobody")));
-      assertTrue(nobody.out().contains("CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
-          + "CapBnd:\t00000000a80425fb\n"), nobody.out());
+      assertTrue(
+          nobody
+              .out()
+              .contains(
+                  "CapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
+                      + "CapBnd:\t00000000a80425fb\n"),
+          nobody.out());
     }
   }
 

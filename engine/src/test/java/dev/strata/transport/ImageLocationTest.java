@@ -34,9 +34,15 @@ class ImageLocationTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"'', empty", "ftp:/x, unknown transport", "oci:, names no path", "Busybox, invalid reference"})
+  @CsvSource({
+    "'', empty",
+    "ftp:/x, unknown transport",
+    "oci:, names no path",
+    "Busybox, invalid reference"
+  })
   void refuses(String in, String message) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageLocation.parse(in));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ImageLocation.parse(in));
     assertTrue(e.getMessage().contains(message), e.getMessage());
   }
 }

@@ -14,10 +14,10 @@ import java.util.List;
 /**
  * The environment of a sandboxed command on its way to {@code strata-nshelper run} (protocol.h
  * {@code --environ}): a FIFO in a private directory, written by a thread of this JVM while the
- * helper reads it, so no value is ever on a command line (world-readable in /proc/PID/cmdline)
- * or on disk. A FIFO rather than an inherited descriptor because {@link ProcessBuilder} passes
- * none but stdio, and rather than /proc/JVM/fd/N of a memfd because the helper may already be
- * in a user namespace other than this JVM's, where that path is refused.
+ * helper reads it, so no value is ever on a command line (world-readable in /proc/PID/cmdline) or
+ * on disk. A FIFO rather than an inherited descriptor because {@link ProcessBuilder} passes none
+ * but stdio, and rather than /proc/JVM/fd/N of a memfd because the helper may already be in a user
+ * namespace other than this JVM's, where that path is refused.
  *
  * <p>Close it after the helper has ended: that releases the writer if the helper never read.
  */
@@ -69,8 +69,8 @@ public final class EnvironPipe implements AutoCloseable {
   }
 
   /**
-   * protocol.h {@code --environ}: KEY=VALUE entries each ended by a NUL byte, as
-   * /proc/PID/environ. An entry that holds a NUL or no KEY cannot be passed.
+   * protocol.h {@code --environ}: KEY=VALUE entries each ended by a NUL byte, as /proc/PID/environ.
+   * An entry that holds a NUL or no KEY cannot be passed.
    */
   static byte[] encode(List<String> env) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

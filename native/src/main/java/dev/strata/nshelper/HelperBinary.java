@@ -47,9 +47,7 @@ public final class HelperBinary {
     }
     String data = System.getenv("XDG_DATA_HOME");
     Path base =
-        data != null && !data.isEmpty()
-            ? Path.of(data)
-            : Path.of(Home.dir(), ".local", "share");
+        data != null && !data.isEmpty() ? Path.of(data) : Path.of(Home.dir(), ".local", "share");
     return base.resolve("strata").resolve("nshelper");
   }
 

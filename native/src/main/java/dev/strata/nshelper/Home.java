@@ -1,8 +1,8 @@
 package dev.strata.nshelper;
 
 /**
- * The user's home directory. {@code $HOME} first: inside Strata's user namespace the process is
- * uid 0, so the JVM's {@code user.home} (from the passwd entry of uid 0) would say /root.
+ * The user's home directory. {@code $HOME} first: inside Strata's user namespace the process is uid
+ * 0, so the JVM's {@code user.home} (from the passwd entry of uid 0) would say /root.
  */
 public final class Home {
   private Home() {}

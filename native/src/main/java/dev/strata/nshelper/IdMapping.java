@@ -72,9 +72,9 @@ public record IdMapping(Mode mode, List<Range> uids, List<Range> gids) {
   /**
    * Every id this process's own user namespace has, to itself: {@code uidMap} and {@code gidMap}
    * are that namespace's {@code /proc/self/uid_map} and {@code gid_map} (INSIDE OUTSIDE COUNT
-   * lines). On a host that is the whole range; as root in a pod with {@code hostUsers: false} it
-   * is the pod's 65536 ids, and a child namespace may map no others (the kernel refuses the
-   * {@code uid_map} write). Blank or unreadable maps give {@link #identity()}.
+   * lines). On a host that is the whole range; as root in a pod with {@code hostUsers: false} it is
+   * the pod's 65536 ids, and a child namespace may map no others (the kernel refuses the {@code
+   * uid_map} write). Blank or unreadable maps give {@link #identity()}.
    */
   public static IdMapping identityWithin(String uidMap, String gidMap) {
     List<Range> uids = ownRanges(uidMap);

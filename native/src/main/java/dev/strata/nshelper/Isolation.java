@@ -25,8 +25,8 @@ import java.util.Optional;
  *       hostname when sethostname is refused. As root with CAP_SYS_ADMIN (a privileged container,
  *       {@code --cap-add SYS_ADMIN}, root on a host) and the identity mapping it needs no user
  *       namespace at all ({@link #userNamespaceNeeded}): the same mount, PID, IPC and UTS
- *       namespaces are made directly, as buildah skips its user namespace then and runc runs
- *       root's containers.
+ *       namespaces are made directly, as buildah skips its user namespace then and runc runs root's
+ *       containers.
  *   <li>{@link Rung#CHROOT}: root where no user namespace can be made (Docker's default seccomp
  *       profile, most Kubernetes pods): real ownership, each RUN chroot(2)ed into its rootfs with
  *       the namespaces the kernel allows; the container is the boundary, as with kaniko and
@@ -42,8 +42,8 @@ import java.util.Optional;
  * @param mapping the id mapping mode of the user namespace (identity for chroot)
  * @param userNamespace whether a user namespace was made (not for chroot, nor for userns as root
  *     with CAP_SYS_ADMIN)
- * @param capabilityBound the capabilities a step can be given (bit N: capability N): this
- *     process's bounding set, all of them in a user namespace of Strata's, the container's without
+ * @param capabilityBound the capabilities a step can be given (bit N: capability N): this process's
+ *     bounding set, all of them in a user namespace of Strata's, the container's without
  */
 public record Isolation(
     Rung rung,
@@ -60,13 +60,25 @@ public record Isolation(
   /** Set (to "1") for the JVM of the userns rung that runs as root without a user namespace. */
   public static final String ENV_NO_USER_NAMESPACE = "STRATA_NO_USER_NAMESPACE";
 
-  /** Docker's default capabilities (NativeProtocol.DOCKER_CAPS) by bit, to say which are missing. */
-  private static final Map<Integer, String> DOCKER_CAP_NAMES = Map.ofEntries(
-      Map.entry(0, "CHOWN"), Map.entry(1, "DAC_OVERRIDE"), Map.entry(3, "FOWNER"),
-      Map.entry(4, "FSETID"), Map.entry(5, "KILL"), Map.entry(6, "SETGID"), Map.entry(7, "SETUID"),
-      Map.entry(8, "SETPCAP"), Map.entry(10, "NET_BIND_SERVICE"), Map.entry(13, "NET_RAW"),
-      Map.entry(18, "SYS_CHROOT"), Map.entry(27, "MKNOD"), Map.entry(29, "AUDIT_WRITE"),
-      Map.entry(31, "SETFCAP"));
+  /**
+   * Docker's default capabilities (NativeProtocol.DOCKER_CAPS) by bit, to say which are missing.
+   */
+  private static final Map<Integer, String> DOCKER_CAP_NAMES =
+      Map.ofEntries(
+          Map.entry(0, "CHOWN"),
+          Map.entry(1, "DAC_OVERRIDE"),
+          Map.entry(3, "FOWNER"),
+          Map.entry(4, "FSETID"),
+          Map.entry(5, "KILL"),
+          Map.entry(6, "SETGID"),
+          Map.entry(7, "SETUID"),
+          Map.entry(8, "SETPCAP"),
+          Map.entry(10, "NET_BIND_SERVICE"),
+          Map.entry(13, "NET_RAW"),
+          Map.entry(18, "SYS_CHROOT"),
+          Map.entry(27, "MKNOD"),
+          Map.entry(29, "AUDIT_WRITE"),
+          Map.entry(31, "SETFCAP"));
 
   /** What rung 1 needs besides the user namespace: every one of these. */
   private static final List<String> ALL_NAMESPACES = List.of("mount", "pid", "ipc", "uts");
@@ -116,7 +128,8 @@ public record Isolation(
   }
 
   /** Runs the helper's probe (for {@code rung}'s run) and parses its line. */
-  public static Probe probe(HelperBinary helper, Rung rung) throws IOException, InterruptedException {
+  public static Probe probe(HelperBinary helper, Rung rung)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(helper.path().toString());
     cmd.add(Job.PROBE.word);
@@ -140,28 +153,33 @@ public record Isolation(
     Rung r = request.orElse(outside.userns() ? Rung.USERNS : uid == 0 ? Rung.CHROOT : null);
     if (r == Rung.USERNS && !outside.userns()) {
       throw new IllegalArgumentException(
-          "--isolation userns: cannot create a user namespace here; " + knobs(uid)
-              + (uid == 0 ? "; or use --isolation chroot (root, the container as the boundary)" : ""));
+          "--isolation userns: cannot create a user namespace here; "
+              + knobs(uid)
+              + (uid == 0
+                  ? "; or use --isolation chroot (root, the container as the boundary)"
+                  : ""));
     }
     if (r == Rung.CHROOT && uid != 0) {
       throw new IllegalArgumentException(
-          "--isolation chroot needs root (real ownership, chroot(2)); this is uid " + uid
+          "--isolation chroot needs root (real ownership, chroot(2)); this is uid "
+              + uid
               + (outside.userns() ? "; use --isolation userns" : "; " + knobs(uid)));
     }
     if (r == null) {
       throw new IllegalArgumentException(
           "no isolation works here: no user namespace can be made (userns) and this is not root"
-              + " (chroot); " + knobs(uid));
+              + " (chroot); "
+              + knobs(uid));
     }
     return r;
   }
 
   /**
-   * Whether the userns rung needs its user namespace, given the probe made outside any: not as
-   * root (uid 0) with the identity mapping when that root could make every namespace and a /proc
-   * itself, i.e. holds CAP_SYS_ADMIN where seccomp allows unshare; buildah's
-   * maybeReexecUsingUserNamespace skips it for root with CAP_SYS_ADMIN likewise. A request for
-   * another mapping (--id-mapping subids|single, STRATA_ROOTLESS=1) keeps the user namespace.
+   * Whether the userns rung needs its user namespace, given the probe made outside any: not as root
+   * (uid 0) with the identity mapping when that root could make every namespace and a /proc itself,
+   * i.e. holds CAP_SYS_ADMIN where seccomp allows unshare; buildah's maybeReexecUsingUserNamespace
+   * skips it for root with CAP_SYS_ADMIN likewise. A request for another mapping (--id-mapping
+   * subids|single, STRATA_ROOTLESS=1) keeps the user namespace.
    */
   public static boolean userNamespaceNeeded(long uid, Mode mapping, Probe outside) {
     return uid != 0
@@ -180,13 +198,20 @@ public record Isolation(
   }
 
   /** Where the JVM runs the build: the rung chosen outside, then the probe made in it. */
-  public static Isolation forThisProcess(HelperBinary helper) throws IOException, InterruptedException {
+  public static Isolation forThisProcess(HelperBinary helper)
+      throws IOException, InterruptedException {
     String env = System.getenv(ENV);
     Rung rung = NativeProtocol.ISOLATION_CHROOT.equals(env) ? Rung.CHROOT : Rung.USERNS;
     Probe p = probe(helper, rung);
     boolean userns = rung == Rung.USERNS && !"1".equals(System.getenv(ENV_NO_USER_NAMESPACE));
-    return new Isolation(rung, p.namespaces(), p.proc(), p.hostname(),
-        UserNamespace.current().orElse(Mode.IDENTITY), userns, boundingSet());
+    return new Isolation(
+        rung,
+        p.namespaces(),
+        p.proc(),
+        p.hostname(),
+        UserNamespace.current().orElse(Mode.IDENTITY),
+        userns,
+        boundingSet());
   }
 
   /**
@@ -203,23 +228,27 @@ public record Isolation(
     throw new IOException("no CapBnd line in /proc/self/status");
   }
 
-  /** The progress line's words, e.g. {@code userns (single-id mapping; /proc bound from the host)}. */
+  /**
+   * The progress line's words, e.g. {@code userns (single-id mapping; /proc bound from the host)}.
+   */
   public String describe() {
     List<String> notes = new ArrayList<>();
     if (rung == Rung.USERNS && !userNamespace) {
       notes.add("root with CAP_SYS_ADMIN: no user namespace needed");
     } else if (rung == Rung.USERNS) {
-      notes.add(switch (mapping) {
-        case SINGLE -> "single-id mapping";
-        case SUBIDS -> "subordinate ids";
-        case IDENTITY -> "identity mapping";
-      });
+      notes.add(
+          switch (mapping) {
+            case SINGLE -> "single-id mapping";
+            case SUBIDS -> "subordinate ids";
+            case IDENTITY -> "identity mapping";
+          });
     } else {
       notes.add("no user namespace; the container is the boundary");
       List<String> missing = new ArrayList<>(List.of("mount", "pid", "ipc", "uts"));
       missing.removeAll(namespaces);
       if (!missing.isEmpty()) {
-        notes.add("no " + String.join(", ", missing) + " namespace" + (missing.size() > 1 ? "s" : ""));
+        notes.add(
+            "no " + String.join(", ", missing) + " namespace" + (missing.size() > 1 ? "s" : ""));
       }
       if (!namespaces.contains("mount")) {
         notes.add("/dev nodes made by mknod");
@@ -237,7 +266,7 @@ public record Isolation(
     switch (proc) {
       case NativeProtocol.PROC_BIND -> notes.add("/proc bound from the host");
       case NativeProtocol.PROC_NONE -> notes.add("no /proc");
-      default -> { }
+      default -> {}
     }
     if (!hostname) {
       notes.add("hostname not set");

@@ -33,8 +33,8 @@ public final class JvmLocale {
   }
 
   /**
-   * Gives {@code env} the caller's LC_ALL back, for a command run on the caller's behalf. Without
-   * a record (the JVM was not started by bin/strata) it is the caller's already: nothing changes.
+   * Gives {@code env} the caller's LC_ALL back, for a command run on the caller's behalf. Without a
+   * record (the JVM was not started by bin/strata) it is the caller's already: nothing changes.
    */
   public static void forCallerCommand(Map<String, String> env) {
     String saved = env.remove(CALLER_LC_ALL);

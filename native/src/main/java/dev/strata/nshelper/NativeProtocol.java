@@ -4,9 +4,9 @@ package dev.strata.nshelper;
  * The handshake with {@code strata-nshelper}, mirroring {@code native/src/main/c/protocol.h} (enum
  * nsh_status, enum nsh_option, NSH_JOB_*): a change there is a change here, in the same commit. The
  * helper takes {@code JOB [OPTION VALUE]... -- PROGRAM [ARG]...}, and the environment of "run"
- * through the file {@link Option#ENVIRON} names, never argv; it exits with PROGRAM's status,
- * 128+N when PROGRAM died of signal N, or a {@link Status} when it failed before PROGRAM ran (after
- * one line on stderr starting "strata-nshelper: ").
+ * through the file {@link Option#ENVIRON} names, never argv; it exits with PROGRAM's status, 128+N
+ * when PROGRAM died of signal N, or a {@link Status} when it failed before PROGRAM ran (after one
+ * line on stderr starting "strata-nshelper: ").
  */
 public final class NativeProtocol {
   private NativeProtocol() {}
@@ -50,7 +50,9 @@ public final class NativeProtocol {
     ROOTFS("--rootfs"),
     USER("--user"),
     WORKDIR("--workdir"),
-    /** A file of KEY=VALUE entries each ended by NUL: the whole environment ({@link EnvironPipe}). */
+    /**
+     * A file of KEY=VALUE entries each ended by NUL: the whole environment ({@link EnvironPipe}).
+     */
     ENVIRON("--environ"),
     NETWORK("--network"),
     HOSTNAME("--hostname"),
@@ -107,7 +109,10 @@ public final class NativeProtocol {
   /** protocol.h NSH_MOUNT_MODE, followed by the octal mode of the tmpfs root (default 1777). */
   public static final String MOUNT_MODE = "mode=";
 
-  /** protocol.h NSH_DOCKER_CAPS: Docker's default capability set, the default of {@link Option#CAPS}. */
+  /**
+   * protocol.h NSH_DOCKER_CAPS: Docker's default capability set, the default of {@link
+   * Option#CAPS}.
+   */
   public static final long DOCKER_CAPS = 0xa80425fbL;
 
   /** protocol.h NSH_SECCOMP_DEFAULT: podman's default profile. */

@@ -135,11 +135,15 @@ public final class UserNamespace {
    * Runs this JVM's command line again for {@code rung}: through {@link #reexecJvm} into a user
    * namespace; or, for the chroot rung and for the userns rung as root with CAP_SYS_ADMIN ({@link
    * Isolation#userNamespaceNeeded}), without one, marked as inside with the identity mapping since
-   * its ownership is already real, in a mount namespace of its own where the kernel allows one
-   * (the helper's {@code enter --isolation chroot}), so that its overlay mounts stay private.
+   * its ownership is already real, in a mount namespace of its own where the kernel allows one (the
+   * helper's {@code enter --isolation chroot}), so that its overlay mounts stay private.
    */
   public static int reexecJvm(
-      HelperBinary helper, Isolation.Rung rung, IdMapping mapping, String mainClass, List<String> args)
+      HelperBinary helper,
+      Isolation.Rung rung,
+      IdMapping mapping,
+      String mainClass,
+      List<String> args)
       throws IOException, InterruptedException {
     if (rung == Isolation.Rung.USERNS && userNamespaceNeeded(helper, mapping)) {
       return reexecJvm(helper, mapping, mainClass, args);
@@ -182,7 +186,10 @@ public final class UserNamespace {
     return cmd;
   }
 
-  /** This JVM's command line for {@code mainClass} with {@code args}: same java, options, class path. */
+  /**
+   * This JVM's command line for {@code mainClass} with {@code args}: same java, options, class
+   * path.
+   */
   private static List<String> jvmCommandLine(String mainClass, List<String> args) {
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

@@ -84,7 +84,8 @@ public final class Posix {
   /** lstat with nanosecond times. */
   public static FileStat lstat(Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
+    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+        != 0) {
       throw error("statx", path);
     }
     return statx(buf);
@@ -97,7 +98,8 @@ public final class Posix {
    */
   public static FileStat lstatOrNull(Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf) != 0) {
+    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+        != 0) {
       if (LastError.getLastError(RUNTIME) == Errno.ENOENT) {
         return null;
       }
@@ -156,8 +158,7 @@ public final class Posix {
     }
   }
 
-  public static void fsetxattr(int fd, String name, byte[] value, Path path)
-      throws PosixException {
+  public static void fsetxattr(int fd, String name, byte[] value, Path path) throws PosixException {
     if (LIBC.fsetxattr(fd, name, value, value.length, 0) != 0) {
       throw error("fsetxattr " + name, path);
     }
@@ -202,8 +203,7 @@ public final class Posix {
         if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
           return null;
         }
-        throw new PosixException("lgetxattr " + name, path.toString(), errno,
-            LIBC.strerror(errno));
+        throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
       }
       byte[] buf = new byte[(int) Math.max(1, size)];
       long n = LIBC.lgetxattr(path.toString(), name, buf, size);
@@ -212,8 +212,7 @@ public final class Posix {
       }
       int errno = LastError.getLastError(RUNTIME);
       if (errno != Errno.ERANGE) { // ERANGE: it grew between the calls; ask again
-        throw new PosixException("lgetxattr " + name, path.toString(), errno,
-            LIBC.strerror(errno));
+        throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
       }
     }
     throw new PosixException("lgetxattr " + name, path.toString(), Errno.ERANGE, "keeps growing");
@@ -280,9 +279,9 @@ public final class Posix {
   }
 
   /**
-   * Sets all 07777 mode bits of {@code path} itself, never following a final symlink (which has
-   * no mode of its own: EOPNOTSUPP); unlike {@link #chmod}, a symlink swapped in after a check
-   * cannot redirect it.
+   * Sets all 07777 mode bits of {@code path} itself, never following a final symlink (which has no
+   * mode of its own: EOPNOTSUPP); unlike {@link #chmod}, a symlink swapped in after a check cannot
+   * redirect it.
    */
   public static void lchmod(Path path, int mode) throws PosixException {
     if (LIBC.fchmodat(AT_FDCWD, path.toString(), mode & 07777, AT_SYMLINK_NOFOLLOW) != 0) {
@@ -300,9 +299,9 @@ public final class Posix {
 
   /**
    * Makes {@code dstFd} share the data extents of {@code srcFd} (a reflink: copy-on-write, no data
-   * copied), as {@code cp --reflink} does. Fails with EOPNOTSUPP where the filesystem cannot
-   * (ext4, tmpfs), EXDEV across filesystems, EINVAL for ranges it cannot share; {@code path}
-   * only names the destination in the error.
+   * copied), as {@code cp --reflink} does. Fails with EOPNOTSUPP where the filesystem cannot (ext4,
+   * tmpfs), EXDEV across filesystems, EINVAL for ranges it cannot share; {@code path} only names
+   * the destination in the error.
    */
   public static void ficlone(int dstFd, int srcFd, Path path) throws PosixException {
     if (LIBC.ioctl(dstFd, FICLONE, srcFd) != 0) {
@@ -319,9 +318,9 @@ public final class Posix {
 
   /**
    * openat2(2) (Linux 5.6): opens {@code path} relative to {@code dirfd} with {@code resolve}
-   * flags, e.g. {@link #RESOLVE_IN_ROOT} so that symlinks and ".." are resolved as if {@code
-   * dirfd} were "/". Throws with ENOSYS where the kernel (or a seccomp filter) lacks it. Only on
-   * x86_64 (the syscall number is per architecture); elsewhere ENOSYS is thrown without a call.
+   * flags, e.g. {@link #RESOLVE_IN_ROOT} so that symlinks and ".." are resolved as if {@code dirfd}
+   * were "/". Throws with ENOSYS where the kernel (or a seccomp filter) lacks it. Only on x86_64
+   * (the syscall number is per architecture); elsewhere ENOSYS is thrown without a call.
    */
   public static int openat2(int dirfd, String path, int flags, int mode, long resolve)
       throws PosixException {

@@ -61,8 +61,7 @@ class EnterTest {
             List.of(new IdMapping.Range(0, 3_000_000_000L, 1000)));
     String out =
         enter(notOurs, "sh", "-c", "id -u; cat /proc/self/uid_map; echo ns=$STRATA_NAMESPACE");
-    assertTrue(
-        out.contains("newuidmap failed; falling back to a single-id mapping"), out);
+    assertTrue(out.contains("newuidmap failed; falling back to a single-id mapping"), out);
     assertEquals(1, out.split("falling back", -1).length - 1, "said once: " + out);
     List<String> lines = List.of(out.split("\n"));
     assertTrue(lines.contains("0"), "id -u inside: " + out);
@@ -101,23 +100,29 @@ class EnterTest {
   @Test
   void asRootEntersOnlyAMountNamespace() throws Exception {
     String helper = HelperBinary.in(dir).path().toString();
-    String script = "readlink /proc/self/ns/user /proc/self/ns/mnt"
-        + " && exec \"$0\" enter --isolation chroot -- /bin/sh -c"
-        + " 'readlink /proc/self/ns/user /proc/self/ns/mnt; id -u'";
-    Process p = new ProcessBuilder("unshare", "-Ur", "sh", "-c", script, helper)
-        .redirectErrorStream(true).start();
+    String script =
+        "readlink /proc/self/ns/user /proc/self/ns/mnt"
+            + " && exec \"$0\" enter --isolation chroot -- /bin/sh -c"
+            + " 'readlink /proc/self/ns/user /proc/self/ns/mnt; id -u'";
+    Process p =
+        new ProcessBuilder("unshare", "-Ur", "sh", "-c", script, helper)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes());
     assertEquals(0, p.waitFor(), out);
     String[] l = out.split("\n");
     assertEquals(5, l.length, out);
     assertEquals(l[0], l[2], "the same user namespace: " + out);
-    assertTrue(l[1].startsWith("mnt:") && !l[1].equals(l[3]), "a mount namespace of its own: " + out);
+    assertTrue(
+        l[1].startsWith("mnt:") && !l[1].equals(l[3]), "a mount namespace of its own: " + out);
     assertEquals("0", l[4], out);
     if (UserNamespace.callerIds()[0] == 0) {
       return; // the refusal is for anyone else
     }
-    Process refused = new ProcessBuilder(helper, "enter", "--isolation", "chroot", "--", "true")
-        .redirectErrorStream(true).start();
+    Process refused =
+        new ProcessBuilder(helper, "enter", "--isolation", "chroot", "--", "true")
+            .redirectErrorStream(true)
+            .start();
     String err = new String(refused.getInputStream().readAllBytes());
     assertEquals(NativeProtocol.Status.SETUP_FAILED.code, refused.waitFor(), err);
     assertTrue(err.startsWith("strata-nshelper: enter --isolation chroot needs real root"), err);

@@ -16,13 +16,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * protocol.h {@code --environ} as a black box: the helper refuses a malformed environment file
- * before it creates any namespace, with one line that names the entry by number and never shows
- * a value (an entry may be a secret); {@link EnvironPipe} writes the form the helper reads.
+ * before it creates any namespace, with one line that names the entry by number and never shows a
+ * value (an entry may be a secret); {@link EnvironPipe} writes the form the helper reads.
  */
 class EnvironTest {
   @TempDir Path dir;
 
-  /** Runs {@code run --rootfs DIR --environ FILE -- true}; parsing fails before the rootfs matters. */
+  /**
+   * Runs {@code run --rootfs DIR --environ FILE -- true}; parsing fails before the rootfs matters.
+   */
   private String[] refused(byte[] content) throws Exception {
     Path file = dir.resolve("environ");
     Files.write(file, content);
@@ -79,8 +81,14 @@ class EnvironTest {
     Files.write(file, new byte[0]);
     Process p =
         new ProcessBuilder(
-                HelperBinary.in(dir).path().toString(), "run", "--environ", file.toString(),
-                "--environ", file.toString(), "--", "true")
+                HelperBinary.in(dir).path().toString(),
+                "run",
+                "--environ",
+                file.toString(),
+                "--environ",
+                file.toString(),
+                "--",
+                "true")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -52,10 +52,8 @@ class HelperArgumentsTest {
             + "| --uid-map 4294967295:0:2: COUNT must be at least 1 and the range must end by 4294967296",
         "run --rootfs /nonexistent --workdir /{5000} -- true"
             + "| WORKDIR too long (5001 bytes, max 4095)",
-        "run --rootfs /nonexistent --user {300}:0 -- true"
-            + "| USER too long (300 bytes, max 255)",
-        "run --rootfs /nonexistent -- {5000}"
-            + "| PROGRAM too long (5000 bytes, max 4095)",
+        "run --rootfs /nonexistent --user {300}:0 -- true" + "| USER too long (300 bytes, max 255)",
+        "run --rootfs /nonexistent -- {5000}" + "| PROGRAM too long (5000 bytes, max 4095)",
         "run --rootfs /nonexistent --mount tmpfs --mount-target /{5000} -- true"
             + "| --mount-target too long (5001 bytes, max 4095)",
         "enter --isolation chroot --uid-map 0:0:1 -- true"

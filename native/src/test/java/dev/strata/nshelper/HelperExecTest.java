@@ -29,11 +29,23 @@ class HelperExecTest {
     Files.copy(TOOL, rootfs.resolve("w/prog"));
     Path environ = Files.writeString(dir.resolve("environ"), "PATH=" + path + "\0");
     HelperBinary helper = HelperBinary.in(dir.resolve("helper"));
-    List<String> run = List.of(helper.path().toString(), "run", "--rootfs", rootfs.toString(),
-        "--workdir", "/w", "--environ", environ.toString(), "--", "prog", "--ids");
-    Process p = new ProcessBuilder(
-            UserNamespace.enterCommand(helper, UserNamespace.mappingFor(Optional.empty()), run))
-        .start();
+    List<String> run =
+        List.of(
+            helper.path().toString(),
+            "run",
+            "--rootfs",
+            rootfs.toString(),
+            "--workdir",
+            "/w",
+            "--environ",
+            environ.toString(),
+            "--",
+            "prog",
+            "--ids");
+    Process p =
+        new ProcessBuilder(
+                UserNamespace.enterCommand(helper, UserNamespace.mappingFor(Optional.empty()), run))
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     return new String[] {Integer.toString(p.waitFor()), out, err};

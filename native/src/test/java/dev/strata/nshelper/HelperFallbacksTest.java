@@ -16,8 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * What the helper does when the kernel or a seccomp profile refuses a call it makes (issues 19,
- * 21), proved for real: src/test/c/refuse-syscalls (built by the pom) installs a seccomp filter that
- * makes the named calls fail, and the helper runs under it, enter and run alike, with a rootfs
+ * 21), proved for real: src/test/c/refuse-syscalls (built by the pom) installs a seccomp filter
+ * that makes the named calls fail, and the helper runs under it, enter and run alike, with a rootfs
  * holding only that static tool, which in the sandbox lists the descriptors it got.
  */
 class HelperFallbacksTest {
@@ -35,11 +35,15 @@ class HelperFallbacksTest {
     rootfs = dir.resolve("rootfs");
   }
 
-  /** refuse-syscalls [--leak-fd] REFUSE -- enter (single-id) -- run [RUN_OPTIONS] -- /bin/t --list-fds */
+  /**
+   * refuse-syscalls [--leak-fd] REFUSE -- enter (single-id) -- run [RUN_OPTIONS] -- /bin/t
+   * --list-fds
+   */
   private String[] run(boolean leakFd, String refuse, String... runOptions) throws Exception {
     long[] ids = UserNamespace.callerIds();
     HelperBinary helper = HelperBinary.in(dir.resolve("helper"));
-    List<String> inner = new ArrayList<>(List.of(helper.path().toString(), "run", "--rootfs", rootfs.toString()));
+    List<String> inner =
+        new ArrayList<>(List.of(helper.path().toString(), "run", "--rootfs", rootfs.toString()));
     inner.addAll(List.of(runOptions));
     inner.addAll(List.of("--", "/bin/t", "--list-fds"));
     List<String> cmd = new ArrayList<>(List.of(TOOL.toString()));
@@ -60,7 +64,13 @@ class HelperFallbacksTest {
   @Test
   void theLeakedDescriptorIsThereWithoutTheHelper() throws Exception {
     Process p =
-        new ProcessBuilder(TOOL.toString(), "--leak-fd", "close_range=ENOSYS", "--", TOOL.toString(), "--list-fds")
+        new ProcessBuilder(
+                TOOL.toString(),
+                "--leak-fd",
+                "close_range=ENOSYS",
+                "--",
+                TOOL.toString(),
+                "--list-fds")
             .redirectErrorStream(true)
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -107,8 +117,19 @@ class HelperFallbacksTest {
     HelperBinary helper = HelperBinary.in(dir.resolve("helper"));
     Process p =
         new ProcessBuilder(
-                "unshare", "-Ur", "setpriv", "--bounding-set", "-mknod,-net_raw", "--",
-                helper.path().toString(), "run", "--rootfs", rootfs.toString(), "--", "/bin/t", "--list-fds")
+                "unshare",
+                "-Ur",
+                "setpriv",
+                "--bounding-set",
+                "-mknod,-net_raw",
+                "--",
+                helper.path().toString(),
+                "run",
+                "--rootfs",
+                rootfs.toString(),
+                "--",
+                "/bin/t",
+                "--list-fds")
             .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * USER through the rootfs's /etc/passwd and /etc/group, read whole (issue 21): a line longer than
  * any buffer is one entry, never read as two (the rest of a long GECOS field would have been taken
- * for an entry of its own), and a member list longer than the helper keeps is refused, not cut.
- * The rootfs holds only the static test tool, which prints who it runs as.
+ * for an entry of its own), and a member list longer than the helper keeps is refused, not cut. The
+ * rootfs holds only the static test tool, which prints who it runs as.
  */
 class HelperUserTest {
   private static final Path TOOL =
@@ -36,11 +36,21 @@ class HelperUserTest {
 
   private String[] runAs(String user) throws Exception {
     HelperBinary helper = HelperBinary.in(dir.resolve("helper"));
-    List<String> run = List.of(helper.path().toString(), "run", "--rootfs", rootfs.toString(),
-        "--user", user, "--", "/bin/t", "--ids");
-    Process p = new ProcessBuilder(
-            UserNamespace.enterCommand(helper, UserNamespace.mappingFor(Optional.empty()), run))
-        .start();
+    List<String> run =
+        List.of(
+            helper.path().toString(),
+            "run",
+            "--rootfs",
+            rootfs.toString(),
+            "--user",
+            user,
+            "--",
+            "/bin/t",
+            "--ids");
+    Process p =
+        new ProcessBuilder(
+                UserNamespace.enterCommand(helper, UserNamespace.mappingFor(Optional.empty()), run))
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
     return new String[] {Integer.toString(p.waitFor()), out, err};
@@ -49,19 +59,27 @@ class HelperUserTest {
   @Test
   void aLongPasswdLineIsOneEntry() throws Exception {
     String gecos = "g".repeat(5000);
-    Files.writeString(rootfs.resolve("etc/passwd"),
+    Files.writeString(
+        rootfs.resolve("etc/passwd"),
         "root:x:0:0:root:/root:/bin/sh\n"
-            + "long:x:0:0:" + gecos + ":/home/long:/bin/sh\n"
+            + "long:x:0:0:"
+            + gecos
+            + ":/home/long:/bin/sh\n"
             // cut at 4095 bytes (fgets into 4096), the tail of this line read as an entry "evil"
-            + "bob:x:0:0:" + "h".repeat(4085) + "evil:x:0:0::/evil:/bin/sh\n");
+            + "bob:x:0:0:"
+            + "h".repeat(4085)
+            + "evil:x:0:0::/evil:/bin/sh\n");
     Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\n");
     String[] r = runAs("long");
     assertEquals("0", r[0], r[1] + r[2]);
     assertEquals("uid=0 gid=0 groups=1 home=/home/long\n", r[1], r[2]);
     String[] evil = runAs("evil");
-    assertEquals(Integer.toString(NativeProtocol.Status.SETUP_FAILED.code), evil[0], evil[1] + evil[2]);
-    assertEquals("strata-nshelper: unable to find user evil: no matching entries in the rootfs's"
-        + " /etc/passwd\n", evil[2]);
+    assertEquals(
+        Integer.toString(NativeProtocol.Status.SETUP_FAILED.code), evil[0], evil[1] + evil[2]);
+    assertEquals(
+        "strata-nshelper: unable to find user evil: no matching entries in the rootfs's"
+            + " /etc/passwd\n",
+        evil[2]);
   }
 
   @Test

@@ -76,23 +76,40 @@ class IsolationTest {
             + " mount, pid, ipc, uts namespaces; /dev nodes made by mknod; no /proc; hostname not set)",
         "chroot|ipc|none|no|IDENTITY|false|-1|chroot (no user namespace; the container is the boundary; no"
             + " mount, pid, uts namespaces; /dev nodes made by mknod; no /proc; hostname not set)",
-        // root with CAP_SYS_ADMIN where the container lacks some of Docker's set (podman's defaults)
+        // root with CAP_SYS_ADMIN where the container lacks some of Docker's set (podman's
+        // defaults)
         "userns|mount,pid,ipc,uts|fresh|yes|IDENTITY|false|1ffd7ffdfff|userns (root with CAP_SYS_ADMIN: no"
             + " user namespace needed; the container lacks CAP_NET_RAW, CAP_MKNOD, CAP_AUDIT_WRITE)",
       })
-  void describes(String rung, String namespaces, String proc, String hostname, Mode mapping,
-      boolean userns, String bound, String words) {
-    Probe p = Probe.parse("userns=yes namespaces=" + namespaces + " proc=" + proc + " hostname=" + hostname);
+  void describes(
+      String rung,
+      String namespaces,
+      String proc,
+      String hostname,
+      Mode mapping,
+      boolean userns,
+      String bound,
+      String words) {
+    Probe p =
+        Probe.parse(
+            "userns=yes namespaces=" + namespaces + " proc=" + proc + " hostname=" + hostname);
     long b = bound.equals("-1") ? -1L : Long.parseUnsignedLong(bound, 16);
-    Isolation i = new Isolation(
-        Rung.valueOf(rung.toUpperCase()), p.namespaces(), p.proc(), p.hostname(), mapping, userns, b);
+    Isolation i =
+        new Isolation(
+            Rung.valueOf(rung.toUpperCase()),
+            p.namespaces(),
+            p.proc(),
+            p.hostname(),
+            mapping,
+            userns,
+            b);
     assertEquals(words, i.describe());
   }
 
   /**
    * The userns rung's user namespace, from the probe outside any (issue 19): root that could make
-   * every namespace and a /proc itself (CAP_SYS_ADMIN: a privileged container, --cap-add
-   * SYS_ADMIN, root on a host) needs none with the identity mapping; everyone else does.
+   * every namespace and a /proc itself (CAP_SYS_ADMIN: a privileged container, --cap-add SYS_ADMIN,
+   * root on a host) needs none with the identity mapping; everyone else does.
    */
   @ParameterizedTest(name = "[{index}] uid={0} {1} namespaces={2} proc={3} -> {4}")
   @CsvSource(
@@ -101,7 +118,8 @@ class IsolationTest {
         // root with CAP_SYS_ADMIN (privileged, --cap-add SYS_ADMIN, a host): none needed
         "0|IDENTITY|mount,pid,ipc,uts|fresh|false",
         "0|IDENTITY|mount,pid,ipc,uts|bind|false",
-        // root without CAP_SYS_ADMIN (podman's defaults): no namespace of its own, so a user namespace
+        // root without CAP_SYS_ADMIN (podman's defaults): no namespace of its own, so a user
+        // namespace
         "0|IDENTITY|''|none|true",
         // a namespace or /proc missing: the user namespace gives them
         "0|IDENTITY|mount,ipc,uts|fresh|true",
@@ -114,7 +132,8 @@ class IsolationTest {
         "1000|SUBIDS|mount,pid,ipc,uts|fresh|true",
       })
   void userNamespaceNeeded(long uid, Mode mapping, String namespaces, String proc, boolean needed) {
-    Probe outside = Probe.parse("userns=yes namespaces=" + namespaces + " proc=" + proc + " hostname=yes");
+    Probe outside =
+        Probe.parse("userns=yes namespaces=" + namespaces + " proc=" + proc + " hostname=yes");
     assertEquals(needed, Isolation.userNamespaceNeeded(uid, mapping, outside));
   }
 

@@ -35,7 +35,9 @@ class JvmLocaleTest {
   }
 
   @ParameterizedTest
-  @CsvSource(nullValues = "UNSET", value = {"UNSET", "POSIX"})
+  @CsvSource(
+      nullValues = "UNSET",
+      value = {"UNSET", "POSIX"})
   void withoutARecord_theEnvironmentIsTheCallers(String lcAll) {
     Map<String, String> env = new HashMap<>(Map.of("LANG", "fr_FR"));
     if (lcAll != null) {

@@ -29,8 +29,7 @@ class PosixTest {
     assertTrue(ls.isSymlink());
     assertEquals(1_600_000_000L, ls.mtimeSec());
     assertEquals(5, ls.mtimeNsec());
-    assertEquals(
-        Files.getAttribute(f, "unix:ino"), fs.ino(), "ino must match what java.nio reads");
+    assertEquals(Files.getAttribute(f, "unix:ino"), fs.ino(), "ino must match what java.nio reads");
     assertEquals(1, fs.nlink());
     Files.createLink(dir.resolve("h"), f);
     assertEquals(2, Posix.lstat(f).nlink());
@@ -81,7 +80,8 @@ class PosixTest {
     PosixException e =
         assertThrows(PosixException.class, () -> Posix.lstat(dir.resolve("missing")));
     assertEquals(Errno.ENOENT, e.errno());
-    assertTrue(e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("missing") && e.getMessage().contains("ENOENT"), e.getMessage());
   }
 
   @Test

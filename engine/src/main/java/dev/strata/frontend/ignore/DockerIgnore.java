@@ -4,11 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The excludes of a build context: which context-relative paths a build must not see. Reads
- * {@code .dockerignore} as Docker does (moby/patternmatcher/ignorefile: comments only at the
- * start of a line, whitespace trimmed, paths cleaned, a leading {@code /} dropped) and matches
- * as {@code MatchesOrParentMatches}: patterns apply in order, the last one that matches a path or
- * one of its parent directories wins, {@code !} patterns re-include.
+ * The excludes of a build context: which context-relative paths a build must not see. Reads {@code
+ * .dockerignore} as Docker does (moby/patternmatcher/ignorefile: comments only at the start of a
+ * line, whitespace trimmed, paths cleaned, a leading {@code /} dropped) and matches as {@code
+ * MatchesOrParentMatches}: patterns apply in order, the last one that matches a path or one of its
+ * parent directories wins, {@code !} patterns re-include.
  *
  * <p>Paths given to {@link #isExcluded} and {@link #canSkipDirectory} are relative to the context,
  * with {@code /} separators and no leading {@code ./} ({@code cmd/app/main.go}). Docker always
@@ -62,8 +62,8 @@ public final class DockerIgnore {
   }
 
   /**
-   * Compiles COPY/ADD {@code --exclude} patterns: as .dockerignore lines are cleaned, a leading
-   * "/" or "./" does not change the meaning (BuildKit matches them with the same patternmatcher).
+   * Compiles COPY/ADD {@code --exclude} patterns: as .dockerignore lines are cleaned, a leading "/"
+   * or "./" does not change the meaning (BuildKit matches them with the same patternmatcher).
    */
   public static DockerIgnore excludes(List<String> patterns) throws IgnorePatternException {
     if (patterns.isEmpty()) {
@@ -168,7 +168,9 @@ public final class DockerIgnore {
     return true;
   }
 
-  /** Whether an exception pattern could match {@code dir} itself, an ancestor, or a path under it. */
+  /**
+   * Whether an exception pattern could match {@code dir} itself, an ancestor, or a path under it.
+   */
   private static boolean mayMatchBelow(IgnorePattern p, String[] dir) {
     List<String> segs = p.dirs;
     for (int k = 0; k < dir.length; k++) {

@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The flags one keyword accepts and their values (BuildKit's BFlags): strings, booleans
- * ({@code --link}, {@code --link=false}) and repeatable lists ({@code --mount}).
+ * The flags one keyword accepts and their values (BuildKit's BFlags): strings, booleans ({@code
+ * --link}, {@code --link=false}) and repeatable lists ({@code --mount}).
  */
 final class FlagSet {
   enum Kind {
@@ -48,7 +48,8 @@ final class FlagSet {
             names.isEmpty()
                 ? " (" + keyword + " takes no flags)"
                 : Suggest.didYouMean("--" + name, names);
-        throw new InstructionException("unknown flag \"--" + name + "\" for " + keyword + hint, loc, "--" + name);
+        throw new InstructionException(
+            "unknown flag \"--" + name + "\" for " + keyword + hint, loc, "--" + name);
       }
       if (kind != Kind.LIST && values.containsKey(name)) {
         throw new InstructionException("duplicate flag specified: --" + name, loc, w);

@@ -70,7 +70,10 @@ final class Flags {
   static List<Heredoc> expandHeredocs(Expander e, List<Heredoc> docs) throws ExpansionException {
     List<Heredoc> out = new ArrayList<>(docs.size());
     for (Heredoc h : docs) {
-      out.add(h.expand() ? new Heredoc(h.name(), h.fileDescriptor(), true, h.chomp(), e.heredoc(h.content())) : h);
+      out.add(
+          h.expand()
+              ? new Heredoc(h.name(), h.fileDescriptor(), true, h.chomp(), e.heredoc(h.content()))
+              : h);
     }
     return List.copyOf(out);
   }

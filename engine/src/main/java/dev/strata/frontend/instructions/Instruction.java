@@ -12,8 +12,8 @@ import java.util.Map;
  * STOPSIGNAL, USER, VOLUME, WORKDIR and the flags of COPY, ADD and RUN --mount; never the commands
  * of RUN, CMD, ENTRYPOINT, SHELL and HEALTHCHECK, which the shell expands at run time).
  *
- * <p>{@link #args()} and {@link #flags()} are the canonical form: what {@code strata parse}
- * prints and what a cache key hashes.
+ * <p>{@link #args()} and {@link #flags()} are the canonical form: what {@code strata parse} prints
+ * and what a cache key hashes.
  */
 public sealed interface Instruction {
   Location location();
@@ -39,7 +39,8 @@ public sealed interface Instruction {
   }
 
   /** {@code FROM [--platform=P] image [AS name]}; name is lower-cased, null when absent. */
-  record From(Location location, String image, String name, String platform) implements Instruction {
+  record From(Location location, String image, String name, String platform)
+      implements Instruction {
     public String keyword() {
       return "FROM";
     }
@@ -68,10 +69,16 @@ public sealed interface Instruction {
   /**
    * {@code RUN [--mount=...]... [--network=...] [--security=...] command}. With heredocs the
    * shell-form command names them ({@code <<EOF}, {@code python3 <<EOF}); their bodies are in
-   * {@link #heredocs()}, in order, for the shell to read (BuildKit runs a command that is only
-   * one heredoc as a script).
+   * {@link #heredocs()}, in order, for the shell to read (BuildKit runs a command that is only one
+   * heredoc as a script).
    */
-  record Run(Location location, Command command, List<String> mounts, String network, String security, List<Heredoc> heredocs)
+  record Run(
+      Location location,
+      Command command,
+      List<String> mounts,
+      String network,
+      String security,
+      List<Heredoc> heredocs)
       implements Instruction {
     public Run {
       mounts = List.copyOf(mounts);
@@ -97,8 +104,8 @@ public sealed interface Instruction {
 
   /**
    * {@code COPY [--from] [--chown] [--chmod] [--link] [--parents] [--exclude]... src... dest}. A
-   * source written {@code <<NAME} (quotes kept as written) is an inline file: the heredocs, in
-   * the order of those sources, hold the contents; the file is named after the delimiter.
+   * source written {@code <<NAME} (quotes kept as written) is an inline file: the heredocs, in the
+   * order of those sources, hold the contents; the file is named after the delimiter.
    */
   record Copy(
       Location location,
@@ -127,7 +134,9 @@ public sealed interface Instruction {
     }
 
     public Map<String, List<String>> flags() {
-      return Flags.of("from", from, "chown", chown, "chmod", chmod, "link", link, "parents", parents, "exclude", excludes);
+      return Flags.of(
+          "from", from, "chown", chown, "chmod", chmod, "link", link, "parents", parents, "exclude",
+          excludes);
     }
 
     public Copy expand(Expander e) throws ExpansionException {
@@ -145,7 +154,10 @@ public sealed interface Instruction {
     }
   }
 
-  /** {@code ADD [--chown] [--chmod] [--link] [--keep-git-dir] [--checksum] [--exclude]... src... dest}. */
+  /**
+   * {@code ADD [--chown] [--chmod] [--link] [--keep-git-dir] [--checksum] [--exclude]... src...
+   * dest}.
+   */
   record Add(
       Location location,
       List<String> sources,
@@ -173,7 +185,19 @@ public sealed interface Instruction {
     }
 
     public Map<String, List<String>> flags() {
-      return Flags.of("chown", chown, "chmod", chmod, "link", link, "keep-git-dir", keepGitDir, "checksum", checksum, "exclude", excludes);
+      return Flags.of(
+          "chown",
+          chown,
+          "chmod",
+          chmod,
+          "link",
+          link,
+          "keep-git-dir",
+          keepGitDir,
+          "checksum",
+          checksum,
+          "exclude",
+          excludes);
     }
 
     public Add expand(Expander e) throws ExpansionException {
@@ -401,14 +425,22 @@ public sealed interface Instruction {
 
     public Map<String, List<String>> flags() {
       return Flags.of(
-          "interval", interval, "timeout", timeout, "start-period", startPeriod,
-          "start-interval", startInterval, "retries", retries == null ? null : retries.toString());
+          "interval",
+          interval,
+          "timeout",
+          timeout,
+          "start-period",
+          startPeriod,
+          "start-interval",
+          startInterval,
+          "retries",
+          retries == null ? null : retries.toString());
     }
   }
 
   /**
-   * {@code ONBUILD instruction}: kept as text, run when the image is used as a base. A trigger
-   * with heredocs carries their bodies and delimiter lines after it, so the text stands alone.
+   * {@code ONBUILD instruction}: kept as text, run when the image is used as a base. A trigger with
+   * heredocs carries their bodies and delimiter lines after it, so the text stands alone.
    */
   record Onbuild(Location location, String trigger, List<Heredoc> heredocs) implements Instruction {
     public Onbuild {

@@ -2,8 +2,8 @@ package dev.strata.frontend.instructions;
 
 /**
  * An instruction is not valid: unknown keyword or flag, wrong number of arguments. The message is
- * plain; the frontend facade prefixes the file, line and column (STYLE.md: the position is
- * attached in one place).
+ * plain; the frontend facade prefixes the file, line and column (STYLE.md: the position is attached
+ * in one place).
  */
 public final class InstructionException extends Exception {
   private static final long serialVersionUID = 1L;

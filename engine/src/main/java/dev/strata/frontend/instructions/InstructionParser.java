@@ -9,15 +9,30 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Gives each {@link Node} its meaning (BuildKit's {@code instructions.ParseInstruction}): checks the
- * number of arguments and the flags, and builds the typed record. Nothing expands here.
+ * Gives each {@link Node} its meaning (BuildKit's {@code instructions.ParseInstruction}): checks
+ * the number of arguments and the flags, and builds the typed record. Nothing expands here.
  */
 public final class InstructionParser {
   /** Every keyword of the Dockerfile reference. */
   public static final List<String> KEYWORDS =
       List.of(
-          "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK",
-          "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME",
+          "ADD",
+          "ARG",
+          "CMD",
+          "COPY",
+          "ENTRYPOINT",
+          "ENV",
+          "EXPOSE",
+          "FROM",
+          "HEALTHCHECK",
+          "LABEL",
+          "MAINTAINER",
+          "ONBUILD",
+          "RUN",
+          "SHELL",
+          "STOPSIGNAL",
+          "USER",
+          "VOLUME",
           "WORKDIR");
 
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
@@ -44,41 +59,77 @@ public final class InstructionParser {
         return from(n, loc);
       case "RUN":
         {
-          FlagSet f = flags(n).add("mount", Kind.LIST).add("network", Kind.STRING).add("security", Kind.STRING).parse(n.flags(), loc);
+          FlagSet f =
+              flags(n)
+                  .add("mount", Kind.LIST)
+                  .add("network", Kind.STRING)
+                  .add("security", Kind.STRING)
+                  .parse(n.flags(), loc);
           atLeast(n, loc, 1);
           String network = f.string("network");
           if (network != null && !Set.of("default", "none", "host").contains(network)) {
-            throw new InstructionException("unsupported network mode \"" + network + "\" (default, none or host)", loc, "--network");
+            throw new InstructionException(
+                "unsupported network mode \"" + network + "\" (default, none or host)",
+                loc,
+                "--network");
           }
           String security = f.string("security");
           if (security != null && !Set.of("sandbox", "insecure").contains(security)) {
-            throw new InstructionException("unsupported security mode \"" + security + "\" (sandbox or insecure)", loc, "--security");
+            throw new InstructionException(
+                "unsupported security mode \"" + security + "\" (sandbox or insecure)",
+                loc,
+                "--security");
           }
-          return new Instruction.Run(loc, command(n), f.list("mount"), network, security, n.heredocs());
+          return new Instruction.Run(
+              loc, command(n), f.list("mount"), network, security, n.heredocs());
         }
       case "COPY":
         {
           FlagSet f =
               flags(n)
-                  .add("from", Kind.STRING).add("chown", Kind.STRING).add("chmod", Kind.STRING)
-                  .add("link", Kind.BOOL).add("parents", Kind.BOOL).add("exclude", Kind.LIST)
+                  .add("from", Kind.STRING)
+                  .add("chown", Kind.STRING)
+                  .add("chmod", Kind.STRING)
+                  .add("link", Kind.BOOL)
+                  .add("parents", Kind.BOOL)
+                  .add("exclude", Kind.LIST)
                   .parse(n.flags(), loc);
           atLeast(n, loc, 2);
           return new Instruction.Copy(
-              loc, a.subList(0, a.size() - 1), a.get(a.size() - 1), f.string("from"), f.string("chown"),
-              f.string("chmod"), f.bool("link"), f.bool("parents"), f.list("exclude"), n.heredocs());
+              loc,
+              a.subList(0, a.size() - 1),
+              a.get(a.size() - 1),
+              f.string("from"),
+              f.string("chown"),
+              f.string("chmod"),
+              f.bool("link"),
+              f.bool("parents"),
+              f.list("exclude"),
+              n.heredocs());
         }
       case "ADD":
         {
           FlagSet f =
               flags(n)
-                  .add("chown", Kind.STRING).add("chmod", Kind.STRING).add("link", Kind.BOOL)
-                  .add("keep-git-dir", Kind.BOOL).add("checksum", Kind.STRING).add("exclude", Kind.LIST)
+                  .add("chown", Kind.STRING)
+                  .add("chmod", Kind.STRING)
+                  .add("link", Kind.BOOL)
+                  .add("keep-git-dir", Kind.BOOL)
+                  .add("checksum", Kind.STRING)
+                  .add("exclude", Kind.LIST)
                   .parse(n.flags(), loc);
           atLeast(n, loc, 2);
           return new Instruction.Add(
-              loc, a.subList(0, a.size() - 1), a.get(a.size() - 1), f.string("chown"), f.string("chmod"),
-              f.bool("link"), f.bool("keep-git-dir"), f.string("checksum"), f.list("exclude"), n.heredocs());
+              loc,
+              a.subList(0, a.size() - 1),
+              a.get(a.size() - 1),
+              f.string("chown"),
+              f.string("chmod"),
+              f.bool("link"),
+              f.bool("keep-git-dir"),
+              f.string("checksum"),
+              f.list("exclude"),
+              n.heredocs());
         }
       case "ARG":
         {
@@ -87,7 +138,10 @@ public final class InstructionParser {
           List<KeyValue> decls = new ArrayList<>();
           for (String w : a) {
             int eq = w.indexOf('=');
-            decls.add(eq < 0 ? new KeyValue(w, null) : new KeyValue(w.substring(0, eq), w.substring(eq + 1)));
+            decls.add(
+                eq < 0
+                    ? new KeyValue(w, null)
+                    : new KeyValue(w.substring(0, eq), w.substring(eq + 1)));
           }
           return new Instruction.Arg(loc, decls);
         }
@@ -133,7 +187,8 @@ public final class InstructionParser {
         noFlags(n, loc);
         atLeast(n, loc, 1);
         if (!n.json()) {
-          throw new InstructionException("SHELL requires the arguments to be in JSON form", loc, null);
+          throw new InstructionException(
+              "SHELL requires the arguments to be in JSON form", loc, null);
         }
         return new Instruction.Shell(loc, a);
       case "HEALTHCHECK":
@@ -145,7 +200,8 @@ public final class InstructionParser {
             throw new InstructionException("ONBUILD requires at least one argument", loc, null);
           }
           if (NOT_ONBUILD.contains(n.child().keyword())) {
-            throw new InstructionException(n.child().keyword() + " isn't allowed as an ONBUILD trigger", loc, null);
+            throw new InstructionException(
+                n.child().keyword() + " isn't allowed as an ONBUILD trigger", loc, null);
           }
           parse(n.child()); // refuse what would fail when the trigger runs
           StringBuilder trigger = new StringBuilder(n.rest());
@@ -158,7 +214,9 @@ public final class InstructionParser {
         {
           String word = n.original().strip().split("[\\s]+", 2)[0];
           throw new InstructionException(
-              "unknown instruction \"" + word + "\"" + Suggest.didYouMean(word, KEYWORDS), loc, null);
+              "unknown instruction \"" + word + "\"" + Suggest.didYouMean(word, KEYWORDS),
+              loc,
+              null);
         }
     }
   }
@@ -167,15 +225,19 @@ public final class InstructionParser {
     FlagSet f = flags(n).add("platform", Kind.STRING).parse(n.flags(), loc);
     List<String> a = n.args();
     if (a.size() != 1 && !(a.size() == 3 && a.get(1).equalsIgnoreCase("as"))) {
-      throw new InstructionException("FROM requires either one or three arguments (FROM image [AS name])", loc, null);
+      throw new InstructionException(
+          "FROM requires either one or three arguments (FROM image [AS name])", loc, null);
     }
     String name = null;
     if (a.size() == 3) {
       name = a.get(2).toLowerCase(Locale.ROOT);
       if (!STAGE_NAME.matcher(name).matches()) {
         throw new InstructionException(
-            "invalid name for build stage: \"" + a.get(2) + "\", name can't start with a number or contain symbols",
-            loc, a.get(2));
+            "invalid name for build stage: \""
+                + a.get(2)
+                + "\", name can't start with a number or contain symbols",
+            loc,
+            a.get(2));
       }
     }
     return new Instruction.From(loc, a.get(0), name, f.string("platform"));
@@ -184,8 +246,11 @@ public final class InstructionParser {
   private static Instruction healthcheck(Node n, Location loc) throws InstructionException {
     FlagSet f =
         flags(n)
-            .add("interval", Kind.STRING).add("timeout", Kind.STRING).add("start-period", Kind.STRING)
-            .add("start-interval", Kind.STRING).add("retries", Kind.STRING)
+            .add("interval", Kind.STRING)
+            .add("timeout", Kind.STRING)
+            .add("start-period", Kind.STRING)
+            .add("start-interval", Kind.STRING)
+            .add("retries", Kind.STRING)
             .parse(n.flags(), loc);
     List<String> a = n.args();
     atLeast(n, loc, 1);
@@ -197,7 +262,8 @@ public final class InstructionParser {
       return new Instruction.Healthcheck(loc, null, null, null, null, null, null);
     }
     if (!type.equals("CMD")) {
-      throw new InstructionException("unknown type \"" + a.get(0) + "\" in HEALTHCHECK (try CMD)", loc, a.get(0));
+      throw new InstructionException(
+          "unknown type \"" + a.get(0) + "\" in HEALTHCHECK (try CMD)", loc, a.get(0));
     }
     if (a.size() < 2) {
       throw new InstructionException("missing command after HEALTHCHECK CMD", loc, null);
@@ -205,7 +271,8 @@ public final class InstructionParser {
     for (String d : List.of("interval", "timeout", "start-period", "start-interval")) {
       String v = f.string(d);
       if (v != null && !DURATION.matcher(v).matches()) {
-        throw new InstructionException("invalid duration for --" + d + ": \"" + v + "\"", loc, "--" + d);
+        throw new InstructionException(
+            "invalid duration for --" + d + ": \"" + v + "\"", loc, "--" + d);
       }
     }
     Integer retries = null;
@@ -213,15 +280,23 @@ public final class InstructionParser {
       try {
         retries = Integer.valueOf(f.string("retries"));
       } catch (NumberFormatException e) {
-        throw new InstructionException("--retries must be a number, not \"" + f.string("retries") + "\"", loc, "--retries");
+        throw new InstructionException(
+            "--retries must be a number, not \"" + f.string("retries") + "\"", loc, "--retries");
       }
       if (retries < 0) {
-        throw new InstructionException("--retries cannot be negative (" + retries + ")", loc, "--retries");
+        throw new InstructionException(
+            "--retries cannot be negative (" + retries + ")", loc, "--retries");
       }
     }
     Command cmd = new Command(a.subList(1, a.size()), n.json());
     return new Instruction.Healthcheck(
-        loc, cmd, f.string("interval"), f.string("timeout"), f.string("start-period"), f.string("start-interval"), retries);
+        loc,
+        cmd,
+        f.string("interval"),
+        f.string("timeout"),
+        f.string("start-period"),
+        f.string("start-interval"),
+        retries);
   }
 
   private static Command command(Node n) {

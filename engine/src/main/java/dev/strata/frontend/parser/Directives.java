@@ -50,7 +50,8 @@ final class Directives {
     String value = m.group(2);
     if (key.equals("escape")) {
       if (!value.equals("`") && !value.equals("\\")) {
-        throw new SyntaxException("invalid escape token '" + value + "' does not match ` or \\", 0, 1);
+        throw new SyntaxException(
+            "invalid escape token '" + value + "' does not match ` or \\", 0, 1);
       }
       escape = value.charAt(0);
     } else if (key.equals("syntax")) {

@@ -101,12 +101,16 @@ public final class DockerfileParser {
           }
           if (!terminated) {
             throw new SyntaxException(
-                "unterminated heredoc \"" + h.name() + "\": no line \"" + h.name()
+                "unterminated heredoc \""
+                    + h.name()
+                    + "\": no line \""
+                    + h.name()
                     + "\" before the end of the file",
                 startLine,
                 column);
           }
-          docs.add(new Heredoc(h.name(), h.fileDescriptor(), h.expand(), h.chomp(), content.toString()));
+          docs.add(
+              new Heredoc(h.name(), h.fileDescriptor(), h.expand(), h.chomp(), content.toString()));
         }
       }
       nodes.add(node.withLines(startLine, i, column, docs));
@@ -184,7 +188,8 @@ public final class DockerfileParser {
     } else {
       parsed = LineParsers.parse(keyword, rest, escape);
     }
-    return new Node(keyword, flags, parsed.args(), parsed.json(), rest, line, List.of(), 0, 0, 1, child);
+    return new Node(
+        keyword, flags, parsed.args(), parsed.json(), rest, line, List.of(), 0, 0, 1, child);
   }
 
   private static boolean canContainHeredoc(Node node) {

@@ -124,7 +124,8 @@ final class LineParsers {
   }
 
   /** {@code KEY value} (old form) or {@code K1=v1 K2=v2}: triples key, value, separator. */
-  private static List<String> nameVal(String rest, String keyword, char escape) throws SyntaxException {
+  private static List<String> nameVal(String rest, String keyword, char escape)
+      throws SyntaxException {
     List<String> words = words(rest, escape);
     if (words.isEmpty()) {
       return List.of();

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param keyword the instruction word upper-cased ({@code RUN}); unknown words are kept as written
  *     upper-cased, and refused only by the typed layer
  * @param flags the leading {@code --name[=value]} words, quotes removed
- * @param args the arguments as this keyword's line parser splits them (JSON arrays decoded; ENV
- *     and LABEL as key, value, separator triples as BuildKit does)
+ * @param args the arguments as this keyword's line parser splits them (JSON arrays decoded; ENV and
+ *     LABEL as key, value, separator triples as BuildKit does)
  * @param json whether the arguments were a JSON array (exec form)
  * @param rest the argument text after the flags, as one string
  * @param original the logical line (continuations joined, comments dropped)

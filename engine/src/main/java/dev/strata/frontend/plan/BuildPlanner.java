@@ -24,10 +24,20 @@ import java.util.TreeSet;
 public final class BuildPlanner {
   /** Predefined ARGs usable without a declaration; they reach RUN but do not expand words. */
   public static final Set<String> PROXY_ARGS =
-      Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-          "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
+      Set.of(
+          "HTTP_PROXY",
+          "http_proxy",
+          "HTTPS_PROXY",
+          "https_proxy",
+          "FTP_PROXY",
+          "ftp_proxy",
+          "NO_PROXY",
+          "no_proxy",
+          "ALL_PROXY",
+          "all_proxy");
 
-  private static final ShellLexer HEREDOC_LEXER = ShellLexer.withEscape('\\').skipProcessQuotes(true);
+  private static final ShellLexer HEREDOC_LEXER =
+      ShellLexer.withEscape('\\').skipProcessQuotes(true);
 
   private final ShellLexer lexer;
   private final BuildOptions options;
@@ -42,7 +52,8 @@ public final class BuildPlanner {
   }
 
   /** Plans a parsed Dockerfile; {@code escape} is the file's escape token. */
-  public static BuildPlan plan(List<Instruction> instructions, char escape, BuildOptions options, List<String> warnings)
+  public static BuildPlan plan(
+      List<Instruction> instructions, char escape, BuildOptions options, List<String> warnings)
       throws PlanException {
     return new BuildPlanner(escape, options).run(instructions, warnings);
   }
@@ -57,8 +68,11 @@ public final class BuildPlanner {
       } else if (raw.isEmpty()) {
         if (!(in instanceof Instruction.Arg a)) {
           throw new PlanException(
-              "no build stage in current context: " + in.keyword() + " must come after FROM (only ARG may precede the first FROM)",
-              in.location(), null);
+              "no build stage in current context: "
+                  + in.keyword()
+                  + " must come after FROM (only ARG may precede the first FROM)",
+              in.location(),
+              null);
         }
         globalArg(a);
       } else {
@@ -67,7 +81,8 @@ public final class BuildPlanner {
     }
     if (raw.isEmpty()) {
       Location at = all.isEmpty() ? null : all.get(all.size() - 1).location();
-      throw new PlanException("no FROM instruction: a Dockerfile needs at least one stage", at, null);
+      throw new PlanException(
+          "no FROM instruction: a Dockerfile needs at least one stage", at, null);
     }
 
     Map<String, Integer> byName = new HashMap<>();
@@ -75,7 +90,14 @@ public final class BuildPlanner {
     for (int i = 0; i < raw.size(); i++) {
       Instruction.From f = raw.get(i).from();
       if (f.name() != null && byName.putIfAbsent(f.name(), i) != null) {
-        throw new PlanException("duplicate stage name \"" + f.name() + "\" (first used by stage " + byName.get(f.name()) + ")", f.location(), null);
+        throw new PlanException(
+            "duplicate stage name \""
+                + f.name()
+                + "\" (first used by stage "
+                + byName.get(f.name())
+                + ")",
+            f.location(),
+            null);
       }
       display.add(f.name() != null ? f.name() : String.valueOf(i));
     }
@@ -102,7 +124,8 @@ public final class BuildPlanner {
       } else {
         // BuildKit makes sure PATH is always set: an image (or scratch) without one gets the
         // default, in its config as well.
-        Map<String, String> imageEnv = new LinkedHashMap<>(options.baseImageEnv().apply(from.image()));
+        Map<String, String> imageEnv =
+            new LinkedHashMap<>(options.baseImageEnv().apply(from.image()));
         imageEnv.putIfAbsent("PATH", Environment.DEFAULT_PATH);
         start = new Environment(imageEnv, imageEnv, Map.of(), Environment.DEFAULT_SHELL);
       }
@@ -115,8 +138,14 @@ public final class BuildPlanner {
       Integer t = byName.get(options.target().toLowerCase(Locale.ROOT));
       if (t == null) {
         throw new PlanException(
-            "target stage \"" + options.target() + "\" could not be found" + (byName.isEmpty() ? " (no stage is named)" : " (stages: " + String.join(", ", new TreeSet<>(byName.keySet())) + ")"),
-            null, null);
+            "target stage \""
+                + options.target()
+                + "\" could not be found"
+                + (byName.isEmpty()
+                    ? " (no stage is named)"
+                    : " (stages: " + String.join(", ", new TreeSet<>(byName.keySet())) + ")"),
+            null,
+            null);
       }
       target = t;
     }
@@ -127,11 +156,12 @@ public final class BuildPlanner {
     }
 
     Map<String, String> globals = new LinkedHashMap<>();
-    metaArgs.forEach((k, v) -> {
-      if (v != null) {
-        globals.put(k, v);
-      }
-    });
+    metaArgs.forEach(
+        (k, v) -> {
+          if (v != null) {
+            globals.put(k, v);
+          }
+        });
     Map<String, String> proxies = new LinkedHashMap<>();
     List<String> warnings = new ArrayList<>(parserWarnings);
     List<String> unused = new ArrayList<>();

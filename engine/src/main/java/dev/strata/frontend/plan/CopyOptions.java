@@ -5,9 +5,9 @@ import dev.strata.oci.Digest;
 import java.util.List;
 
 /**
- * What a COPY or ADD asks for, one shape for both, checked by {@link CopyConverter} with the
- * rules of BuildKit's dispatchCopy (dockerfile2llb/convert_copy.go): the engine takes these
- * values as they are.
+ * What a COPY or ADD asks for, one shape for both, checked by {@link CopyConverter} with the rules
+ * of BuildKit's dispatchCopy (dockerfile2llb/convert_copy.go): the engine takes these values as
+ * they are.
  *
  * @param add ADD (URLs, archives, --checksum) rather than COPY
  * @param sources the sources as written (expanded): paths, and for ADD http(s) URLs
@@ -39,8 +39,8 @@ public record CopyOptions(
 
   /**
    * Whether the copy is made into an empty tree and merged as a layer of its own (BuildKit's
-   * MergeOp). BuildKit takes that path only for {@code --link} without {@code --chmod}, and
-   * copies in place otherwise; so does Strata.
+   * MergeOp). BuildKit takes that path only for {@code --link} without {@code --chmod}, and copies
+   * in place otherwise; so does Strata.
    */
   public boolean linked() {
     return link && chmod == null;

@@ -4,13 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The variables in scope at one step, before it runs: what its words were expanded with, and what
- * a RUN sees.
+ * The variables in scope at one step, before it runs: what its words were expanded with, and what a
+ * RUN sees.
  *
  * <p>As in BuildKit, ARG and ENV write to one scope and the last writer wins: {@code ENV} after
- * {@code ARG} hides the build arg (the Dockerfile reference's "ENV always overrides ARG"
- * example), and an {@code ARG} after an {@code ENV} of the same name changes what later steps see
- * during the build, though not the image's ENV.
+ * {@code ARG} hides the build arg (the Dockerfile reference's "ENV always overrides ARG" example),
+ * and an {@code ARG} after an {@code ENV} of the same name changes what later steps see during the
+ * build, though not the image's ENV.
  *
  * <p>Each scope is a length into its stage's {@link WriteLog}s, so a step costs no copy of the
  * variables; the maps are made when asked for (a RUN's environment, the next stage's start).
@@ -19,7 +19,8 @@ public final class Environment {
   public static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
 
   /** The PATH a Linux image without one gets (BuildKit's system.DefaultPathEnv). */
-  public static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  public static final String DEFAULT_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
   private final WriteLog vars;
   private final int varsLength;
@@ -36,7 +37,10 @@ public final class Environment {
    * @param shell the SHELL in effect for shell-form commands
    */
   public Environment(
-      Map<String, String> vars, Map<String, String> env, Map<String, String> args, List<String> shell) {
+      Map<String, String> vars,
+      Map<String, String> env,
+      Map<String, String> args,
+      List<String> shell) {
     this(WriteLog.of(vars), WriteLog.of(env), WriteLog.of(args), shell);
   }
 
@@ -86,6 +90,14 @@ public final class Environment {
 
   @Override
   public String toString() {
-    return "Environment[vars=" + vars() + ", env=" + env() + ", args=" + args() + ", shell=" + shell + "]";
+    return "Environment[vars="
+        + vars()
+        + ", env="
+        + env()
+        + ", args="
+        + args()
+        + ", shell="
+        + shell
+        + "]";
   }
 }

@@ -36,8 +36,8 @@ public record Mount(
     String env) {
 
   /**
-   * The tmpfs {@code size} in bytes ({@link RunMountConverter} has checked that it parses),
-   * empty when not given.
+   * The tmpfs {@code size} in bytes ({@link RunMountConverter} has checked that it parses), empty
+   * when not given.
    */
   public OptionalLong sizeBytes() {
     return size == null || size.isEmpty() ? OptionalLong.empty() : OptionalLong.of(bytes(size));

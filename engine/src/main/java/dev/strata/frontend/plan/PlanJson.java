@@ -79,7 +79,9 @@ public final class PlanJson {
     }
   }
 
-  /** Jackson's printer, but {@code []} and {@code {}} for empty containers instead of {@code [ ]}. */
+  /**
+   * Jackson's printer, but {@code []} and {@code {}} for empty containers instead of {@code [ ]}.
+   */
   private static final class CompactEmpty extends DefaultPrettyPrinter {
     private static final long serialVersionUID = 1L;
 
@@ -98,7 +100,8 @@ public final class PlanJson {
     public DefaultPrettyPrinter withSeparators(Separators separators) {
       CompactEmpty c = new CompactEmpty(this);
       c._separators = separators;
-      c._objectFieldValueSeparatorWithSpaces = separators.getObjectFieldValueSpacing().apply(separators.getObjectFieldValueSeparator());
+      c._objectFieldValueSeparatorWithSpaces =
+          separators.getObjectFieldValueSpacing().apply(separators.getObjectFieldValueSeparator());
       return c;
     }
 
@@ -127,7 +130,9 @@ public final class PlanJson {
   public static String write(BuildPlan plan) {
     DefaultPrettyPrinter pp =
         new CompactEmpty()
-            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+            .withSeparators(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
     pp.indentArraysWith(indenter);
     pp.indentObjectsWith(indenter);

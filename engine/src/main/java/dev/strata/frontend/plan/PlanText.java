@@ -39,7 +39,8 @@ public final class PlanText {
         b.append(" --platform=").append(s.platform());
       }
       if (!s.dependsOn().isEmpty()) {
-        b.append("  needs ").append(s.dependsOn().stream().map(String::valueOf).collect(Collectors.joining(", ")));
+        b.append("  needs ")
+            .append(s.dependsOn().stream().map(String::valueOf).collect(Collectors.joining(", ")));
       }
       b.append('\n');
       for (Step step : s.steps()) {
@@ -54,14 +55,20 @@ public final class PlanText {
         if (cmd != null && !cmd.exec()) {
           b.append(' ').append(cmd.shellLine().replace("\n", "\\n"));
         } else if (cmd != null || in instanceof Instruction.Shell) {
-          b.append(' ').append(in.args().stream().map(PlanText::quote).collect(Collectors.joining(", ", "[", "]")));
+          b.append(' ')
+              .append(
+                  in.args().stream()
+                      .map(PlanText::quote)
+                      .collect(Collectors.joining(", ", "[", "]")));
         } else {
           for (String a : in.args()) {
             b.append(' ').append(a.contains(" ") || a.contains("\"") || a.isEmpty() ? quote(a) : a);
           }
         }
         if (!in.heredocs().isEmpty()) {
-          b.append("  [heredocs: ").append(in.heredocs().stream().map(h -> h.name()).collect(Collectors.joining(", "))).append(']');
+          b.append("  [heredocs: ")
+              .append(in.heredocs().stream().map(h -> h.name()).collect(Collectors.joining(", ")))
+              .append(']');
         }
         b.append('\n');
       }

@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * The automatic platform ARGs (Dockerfile reference, "Automatic platform ARGs in the global
- * scope"): TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT and the BUILD* set. They are in scope
- * for FROM lines without a declaration, and inside a stage once declared with {@code ARG NAME}.
+ * scope"): TARGETPLATFORM, TARGETOS, TARGETARCH, TARGETVARIANT and the BUILD* set. They are in
+ * scope for FROM lines without a declaration, and inside a stage once declared with {@code ARG
+ * NAME}.
  */
 final class PlatformArgs {
   private PlatformArgs() {}

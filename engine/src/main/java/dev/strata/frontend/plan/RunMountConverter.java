@@ -8,8 +8,8 @@ import java.util.Set;
 
 /**
  * Parses one expanded {@code --mount} value, a CSV list of {@code key=value} (BuildKit's
- * commands_runmount.go): defaults per type, aliases ({@code dst}, {@code src}, {@code ro}) and
- * the checks BuildKit makes.
+ * commands_runmount.go): defaults per type, aliases ({@code dst}, {@code src}, {@code ro}) and the
+ * checks BuildKit makes.
  */
 final class RunMountConverter {
   private static final Set<String> TYPES = Set.of("bind", "cache", "tmpfs", "secret", "ssh");
@@ -38,7 +38,10 @@ final class RunMountConverter {
       switch (key) {
         case "type":
           if (v == null || !TYPES.contains(v)) {
-            throw new PlanException("unsupported mount type \"" + v + "\" (bind, cache, tmpfs, secret or ssh)", loc, field);
+            throw new PlanException(
+                "unsupported mount type \"" + v + "\" (bind, cache, tmpfs, secret or ssh)",
+                loc,
+                field);
           }
           type = v;
           break;
@@ -71,13 +74,17 @@ final class RunMountConverter {
         case "sharing":
           sharing = need(key, v, loc);
           if (!SHARING.contains(sharing)) {
-            throw new PlanException("unsupported sharing value \"" + sharing + "\" (shared, private or locked)", loc, field);
+            throw new PlanException(
+                "unsupported sharing value \"" + sharing + "\" (shared, private or locked)",
+                loc,
+                field);
           }
           break;
         case "mode":
           mode = need(key, v, loc);
           if (!mode.matches("[0-7]{1,4}")) {
-            throw new PlanException("invalid mount mode \"" + mode + "\": an octal number", loc, field);
+            throw new PlanException(
+                "invalid mount mode \"" + mode + "\": an octal number", loc, field);
           }
           break;
         case "uid":
@@ -91,14 +98,16 @@ final class RunMountConverter {
           try {
             Mount.bytes(size);
           } catch (NumberFormatException | ArithmeticException e) {
-            throw new PlanException("--mount size=" + size + ": want bytes, or a number with k, m or g", loc, field);
+            throw new PlanException(
+                "--mount size=" + size + ": want bytes, or a number with k, m or g", loc, field);
           }
           break;
         case "env":
           env = need(key, v, loc);
           break;
         default:
-          throw new PlanException("unexpected key '" + key + "' in '" + field + "' of --mount", loc, field);
+          throw new PlanException(
+              "unexpected key '" + key + "' in '" + field + "' of --mount", loc, field);
       }
     }
     switch (type) {
@@ -129,9 +138,14 @@ final class RunMountConverter {
     if (from != null && !type.equals("bind") && !type.equals("cache")) {
       throw new PlanException("from is only for bind and cache mounts", loc, value);
     }
-    boolean ro = readOnly != null ? readOnly : type.equals("bind") || type.equals("secret") || type.equals("ssh");
-    // the source is looked up inside the context or the from= tree; cache mounts read it only with from=
-    if (source != null && (type.equals("bind") || type.equals("cache") && from != null)
+    boolean ro =
+        readOnly != null
+            ? readOnly
+            : type.equals("bind") || type.equals("secret") || type.equals("ssh");
+    // the source is looked up inside the context or the from= tree; cache mounts read it only with
+    // from=
+    if (source != null
+        && (type.equals("bind") || type.equals("cache") && from != null)
         && SourceForms.climbsAboveRoot(source)) {
       String what = from == null ? "the build context" : "from=" + from;
       throw new PlanException("--mount source=" + source + ": climbs out of " + what, loc, value);
@@ -139,7 +153,8 @@ final class RunMountConverter {
     if (type.equals("cache") && sharing == null) {
       sharing = "shared";
     }
-    return new Mount(type, target, source, from, ro, id, sharing, mode, uid, gid, required, size, env);
+    return new Mount(
+        type, target, source, from, ro, id, sharing, mode, uid, gid, required, size, env);
   }
 
   private static String need(String key, String v, Location loc) throws PlanException {
@@ -156,14 +171,16 @@ final class RunMountConverter {
     if (v.equalsIgnoreCase("false") || v.equals("0")) {
       return false;
     }
-    throw new PlanException("invalid value for --mount " + key + ": \"" + v + "\" (true or false)", loc, key);
+    throw new PlanException(
+        "invalid value for --mount " + key + ": \"" + v + "\" (true or false)", loc, key);
   }
 
   private static Long number(String key, String v, Location loc) throws PlanException {
     try {
       return Long.valueOf(need(key, v, loc));
     } catch (NumberFormatException e) {
-      throw new PlanException("invalid value for --mount " + key + ": \"" + v + "\" (a number)", loc, key);
+      throw new PlanException(
+          "invalid value for --mount " + key + ": \"" + v + "\" (a number)", loc, key);
     }
   }
 

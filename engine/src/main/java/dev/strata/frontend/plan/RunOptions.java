@@ -3,8 +3,8 @@ package dev.strata.frontend.plan;
 import dev.strata.frontend.instructions.Instruction;
 
 /**
- * A RUN's {@code --network} and {@code --security}, as values (the instruction parser has
- * refused any other word, as BuildKit's parseNetwork and parseSecurity do).
+ * A RUN's {@code --network} and {@code --security}, as values (the instruction parser has refused
+ * any other word, as BuildKit's parseNetwork and parseSecurity do).
  */
 public record RunOptions(Network network, Security security) {
   /** {@code --network}: DEFAULT is the build's own ({@code strata build --network}). */
@@ -21,11 +21,14 @@ public record RunOptions(Network network, Security security) {
   }
 
   static RunOptions of(Instruction.Run r) {
-    Network n = r.network() == null ? Network.DEFAULT : switch (r.network()) {
-      case "none" -> Network.NONE;
-      case "host" -> Network.HOST;
-      default -> Network.DEFAULT;
-    };
+    Network n =
+        r.network() == null
+            ? Network.DEFAULT
+            : switch (r.network()) {
+              case "none" -> Network.NONE;
+              case "host" -> Network.HOST;
+              default -> Network.DEFAULT;
+            };
     Security s = "insecure".equals(r.security()) ? Security.INSECURE : Security.SANDBOX;
     return new RunOptions(n, s);
   }

@@ -36,9 +36,9 @@ public final class SourceForms {
   }
 
   /**
-   * Whether {@code path}, taken relative to a root, climbs above it with {@code ..} (Strata
-   * refuses such a COPY source or bind-mount source, as Docker's classic builder did: "forbidden
-   * path outside the build context").
+   * Whether {@code path}, taken relative to a root, climbs above it with {@code ..} (Strata refuses
+   * such a COPY source or bind-mount source, as Docker's classic builder did: "forbidden path
+   * outside the build context").
    */
   public static boolean climbsAboveRoot(String path) {
     int depth = 0;

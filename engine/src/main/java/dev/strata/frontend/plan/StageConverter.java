@@ -10,18 +10,25 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Converts the instructions of one stage: keeps the variables in scope (ENV, ARG, SHELL),
- * expands each instruction with the scope before it, parses RUN mounts and options and checks
- * COPY/ADD options ({@link CopyConverter}), and records the stages
- * that COPY --from and RUN --mount from= refer to.
+ * Converts the instructions of one stage: keeps the variables in scope (ENV, ARG, SHELL), expands
+ * each instruction with the scope before it, parses RUN mounts and options and checks COPY/ADD
+ * options ({@link CopyConverter}), and records the stages that COPY --from and RUN --mount from=
+ * refer to.
  */
 final class StageConverter {
   /** A converted stage; its dependencies are known only once every stage is converted. */
   record Result(
-      int index, Instruction.From from, Integer baseStage, List<Step> steps,
-      Environment end) {
+      int index, Instruction.From from, Integer baseStage, List<Step> steps, Environment end) {
     Stage stage(List<Integer> dependsOn) {
-      return new Stage(index, from.name(), from.image(), baseStage, from.platform(), dependsOn, steps, from.location());
+      return new Stage(
+          index,
+          from.name(),
+          from.image(),
+          baseStage,
+          from.platform(),
+          dependsOn,
+          steps,
+          from.location());
     }
   }
 
@@ -31,7 +38,12 @@ final class StageConverter {
   private final int stageCount;
   private final StageGraph graph;
 
-  StageConverter(BuildPlanner planner, int index, Map<String, Integer> byName, int stageCount, StageGraph graph) {
+  StageConverter(
+      BuildPlanner planner,
+      int index,
+      Map<String, Integer> byName,
+      int stageCount,
+      StageGraph graph) {
     this.planner = planner;
     this.index = index;
     this.byName = byName;
@@ -40,9 +52,9 @@ final class StageConverter {
   }
 
   /**
-   * Converts the stage body starting from {@code start}: a base stage's final scope (BuildKit:
-   * ARG values of a base stage are inherited by stages built FROM it, as its ENV and SHELL are) or
-   * an image's ENV.
+   * Converts the stage body starting from {@code start}: a base stage's final scope (BuildKit: ARG
+   * values of a base stage are inherited by stages built FROM it, as its ENV and SHELL are) or an
+   * image's ENV.
    */
   Result convert(Instruction.From from, Integer base, List<Instruction> body, Environment start)
       throws PlanException {
@@ -63,7 +75,8 @@ final class StageConverter {
           List<KeyValue> resolved = new ArrayList<>();
           for (KeyValue decl : a.declarations()) {
             // Each declaration sees the ones before it (ARG A=1 B=$A).
-            String value = planner.stageArgValue(decl, planner.expander(name -> vars.get(name, vars.size())));
+            String value =
+                planner.stageArgValue(decl, planner.expander(name -> vars.get(name, vars.size())));
             if (value != null) {
               args.put(decl.key(), value);
               vars.put(decl.key(), value);
@@ -114,8 +127,17 @@ final class StageConverter {
       long n = Long.parseLong(ref.length() > 9 ? "999999999" : ref);
       if (n >= stageCount) {
         throw new PlanException(
-            "invalid stage index " + ref + ": the Dockerfile has " + stageCount + " stage" + (stageCount == 1 ? "" : "s") + " (0 to " + (stageCount - 1) + ")",
-            in.location(), token);
+            "invalid stage index "
+                + ref
+                + ": the Dockerfile has "
+                + stageCount
+                + " stage"
+                + (stageCount == 1 ? "" : "s")
+                + " (0 to "
+                + (stageCount - 1)
+                + ")",
+            in.location(),
+            token);
       }
       target = (int) n;
     } else {

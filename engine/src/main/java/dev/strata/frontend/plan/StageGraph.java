@@ -47,7 +47,8 @@ final class StageGraph {
     return done;
   }
 
-  private void visit(int s, Set<Integer> done, List<Integer> path, Set<Integer> onPath) throws PlanException {
+  private void visit(int s, Set<Integer> done, List<Integer> path, Set<Integer> onPath)
+      throws PlanException {
     path.add(s);
     onPath.add(s);
     for (Edge e : edges.get(s)) {
@@ -58,7 +59,9 @@ final class StageGraph {
         }
         cycle.append(names.get(e.to()));
         throw new PlanException(
-            "circular dependency detected on stage \"" + names.get(e.to()) + "\" (" + cycle + ")", e.at(), e.token());
+            "circular dependency detected on stage \"" + names.get(e.to()) + "\" (" + cycle + ")",
+            e.at(),
+            e.token());
       }
       if (!done.contains(e.to())) {
         visit(e.to(), done, path, onPath);

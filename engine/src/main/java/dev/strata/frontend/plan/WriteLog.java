@@ -8,16 +8,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The writes to one variable scope of a stage, in order, so each step's scope is a length into
- * one shared log rather than a copy of every variable: with a copy per step, 5,000 ENV lines made
- * 25 million map entries and the planner ran for minutes. A scope as of {@code length} is the
- * replay of the first {@code length} writes (a name keeps the place of its first write and the
- * value of its last, as a LinkedHashMap does). Appended to by one thread while a stage is
- * converted; read only after.
+ * The writes to one variable scope of a stage, in order, so each step's scope is a length into one
+ * shared log rather than a copy of every variable: with a copy per step, 5,000 ENV lines made 25
+ * million map entries and the planner ran for minutes. A scope as of {@code length} is the replay
+ * of the first {@code length} writes (a name keeps the place of its first write and the value of
+ * its last, as a LinkedHashMap does). Appended to by one thread while a stage is converted; read
+ * only after.
  */
 final class WriteLog {
   private final List<String> names = new ArrayList<>();
   private final List<String> values = new ArrayList<>();
+
   /** Per name, the positions of its writes, ascending. */
   private final Map<String, List<Integer>> positions = new HashMap<>();
 

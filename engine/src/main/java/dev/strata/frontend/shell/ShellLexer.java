@@ -2,21 +2,21 @@ package dev.strata.frontend.shell;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Docker's shell lexer: expands {@code $VAR} and {@code ${VAR...}} and removes quotes and escapes,
- * optionally splitting the result into words. It follows BuildKit's {@code frontend/dockerfile/shell}
- * lexer, including its deviations from POSIX sh (no command substitution, no {@code ~}, a
- * backslash inside double quotes only escapes {@code " $} and the escape token).
+ * optionally splitting the result into words. It follows BuildKit's {@code
+ * frontend/dockerfile/shell} lexer, including its deviations from POSIX sh (no command
+ * substitution, no {@code ~}, a backslash inside double quotes only escapes {@code " $} and the
+ * escape token).
  *
  * <p>Instances are immutable and thread-safe; options return new lexers.
  */
 public final class ShellLexer {
   /**
    * How deep {@code ${...}} may nest. The lexer descends one level per brace, as BuildKit's does;
-   * Go's stacks grow, Java's do not, so without a limit a word nested 20,000 deep ends the JVM
-   * with a StackOverflowError instead of naming the word. No real Dockerfile nests past a few.
+   * Go's stacks grow, Java's do not, so without a limit a word nested 20,000 deep ends the JVM with
+   * a StackOverflowError instead of naming the word. No real Dockerfile nests past a few.
    */
   public static final int MAX_NESTING = 100;
 
@@ -40,7 +40,8 @@ public final class ShellLexer {
   private final boolean skipProcessQuotes;
   private final boolean skipUnsetEnv;
 
-  private ShellLexer(char escape, boolean rawQuotes, boolean rawEscapes, boolean skipQuotes, boolean skipUnset) {
+  private ShellLexer(
+      char escape, boolean rawQuotes, boolean rawEscapes, boolean skipQuotes, boolean skipUnset) {
     this.escape = escape;
     this.rawQuotes = rawQuotes;
     this.rawEscapes = rawEscapes;
@@ -101,14 +102,17 @@ public final class ShellLexer {
       Result r = s.processStopOn(-1, rawEscapes);
       return new Result(r.word, List.copyOf(r.words), List.copyOf(s.used));
     } catch (ExpansionException e) {
-      throw new ExpansionException("failed to process \"" + clip(source) + "\": " + e.getMessage(), source);
+      throw new ExpansionException(
+          "failed to process \"" + clip(source) + "\": " + e.getMessage(), source);
     }
   }
 
   /** A word as an error quotes it: a long one is cut, so the message stays one readable line. */
   static String clip(String word) {
     int max = 80;
-    return word.length() <= max ? word : word.substring(0, max) + "... (" + word.length() + " characters)";
+    return word.length() <= max
+        ? word
+        : word.substring(0, max) + "... (" + word.length() + " characters)";
   }
 
   /** One expansion in progress: a cursor over the source, like Go's text/scanner. */
@@ -264,7 +268,8 @@ public final class ShellLexer {
       }
       next();
       if (depth == MAX_NESTING) {
-        throw new ExpansionException("${...} nested more than " + MAX_NESTING + " deep at character " + pos);
+        throw new ExpansionException(
+            "${...} nested more than " + MAX_NESTING + " deep at character " + pos);
       }
       depth++;
       try {
@@ -338,10 +343,12 @@ public final class ShellLexer {
           return !set || (nullIsUnset && v.isEmpty()) ? "" : word;
         case '?':
           if (!set) {
-            throw new ExpansionException(name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
+            throw new ExpansionException(
+                name + ": " + (word.isEmpty() ? "is not allowed to be unset" : word));
           }
           if (nullIsUnset && v.isEmpty()) {
-            throw new ExpansionException(name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
+            throw new ExpansionException(
+                name + ": " + (word.isEmpty() ? "is not allowed to be empty" : word));
           }
           return v;
         default:

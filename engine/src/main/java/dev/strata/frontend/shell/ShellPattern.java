@@ -5,14 +5,15 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * The shell patterns of {@code ${VAR#pat}}, {@code ${VAR%pat}} and {@code ${VAR/pat/rep}}: {@code *}
- * and {@code ?} with {@code \} escapes, no bracket expressions (as BuildKit's lexer, after POSIX
+ * The shell patterns of {@code ${VAR#pat}}, {@code ${VAR%pat}} and {@code ${VAR/pat/rep}}: {@code
+ * *} and {@code ?} with {@code \} escapes, no bracket expressions (as BuildKit's lexer, after POSIX
  * XCU 2.13 without {@code []}).
  */
 final class ShellPattern {
   private ShellPattern() {}
 
-  static Pattern toRegex(String pattern, boolean greedy, boolean anchored) throws ExpansionException {
+  static Pattern toRegex(String pattern, boolean greedy, boolean anchored)
+      throws ExpansionException {
     StringBuilder out = new StringBuilder(pattern.length() + 4);
     if (anchored) {
       out.append('^');
@@ -36,7 +37,11 @@ final class ShellPattern {
             }
             if (n != '*' && n != '?' && n != '\\') {
               throw new ExpansionException(
-                  "invalid pattern (" + pattern + ") in substitution: invalid escape '\\" + (n == 0 ? "" : String.valueOf(n)) + "'");
+                  "invalid pattern ("
+                      + pattern
+                      + ") in substitution: invalid escape '\\"
+                      + (n == 0 ? "" : String.valueOf(n))
+                      + "'");
             }
             out.append('\\').append(n);
             i++;
@@ -52,7 +57,8 @@ final class ShellPattern {
     try {
       return Pattern.compile(out.toString());
     } catch (PatternSyntaxException e) {
-      throw new ExpansionException("invalid pattern (" + pattern + ") in substitution: " + e.getDescription());
+      throw new ExpansionException(
+          "invalid pattern (" + pattern + ") in substitution: " + e.getDescription());
     }
   }
 
@@ -63,7 +69,8 @@ final class ShellPattern {
 
   /** Regexes cannot find the shortest rightmost match, so reverse both and trim a prefix. */
   static String trimSuffix(String pattern, String value, boolean greedy) throws ExpansionException {
-    String r = trimPrefix(reversePattern(pattern), new StringBuilder(value).reverse().toString(), greedy);
+    String r =
+        trimPrefix(reversePattern(pattern), new StringBuilder(value).reverse().toString(), greedy);
     return new StringBuilder(r).reverse().toString();
   }
 
@@ -73,7 +80,9 @@ final class ShellPattern {
     if (all) {
       return m.replaceAll(Matcher.quoteReplacement(replacement));
     }
-    return m.find() ? value.substring(0, m.start()) + replacement + value.substring(m.end()) : value;
+    return m.find()
+        ? value.substring(0, m.start()) + replacement + value.substring(m.end())
+        : value;
   }
 
   /** Reverses a pattern keeping escapes in front of what they escape: a\*c becomes c\*a. */

@@ -12,9 +12,7 @@ import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -67,21 +65,21 @@ final class CopySnapshotter implements Snapshotter {
       id = chainId(id, l.diffId());
       dir = root.resolve("chains").resolve(id.hex());
       synchronized (making(dir)) {
-      if (!Files.isDirectory(dir)) {
-        Path tmp = Files.createTempDirectory(this.tmp, "chain-");
-        try {
-          Files.delete(tmp);
-          if (parentDir == null) {
-            Files.createDirectory(tmp);
-          } else {
-            Trees.copy(parentDir, tmp, LOG::warning);
+        if (!Files.isDirectory(dir)) {
+          Path tmp = Files.createTempDirectory(this.tmp, "chain-");
+          try {
+            Files.delete(tmp);
+            if (parentDir == null) {
+              Files.createDirectory(tmp);
+            } else {
+              Trees.copy(parentDir, tmp, LOG::warning);
+            }
+            l.unpack(new Unpacker(Unpacker.Options.defaults().expecting(l.diffId(), null)), tmp);
+            publish(tmp, dir);
+          } finally {
+            Trees.removeAll(tmp);
           }
-          l.unpack(new Unpacker(Unpacker.Options.defaults().expecting(l.diffId(), null)), tmp);
-          publish(tmp, dir);
-        } finally {
-          Trees.removeAll(tmp);
         }
-      }
       }
     }
     return dir;
@@ -100,7 +98,8 @@ final class CopySnapshotter implements Snapshotter {
     }
   }
 
-  private static final java.util.Map<Path, Object> MAKING = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<Path, Object> MAKING =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /**
    * The lock of one unpacked directory in this JVM: stages that build at the same time from one
@@ -126,8 +125,9 @@ final class CopySnapshotter implements Snapshotter {
     return new CopySnapshot(work, rootfs, before, children);
   }
 
-  private static void record(Path dir, String rel, Map<String, FileMeta> meta,
-      Map<String, List<String>> children) throws IOException {
+  private static void record(
+      Path dir, String rel, Map<String, FileMeta> meta, Map<String, List<String>> children)
+      throws IOException {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path c : ds) {
@@ -150,7 +150,10 @@ final class CopySnapshotter implements Snapshotter {
     private final Map<String, FileMeta> before;
     private final Map<String, List<String>> childrenBefore;
 
-    CopySnapshot(Path work, Path rootfs, Map<String, FileMeta> before,
+    CopySnapshot(
+        Path work,
+        Path rootfs,
+        Map<String, FileMeta> before,
         Map<String, List<String>> childrenBefore) {
       this.work = work;
       this.rootfs = rootfs;
@@ -211,8 +214,8 @@ final class CopySnapshotter implements Snapshotter {
     }
 
     @Override
-    public LayerWriter.Written writeLayer(LayerWriter writer, Set<String> mountPoints,
-        OutputStream out) throws IOException {
+    public LayerWriter.Written writeLayer(
+        LayerWriter writer, Set<String> mountPoints, OutputStream out) throws IOException {
       return writer.writeChanges(rootfs, changes(mountPoints), out);
     }
 

@@ -33,10 +33,21 @@ record FileMeta(
 
   static FileMeta of(Path p, FileStat st) throws IOException {
     int[] owner = Ownership.of(p, st);
-    return new FileMeta(st.type(), st.permissions(), owner[0], owner[1],
-        st.isDirectory() ? 0 : st.size(), st.mtimeSec(), st.mtimeNsec(), st.ctimeSec(),
-        st.ctimeNsec(), st.ino(), st.btimeSec(), st.btimeNsec(),
-        (st.rdevMajor() << 32) | st.rdevMinor(), xattrs(p, st),
+    return new FileMeta(
+        st.type(),
+        st.permissions(),
+        owner[0],
+        owner[1],
+        st.isDirectory() ? 0 : st.size(),
+        st.mtimeSec(),
+        st.mtimeNsec(),
+        st.ctimeSec(),
+        st.ctimeNsec(),
+        st.ino(),
+        st.btimeSec(),
+        st.btimeNsec(),
+        (st.rdevMajor() << 32) | st.rdevMinor(),
+        xattrs(p, st),
         st.isSymlink() ? Files.readSymbolicLink(p).toString() : "");
   }
 

@@ -26,9 +26,9 @@ public record LayerRef(Digest diffId, Source source, String ifCorrupt) {
     InputStream open() throws IOException;
 
     /**
-     * The blob as a file nothing writes any more (a store's), or null when it is only a stream:
-     * an unpacker may then read it twice ({@link Unpacker#unpackFile}). Throws as {@link #open}
-     * does when the blob is missing.
+     * The blob as a file nothing writes any more (a store's), or null when it is only a stream: an
+     * unpacker may then read it twice ({@link Unpacker#unpackFile}). Throws as {@link #open} does
+     * when the blob is missing.
      */
     default Path file() throws IOException {
       return null;
@@ -36,8 +36,8 @@ public record LayerRef(Digest diffId, Source source, String ifCorrupt) {
   }
 
   /**
-   * Unpacks this layer with {@code unpacker} into {@code dir}: from its file when it has one,
-   * else from its stream; a digest mismatch is {@linkplain #explain explained}.
+   * Unpacks this layer with {@code unpacker} into {@code dir}: from its file when it has one, else
+   * from its stream; a digest mismatch is {@linkplain #explain explained}.
    */
   Unpacker.Result unpack(Unpacker unpacker, Path dir) throws IOException {
     try {
@@ -54,8 +54,8 @@ public record LayerRef(Digest diffId, Source source, String ifCorrupt) {
   }
 
   /**
-   * {@code e} from unpacking this layer, with {@link #ifCorrupt} added when it is a digest
-   * mismatch (an exception that names no entry: the whole layer is at fault).
+   * {@code e} from unpacking this layer, with {@link #ifCorrupt} added when it is a digest mismatch
+   * (an exception that names no entry: the whole layer is at fault).
    */
   LayerException explain(LayerException e) {
     if (ifCorrupt == null || e.entry() != null) {

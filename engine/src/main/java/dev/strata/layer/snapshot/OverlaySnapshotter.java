@@ -24,8 +24,8 @@ import java.util.logging.Logger;
  * The overlayfs snapshotter: each layer is unpacked once into {@code layers/sha256/<diffID hex>}
  * with overlay whiteouts (char 0:0, opaque xattr); a snapshot mounts those as lower dirs under a
  * fresh upper dir, which after a RUN holds the diff. The diff turns overlay whiteouts into OCI
- * ones; a directory overlayfs copied up only to hold a changed child is not itself a change.
- * Must run where this process can mount overlayfs (a user + mount namespace, kernel >= 5.11).
+ * ones; a directory overlayfs copied up only to hold a changed child is not itself a change. Must
+ * run where this process can mount overlayfs (a user + mount namespace, kernel >= 5.11).
  */
 final class OverlaySnapshotter implements Snapshotter {
   private static final Logger LOG = Logger.getLogger(OverlaySnapshotter.class.getName());
@@ -42,8 +42,8 @@ final class OverlaySnapshotter implements Snapshotter {
     this.work = PrivateDirs.create(dirs.work().toAbsolutePath());
     this.support = OverlaySupport.check(this.root, this.tmp);
     if (!support.supported()) {
-      throw new IOException("cannot mount overlayfs here (" + support.reason()
-          + "); use --snapshotter copy");
+      throw new IOException(
+          "cannot mount overlayfs here (" + support.reason() + "); use --snapshotter copy");
     }
     PrivateDirs.create(this.root.resolve("layers/sha256"));
     // the lower dir of an image with no layers: its mode is the rootfs's, not the store's
@@ -69,10 +69,13 @@ final class OverlaySnapshotter implements Snapshotter {
     }
     Path tmp = Files.createTempDirectory(this.tmp, "layer-");
     try {
-      l.unpack(new Unpacker(Unpacker.Options.defaults()
-          .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
-          .withOpaqueXattr(support.opaqueXattr())
-          .expecting(l.diffId(), null)), tmp);
+      l.unpack(
+          new Unpacker(
+              Unpacker.Options.defaults()
+                  .withWhiteouts(Unpacker.Whiteouts.OVERLAY)
+                  .withOpaqueXattr(support.opaqueXattr())
+                  .expecting(l.diffId(), null)),
+          tmp);
       CopySnapshotter.publish(tmp, dir);
     } finally {
       Trees.removeAll(tmp);
@@ -85,8 +88,13 @@ final class OverlaySnapshotter implements Snapshotter {
     for (Path p : lowersTopFirst) {
       lowers.add(escape(p));
     }
-    return "lowerdir=" + String.join(":", lowers) + ",upperdir=" + escape(upper) + ",workdir="
-        + escape(work) + (userxattr ? ",userxattr" : "");
+    return "lowerdir="
+        + String.join(":", lowers)
+        + ",upperdir="
+        + escape(upper)
+        + ",workdir="
+        + escape(work)
+        + (userxattr ? ",userxattr" : "");
   }
 
   /** overlayfs splits options at ',' and lower dirs at ':'; a backslash escapes them. */
@@ -110,8 +118,12 @@ final class OverlaySnapshotter implements Snapshotter {
     String data = options(lowers, upper, wd, support.userxattr());
     if (data.length() > MAX_MOUNT_DATA) {
       Trees.removeAll(work);
-      throw new IOException("overlay mount options for " + layers.size() + " layers are "
-          + data.length() + " bytes, over the kernel's page limit; use a shorter --root");
+      throw new IOException(
+          "overlay mount options for "
+              + layers.size()
+              + " layers are "
+              + data.length()
+              + " bytes, over the kernel's page limit; use a shorter --root");
     }
     try {
       Posix.mount("overlay", merged, "overlay", 0, data);
@@ -216,8 +228,8 @@ final class OverlaySnapshotter implements Snapshotter {
     }
 
     @Override
-    public LayerWriter.Written writeLayer(LayerWriter writer, Set<String> mountPoints,
-        OutputStream out) throws IOException {
+    public LayerWriter.Written writeLayer(
+        LayerWriter writer, Set<String> mountPoints, OutputStream out) throws IOException {
       return writer.writeChanges(upper, changes(mountPoints), out);
     }
 

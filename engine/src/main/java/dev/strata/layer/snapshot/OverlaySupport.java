@@ -49,9 +49,13 @@ public record OverlaySupport(boolean supported, boolean userxattr, String reason
       for (String d : List.of("lower", "upper", "work", "merged")) {
         Files.createDirectory(t.resolve(d));
       }
-      Posix.mount("overlay", t.resolve("merged"), "overlay", 0,
-          OverlaySnapshotter.options(List.of(t.resolve("lower")), t.resolve("upper"),
-              t.resolve("work"), userns));
+      Posix.mount(
+          "overlay",
+          t.resolve("merged"),
+          "overlay",
+          0,
+          OverlaySnapshotter.options(
+              List.of(t.resolve("lower")), t.resolve("upper"), t.resolve("work"), userns));
       Posix.umount(t.resolve("merged"), false);
       s = new OverlaySupport(true, userns, "");
     } catch (IOException e) {
@@ -59,8 +63,10 @@ public record OverlaySupport(boolean supported, boolean userxattr, String reason
     } finally {
       dev.strata.layer.Trees.removeAll(t);
     }
-    Files.writeString(record, (s.supported() ? "yes" : "no") + "\nuserns=" + userns + "\n"
-        + s.reason() + "\n", StandardCharsets.UTF_8);
+    Files.writeString(
+        record,
+        (s.supported() ? "yes" : "no") + "\nuserns=" + userns + "\n" + s.reason() + "\n",
+        StandardCharsets.UTF_8);
     return s;
   }
 }

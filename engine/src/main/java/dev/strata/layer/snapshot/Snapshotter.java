@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * Makes writable stage root filesystems over layers and reports what changed in them. Both
- * implementations give the same {@link dev.strata.layer.Change}s, hence byte-identical layers,
- * for the same change (SnapshotterContract). Not tied to the store's layout: it is given a root
+ * implementations give the same {@link dev.strata.layer.Change}s, hence byte-identical layers, for
+ * the same change (SnapshotterContract). Not tied to the store's layout: it is given a root
  * directory of its own.
  */
 public interface Snapshotter {
@@ -15,8 +15,8 @@ public interface Snapshotter {
   String name();
 
   /**
-   * A writable rootfs holding {@code layers} (bottom first), unpacking each layer the first time
-   * it is seen (its diffID is verified then).
+   * A writable rootfs holding {@code layers} (bottom first), unpacking each layer the first time it
+   * is seen (its diffID is verified then).
    */
   Snapshot prepare(List<LayerRef> layers) throws IOException;
 

@@ -15,12 +15,12 @@ import java.util.Set;
 
 /**
  * What the snapshotters keep unpacked under a store's {@code layers/}: overlay's {@code
- * layers/sha256/<diffID>} and copy's {@code chains/<chainID>}. Both are caches of the store's
- * layer blobs, remade on first use, so a prune may drop any of them that nothing is using; the
- * store's prune lock, which builds and runs hold shared, sees to that. Each goes by {@link
- * Trees#discard} into the trash given: a prune cut short never leaves a half-deleted layer where a
- * snapshotter would take it for a whole one. Their files carry the namespace's owners, so this
- * runs inside Strata's user namespace.
+ * layers/sha256/<diffID>} and copy's {@code chains/<chainID>}. Both are caches of the store's layer
+ * blobs, remade on first use, so a prune may drop any of them that nothing is using; the store's
+ * prune lock, which builds and runs hold shared, sees to that. Each goes by {@link Trees#discard}
+ * into the trash given: a prune cut short never leaves a half-deleted layer where a snapshotter
+ * would take it for a whole one. Their files carry the namespace's owners, so this runs inside
+ * Strata's user namespace.
  */
 public final class UnpackedLayers {
   private UnpackedLayers() {}
@@ -54,8 +54,7 @@ public final class UnpackedLayers {
   }
 
   /** Discards every directory in {@code dir} whose name {@code keep} lacks. */
-  private static Store.Freed dropAllBut(Path dir, Set<String> keep, Path trash)
-      throws IOException {
+  private static Store.Freed dropAllBut(Path dir, Set<String> keep, Path trash) throws IOException {
     int count = 0;
     long bytes = 0;
     for (Path d : entries(dir)) {

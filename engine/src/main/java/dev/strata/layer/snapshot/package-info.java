@@ -1,2 +1,5 @@
-/** Snapshotters: writable stage rootfs over unpacked layers and the diff a RUN leaves (overlay, copy). */
+/**
+ * Snapshotters: writable stage rootfs over unpacked layers and the diff a RUN leaves (overlay,
+ * copy).
+ */
 package dev.strata.layer.snapshot;

@@ -11,10 +11,10 @@ import java.util.Optional;
 
 /**
  * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
- * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes),
- * GNU long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums
- * and names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link
- * EOFException} naming the entry. Does not close the stream.
+ * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes), GNU
+ * long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums and
+ * names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link EOFException}
+ * naming the entry. Does not close the stream.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
@@ -74,24 +74,37 @@ public final class TarReader {
           longLink = cBytes(readBody(size, "GNU long link name"));
           continue;
         }
-        case 'S' -> throw new TarFormatException(
-            "entry " + describe(headerNameBytes(h), pax) + ": GNU sparse files are not supported");
+        case 'S' ->
+            throw new TarFormatException(
+                "entry "
+                    + describe(headerNameBytes(h), pax)
+                    + ": GNU sparse files are not supported");
         default -> {}
       }
       // PAX overrides GNU long names, which override the header; only the one used is decoded
       // (a header field may hold a name cut at 100 bytes, mid-character, under a PAX path).
-      String name = name(pax.containsKey("path") ? pax.get("path")
-          : longName != null ? longName : headerNameBytes(h), null);
-      String link = name(pax.containsKey("linkpath") ? pax.get("linkpath")
-          : longLink != null ? longLink : cBytes(h, 157, 100), name);
+      String name =
+          name(
+              pax.containsKey("path")
+                  ? pax.get("path")
+                  : longName != null ? longName : headerNameBytes(h),
+              null);
+      String link =
+          name(
+              pax.containsKey("linkpath")
+                  ? pax.get("linkpath")
+                  : longLink != null ? longLink : cBytes(h, 157, 100),
+              name);
       if (pax.containsKey("size")) {
         size = paxLong(pax, "size", name);
       }
       if (pax.containsKey("GNU.sparse.major") || pax.containsKey("GNU.sparse.map")) {
         throw new TarFormatException("entry " + name + ": PAX sparse files are not supported");
       }
-      int uid = pax.containsKey("uid") ? (int) paxLong(pax, "uid", name) : (int) number(h, 108, 8, "uid");
-      int gid = pax.containsKey("gid") ? (int) paxLong(pax, "gid", name) : (int) number(h, 116, 8, "gid");
+      int uid =
+          pax.containsKey("uid") ? (int) paxLong(pax, "uid", name) : (int) number(h, 108, 8, "uid");
+      int gid =
+          pax.containsKey("gid") ? (int) paxLong(pax, "gid", name) : (int) number(h, 116, 8, "gid");
       long mtime = number(h, 136, 12, "mtime");
       int mtimeNs = 0;
       if (pax.containsKey("mtime")) {
@@ -120,22 +133,38 @@ public final class TarReader {
         name = name.substring(0, name.length() - 1);
       }
       boolean hasData = type == TarEntry.FILE;
-      if (!hasData && type != TarEntry.HARDLINK && type != TarEntry.SYMLINK && type != TarEntry.CHAR
-          && type != TarEntry.BLOCK && type != TarEntry.DIR && type != TarEntry.FIFO) {
+      if (!hasData
+          && type != TarEntry.HARDLINK
+          && type != TarEntry.SYMLINK
+          && type != TarEntry.CHAR
+          && type != TarEntry.BLOCK
+          && type != TarEntry.DIR
+          && type != TarEntry.FIFO) {
         throw new TarFormatException("entry " + name + ": unsupported tar type '" + type + "'");
       }
       if (size < 0) {
         throw new TarFormatException("entry " + name + ": negative size");
       }
-      long devMajor = type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 329, 8, "devmajor") : 0;
-      long devMinor = type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 337, 8, "devminor") : 0;
+      long devMajor =
+          type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 329, 8, "devmajor") : 0;
+      long devMinor =
+          type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 337, 8, "devminor") : 0;
       int mode = (int) (number(h, 100, 8, "mode") & 07777);
       long dataSize = hasData ? size : 0;
       // A header may carry a size for links or dirs; its bytes still follow and must be skipped.
-      long skipSize = type == TarEntry.DIR || type == TarEntry.SYMLINK || type == TarEntry.HARDLINK
-          || type == TarEntry.CHAR || type == TarEntry.BLOCK || type == TarEntry.FIFO ? size : 0;
-      TarEntry entry = new TarEntry(name, type, mode, uid, gid, dataSize, mtime, mtimeNs, link,
-          devMajor, devMinor, xattrs);
+      long skipSize =
+          type == TarEntry.DIR
+                  || type == TarEntry.SYMLINK
+                  || type == TarEntry.HARDLINK
+                  || type == TarEntry.CHAR
+                  || type == TarEntry.BLOCK
+                  || type == TarEntry.FIFO
+              ? size
+              : 0;
+      TarEntry entry =
+          new TarEntry(
+              name, type, mode, uid, gid, dataSize, mtime, mtimeNs, link, devMajor, devMinor,
+              xattrs);
       current = entry;
       remaining = hasData ? size : skipSize;
       padding = (BLOCK - (remaining % BLOCK)) % BLOCK;
@@ -162,8 +191,12 @@ public final class TarReader {
         }
         int n = in.read(b, off, (int) Math.min(len, remaining));
         if (n < 0) {
-          throw new EOFException("truncated tar stream in entry " + current.name()
-              + " (" + remaining + " bytes missing)");
+          throw new EOFException(
+              "truncated tar stream in entry "
+                  + current.name()
+                  + " ("
+                  + remaining
+                  + " bytes missing)");
         }
         remaining -= n;
         return n;
@@ -265,18 +298,22 @@ public final class TarReader {
   }
 
   /**
-   * An entry's name ({@code entry} null) or its link target as text; refused by name when not
-   * UTF-8 (see {@link Utf8Names}).
+   * An entry's name ({@code entry} null) or its link target as text; refused by name when not UTF-8
+   * (see {@link Utf8Names}).
    */
   private static String name(byte[] b, String entry) throws EntryNameException {
     Optional<String> s = Utf8Names.decode(b, 0, b.length);
     if (s.isPresent()) {
       return s.get();
     }
-    String what = entry == null ? "tar entry \"" + Utf8Names.escape(b) + "\": name"
-        : "tar entry \"" + entry + "\": link target \"" + Utf8Names.escape(b) + "\"";
-    throw new EntryNameException(what + " is not valid UTF-8 (Strata keeps file names as UTF-8"
-        + " and refuses other bytes rather than rename the file)");
+    String what =
+        entry == null
+            ? "tar entry \"" + Utf8Names.escape(b) + "\": name"
+            : "tar entry \"" + entry + "\": link target \"" + Utf8Names.escape(b) + "\"";
+    throw new EntryNameException(
+        what
+            + " is not valid UTF-8 (Strata keeps file names as UTF-8"
+            + " and refuses other bytes rather than rename the file)");
   }
 
   private static String describe(byte[] longName, Map<String, byte[]> pax) {
@@ -292,8 +329,8 @@ public final class TarReader {
     try {
       want = number(h, 148, 8, "checksum");
     } catch (TarFormatException e) {
-      throw new TarFormatException("not a tar stream: bad header checksum field near entry "
-          + cString(h, 0, 100));
+      throw new TarFormatException(
+          "not a tar stream: bad header checksum field near entry " + cString(h, 0, 100));
     }
     long unsigned = 0;
     long signed = 0;
@@ -303,8 +340,12 @@ public final class TarReader {
       signed += (i >= 148 && i < 156) ? ' ' : h[i];
     }
     if (want != unsigned && want != signed) {
-      throw new TarFormatException("invalid tar header checksum at entry \"" + cString(h, 0, 100)
-          + "\" (after " + describe(longName, pax) + ")");
+      throw new TarFormatException(
+          "invalid tar header checksum at entry \""
+              + cString(h, 0, 100)
+              + "\" (after "
+              + describe(longName, pax)
+              + ")");
     }
   }
 

@@ -49,13 +49,18 @@ public final class TarWriter implements Closeable {
       record(paxBytes, "size", Long.toString(size).getBytes(StandardCharsets.US_ASCII));
     }
     if (e.uid() > MAX_OCTAL_7 || e.uid() < 0) {
-      record(paxBytes, "uid", Integer.toUnsignedString(e.uid()).getBytes(StandardCharsets.US_ASCII));
+      record(
+          paxBytes, "uid", Integer.toUnsignedString(e.uid()).getBytes(StandardCharsets.US_ASCII));
     }
     if (e.gid() > MAX_OCTAL_7 || e.gid() < 0) {
-      record(paxBytes, "gid", Integer.toUnsignedString(e.gid()).getBytes(StandardCharsets.US_ASCII));
+      record(
+          paxBytes, "gid", Integer.toUnsignedString(e.gid()).getBytes(StandardCharsets.US_ASCII));
     }
     if (e.mtimeNsec() != 0 || e.mtimeSec() < 0 || e.mtimeSec() > MAX_OCTAL_11) {
-      record(paxBytes, "mtime", paxTime(e.mtimeSec(), e.mtimeNsec()).getBytes(StandardCharsets.US_ASCII));
+      record(
+          paxBytes,
+          "mtime",
+          paxTime(e.mtimeSec(), e.mtimeNsec()).getBytes(StandardCharsets.US_ASCII));
     }
     for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
       record(paxBytes, "SCHILY.xattr." + x.getKey(), x.getValue());
@@ -80,11 +85,17 @@ public final class TarWriter implements Closeable {
         e.devMinor());
     if (size > 0) {
       // Into a hand-off stream, the file is read straight into its chunks (one copy fewer).
-      long got = out instanceof BackgroundOutputStream chunks ? chunks.writeFrom(content, size)
-          : copy(content, size);
+      long got =
+          out instanceof BackgroundOutputStream chunks
+              ? chunks.writeFrom(content, size)
+              : copy(content, size);
       if (got < size) {
         throw new IOException(
-            "file " + e.name() + " shrank while being archived (" + (size - got) + " bytes missing)");
+            "file "
+                + e.name()
+                + " shrank while being archived ("
+                + (size - got)
+                + " bytes missing)");
       }
       pad(size);
     }
@@ -154,8 +165,16 @@ public final class TarWriter implements Closeable {
   }
 
   private void writeHeader(
-      String name, char type, int mode, int uid, int gid, long size, long mtime, String link,
-      long devMajor, long devMinor)
+      String name,
+      char type,
+      int mode,
+      int uid,
+      int gid,
+      long size,
+      long mtime,
+      String link,
+      long devMajor,
+      long devMinor)
       throws IOException {
     byte[] h = new byte[BLOCK];
     putString(h, 0, 100, name);

@@ -13,8 +13,8 @@ import java.util.Optional;
  * File names as bytes and as text. A name on disk or in a tar header is bytes; Strata keeps names
  * as Java strings, decoded as UTF-8 (PAX says path and linkpath are UTF-8; ustar names are bytes,
  * UTF-8 in practice). Bytes that are not UTF-8 have no string that gives them back, so they are
- * refused by name ({@link #escape}) rather than silently turned into U+FFFD, which would rename
- * the file and could make two entries one.
+ * refused by name ({@link #escape}) rather than silently turned into U+FFFD, which would rename the
+ * file and could make two entries one.
  */
 public final class Utf8Names {
   private Utf8Names() {}

@@ -21,9 +21,9 @@ public record Challenge(String scheme, Map<String, String> params) {
   }
 
   /**
-   * Parses a header value. When it holds several challenges, Bearer wins over Basic (a token
-   * scopes access; distribution's token server also accepts the Basic credentials). Returns
-   * null for an empty or unparseable header.
+   * Parses a header value. When it holds several challenges, Bearer wins over Basic (a token scopes
+   * access; distribution's token server also accepts the Basic credentials). Returns null for an
+   * empty or unparseable header.
    */
   public static Challenge parse(String header) {
     if (header == null || header.isBlank()) {

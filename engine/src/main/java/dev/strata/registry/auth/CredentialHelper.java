@@ -16,10 +16,10 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A docker credential helper: the executable {@code docker-credential-NAME} on PATH, spoken to
- * with {@code get}, {@code store} and {@code erase} and the server URL or a JSON document on
- * stdin (docker-credential-helpers' protocol). Its output is never put in an error message: it
- * may hold the secret.
+ * A docker credential helper: the executable {@code docker-credential-NAME} on PATH, spoken to with
+ * {@code get}, {@code store} and {@code erase} and the server URL or a JSON document on stdin
+ * (docker-credential-helpers' protocol). Its output is never put in an error message: it may hold
+ * the secret.
  */
 public final class CredentialHelper {
   private static final long TIMEOUT_SECONDS = 60;
@@ -60,7 +60,9 @@ public final class CredentialHelper {
       }
     }
     throw new AuthException(
-        "credential helper " + executable() + " is not on PATH (named by credsStore or credHelpers)");
+        "credential helper "
+            + executable()
+            + " is not on PATH (named by credsStore or credHelpers)");
   }
 
   public String executable() {
@@ -75,7 +77,8 @@ public final class CredentialHelper {
       if (out.contains("credentials not found")) {
         return Optional.empty();
       }
-      throw new AuthException(executable() + " get failed for " + serverUrl + " (exit " + r.exit + ")");
+      throw new AuthException(
+          executable() + " get failed for " + serverUrl + " (exit " + r.exit + ")");
     }
     try {
       JsonNode n = Json.parse(r.stdout);
@@ -86,7 +89,8 @@ public final class CredentialHelper {
       }
       return Optional.of(new Credentials(user, secret));
     } catch (InvalidJsonException e) {
-      throw new AuthException(executable() + " get for " + serverUrl + " did not print a JSON object");
+      throw new AuthException(
+          executable() + " get for " + serverUrl + " did not print a JSON object");
     }
   }
 
@@ -97,7 +101,8 @@ public final class CredentialHelper {
     o.put("Secret", c.secret());
     Result r = run("store", Json.bytes(o));
     if (r.exit != 0) {
-      throw new AuthException(executable() + " store failed for " + serverUrl + " (exit " + r.exit + ")");
+      throw new AuthException(
+          executable() + " store failed for " + serverUrl + " (exit " + r.exit + ")");
     }
   }
 
@@ -108,7 +113,8 @@ public final class CredentialHelper {
       if (new String(r.stdout, StandardCharsets.UTF_8).contains("credentials not found")) {
         return false;
       }
-      throw new AuthException(executable() + " erase failed for " + serverUrl + " (exit " + r.exit + ")");
+      throw new AuthException(
+          executable() + " erase failed for " + serverUrl + " (exit " + r.exit + ")");
     }
     return true;
   }
@@ -119,12 +125,15 @@ public final class CredentialHelper {
     Process p;
     try {
       ProcessBuilder pb =
-          new ProcessBuilder(List.of(resolve(), verb)).redirectError(ProcessBuilder.Redirect.DISCARD);
+          new ProcessBuilder(List.of(resolve(), verb))
+              .redirectError(ProcessBuilder.Redirect.DISCARD);
       JvmLocale.forCallerCommand(pb.environment()); // the caller's program, in the caller's locale
       p = pb.start();
     } catch (IOException e) {
       throw new AuthException(
-          "credential helper " + executable() + " is not on PATH (named by credsStore or credHelpers)");
+          "credential helper "
+              + executable()
+              + " is not on PATH (named by credsStore or credHelpers)");
     }
     try (OutputStream in = p.getOutputStream()) {
       in.write(stdin);
@@ -135,7 +144,8 @@ public final class CredentialHelper {
       byte[] stdout = out.readNBytes(1 << 20);
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AuthException(executable() + " " + verb + " did not finish in " + TIMEOUT_SECONDS + "s");
+        throw new AuthException(
+            executable() + " " + verb + " did not finish in " + TIMEOUT_SECONDS + "s");
       }
       return new Result(p.exitValue(), stdout);
     } catch (IOException e) {

@@ -19,8 +19,8 @@ import java.util.Optional;
 /**
  * The credentials docker, podman and skopeo share, read in containers/image's order
  * (pkg/docker/config): {@code $REGISTRY_AUTH_FILE}, {@code $XDG_RUNTIME_DIR/containers/auth.json},
- * {@code $XDG_CONFIG_HOME/containers/auth.json}, then {@code $DOCKER_CONFIG/config.json} or
- * {@code ~/.docker/config.json}. In each file, {@code credHelpers[registry]} wins, then {@code
+ * {@code $XDG_CONFIG_HOME/containers/auth.json}, then {@code $DOCKER_CONFIG/config.json} or {@code
+ * ~/.docker/config.json}. In each file, {@code credHelpers[registry]} wins, then {@code
  * auths[registry].auth}, then {@code credsStore}.
  *
  * <p>{@code strata login} writes to the first of: {@code --authfile}, {@code $REGISTRY_AUTH_FILE},
@@ -79,7 +79,8 @@ public final class CredentialStore implements CredentialSource {
             ? Path.of(dockerConfig, "config.json")
             : home.resolve(".docker").resolve("config.json");
     files.add(docker);
-    Path write = authFile != null ? authFile : raf != null && !raf.isEmpty() ? Path.of(raf) : docker;
+    Path write =
+        authFile != null ? authFile : raf != null && !raf.isEmpty() ? Path.of(raf) : docker;
     return new CredentialStore(files, write);
   }
 
@@ -113,7 +114,8 @@ public final class CredentialStore implements CredentialSource {
         if (!auth.isEmpty()) {
           Credentials c = Credentials.decodeAuth(auth);
           if (c == null) {
-            throw new AuthException(f + ": the auth entry for " + host + " is not base64 of user:password");
+            throw new AuthException(
+                f + ": the auth entry for " + host + " is not base64 of user:password");
           }
           return Optional.of(c);
         }
@@ -219,8 +221,8 @@ public final class CredentialStore implements CredentialSource {
   }
 
   /**
-   * The registry host a config key names: {@code https://index.docker.io/v1/} is {@code
-   * docker.io}, {@code http://h:5000/v2/} is {@code h:5000}.
+   * The registry host a config key names: {@code https://index.docker.io/v1/} is {@code docker.io},
+   * {@code http://h:5000/v2/} is {@code h:5000}.
    */
   public static String normalize(String key) {
     String k = key.trim();
@@ -267,8 +269,12 @@ public final class CredentialStore implements CredentialSource {
     try {
       Path dir = f.toAbsolutePath().getParent();
       Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, "." + f.getFileName(), ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Path tmp =
+          Files.createTempFile(
+              dir,
+              "." + f.getFileName(),
+              ".tmp",
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
         Files.write(tmp, Json.pretty(cfg).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

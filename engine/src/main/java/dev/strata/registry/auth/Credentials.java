@@ -5,8 +5,8 @@ import java.util.Base64;
 
 /**
  * A user name and secret for one registry. The secret is a password, or an identity token when
- * {@code username} is {@code <token>} (the docker credential-helper convention). {@link
- * #toString} never shows the secret, so a credential cannot leak into a log by accident.
+ * {@code username} is {@code <token>} (the docker credential-helper convention). {@link #toString}
+ * never shows the secret, so a credential cannot leak into a log by accident.
  */
 public record Credentials(String username, String secret) {
   /** The user name credential helpers give for an identity (refresh) token. */

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** .dockerignore matching, table-driven from {@code src/test/resources/frontend/dockerignore.table}. */
+/**
+ * .dockerignore matching, table-driven from {@code src/test/resources/frontend/dockerignore.table}.
+ */
 class DockerIgnoreTest {
   record Row(String section, int line, String patterns, String path, String expected, String why) {
     @Override
@@ -26,14 +28,20 @@ class DockerIgnoreTest {
 
     /** The ignore file: one pattern per line ("! spaced-exception" keeps its inner space). */
     String file() {
-      return patterns.strip().replaceAll("(?<=!) (?=\\S)", "\u0000").replace(' ', '\n').replace('\u0000', ' ');
+      return patterns
+          .strip()
+          .replaceAll("(?<=!) (?=\\S)", "\u0000")
+          .replace(' ', '\n')
+          .replace('\u0000', ' ');
     }
   }
 
   static List<Row> all() {
     List<String> lines;
     try {
-      lines = Files.readAllLines(Path.of("src/test/resources/frontend/dockerignore.table"), StandardCharsets.UTF_8);
+      lines =
+          Files.readAllLines(
+              Path.of("src/test/resources/frontend/dockerignore.table"), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -81,7 +89,10 @@ class DockerIgnoreTest {
   @MethodSource("match")
   void matches(Row row) throws IgnorePatternException {
     DockerIgnore ignore = DockerIgnore.parse(row.file());
-    assertEquals(row.expected().equals("yes"), ignore.isExcluded(row.path()), row + " patterns " + ignore.patterns());
+    assertEquals(
+        row.expected().equals("yes"),
+        ignore.isExcluded(row.path()),
+        row + " patterns " + ignore.patterns());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -94,7 +105,9 @@ class DockerIgnoreTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("error")
   void refusesBadPatterns(Row row) {
-    IgnorePatternException e = assertThrows(IgnorePatternException.class, () -> DockerIgnore.parse(row.patterns()), row.toString());
+    IgnorePatternException e =
+        assertThrows(
+            IgnorePatternException.class, () -> DockerIgnore.parse(row.patterns()), row.toString());
     assertTrue(e.getMessage().contains(row.expected()), row + ": " + e.getMessage());
   }
 
@@ -110,8 +123,10 @@ class DockerIgnoreTest {
     for (Row r : skip().toList()) {
       DockerIgnore ignore = DockerIgnore.parse(r.file());
       if (ignore.canSkipDirectory(r.path())) {
-        for (String child : List.of("keep.md", "important", "x.keep", "sub/c", "b/c", "dir", "a.md", "other/x")) {
-          assertTrue(ignore.isExcluded(r.path() + "/" + child), r + ": " + child + " would be lost");
+        for (String child :
+            List.of("keep.md", "important", "x.keep", "sub/c", "b/c", "dir", "a.md", "other/x")) {
+          assertTrue(
+              ignore.isExcluded(r.path() + "/" + child), r + ": " + child + " would be lost");
         }
       }
     }

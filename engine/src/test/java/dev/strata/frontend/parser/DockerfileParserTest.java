@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class DockerfileParserTest {
   @Test
   void heredocAttributes() throws SyntaxException {
-    ParseResult r = DockerfileParser.parse("FROM a\nRUN 3<<-\"END\" cat <<X\n\tbody\n\tEND\nx\nX\n");
+    ParseResult r =
+        DockerfileParser.parse("FROM a\nRUN 3<<-\"END\" cat <<X\n\tbody\n\tEND\nx\nX\n");
     Node run = r.nodes().get(1);
     assertEquals(2, run.heredocs().size());
     Heredoc end = run.heredocs().get(0);
@@ -31,7 +32,9 @@ class DockerfileParserTest {
 
   @Test
   void directivesAndWarnings() throws SyntaxException {
-    ParseResult r = DockerfileParser.parse("# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN x `\n\n  y\n");
+    ParseResult r =
+        DockerfileParser.parse(
+            "# syntax=docker/dockerfile:1\n# escape=`\nFROM a\nRUN x `\n\n  y\n");
     assertEquals("docker/dockerfile:1", r.syntax());
     assertEquals('`', r.escape());
     assertEquals(1, r.warnings().size());
@@ -46,7 +49,8 @@ class DockerfileParserTest {
 
   @Test
   void flagsAreSplitOffWithQuotesRemoved() throws SyntaxException {
-    Node n = DockerfileParser.parse("COPY --from=\"a b\" --link -- --not-a-flag dest\n").nodes().get(0);
+    Node n =
+        DockerfileParser.parse("COPY --from=\"a b\" --link -- --not-a-flag dest\n").nodes().get(0);
     assertEquals(List.of("--from=a b", "--link"), n.flags());
     assertEquals(List.of("--not-a-flag", "dest"), n.args());
   }

@@ -24,8 +24,8 @@ class BuildPlanTest {
   }
 
   /**
-   * 20,000 ENV lines: each step's scope shares one write log. With a copy per step the planner
-   * held 200 million map entries and ran for minutes (issue #14: bad input never hangs).
+   * 20,000 ENV lines: each step's scope shares one write log. With a copy per step the planner held
+   * 200 million map entries and ran for minutes (issue #14: bad input never hangs).
    */
   @Test
   void manyVariablesPlanInLinearTime() {
@@ -35,7 +35,9 @@ class BuildPlanTest {
       df.append("ENV V").append(i).append('=').append(i).append('\n');
     }
     df.append("ENV V7=seven\nRUN echo $V7\n");
-    BuildPlan p = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> plan(df.toString(), BuildOptions.defaults()));
+    BuildPlan p =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30), () -> plan(df.toString(), BuildOptions.defaults()));
     List<Step> steps = p.targetStage().steps();
     Environment atRun = steps.get(n + 1).env();
     assertEquals(n + 1, atRun.runEnv().size()); // PATH and V0..V19999
@@ -48,7 +50,9 @@ class BuildPlanTest {
   @Test
   void eachStepCarriesTheScopeBeforeIt() throws DockerfileException {
     BuildPlan p =
-        plan("FROM alpine\nARG A=1\nENV B=$A\nARG A=2\nRUN echo\nENV A=env\nRUN echo\n", BuildOptions.defaults());
+        plan(
+            "FROM alpine\nARG A=1\nENV B=$A\nARG A=2\nRUN echo\nENV A=env\nRUN echo\n",
+            BuildOptions.defaults());
     List<Step> steps = p.targetStage().steps();
     assertEquals(Map.of("PATH", PATH), steps.get(0).env().runEnv()); // before ARG A=1
     Environment atFirstRun = steps.get(3).env();
@@ -58,7 +62,8 @@ class BuildPlanTest {
     Environment atSecondRun = steps.get(5).env();
     assertEquals("env", atSecondRun.lookup("A")); // a later ENV hides the ARG
     assertEquals(Map.of("PATH", PATH, "A", "env", "B", "1"), atSecondRun.runEnv());
-    assertEquals(List.of("PATH", "A", "B"), List.copyOf(atSecondRun.vars().keySet())); // order first set
+    assertEquals(
+        List.of("PATH", "A", "B"), List.copyOf(atSecondRun.vars().keySet())); // order first set
     assertEquals(Environment.DEFAULT_SHELL, atSecondRun.shell());
   }
 
@@ -72,17 +77,24 @@ class BuildPlanTest {
 
   @Test
   void argsOfABaseStageAreInherited() throws DockerfileException {
-    BuildPlan p = plan("FROM alpine AS base\nARG V=1\nFROM base\nRUN echo\nFROM alpine\nCOPY --from=1 / /\n", BuildOptions.defaults().withTarget(null));
+    BuildPlan p =
+        plan(
+            "FROM alpine AS base\nARG V=1\nFROM base\nRUN echo\nFROM alpine\nCOPY --from=1 / /\n",
+            BuildOptions.defaults().withTarget(null));
     Environment child = p.stage(1).steps().get(0).env();
     assertEquals(Map.of("V", "1"), child.args());
     assertEquals("1", child.lookup("V"));
-    assertEquals(Map.of("PATH", PATH), p.stage(2).steps().get(0).env().vars()); // an unrelated stage does not see it
+    assertEquals(
+        Map.of("PATH", PATH),
+        p.stage(2).steps().get(0).env().vars()); // an unrelated stage does not see it
   }
 
   @Test
   void stagesInheritEnvAndShellFromTheirBaseStage() throws DockerfileException {
     BuildPlan p =
-        plan("FROM alpine AS base\nENV X=1\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nRUN echo\n", BuildOptions.defaults());
+        plan(
+            "FROM alpine AS base\nENV X=1\nSHELL [\"/bin/bash\", \"-c\"]\nFROM base\nRUN echo\n",
+            BuildOptions.defaults());
     Step run = p.targetStage().steps().get(0);
     assertEquals(Map.of("PATH", PATH, "X", "1"), run.env().env());
     assertEquals(Map.of("PATH", PATH, "X", "1"), run.env().vars());
@@ -93,7 +105,9 @@ class BuildPlanTest {
   @Test
   void baseImageEnvTakesPartInExpansion() throws DockerfileException {
     BuildOptions o =
-        BuildOptions.defaults().withBaseImageEnv(image -> image.startsWith("golang") ? Map.of("GOPATH", "/go") : Map.of());
+        BuildOptions.defaults()
+            .withBaseImageEnv(
+                image -> image.startsWith("golang") ? Map.of("GOPATH", "/go") : Map.of());
     BuildPlan p = plan("FROM golang:1.21\nWORKDIR $GOPATH/src/app\n", o);
     Instruction.Workdir w = (Instruction.Workdir) p.targetStage().steps().get(0).instruction();
     assertEquals("/go/src/app", w.path());
@@ -122,7 +136,12 @@ class BuildPlanTest {
   @Test
   void secretMountDefaultsItsTarget() throws DockerfileException {
     Mount m =
-        plan("FROM alpine\nRUN --mount=type=secret,id=npmrc true\n", BuildOptions.defaults()).targetStage().steps().get(0).mounts().get(0);
+        plan("FROM alpine\nRUN --mount=type=secret,id=npmrc true\n", BuildOptions.defaults())
+            .targetStage()
+            .steps()
+            .get(0)
+            .mounts()
+            .get(0);
     assertEquals("/run/secrets/npmrc", m.target());
     assertTrue(m.readOnly());
   }
@@ -139,17 +158,22 @@ class BuildPlanTest {
 
   @Test
   void proxyArgsReachRunOnlyAndUnusedArgsWarn() throws DockerfileException {
-    BuildOptions o = BuildOptions.defaults().withBuildArgs(Map.of("HTTP_PROXY", "http://p:3128", "NOPE", "1"));
+    BuildOptions o =
+        BuildOptions.defaults().withBuildArgs(Map.of("HTTP_PROXY", "http://p:3128", "NOPE", "1"));
     BuildPlan p = plan("FROM alpine\nRUN echo\n", o);
     assertEquals(Map.of("HTTP_PROXY", "http://p:3128"), p.proxyArgs());
     assertEquals(Map.of("PATH", PATH), p.targetStage().steps().get(0).env().runEnv());
     assertTrue(p.warnings().stream().anyMatch(w -> w.contains("NOPE")), p.warnings().toString());
-    assertFalse(p.warnings().stream().anyMatch(w -> w.contains("HTTP_PROXY")), p.warnings().toString());
+    assertFalse(
+        p.warnings().stream().anyMatch(w -> w.contains("HTTP_PROXY")), p.warnings().toString());
   }
 
   @Test
   void globalArgsAreRecordedAndTargetIsCaseInsensitive() throws DockerfileException {
-    BuildPlan p = plan("ARG V=1\nARG NONE\nFROM alpine:$V AS Build\n", BuildOptions.defaults().withTarget("BUILD"));
+    BuildPlan p =
+        plan(
+            "ARG V=1\nARG NONE\nFROM alpine:$V AS Build\n",
+            BuildOptions.defaults().withTarget("BUILD"));
     assertEquals(Map.of("V", "1"), p.globalArgs());
     assertEquals("build", p.targetStage().name());
     assertNull(p.targetStage().platform());
@@ -157,7 +181,10 @@ class BuildPlanTest {
 
   @Test
   void expandedInstructionsAreCanonical() throws DockerfileException {
-    BuildPlan p = plan("FROM alpine\nARG D=/app\nCOPY --chown=1:1 --link [\"a\", \"b c\", \"$D/\"]\n", BuildOptions.defaults());
+    BuildPlan p =
+        plan(
+            "FROM alpine\nARG D=/app\nCOPY --chown=1:1 --link [\"a\", \"b c\", \"$D/\"]\n",
+            BuildOptions.defaults());
     Instruction in = p.targetStage().steps().get(1).instruction();
     assertEquals(List.of("a", "b c", "/app/"), in.args());
     assertEquals(Map.of("chown", List.of("1:1"), "link", List.of("true")), in.flags());

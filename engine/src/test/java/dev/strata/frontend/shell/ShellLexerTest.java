@@ -19,10 +19,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Word expansion, table-driven (after BuildKit's envVarTest and wordsTest). The rows live in
- * {@code src/test/resources/frontend/shell-expansion.table}, plain text so backslashes need no
- * second escaping: {@code input => expected ;; why}, under {@code [word]} (one word),
- * {@code [words]} (split, joined with |) and {@code [backtick]} (escape token `).
+ * Word expansion, table-driven (after BuildKit's envVarTest and wordsTest). The rows live in {@code
+ * src/test/resources/frontend/shell-expansion.table}, plain text so backslashes need no second
+ * escaping: {@code input => expected ;; why}, under {@code [word]} (one word), {@code [words]}
+ * (split, joined with |) and {@code [backtick]} (escape token `).
  */
 class ShellLexerTest {
   static final Map<String, String> ENV =
@@ -46,7 +46,9 @@ class ShellLexerTest {
   static List<Row> all() {
     List<String> lines;
     try {
-      lines = Files.readAllLines(Path.of("src/test/resources/frontend/shell-expansion.table"), StandardCharsets.UTF_8);
+      lines =
+          Files.readAllLines(
+              Path.of("src/test/resources/frontend/shell-expansion.table"), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -70,7 +72,13 @@ class ShellLexerTest {
       int arrow = line.indexOf(" =>");
       String input = line.substring(0, arrow);
       String expected = line.substring(arrow + 3);
-      out.add(new Row(section, i + 1, input, expected.startsWith(" ") ? expected.substring(1) : expected, why));
+      out.add(
+          new Row(
+              section,
+              i + 1,
+              input,
+              expected.startsWith(" ") ? expected.substring(1) : expected,
+              why));
     }
     return out;
   }
@@ -95,8 +103,10 @@ class ShellLexerTest {
     ShellLexer.Env env = ENV::get;
     if (row.expected().startsWith("!")) {
       ExpansionException e =
-          assertThrows(ExpansionException.class, () -> lexer.processWord(row.input(), env), row.toString());
-      assertTrue(e.getMessage().contains(row.expected().substring(1)), row + ": got " + e.getMessage());
+          assertThrows(
+              ExpansionException.class, () -> lexer.processWord(row.input(), env), row.toString());
+      assertTrue(
+          e.getMessage().contains(row.expected().substring(1)), row + ": got " + e.getMessage());
       return;
     }
     try {
@@ -128,11 +138,15 @@ class ShellLexerTest {
   /**
    * {@code ${...}} nesting: {@code open} repeated {@code depth} times around {@code $A}, then
    * {@code close} as often. Up to {@link ShellLexer#MAX_NESTING} levels expand; one more is
-   * refused, naming the brace (1-based) that goes too deep; 20,000 (a StackOverflowError before)
-   * is refused the same way.
+   * refused, naming the brace (1-based) that goes too deep; 20,000 (a StackOverflowError before) is
+   * refused the same way.
    */
   @ParameterizedTest(name = "{0} x{1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
       # the limit itself expands
       ${X:+     | 100   | }   | a
       # one more is refused at the 101st brace: 100 * 5 characters before it, then "$"
@@ -155,9 +169,15 @@ class ShellLexerTest {
   void anErrorQuotesALongWordCut() {
     String word = "${X:+".repeat(20_000) + "}".repeat(20_000);
     ExpansionException e =
-        assertThrows(ExpansionException.class, () -> ShellLexer.withEscape('\\').processWord(word, ENV::get));
-    assertEquals("failed to process \"" + "${X:+".repeat(16) + "... (120000 characters)\": "
-        + "${...} nested more than 100 deep at character 502", e.getMessage());
+        assertThrows(
+            ExpansionException.class,
+            () -> ShellLexer.withEscape('\\').processWord(word, ENV::get));
+    assertEquals(
+        "failed to process \""
+            + "${X:+".repeat(16)
+            + "... (120000 characters)\": "
+            + "${...} nested more than 100 deep at character 502",
+        e.getMessage());
   }
 
   @Test
@@ -168,7 +188,8 @@ class ShellLexerTest {
   @Test
   void skipUnsetLeavesReferencesAsWritten() throws ExpansionException {
     ShellLexer l = ShellLexer.withEscape('\\').skipUnsetEnv(true);
-    assertEquals("$UNSET ${UNSET} ${UNSET:-d} a", l.processWord("$UNSET ${UNSET} ${UNSET:-d} $A", ENV::get));
+    assertEquals(
+        "$UNSET ${UNSET} ${UNSET:-d} a", l.processWord("$UNSET ${UNSET} ${UNSET:-d} $A", ENV::get));
   }
 
   @Test
@@ -185,6 +206,8 @@ class ShellLexerTest {
 
   @Test
   void reportsVariablesUsed() throws ExpansionException {
-    assertEquals(List.of("A", "UNSET"), ShellLexer.withEscape('\\').process("$A ${UNSET:-x}", ENV::get).used());
+    assertEquals(
+        List.of("A", "UNSET"),
+        ShellLexer.withEscape('\\').process("$A ${UNSET:-x}", ENV::get).used());
   }
 }

@@ -27,9 +27,16 @@ class CopySnapshotterTest {
 
   @TestFactory
   Stream<DynamicTest> everyScenario_givesTheExpectedEntries() {
-    return SnapshotterContract.scenarios().stream().map(sc -> DynamicTest.dynamicTest(sc.name(),
-        () -> assertEquals(sc.expected(),
-            SnapshotterContract.namesAndTypes(outcomes().get(sc.name()).entries()))));
+    return SnapshotterContract.scenarios().stream()
+        .map(
+            sc ->
+                DynamicTest.dynamicTest(
+                    sc.name(),
+                    () ->
+                        assertEquals(
+                            sc.expected(),
+                            SnapshotterContract.namesAndTypes(
+                                outcomes().get(sc.name()).entries()))));
   }
 
   @Test

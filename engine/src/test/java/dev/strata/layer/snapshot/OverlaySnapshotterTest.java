@@ -14,9 +14,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The contract on the overlay snapshotter, next to the copy one, in a child JVM started under
- * util-linux {@code unshare} as an unprivileged user would: with one id mapped
- * ({@code --map-root-user}) and with the subuid ranges ({@code --map-auto}). Each scenario must
- * give the expected entries and the same diffID from both snapshotters.
+ * util-linux {@code unshare} as an unprivileged user would: with one id mapped ({@code
+ * --map-root-user}) and with the subuid ranges ({@code --map-auto}). Each scenario must give the
+ * expected entries and the same diffID from both snapshotters.
  */
 class OverlaySnapshotterTest {
   @TempDir Path tmp;
@@ -28,10 +28,11 @@ class OverlaySnapshotterTest {
       // --map-auto takes the caller's /etc/subuid range; root has none here (scripts/test runs
       // this as strata-test, who has one). Anyone with a range runs it.
       String user = System.getProperty("user.name");
-      boolean hasRange = java.nio.file.Files.readAllLines(Path.of("/etc/subuid")).stream()
-          .anyMatch(l -> l.startsWith(user + ":"));
-      org.junit.jupiter.api.Assumptions.assumeTrue(hasRange,
-          "no /etc/subuid range for " + user + ": --map-auto cannot be tried");
+      boolean hasRange =
+          java.nio.file.Files.readAllLines(Path.of("/etc/subuid")).stream()
+              .anyMatch(l -> l.startsWith(user + ":"));
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          hasRange, "no /etc/subuid range for " + user + ": --map-auto cannot be tried");
     }
     String out = InUserNamespace.run(mapping, ContractMain.class, tmp.toString());
     Map<String, String[]> overlay = new HashMap<>();
@@ -47,8 +48,8 @@ class OverlaySnapshotterTest {
       String[] c = copy.get(sc.name());
       assertTrue(o != null && c != null, "no result for " + sc.name() + ":\n" + out);
       List<String> entries = o[3].isEmpty() ? List.of() : List.of(o[3].split("\\|"));
-      assertEquals(sc.expected(), SnapshotterContract.namesAndTypes(entries),
-          "overlay, " + sc.name());
+      assertEquals(
+          sc.expected(), SnapshotterContract.namesAndTypes(entries), "overlay, " + sc.name());
       assertEquals(c[3], o[3], "same entries from copy and overlay, " + sc.name());
       assertEquals(c[2], o[2], "same diffID from copy and overlay, " + sc.name());
     }

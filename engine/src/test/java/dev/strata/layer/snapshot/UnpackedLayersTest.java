@@ -37,7 +37,8 @@ class UnpackedLayersTest {
     Path keptLayer = unpacked("layers/sha256", a, 10);
     Path keptTop = unpacked("layers/sha256", b, 10);
     Path goneLayer = unpacked("layers/sha256", gone, 1000);
-    Path keptChain = unpacked("chains", CopySnapshotter.chainId(CopySnapshotter.chainId(null, a), b), 10);
+    Path keptChain =
+        unpacked("chains", CopySnapshotter.chainId(CopySnapshotter.chainId(null, a), b), 10);
     Path keptBase = unpacked("chains", a, 10); // ChainID(L0) = DiffID(L0)
     Path goneChain = unpacked("chains", CopySnapshotter.chainId(a, gone), 500);
     Posix.chmod(goneChain.resolve("etc"), 0500); // read-only dirs go too
@@ -69,6 +70,8 @@ class UnpackedLayersTest {
   @Test
   void anEmptyOrMissingLayersDir_hasNothing() throws IOException {
     assertFalse(UnpackedLayers.any(layers.resolve("none")));
-    assertEquals(Store.Freed.NOTHING, UnpackedLayers.prune(layers.resolve("none"), List.of(), layers.resolve("tmp")));
+    assertEquals(
+        Store.Freed.NOTHING,
+        UnpackedLayers.prune(layers.resolve("none"), List.of(), layers.resolve("tmp")));
   }
 }

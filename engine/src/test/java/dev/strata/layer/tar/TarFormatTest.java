@@ -24,14 +24,28 @@ class TarFormatTest {
   private static byte[] sample() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(bytes)) {
-      w.write(new TarEntry("d", TarEntry.DIR, 0755, 0, 0, 0, 1_700_000_000L, 0, "", 0, 0, null),
-          null);
+      w.write(
+          new TarEntry("d", TarEntry.DIR, 0755, 0, 0, 0, 1_700_000_000L, 0, "", 0, 0, null), null);
       byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
-      w.write(new TarEntry(LONG, TarEntry.FILE, 04755, 3_000_000, 42, data.length, 1_700_000_001L,
-          123_000_000, "", 0, 0, Map.of("security.capability", CAP, "user.k", "v".getBytes())),
+      w.write(
+          new TarEntry(
+              LONG,
+              TarEntry.FILE,
+              04755,
+              3_000_000,
+              42,
+              data.length,
+              1_700_000_001L,
+              123_000_000,
+              "",
+              0,
+              0,
+              Map.of("security.capability", CAP, "user.k", "v".getBytes())),
           new ByteArrayInputStream(data));
-      w.write(new TarEntry("d/l", TarEntry.SYMLINK, 0777, 0, 0, 0, 5, 0, "/" + "t".repeat(200), 0,
-          0, null), null);
+      w.write(
+          new TarEntry(
+              "d/l", TarEntry.SYMLINK, 0777, 0, 0, 0, 5, 0, "/" + "t".repeat(200), 0, 0, null),
+          null);
       w.write(new TarEntry("d/h", TarEntry.HARDLINK, 0755, 0, 0, 0, 5, 0, LONG, 0, 0, null), null);
       w.write(new TarEntry("d/null", TarEntry.CHAR, 0666, 0, 0, 0, 5, 0, "", 1, 3, null), null);
     }
@@ -50,7 +64,8 @@ class TarFormatTest {
     assertEquals(3_000_000, f.uid());
     assertEquals(1_700_000_001L, f.mtimeSec());
     assertEquals(123_000_000, f.mtimeNsec());
-    assertArrayEquals(CAP, f.xattrs().get("security.capability"), "binary xattr kept byte for byte");
+    assertArrayEquals(
+        CAP, f.xattrs().get("security.capability"), "binary xattr kept byte for byte");
     assertEquals("hello", new String(r.content().readAllBytes(), StandardCharsets.UTF_8));
     TarEntry l = r.next();
     assertEquals("/" + "t".repeat(200), l.linkName());
@@ -105,11 +120,14 @@ class TarFormatTest {
     byte[] all = sample();
     byte[] cut = Arrays.copyOf(all, 512 * 3 + 2); // into the PAX header or the file body
     TarReader r = new TarReader(new ByteArrayInputStream(cut));
-    EOFException e = assertThrows(EOFException.class, () -> {
-      while (r.next() != null) {
-        r.content().readAllBytes();
-      }
-    });
+    EOFException e =
+        assertThrows(
+            EOFException.class,
+            () -> {
+              while (r.next() != null) {
+                r.content().readAllBytes();
+              }
+            });
     assertTrue(e.getMessage().contains("truncated"), e.getMessage());
   }
 
@@ -117,8 +135,9 @@ class TarFormatTest {
   void badChecksum_isRefused() throws Exception {
     byte[] all = sample();
     all[0] ^= 1;
-    TarFormatException e = assertThrows(TarFormatException.class,
-        () -> new TarReader(new ByteArrayInputStream(all)).next());
+    TarFormatException e =
+        assertThrows(
+            TarFormatException.class, () -> new TarReader(new ByteArrayInputStream(all)).next());
     assertTrue(e.getMessage().contains("checksum"), e.getMessage());
   }
 
@@ -139,8 +158,8 @@ class TarFormatTest {
   void wideDeviceNumber_keepsLeadingDigits() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(bytes)) {
-      w.write(new TarEntry("dev", TarEntry.BLOCK, 0600, 0, 0, 0, 5, 0, "", 0123456701L, 7, null),
-          null);
+      w.write(
+          new TarEntry("dev", TarEntry.BLOCK, 0600, 0, 0, 0, 5, 0, "", 0123456701L, 7, null), null);
     }
     byte[] h = Arrays.copyOf(bytes.toByteArray(), 512);
     assertEquals("1234567", new String(h, 329, 7, StandardCharsets.US_ASCII));

@@ -32,7 +32,8 @@ class TarNamesTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     try (TarWriter w = new TarWriter(bytes)) {
       for (String n : NAMES) {
-        w.write(new TarEntry(n, TarEntry.SYMLINK, 0777, 0, 0, 0, 1, 0, "../" + n, 0, 0, null), null);
+        w.write(
+            new TarEntry(n, TarEntry.SYMLINK, 0777, 0, 0, 0, 1, 0, "../" + n, 0, 0, null), null);
       }
     }
     TarReader r = new TarReader(new ByteArrayInputStream(bytes.toByteArray()));
@@ -67,7 +68,9 @@ class TarNamesTest {
     TarReader r = new TarReader(new ByteArrayInputStream(ustar(name)));
     EntryNameException e = assertThrows(EntryNameException.class, r::next);
     assertEquals(
-        "tar entry \"" + shown + "\": name is not valid UTF-8 (Strata keeps file names as UTF-8"
+        "tar entry \""
+            + shown
+            + "\": name is not valid UTF-8 (Strata keeps file names as UTF-8"
             + " and refuses other bytes rather than rename the file)",
         e.getMessage());
     assertEquals(Optional.empty(), Utf8Names.decode(name, 0, name.length));

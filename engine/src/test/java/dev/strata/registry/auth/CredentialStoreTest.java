@@ -25,9 +25,14 @@ class CredentialStoreTest {
   void readsDockerConfigWithHubKeyAndUrlKeys() throws Exception {
     Path cfg = home.resolve(".docker/config.json");
     Files.createDirectories(cfg.getParent());
-    Files.writeString(cfg, "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"" + auth("hub", "pw1")
-        + "\"},\"http://127.0.0.1:5000/v2/\":{\"auth\":\"" + auth("local", "pw:with:colons") + "\"},"
-        + "\"quay.io\":{\"identitytoken\":\"refresh-tok\"}}}");
+    Files.writeString(
+        cfg,
+        "{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\""
+            + auth("hub", "pw1")
+            + "\"},\"http://127.0.0.1:5000/v2/\":{\"auth\":\""
+            + auth("local", "pw:with:colons")
+            + "\"},"
+            + "\"quay.io\":{\"identitytoken\":\"refresh-tok\"}}}");
     CredentialStore s = CredentialStore.fromEnvironment(Map.of(), home, null);
     assertEquals(Optional.of(new Credentials("hub", "pw1")), s.find("docker.io"));
     assertEquals(Optional.of(new Credentials("local", "pw:with:colons")), s.find("127.0.0.1:5000"));
@@ -42,7 +47,8 @@ class CredentialStoreTest {
     Path docker = home.resolve(".docker/config.json");
     Files.createDirectories(docker.getParent());
     Files.writeString(docker, "{\"auths\":{\"r.io\":{\"auth\":\"" + auth("second", "b") + "\"}}}");
-    CredentialStore s = CredentialStore.fromEnvironment(Map.of("REGISTRY_AUTH_FILE", raf.toString()), home, null);
+    CredentialStore s =
+        CredentialStore.fromEnvironment(Map.of("REGISTRY_AUTH_FILE", raf.toString()), home, null);
     assertEquals("first", s.find("r.io").get().username());
     assertEquals(raf, s.writeFile());
     s.store("new.io", new Credentials("u", "p"));
@@ -74,37 +80,52 @@ class CredentialStoreTest {
     Files.createDirectories(db);
     // A helper speaking docker-credential-helpers' protocol, keeping secrets in files under db.
     Path helper = bin.resolve("docker-credential-strata-test");
-    Files.writeString(helper, String.join("\n",
-        "#!/bin/sh",
-        "DB='" + db + "'",
-        "case \"$1\" in",
-        "get) read -r url; f=\"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\";",
-        "     if [ -f \"$f\" ]; then cat \"$f\"; else echo 'credentials not found in native keychain'; exit 1; fi ;;",
-        "store) json=$(cat); url=$(echo \"$json\" | sed 's/.*\"ServerURL\":\"\\([^\"]*\\)\".*/\\1/');",
-        "     echo \"$json\" > \"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\" ;;",
-        "erase) read -r url; f=\"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\";",
-        "     if [ -f \"$f\" ]; then rm \"$f\"; else echo 'credentials not found in native keychain'; exit 1; fi ;;",
-        "esac", ""));
+    Files.writeString(
+        helper,
+        String.join(
+            "\n",
+            "#!/bin/sh",
+            "DB='" + db + "'",
+            "case \"$1\" in",
+            "get) read -r url; f=\"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\";",
+            "     if [ -f \"$f\" ]; then cat \"$f\"; else echo 'credentials not found in native keychain'; exit 1; fi ;;",
+            "store) json=$(cat); url=$(echo \"$json\" | sed 's/.*\"ServerURL\":\"\\([^\"]*\\)\".*/\\1/');",
+            "     echo \"$json\" > \"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\" ;;",
+            "erase) read -r url; f=\"$DB/$(echo \"$url\" | tr -c 'a-zA-Z0-9' _)\";",
+            "     if [ -f \"$f\" ]; then rm \"$f\"; else echo 'credentials not found in native keychain'; exit 1; fi ;;",
+            "esac",
+            ""));
     helper.toFile().setExecutable(true);
     Path docker = home.resolve(".docker/config.json");
     Files.createDirectories(docker.getParent());
-    Files.writeString(docker, "{\"credHelpers\":{\"127.0.0.1:5000\":\"strata-test\"},\"auths\":{\"other.io\":{\"auth\":\"" + auth("o", "p") + "\"}}}");
+    Files.writeString(
+        docker,
+        "{\"credHelpers\":{\"127.0.0.1:5000\":\"strata-test\"},\"auths\":{\"other.io\":{\"auth\":\""
+            + auth("o", "p")
+            + "\"}}}");
     // the helper is found on PATH: run the JVM's children with bin first
     CredentialHelper h = new CredentialHelper("strata-test", List.of(bin));
     assertEquals(Optional.empty(), h.get("127.0.0.1:5000"));
     h.store("127.0.0.1:5000", new Credentials("helper-user", "helper-secret"));
-    assertEquals(Optional.of(new Credentials("helper-user", "helper-secret")), h.get("127.0.0.1:5000"));
+    assertEquals(
+        Optional.of(new Credentials("helper-user", "helper-secret")), h.get("127.0.0.1:5000"));
     assertTrue(h.erase("127.0.0.1:5000"));
     assertFalse(h.erase("127.0.0.1:5000"));
     // through the config: credHelpers for the registry, auths for the others
-    CredentialStore s = CredentialStore.fromEnvironment(Map.of(), home, null).withHelperPath(List.of(bin));
-    assertEquals("docker-credential-strata-test", s.store("127.0.0.1:5000", new Credentials("via-config", "s3")));
+    CredentialStore s =
+        CredentialStore.fromEnvironment(Map.of(), home, null).withHelperPath(List.of(bin));
+    assertEquals(
+        "docker-credential-strata-test",
+        s.store("127.0.0.1:5000", new Credentials("via-config", "s3")));
     assertEquals(Optional.of(new Credentials("via-config", "s3")), s.find("127.0.0.1:5000"));
-    assertFalse(Files.readString(docker).contains("s3"), "the secret went to the helper, not the file");
+    assertFalse(
+        Files.readString(docker).contains("s3"), "the secret went to the helper, not the file");
     assertEquals("o", s.find("other.io").get().username());
     assertTrue(s.erase("127.0.0.1:5000"));
     assertEquals(Optional.empty(), s.find("127.0.0.1:5000"));
-    AuthException e = assertThrows(AuthException.class, () -> new CredentialHelper("no-such-helper-xyz").get("x"));
+    AuthException e =
+        assertThrows(
+            AuthException.class, () -> new CredentialHelper("no-such-helper-xyz").get("x"));
     assertTrue(e.getMessage().contains("docker-credential-no-such-helper-xyz"), e.getMessage());
   }
 
@@ -119,6 +140,8 @@ class CredentialStoreTest {
     Files.writeString(raf, "{\"auths\":{\"r.io\":{\"auth\":\"bm9jb2xvbg==\"}}}"); // "nocolon"
     CredentialStore s = new CredentialStore(List.of(raf), raf);
     AuthException e = assertThrows(AuthException.class, () -> s.find("r.io"));
-    assertTrue(e.getMessage().contains(raf.toString()) && !e.getMessage().contains("nocolon"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(raf.toString()) && !e.getMessage().contains("nocolon"),
+        e.getMessage());
   }
 }
