@@ -28,12 +28,20 @@ import org.rocksdb.WriteOptions;
  * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache},
  * {@code filehash} and {@code stats} are the build cache's (cache keys -> records, file stat ->
  * content hash, build statistics); {@code imagecache} image manifest -> the cache keys of its
- * builds.
+ * builds; {@code blobsources} blob|registry/repository -> nothing: where a push or pull saw a blob,
+ * so a later push to another repository of that registry can mount it (skopeo's blob-info cache
+ * keeps the same).
  */
 public final class StoreIndex implements AutoCloseable {
   private static final List<String> TABLES =
       List.of(
-          "layers", "cache", "filehash", "stats", "urls", "imagecache"); // a new table goes last
+          "layers",
+          "cache",
+          "filehash",
+          "stats",
+          "urls",
+          "imagecache",
+          "blobsources"); // a new table goes last
 
   static {
     NativeLibrary.load();
@@ -341,6 +349,41 @@ public final class StoreIndex implements AutoCloseable {
     } catch (RocksDBException e) {
       throw new IndexException("cannot read the image cache table: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Records, in one batch, that {@code repository} ({@code registry/name}, as a push or pull named
+   * it) holds each of {@code blobs}.
+   */
+  public void putBlobSources(java.util.Collection<Digest> blobs, String repository) {
+    try (WriteBatch batch = new WriteBatch()) {
+      for (Digest b : blobs) {
+        batch.put(
+            table("blobsources"),
+            (b + "|" + repository).getBytes(StandardCharsets.UTF_8),
+            new byte[0]);
+      }
+      db.write(writeOptions, batch);
+    } catch (RocksDBException e) {
+      throw new IndexException("cannot record where blobs were pushed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The repositories ({@code registry/name}) recorded as holding {@code blob}, sorted. */
+  public List<String> blobSources(Digest blob) {
+    byte[] prefix = (blob + "|").getBytes(StandardCharsets.UTF_8);
+    List<String> out = new ArrayList<>();
+    try (RocksIterator it = db.newIterator(table("blobsources"))) {
+      for (it.seek(prefix); it.isValid(); it.next()) {
+        byte[] k = it.key();
+        if (k.length < prefix.length
+            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
+          break;
+        }
+        out.add(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8));
+      }
+    }
+    return out;
   }
 
   /** Forgets the records of blobs that were deleted, in one batch. */

@@ -3,6 +3,7 @@ package dev.strata.index;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.strata.oci.Digest;
 import dev.strata.store.Store;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The file-hash table's batch calls and a held index session, on a real RocksDB. */
+/**
+ * The file-hash table's batch calls, the blob sources and a held index session, on a real RocksDB.
+ */
 class StoreIndexTest {
   @TempDir Path dir;
 
@@ -27,6 +30,27 @@ class StoreIndexTest {
       assertEquals(Map.of("stat a", "aa", "stat b", "bb"), got, "unknown keys are left out");
       assertEquals("aa", store.withIndex(idx -> idx.fileHash("stat a")));
       assertNull(store.withIndex(idx -> idx.fileHash("stat c")));
+    }
+  }
+
+  @Test
+  void blobSourcesAreListedPerBlobOnlyForThatBlob() {
+    Digest a = Digest.sha256("a".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Digest b = Digest.sha256("b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    try (Store store = Store.open(dir.resolve("store"))) {
+      store.withIndex(
+          idx -> {
+            idx.putBlobSources(List.of(a, b), "127.0.0.1:5000/x/app");
+            idx.putBlobSources(List.of(a), "127.0.0.1:5000/y/app");
+            idx.putBlobSources(List.of(a), "127.0.0.1:5000/x/app"); // again: still one entry
+            return null;
+          });
+      assertEquals(
+          List.of("127.0.0.1:5000/x/app", "127.0.0.1:5000/y/app"),
+          store.withIndex(idx -> idx.blobSources(a)));
+      assertEquals(List.of("127.0.0.1:5000/x/app"), store.withIndex(idx -> idx.blobSources(b)));
+      Digest c = Digest.sha256(new byte[0]);
+      assertEquals(List.of(), store.withIndex(idx -> idx.blobSources(c)));
     }
   }
 

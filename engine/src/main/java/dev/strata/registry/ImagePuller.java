@@ -142,9 +142,14 @@ public final class ImagePuller {
       List<LayerRecord> records = Transfers.run(opts.parallel(), tasks);
       store.blobs().write(new ByteArrayInputStream(configBytes), m.config().digest());
       store.blobs().write(new ByteArrayInputStream(doc.bytes()), doc.digest());
+      List<Digest> seen = new ArrayList<>();
+      seen.add(m.config().digest());
+      m.layers().forEach(l -> seen.add(l.digest()));
       store.withIndex(
           idx -> {
             records.stream().filter(r -> r != null).forEach(idx::putLayer);
+            // a later push to another repository of this registry mounts these from here
+            idx.putBlobSources(seen, src.registry() + "/" + src.repository());
             return null;
           });
       String n = name != null ? name : asked.familiar();

@@ -5,13 +5,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real distribution v2 registry ({@code docker-registry}, Debian's package) on 127.0.0.1 and a
@@ -102,7 +108,7 @@ final class LocalRegistry implements AutoCloseable {
       Path config = dir.resolve("config.yml");
       Files.writeString(
           config,
-          "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: "
+          "version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\nstorage:\n  filesystem:\n    rootdirectory: "
               + dir.resolve("data")
               + "\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:"
               + port
@@ -159,6 +165,37 @@ final class LocalRegistry implements AutoCloseable {
 
   String log() throws IOException {
     return Files.readString(log);
+  }
+
+  private static final Pattern REQUEST =
+      Pattern.compile("\"(GET|HEAD|POST|PUT|PATCH|DELETE) (\\S+) HTTP/[0-9.]+\" (\\d{3}) ");
+
+  /**
+   * The requests the registry served so far, from its access log, one {@code "METHOD path status"}
+   * each, the query left out except a mount's {@code ?mount=...&from=...}.
+   */
+  List<String> requests() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
+      Matcher m = REQUEST.matcher(line);
+      if (m.find()) {
+        String path = URLDecoder.decode(m.group(2), StandardCharsets.UTF_8);
+        int q = path.indexOf('?');
+        if (q >= 0 && !path.contains("mount=")) {
+          path = path.substring(0, q);
+        }
+        out.add(m.group(1) + " " + path + " " + m.group(3));
+      }
+    }
+    return out;
+  }
+
+  /** The registry's file holding blob {@code d} (distribution's filesystem driver layout). */
+  Path blobFile(dev.strata.oci.Digest d) {
+    return log.getParent()
+        .resolve("data/docker/registry/v2/blobs/sha256/" + d.hex().substring(0, 2))
+        .resolve(d.hex())
+        .resolve("data");
   }
 
   @Override

@@ -219,6 +219,124 @@ class RegistryRoundTripTest {
     }
   }
 
+  /** The access log's requests under {@code /v2/REPO/}. */
+  private static List<String> requests(String repo) throws Exception {
+    return registry.requests().stream().filter(r -> r.contains(" /v2/" + repo + "/")).toList();
+  }
+
+  private static long count(List<String> requests, String prefix) {
+    return requests.stream().filter(r -> r.startsWith(prefix)).count();
+  }
+
+  @Test
+  void aMultiLayerImageIsPushedInParallelOnceEachAndPulledBack() throws Exception {
+    try (Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
+      StoredImage img = TestImages.multiLayer(a, 6, "six:1");
+      validate(a, img);
+      RemoteImage target = RemoteImage.parse(registry.host() + "/strata/six:1");
+      Descriptor pushed = new ImagePusher(a, options()).push(img, target, Compression.GZIP);
+      List<String> sent = requests("strata/six");
+      // config + 6 layers: each checked once, started once and put once, in any order
+      assertEquals(7, count(sent, "HEAD /v2/strata/six/blobs/sha256:"), sent.toString());
+      assertEquals(7, count(sent, "POST /v2/strata/six/blobs/uploads/ 202"), sent.toString());
+      assertEquals(7, count(sent, "PUT /v2/strata/six/blobs/uploads/"), sent.toString());
+      assertEquals(1, count(sent, "PUT /v2/strata/six/manifests/1 201"), sent.toString());
+
+      StoredImage pulled = new ImagePuller(b, options()).pull(target, Platform.host(), null);
+      assertEquals(pushed.digest(), pulled.digest());
+      assertEquals(6, pulled.manifest().layers().size());
+      pulled
+          .manifest()
+          .layers()
+          .forEach(l -> assertEquals(MediaType.OCI_LAYER_GZIP, l.mediaType()));
+      validate(b, pulled);
+    }
+  }
+
+  @Test
+  void aPushToAnotherRepositoryMountsWhatAnEarlierPushSentAndAPushAgainSendsNothing()
+      throws Exception {
+    try (Store a = Store.open(dir.resolve("a"))) {
+      // named "busybox:latest", nothing of the registry: only the index knows where blobs went
+      StoredImage img = TestImages.multiLayer(a, 3, "three:1");
+      new ImagePusher(a, options())
+          .push(img, RemoteImage.parse(registry.host() + "/strata/first:1"), Compression.GZIP);
+
+      Events again = new Events();
+      new ImagePusher(a, options().withProgress(again))
+          .push(img, RemoteImage.parse(registry.host() + "/strata/first:2"), Compression.GZIP);
+      List<String> first = requests("strata/first");
+      assertEquals(4, count(first, "POST "), "only the first push uploads: " + first);
+      // 4 blobs checked by each push: absent (404) the first time, present (200) the second
+      assertEquals(8, count(first, "HEAD /v2/strata/first/blobs/sha256:"), first.toString());
+      assertTrue(
+          again.lines.stream().noneMatch(l -> l.startsWith("started") || l.startsWith("Compress")),
+          again.lines.toString());
+
+      Events other = new Events();
+      Descriptor d =
+          new ImagePusher(a, options().withProgress(other))
+              .push(img, RemoteImage.parse(registry.host() + "/strata/other:1"), Compression.GZIP);
+      List<String> mounted = requests("strata/other");
+      // each of the 4 blobs: HEAD 404, then one POST ?mount=...&from=strata/first answered 201
+      assertEquals(4, count(mounted, "HEAD /v2/strata/other/blobs/sha256:"), mounted.toString());
+      assertEquals(
+          4,
+          mounted.stream()
+              .filter(
+                  r ->
+                      r.startsWith("POST ")
+                          && r.contains("from=strata/first")
+                          && r.endsWith(" 201"))
+              .count(),
+          mounted.toString());
+      assertEquals(0, count(mounted, "PATCH "), mounted.toString());
+      assertEquals(0, count(mounted, "PUT /v2/strata/other/blobs/"), mounted.toString());
+      assertTrue(other.lines.stream().noneMatch(l -> l.startsWith("sent")), other.lines.toString());
+
+      try (Store b = Store.open(dir.resolve("b"))) {
+        StoredImage pulled =
+            new ImagePuller(b, options())
+                .pull(
+                    RemoteImage.parse(registry.host() + "/strata/other:1"), Platform.host(), null);
+        assertEquals(d.digest(), pulled.digest());
+        validate(b, pulled);
+      }
+    }
+  }
+
+  @Test
+  void aPulledBlobTamperedInTheRegistryIsRefusedNamingItsDigest() throws Exception {
+    // a registry of its own: blobs are shared across repositories, and this one gets damaged
+    try (LocalRegistry own = LocalRegistry.start(dir.resolve("registry"));
+        Store a = Store.open(dir.resolve("a"));
+        Store b = Store.open(dir.resolve("b"))) {
+      StoredImage img = importBusybox(a);
+      RemoteImage target = RemoteImage.parse(own.host() + "/strata/tampered:1");
+      new ImagePusher(a, options()).push(img, target, Compression.GZIP);
+      // the pushed layer: the gzip form the push made and remembered
+      Digest diffId = img.config().diffIds().get(0);
+      Digest layer =
+          a.withIndex(idx -> idx.layers(diffId)).stream()
+              .filter(r -> r.mediaType().equals(MediaType.OCI_LAYER_GZIP))
+              .findFirst()
+              .orElseThrow()
+              .blob();
+      Path file = own.blobFile(layer);
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      bytes[bytes.length / 2] ^= 1;
+      java.nio.file.Files.write(file, bytes);
+      RegistryException e =
+          assertThrows(
+              RegistryException.class,
+              () -> new ImagePuller(b, options()).pull(target, Platform.host(), null));
+      assertTrue(e.getMessage().contains(layer.toString()), e.getMessage());
+      assertTrue(e.getMessage().contains("nothing was stored"), e.getMessage());
+      TestImages.assertNothingStored(b);
+    }
+  }
+
   @Test
   void aMirrorThatIsDownFallsBackToTheNext() throws Exception {
     try (Store a = Store.open(dir.resolve("a"));
