@@ -1,14 +1,6 @@
 package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.build.BuildException;
-import dev.strata.build.BuildOutput;
-import dev.strata.build.BuildProgress;
-import dev.strata.build.BuildRequest;
-import dev.strata.build.BuildResult;
-import dev.strata.build.Builder;
-import dev.strata.build.ImageSnapshots;
-import dev.strata.build.IoErrorText;
 import dev.strata.codec.Compression;
 import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.nshelper.HelperBinary;
@@ -24,6 +16,14 @@ import dev.strata.registry.RegistryOptions;
 import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxRunner;
+import dev.strata.solver.BuildException;
+import dev.strata.solver.BuildOutput;
+import dev.strata.solver.BuildProgress;
+import dev.strata.solver.BuildRequest;
+import dev.strata.solver.BuildResult;
+import dev.strata.solver.ImageSnapshots;
+import dev.strata.solver.IoErrorText;
+import dev.strata.solver.Solver;
 import dev.strata.store.Store;
 import dev.strata.transport.ImageTransports;
 import java.io.PrintStream;
@@ -346,7 +346,7 @@ final class BuildCommand implements Callable<Integer> {
         : new java.io.PrintWriter(new InfoWriter(progress), true);
   }
 
-  private Builder builder(
+  private Solver builder(
       Store store,
       Snapshotter snap,
       SandboxRunner runner,
@@ -355,7 +355,7 @@ final class BuildCommand implements Callable<Integer> {
     PullPolicy policy = PullPolicy.parse(pull);
     RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
     ImageResolver resolver = new ImageResolver(store, opts);
-    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy))
+    return new Solver(store, snap, runner, progress, ref -> resolver.resolve(ref, policy))
         .withRegistry(opts);
   }
 

@@ -1,12 +1,12 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildException;
-import dev.strata.build.CacheMounts;
-import dev.strata.build.IoErrorText;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
 import dev.strata.remotecache.StoreCache;
+import dev.strata.solver.BuildException;
+import dev.strata.solver.IoErrorText;
+import dev.strata.solver.run.CacheMounts;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package dev.strata.cli;
 
-import dev.strata.build.CacheMounts;
-import dev.strata.build.ImageSnapshots;
-import dev.strata.build.StatKeys;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.UserNamespace;
+import dev.strata.solver.ImageSnapshots;
+import dev.strata.solver.copy.StatKeys;
+import dev.strata.solver.run.CacheMounts;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.PrintWriter;

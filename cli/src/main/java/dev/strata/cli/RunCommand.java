@@ -1,6 +1,5 @@
 package dev.strata.cli;
 
-import dev.strata.build.ImageSnapshots;
 import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
@@ -14,6 +13,7 @@ import dev.strata.sandbox.SandboxMount;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
+import dev.strata.solver.ImageSnapshots;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;

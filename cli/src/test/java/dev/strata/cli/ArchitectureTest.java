@@ -38,7 +38,7 @@ class ArchitectureTest {
   };
   private static final String[] ENGINE = {
     "dev.strata.archive..",
-    "dev.strata.build..",
+    "dev.strata.solver..",
     "dev.strata.codec..",
     "dev.strata.frontend..",
     "dev.strata.layer..",
@@ -101,7 +101,6 @@ class ArchitectureTest {
               "dev.strata.registry..",
               "dev.strata.store..",
               "dev.strata.index..",
-              "dev.strata.build..",
               "dev.strata.solver..",
               "dev.strata.layer..",
               "dev.strata.archive..",
