@@ -7,7 +7,6 @@ import dev.strata.nshelper.HelperBinary;
 import dev.strata.nshelper.IdMapping;
 import dev.strata.nshelper.Isolation;
 import dev.strata.nshelper.UserNamespace;
-import dev.strata.oci.Descriptor;
 import dev.strata.oci.Json;
 import dev.strata.oci.Platform;
 import dev.strata.registry.ImageResolver;
@@ -21,11 +20,11 @@ import dev.strata.solver.BuildOutput;
 import dev.strata.solver.BuildProgress;
 import dev.strata.solver.BuildRequest;
 import dev.strata.solver.BuildResult;
+import dev.strata.solver.BuildTools;
 import dev.strata.solver.ImageSnapshots;
 import dev.strata.solver.IoErrorText;
 import dev.strata.solver.Solver;
 import dev.strata.store.Store;
-import dev.strata.transport.ImageTransports;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -213,7 +212,7 @@ final class BuildCommand implements Callable<Integer> {
             spec.commandLine(), "invalid --allow \"" + a + "\": security.insecure or network.host");
       }
     }
-    List<BuildOutput> outs = outputsOf();
+    List<BuildOutput> outs = outputsOf(layerCompression);
     tags.forEach(Store::canonicalName);
     Map<String, String> args = new LinkedHashMap<>();
     for (String a : buildArgs) {
@@ -260,10 +259,9 @@ final class BuildCommand implements Callable<Integer> {
         // before the re-exec and the second JVM draws the build once.
         try (Store store = top.openStore()) {
           Optional<BuildResult> cached =
-              builder(store, null, null, progress, log).buildFromCache(request(args, outs));
+              solver(store, null, null, progress, log).solveFromCache(request(args, outs));
           if (cached.isPresent()) {
-            progress.info("every step cached: no namespace entered");
-            report(cached.get(), store, layerCompression, progress, log, Optional.empty());
+            report(cached.get(), progress, Optional.empty());
           }
           result = cached.orElse(null);
         }
@@ -273,9 +271,9 @@ final class BuildCommand implements Callable<Integer> {
           Isolation iso = Isolation.forThisProcess(helper); // once per build
           progress.info("isolation: " + iso.describe());
           result =
-              builder(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
-                  .build(request(args, outs));
-          report(result, store, layerCompression, progress, log, Optional.of(iso.describe()));
+              solver(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
+                  .solve(request(args, outs));
+          report(result, progress, Optional.of(iso.describe()));
         }
       }
     }
@@ -289,9 +287,9 @@ final class BuildCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<BuildOutput> outputsOf() {
+  private List<BuildOutput> outputsOf(Compression c) {
     List<BuildOutput> outs = new ArrayList<>();
-    outputs.forEach(o -> outs.add(BuildOutput.parse(o)));
+    outputs.forEach(o -> outs.add(BuildOutput.parse(o).withCompression(c)));
     return outs;
   }
 
@@ -346,7 +344,7 @@ final class BuildCommand implements Callable<Integer> {
         : new java.io.PrintWriter(new InfoWriter(progress), true);
   }
 
-  private Solver builder(
+  private Solver solver(
       Store store,
       Snapshotter snap,
       SandboxRunner runner,
@@ -355,8 +353,8 @@ final class BuildCommand implements Callable<Integer> {
     PullPolicy policy = PullPolicy.parse(pull);
     RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
     ImageResolver resolver = new ImageResolver(store, opts);
-    return new Solver(store, snap, runner, progress, ref -> resolver.resolve(ref, policy))
-        .withRegistry(opts);
+    return new Solver(
+        new BuildTools(store, snap, runner, progress), ref -> resolver.resolve(ref, policy), opts);
   }
 
   /**
@@ -380,7 +378,6 @@ final class BuildCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Pushes a type=registry output, writes the statistics and says what was built. */
   /**
    * The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any
    * namespace.
@@ -403,26 +400,8 @@ final class BuildCommand implements Callable<Integer> {
     };
   }
 
-  private void report(
-      BuildResult r,
-      Store store,
-      Compression c,
-      BuildProgress progress,
-      PrintStream log,
-      Optional<String> isolationUsed)
-      throws java.io.IOException {
-    for (BuildOutput o : outputsOf()) {
-      if (o.type().equals("registry")) {
-        Descriptor d =
-            new ImageTransports(
-                    store, PullCommand.options(offline, registryLines(progress, log), top))
-                .push(
-                    store.image(r.manifestDigest().toString()),
-                    ImageTransports.parse("docker://" + o.name()),
-                    c);
-        progress.info("pushed " + o.name() + "@" + d.digest());
-      }
-    }
+  /** Writes the statistics and says what was built. */
+  private void report(BuildResult r, BuildProgress progress, Optional<String> isolationUsed) {
     if (statsJson != null) {
       try {
         byte[] stats = r.statsJson();

@@ -1,16 +1,18 @@
 package dev.strata.solver;
 
+import dev.strata.codec.Compression;
 import java.nio.file.Path;
 
 /**
  * One {@code --output type=...,dest=...}.
  *
  * @param type oci (layout dir), oci-archive, docker-archive, local (the rootfs as files) or
- *     registry (pushed by the caller, which holds the registry options)
+ *     registry (pushed)
  * @param dest where, for every type but registry
  * @param name the reference to push to, for registry
+ * @param compression how a registry output's layers are compressed (null: gzip)
  */
-public record BuildOutput(String type, Path dest, String name) {
+public record BuildOutput(String type, Path dest, String name, Compression compression) {
   public BuildOutput {
     switch (type) {
       case "oci", "oci-archive", "docker-archive", "local" -> {
@@ -32,7 +34,16 @@ public record BuildOutput(String type, Path dest, String name) {
   }
 
   public BuildOutput(String type, Path dest) {
-    this(type, dest, null);
+    this(type, dest, null, null);
+  }
+
+  public BuildOutput(String type, Path dest, String name) {
+    this(type, dest, name, null);
+  }
+
+  /** This output with its layers compressed as {@code c} (what a registry output pushes). */
+  public BuildOutput withCompression(Compression c) {
+    return new BuildOutput(type, dest, name, c);
   }
 
   /** Parses {@code type=T,dest=D} (docker buildx's syntax); a bare path means type=local. */

@@ -86,6 +86,15 @@ public final class ImageSnapshots {
    * what lands on disk is verified by that one hash, as containerd's diff applier does. Hashing the
    * compressed bytes too cost a second sha256 of every layer for nothing.
    */
+  /** The snapshotter's references to {@code layers}' blobs in the store. */
+  public static List<LayerRef> refs(Store store, List<StageResult.Layer> layers) {
+    List<LayerRef> refs = new ArrayList<>();
+    for (StageResult.Layer l : layers) {
+      refs.add(ref(store, l.diffId(), l.blob().digest()));
+    }
+    return refs;
+  }
+
   static LayerRef ref(Store store, Digest diffId, Digest blob) {
     return new LayerRef(
         diffId,

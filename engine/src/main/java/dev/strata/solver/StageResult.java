@@ -4,6 +4,8 @@ import dev.strata.buildcache.CacheKey;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
+import dev.strata.store.StoredImage;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -17,5 +19,26 @@ public record StageResult(
 
   public StageResult {
     layers = List.copyOf(layers);
+  }
+
+  /** A stored image's layers, diffID beside blob. */
+  public static List<Layer> layersOf(StoredImage img) {
+    List<Digest> diffIds = img.config().diffIds();
+    List<Descriptor> blobs = img.manifest().layers();
+    if (diffIds.size() != blobs.size()) {
+      throw new BuildException(
+          "image "
+              + img.name()
+              + ": "
+              + diffIds.size()
+              + " diff_ids for "
+              + blobs.size()
+              + " layers");
+    }
+    List<Layer> layers = new ArrayList<>();
+    for (int i = 0; i < blobs.size(); i++) {
+      layers.add(new Layer(diffIds.get(i), blobs.get(i)));
+    }
+    return layers;
   }
 }

@@ -1,16 +1,12 @@
 package dev.strata.solver;
 
 import dev.strata.buildcache.CacheKey;
-import dev.strata.frontend.ignore.DockerIgnore;
-import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.layer.snapshot.Snapshot;
-import dev.strata.layer.snapshot.Snapshotter;
 import dev.strata.oci.Digest;
 import dev.strata.solver.copy.CopySources;
 import dev.strata.solver.copy.FileCopier;
 import dev.strata.solver.copy.FileDigests;
-import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,62 +23,33 @@ import java.util.Map;
  * kept until the build releases it.
  */
 public final class StepSources {
-  private final Store store;
-  private final Snapshotter snapshotter;
-  private final BuildProgress progress;
-  private final BuildRequest req;
-  private final BuildPlan plan;
-  private final DockerIgnore ignore;
+  private final StepContext ctx;
 
-  /** The stages built so far, by index (the build's concurrent map, filled as stages finish). */
-  private final Map<Integer, StageResult> results;
-
-  /** Brings a stage's layer blobs into the store before they are unpacked (--cache-from). */
-  private final LayerFetch fetch;
-
-  /** What makes a list of layers' blobs present in the store. */
-  interface LayerFetch {
-    void fetch(List<StageResult.Layer> layers) throws IOException;
-  }
-
-  StepSources(
-      Store store,
-      Snapshotter snapshotter,
-      BuildProgress progress,
-      BuildRequest req,
-      BuildPlan plan,
-      DockerIgnore ignore,
-      Map<Integer, StageResult> results,
-      LayerFetch fetch) {
-    this.fetch = fetch;
-    this.store = store;
-    this.snapshotter = snapshotter;
-    this.progress = progress;
-    this.req = req;
-    this.plan = plan;
-    this.ignore = ignore;
-    this.results = results;
+  StepSources(StepContext ctx) {
+    this.ctx = ctx;
   }
 
   /** File digests by stat, in the index's file-hash table: one index session per step. */
   private final FileDigests fileDigests =
       new FileDigests() {
         public Map<String, String> known(java.util.Collection<String> statKeys) {
-          return store.withIndex(idx -> idx.fileHashes(statKeys));
+          return ctx.store().withIndex(idx -> idx.fileHashes(statKeys));
         }
 
         public void remember(Map<String, String> digests) {
-          store.withIndex(
-              idx -> {
-                idx.putFileHashes(digests);
-                return null;
-              });
+          ctx.store()
+              .withIndex(
+                  idx -> {
+                    idx.putFileHashes(digests);
+                    return null;
+                  });
         }
       };
 
   /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
   public CopySources context() {
-    return new CopySources(req.context(), ignore, "build context").remembering(fileDigests);
+    return new CopySources(ctx.req().context(), ctx.ignore(), "build context")
+        .remembering(fileDigests);
   }
 
   /**
@@ -90,9 +57,9 @@ public final class StepSources {
    * error).
    */
   public StageResult stageByRef(String from) {
-    for (Stage s : plan.stages()) {
+    for (Stage s : ctx.plan().stages()) {
       if (from.equalsIgnoreCase(s.name()) || from.equals(String.valueOf(s.index()))) {
-        StageResult r = results.get(s.index());
+        StageResult r = ctx.result(s.index());
         if (r != null) {
           return r;
         }
@@ -100,14 +67,14 @@ public final class StepSources {
     }
     // --from=IMAGE: an image from the store
     StoredImage img =
-        store
+        ctx.store()
             .find(from)
             .orElseThrow(
                 () ->
                     new BuildException(
                         "--from=" + from + ": no such stage, and no such image in the store"));
     return new StageResult(
-        -1, from, img.config(), BuildRun.layersOf(img), CacheKey.base(img.digest()));
+        -1, from, img.config(), StageResult.layersOf(img), CacheKey.base(img.digest()));
   }
 
   /**
@@ -117,13 +84,13 @@ public final class StepSources {
   private Path filteredContext;
 
   public synchronized Path contextForMounts() throws IOException {
-    if (ignore.patterns().isEmpty()) {
-      return req.context();
+    if (ctx.ignore().patterns().isEmpty()) {
+      return ctx.req().context();
     }
     if (filteredContext == null) {
-      Path dir = Files.createTempDirectory(store.tmp(), "context-");
+      Path dir = Files.createTempDirectory(ctx.store().tmp(), "context-");
       try (CopySources cs = context()) {
-        new FileCopier(dir, m -> progress.warning(null, m))
+        new FileCopier(dir, m -> ctx.progress().warning(null, m))
             .copy(cs, cs.select(List.of(".")), "/", new FileCopier.Attrs(null, null, null, false));
       }
       filteredContext = dir;
@@ -139,26 +106,39 @@ public final class StepSources {
     List<Digest> ids = r.layers().stream().map(StageResult.Layer::diffId).toList();
     Snapshot s = sourceSnapshots.get(ids);
     if (s == null) {
-      fetch.fetch(r.layers());
-      s = snapshotter.prepare(BuildRun.refs(store, r.layers()));
+      ctx.fetch(r.layers());
+      s = ctx.snapshotter().prepare(ImageSnapshots.refs(ctx.store(), r.layers()));
       sourceSnapshots.put(ids, s);
     }
     return s.rootfs();
   }
 
-  synchronized void dropFilteredContext() throws IOException {
+  /**
+   * Releases what the build's stages held (source snapshots, the filtered context of bind mounts);
+   * a failure is a warning, never one that hides the build's own.
+   */
+  void release() {
+    closeSourceSnapshots();
+    try {
+      dropFilteredContext();
+    } catch (IOException e) {
+      ctx.progress().warning(null, e.getMessage());
+    }
+  }
+
+  private synchronized void dropFilteredContext() throws IOException {
     if (filteredContext != null) {
       dev.strata.layer.Trees.removeAll(filteredContext);
       filteredContext = null;
     }
   }
 
-  synchronized void closeSourceSnapshots() {
+  private synchronized void closeSourceSnapshots() {
     for (Snapshot s : sourceSnapshots.values()) {
       try {
         s.close();
       } catch (IOException e) {
-        progress.warning(null, e.getMessage());
+        ctx.progress().warning(null, e.getMessage());
       }
     }
     sourceSnapshots.clear();

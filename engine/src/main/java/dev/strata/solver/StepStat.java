@@ -1,5 +1,7 @@
 package dev.strata.solver;
 
+import dev.strata.frontend.plan.Stage;
+
 /**
  * One step's line in the build statistics (DESIGN.md "Build statistics").
  *
@@ -14,4 +16,17 @@ public record StepStat(
     String reason,
     String key,
     double seconds,
-    long layerBytes) {}
+    long layerBytes) {
+  /** The statistics line of the step {@code ps} of {@code stage}. */
+  static StepStat of(
+      BuildProgress.Step ps,
+      Stage stage,
+      String cache,
+      String reason,
+      String key,
+      double seconds,
+      long layerBytes) {
+    return new StepStat(
+        stage.index(), stage.name(), ps.line(), ps.text(), cache, reason, key, seconds, layerBytes);
+  }
+}

@@ -8,17 +8,19 @@ import dev.strata.frontend.plan.Stage;
 import dev.strata.frontend.plan.Step;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
-import dev.strata.remotecache.ImportedCache;
 import dev.strata.solver.BuildProgress;
-import dev.strata.solver.BuildRun;
+import dev.strata.solver.Operation;
 import dev.strata.solver.StageResult;
-import dev.strata.solver.StepSources;
-import dev.strata.store.Store;
+import dev.strata.solver.StepContext;
+import dev.strata.solver.StepInputs;
+import dev.strata.solver.StepState;
+import dev.strata.solver.StepText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -27,37 +29,14 @@ import java.util.TreeMap;
  * {@code --chown}) and making the copy, ADD's local archives unpacked and URLs fetched. One serves
  * every stage's thread; its only state is ADD's downloads, kept per stage.
  */
-public final class CopyOp {
-  private final Store store;
-  private final BuildProgress progress;
-
-  /** Compute keys only: an input that needs a mount or a download stops the build. */
-  private final boolean keysOnly;
-
-  private final StepSources sources;
-
-  /** Facts a --cache-from bundle recorded, taken when the store has none. */
-  private final ImportedCache imported;
-
-  /** The facts this build used, by key: --cache-to exports them. */
-  private final Map<String, String> usedFacts;
+public final class CopyOp implements Operation {
+  private final StepContext ctx;
 
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
   private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public CopyOp(
-      Store store,
-      BuildProgress progress,
-      boolean keysOnly,
-      StepSources sources,
-      ImportedCache imported,
-      Map<String, String> usedFacts) {
-    this.imported = imported;
-    this.usedFacts = usedFacts;
-    this.store = store;
-    this.progress = progress;
-    this.keysOnly = keysOnly;
-    this.sources = sources;
+  public CopyOp(StepContext ctx) {
+    this.ctx = ctx;
   }
 
   /**
@@ -65,13 +44,21 @@ public final class CopyOp {
    * each ADD URL its --checksum or else the fetched body's digest and Last-Modified (as BuildKit's
    * http source keys it), and for a linked copy with --chown the resolved ids.
    */
-  public void inputs(Stage stage, Step step, List<StageResult.Layer> layers, Map<String, String> in)
+  @Override
+  public StepInputs inputs(StepState state, Map<String, String> common)
       throws IOException, InterruptedException {
+    Stage stage = state.stage();
+    Step step = state.step();
+    Map<String, String> in = new TreeMap<>(common);
     CopyOptions o = step.copy();
     if (o.from() != null) {
-      in.put("files", fromStageHash(step.instruction(), o));
+      Optional<String> files = fromStageHash(step.instruction(), o);
+      if (files.isEmpty()) {
+        return StepInputs.needsNamespace();
+      }
+      in.put("files", files.get());
     } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
-      try (CopySources src = sources.context().excluding(o.excluded()).forKey()) {
+      try (CopySources src = ctx.sources().context().excluding(o.excluded()).forKey()) {
         in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
       }
     }
@@ -83,9 +70,8 @@ public final class CopyOp {
         in.put("url." + n, url + " " + o.checksum());
         continue;
       }
-      if (keysOnly) {
-        throw new BuildRun
-            .NeedsNamespace(); // the body must be fetched to know the key: fetch once, inside
+      if (ctx.keysOnly()) {
+        return StepInputs.needsNamespace(); // the body must be fetched to know the key: inside
       }
       RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
       in.put(
@@ -93,8 +79,24 @@ public final class CopyOp {
           url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
     }
     if (o.linked() && o.hasChown()) {
-      in.put("chown", linkChown(o.chown(), layers));
+      Optional<String> ids = linkChown(o.chown(), state.layers());
+      if (ids.isEmpty()) {
+        return StepInputs.needsNamespace();
+      }
+      in.put("chown", ids.get());
     }
+    return StepInputs.of(in);
+  }
+
+  @Override
+  public CacheKey recordKeyOf(
+      Step step, CacheKey chained, String canonical, Map<String, String> in) {
+    return recordKey(step.copy(), chained, canonical, in);
+  }
+
+  @Override
+  public boolean emptyTree(Step step) {
+    return step.copy().linked();
   }
 
   /**
@@ -121,12 +123,12 @@ public final class CopyOp {
    * addresses: a re-run step with the same key but other output does not match), so a build whose
    * steps all hit can take it without a mount.
    */
-  private String fromStageHash(Instruction c, CopyOptions o) throws IOException {
-    StageResult src = sources.stageByRef(o.from());
+  private Optional<String> fromStageHash(Instruction c, CopyOptions o) throws IOException {
+    StageResult src = ctx.sources().stageByRef(o.from());
     return recorded(
         "copy-from",
         src.layers(),
-        BuildRun.canonical(c),
+        StepText.canonical(c),
         () -> {
           try (CopySources s = copySources(o.from()).excluding(o.excluded()).forKey()) {
             return s.contentHash(s.select(o.sources(), o.parents()), true);
@@ -139,13 +141,14 @@ public final class CopyOp {
    * is made in an empty tree). Recorded under the layers' diffIDs, so a build whose steps all hit
    * needs no mount for it.
    */
-  private String linkChown(String spec, List<StageResult.Layer> layers) throws IOException {
+  private Optional<String> linkChown(String spec, List<StageResult.Layer> layers)
+      throws IOException {
     return recorded(
         "chown",
         layers,
         spec,
         () -> {
-          Path rootfs = sources.mounted(new StageResult(-1, null, null, layers, null));
+          Path rootfs = ctx.sources().mounted(new StageResult(-1, null, null, layers, null));
           return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
         });
   }
@@ -158,10 +161,10 @@ public final class CopyOp {
   /**
    * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
    * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build whose
-   * steps all hit takes it without a mount; in the cache-only attempt a fact not yet recorded sends
-   * the build into the namespace.
+   * steps all hit takes it without a mount; in the cache-only attempt a fact not yet recorded is
+   * empty: the build needs the namespace.
    */
-  private String recorded(
+  private Optional<String> recorded(
       String kind, List<StageResult.Layer> layers, String what, MountedWork work)
       throws IOException {
     StringBuilder id = new StringBuilder(kind).append('|');
@@ -169,46 +172,44 @@ public final class CopyOp {
     id.append(what);
     String key =
         Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    String known = store.withIndex(idx -> idx.fileHash(key));
-    if (known == null && (known = imported.fact(key)) != null) {
+    String known = ctx.store().withIndex(idx -> idx.fileHash(key));
+    if (known == null && (known = ctx.imported().fact(key)) != null) {
       String fact = known;
-      store.withIndex(
-          idx -> {
-            idx.putFileHash(key, fact);
-            return null;
-          });
+      ctx.store()
+          .withIndex(
+              idx -> {
+                idx.putFileHash(key, fact);
+                return null;
+              });
     }
     if (known != null) {
-      usedFacts.put(key, known);
-      return known;
+      ctx.facts().put(key, known);
+      return Optional.of(known);
     }
-    if (keysOnly) {
-      throw new BuildRun.NeedsNamespace();
+    if (ctx.keysOnly()) {
+      return Optional.empty();
     }
     String value = work.compute();
-    usedFacts.put(key, value);
-    store.withIndex(
-        idx -> {
-          idx.putFileHash(key, value);
-          return null;
-        });
-    return value;
+    ctx.facts().put(key, value);
+    ctx.store()
+        .withIndex(
+            idx -> {
+              idx.putFileHash(key, value);
+              return null;
+            });
+    return Optional.of(value);
   }
 
   /**
    * Makes the copy of {@code in} in {@code rootfs} (a linked copy's is empty); the step's ADD
    * downloads are dropped after it, whether it failed or not.
    */
-  public void copy(
-      Stage stage,
-      Step step,
-      BuildProgress.Step ps,
-      ImageConfig config,
-      Path rootfs,
-      Map<String, String> inputs)
+  @Override
+  public void run(StepState state, BuildProgress.Step ps, Path rootfs, Map<String, String> inputs)
       throws IOException, InterruptedException {
+    Stage stage = state.stage();
     try {
-      copyFiles(stage, step.copy(), ps, config, rootfs, inputs);
+      copyFiles(stage, state.step().copy(), ps, state.config(), rootfs, inputs);
     } finally {
       remote(stage).clear();
     }
@@ -271,7 +272,7 @@ public final class CopyOp {
         }
       }
     }
-    FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+    FileCopier copier = new FileCopier(rootfs, m -> ctx.progress().warning(ps, m));
     FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
     if (!sel.isEmpty()) {
       copier.copy(src, sel, d, attrs, sourceCount);
@@ -289,15 +290,16 @@ public final class CopyOp {
 
   private CopySources copySources(String from) throws IOException {
     if (from == null) {
-      return sources.context();
+      return ctx.sources().context();
     }
-    StageResult src = sources.stageByRef(from);
-    Path rootfs = sources.mounted(src);
+    StageResult src = ctx.sources().stageByRef(from);
+    Path rootfs = ctx.sources().mounted(src);
     return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
   }
 
   private RemoteFiles remote(Stage stage) {
-    return remotes.computeIfAbsent(stage.index(), k -> new RemoteFiles(store.tmp(), validators));
+    return remotes.computeIfAbsent(
+        stage.index(), k -> new RemoteFiles(ctx.store().tmp(), validators));
   }
 
   /** ADD URLs' last answers, in the store's index (one short index session each). */
@@ -305,26 +307,28 @@ public final class CopyOp {
       new RemoteFiles.Validators() {
         @Override
         public dev.strata.index.UrlRecord get(String url) {
-          return store.withIndex(idx -> idx.url(url));
+          return ctx.store().withIndex(idx -> idx.url(url));
         }
 
         @Override
         public void put(String url, dev.strata.index.UrlRecord r) {
-          store.withIndex(
-              idx -> {
-                idx.putUrl(url, r);
-                return null;
-              });
+          ctx.store()
+              .withIndex(
+                  idx -> {
+                    idx.putUrl(url, r);
+                    return null;
+                  });
         }
       };
 
   /** Deletes every stage's downloads, when the build ends; a failure is a warning. */
-  public void closeRemotes() {
+  @Override
+  public void release() {
     for (RemoteFiles r : remotes.values()) {
       try {
         r.close();
       } catch (IOException e) {
-        progress.warning(null, e.getMessage());
+        ctx.progress().warning(null, e.getMessage());
       }
     }
   }

@@ -1,29 +1,30 @@
 package dev.strata.solver.run;
 
 import dev.strata.frontend.instructions.Instruction;
-import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.Mount;
 import dev.strata.frontend.plan.RunOptions;
 import dev.strata.frontend.plan.Step;
 import dev.strata.oci.ImageConfig;
 import dev.strata.sandbox.NetworkMode;
-import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
 import dev.strata.solver.BuildException;
 import dev.strata.solver.BuildProgress;
-import dev.strata.solver.BuildRequest;
-import dev.strata.solver.StepSources;
+import dev.strata.solver.Operation;
+import dev.strata.solver.StepContext;
+import dev.strata.solver.StepInputs;
+import dev.strata.solver.StepState;
 import dev.strata.solver.StepText;
 import dev.strata.solver.copy.CopySources;
-import dev.strata.store.Store;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The RUN step: what of it goes into its cache key besides its text (the environment it sees, its
@@ -31,31 +32,37 @@ import java.util.Optional;
  * with its {@code --mount}s, its output sent as progress events of the step. It keeps no state of
  * its own: the stages' threads share one.
  */
-public final class RunOp {
-  private final Store store;
-  private final SandboxRunner sandbox;
-  private final BuildProgress progress;
-  private final BuildRequest req;
-  private final BuildPlan plan;
-  private final StepSources sources;
+public final class RunOp implements Operation {
+  private final StepContext ctx;
 
-  public RunOp(
-      Store store,
-      SandboxRunner sandbox,
-      BuildProgress progress,
-      BuildRequest req,
-      BuildPlan plan,
-      StepSources sources) {
-    this.store = store;
-    this.sandbox = sandbox;
-    this.progress = progress;
-    this.req = req;
-    this.plan = plan;
-    this.sources = sources;
+  public RunOp(StepContext ctx) {
+    this.ctx = ctx;
+  }
+
+  /**
+   * The RUN's inputs: its environment, shell, network and mounts ({@code --security=insecure}
+   * without {@code --allow} is refused here, before any lookup).
+   */
+  @Override
+  public StepInputs inputs(StepState state, Map<String, String> common) throws IOException {
+    Step step = state.step();
+    security(step);
+    Map<String, String> in = new TreeMap<>(common);
+    in.put("env", String.join("\n", runEnv(step, state.config())));
+    in.put("shell", String.join(" ", step.env().shell()));
+    in.put("network", network(step).name().toLowerCase(Locale.ROOT));
+    in.put("mounts", mountsInput(step));
+    return StepInputs.of(in);
+  }
+
+  @Override
+  public void run(StepState state, BuildProgress.Step ps, Path rootfs, Map<String, String> inputs)
+      throws IOException, InterruptedException {
+    run((Instruction.Run) state.step().instruction(), state.step(), ps, state.config(), rootfs);
   }
 
   /** The variables a RUN sees, KEY=VALUE in order; also its key's {@code env} input. */
-  public List<String> runEnv(Step step, ImageConfig config) {
+  List<String> runEnv(Step step, ImageConfig config) {
     Map<String, String> env = new LinkedHashMap<>();
     for (String e : config.env()) {
       int eq = e.indexOf('=');
@@ -63,7 +70,7 @@ public final class RunOp {
         env.put(e.substring(0, eq), e.substring(eq + 1));
       }
     }
-    env.putAll(plan.proxyArgs());
+    env.putAll(ctx.plan().proxyArgs());
     step.env().runEnv().forEach(env::putIfAbsent);
     step.env().env().forEach(env::put);
     List<String> out = new ArrayList<>();
@@ -72,9 +79,9 @@ public final class RunOp {
   }
 
   /** The RUN's {@code --network}, else the build's. */
-  public NetworkMode network(Step step) {
+  NetworkMode network(Step step) {
     return switch (step.run().network()) {
-      case DEFAULT -> req.network();
+      case DEFAULT -> ctx.req().network();
       case NONE -> NetworkMode.NONE;
       case HOST -> NetworkMode.HOST;
     };
@@ -86,11 +93,11 @@ public final class RunOp {
    * BuildKit, needs the build's {@code --allow security.insecure}. Called when the step's key is
    * computed, so a cached step is refused too (BuildKit checks entitlements before solving).
    */
-  public SandboxSecurity security(Step step) {
+  SandboxSecurity security(Step step) {
     if (step.run().security() != RunOptions.Security.INSECURE) {
       return SandboxSecurity.DEFAULT;
     }
-    if (!req.allowInsecure()) {
+    if (!ctx.req().allowInsecure()) {
       throw new BuildException(
           "RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
               + " to give this step every capability and no seccomp filter");
@@ -103,7 +110,7 @@ public final class RunOp {
    * it shows (the context's files, or the source stage's layers), as BuildKit keys bind mounts by
    * their content. Cache, tmpfs and secret contents do not count.
    */
-  public String mountsInput(Step step) throws IOException {
+  String mountsInput(Step step) throws IOException {
     StringBuilder sb = new StringBuilder(step.mounts().toString());
     for (Mount m : step.mounts()) {
       if (!m.type().equals("bind")) {
@@ -111,7 +118,7 @@ public final class RunOp {
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
-        try (CopySources cs = sources.context().forKey()) {
+        try (CopySources cs = ctx.sources().context().forKey()) {
           sb.append("\nbind ")
               .append(src)
               .append(' ')
@@ -119,7 +126,7 @@ public final class RunOp {
         }
       } else {
         sb.append("\nbind ").append(m.from()).append(':').append(src);
-        sources.stageByRef(m.from()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+        ctx.sources().stageByRef(m.from()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
       }
     }
     return sb.toString();
@@ -129,28 +136,28 @@ public final class RunOp {
    * Runs {@code r} in {@code rootfs} with its {@code --mount}s; a non-zero exit fails the step,
    * naming its line.
    */
-  public void run(
+  private void run(
       Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.workingDir();
     RunMounts.Sources binds =
         new RunMounts.Sources() {
           public Path context() throws IOException {
-            return sources.contextForMounts();
+            return ctx.sources().contextForMounts();
           }
 
           public Path stage(String from) throws IOException {
-            return sources.mounted(sources.stageByRef(from));
+            return ctx.sources().mounted(ctx.sources().stageByRef(from));
           }
         };
     try (RunMounts mounts =
         RunMounts.prepare(
             step.mounts(),
             workdir,
-            store.root(),
-            store.tmp(),
-            req.secrets(),
-            req.sshAgents(),
+            ctx.store().root(),
+            ctx.store().tmp(),
+            ctx.req().secrets(),
+            ctx.req().sshAgents(),
             binds)) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
     }
@@ -195,8 +202,8 @@ public final class RunOp {
                 Optional.of("strata"))
             .withMounts(mounts.mounts())
             .withSecurity(security(step));
-    java.io.OutputStream out = new StepOutput(progress, ps);
-    int code = sandbox.run(spec, out, out);
+    java.io.OutputStream out = new StepOutput(ctx.progress(), ps);
+    int code = ctx.sandbox().run(spec, out, out);
     if (code != 0) {
       throw new BuildException(
           "RUN " + StepText.clip(r.command().shellLine()) + ": exit status " + code);
