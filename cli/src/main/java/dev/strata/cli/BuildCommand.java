@@ -2,26 +2,21 @@ package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.codec.Compression;
-import dev.strata.layer.snapshot.Snapshotter;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.IdMapping;
-import dev.strata.nshelper.Isolation;
-import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Json;
 import dev.strata.oci.Platform;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
 import dev.strata.registry.RegistryOptions;
 import dev.strata.remotecache.CacheSpec;
+import dev.strata.rootless.Namespace;
 import dev.strata.sandbox.NetworkMode;
-import dev.strata.sandbox.SandboxRunner;
 import dev.strata.solver.BuildException;
 import dev.strata.solver.BuildOutput;
 import dev.strata.solver.BuildProgress;
 import dev.strata.solver.BuildRequest;
 import dev.strata.solver.BuildResult;
+import dev.strata.solver.BuildSession;
 import dev.strata.solver.BuildTools;
-import dev.strata.solver.ImageSnapshots;
 import dev.strata.solver.IoErrorText;
 import dev.strata.solver.Solver;
 import dev.strata.store.Store;
@@ -226,10 +221,8 @@ final class BuildCommand implements Callable<Integer> {
         args.put(a.substring(0, eq), a.substring(eq + 1));
       }
     }
-    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
-    Optional<Isolation.Rung> isolationRequest =
-        isolationRequest(spec, isolation); // checked up front
-    boolean outside = !UserNamespace.inside();
+    checkIsolation(spec, isolation); // up front: a usage error, before any work
+    boolean outside = !Namespace.inside();
     List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
     if (outside && "-".equals(file)) {
       // stdin cannot be read twice: keep it in a file the second JVM reads
@@ -251,38 +244,25 @@ final class BuildCommand implements Callable<Integer> {
     }
     // The view is closed before the error mapper prints (the final frame, then "Error: ...") and
     // before the image id goes to stdout, which may be the same terminal as the live region.
-    BuildResult result = null;
+    BuildSession session = new BuildSession(Namespace.forStore(top.root), null);
+    Optional<BuildSession.Built> built;
     try (ProgressView progress = mode.open(log, System.getenv())) {
-      if (outside) {
-        // A build whose every step hits needs no namespace: keys, then names, in this JVM. The
-        // builder holds that attempt's events back unless it succeeds, so a view shows nothing
-        // before the re-exec and the second JVM draws the build once.
-        try (Store store = top.openStore()) {
-          Optional<BuildResult> cached =
-              solver(store, null, null, progress, log).solveFromCache(request(args, outs));
-          if (cached.isPresent()) {
-            report(cached.get(), progress, Optional.empty());
-          }
-          result = cached.orElse(null);
-        }
-      } else {
-        try (Store store = top.openStore()) {
-          Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-          Isolation iso = Isolation.forThisProcess(helper); // once per build
-          progress.info("isolation: " + iso.describe());
-          result =
-              solver(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
-                  .solve(request(args, outs));
-          report(result, progress, Optional.of(iso.describe()));
+      // Outside the namespace a build whose every step hits is done here, in this JVM: the
+      // solver holds that attempt's events back unless it succeeds, so a view shows nothing
+      // before the re-exec and the second JVM draws the build once.
+      try (Store store = top.openStore()) {
+        session = new BuildSession(Namespace.forStore(top.root), t -> solver(t, progress, log));
+        built = session.build(store, request(args, outs), snapshotter, progress);
+        if (built.isPresent()) {
+          report(built.get().result(), progress, built.get().isolation());
         }
       }
     }
-    if (result == null) { // this view is closed: the second JVM owns the terminal from here
-      Isolation.Rung rung = isolationRung(isolationRequest, helper);
-      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(
-          helper, rung, mapping, Main.class.getName(), withProgress(argv, mode));
+    if (built.isEmpty()) { // this view is closed: the second JVM owns the terminal from here
+      return session.continueInside(
+          isolation, idMapping, Main.class.getName(), withProgress(argv, mode));
     }
+    BuildResult result = built.get().result();
     spec.commandLine().getOut().println(result.imageId());
     return 0;
   }
@@ -344,17 +324,11 @@ final class BuildCommand implements Callable<Integer> {
         : new java.io.PrintWriter(new InfoWriter(progress), true);
   }
 
-  private Solver solver(
-      Store store,
-      Snapshotter snap,
-      SandboxRunner runner,
-      BuildProgress progress,
-      PrintStream log) {
+  private Solver solver(BuildTools tools, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
     RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
-    ImageResolver resolver = new ImageResolver(store, opts);
-    return new Solver(
-        new BuildTools(store, snap, runner, progress), ref -> resolver.resolve(ref, policy), opts);
+    ImageResolver resolver = new ImageResolver(tools.store(), opts);
+    return new Solver(tools, ref -> resolver.resolve(ref, policy), opts);
   }
 
   /**
@@ -378,26 +352,13 @@ final class BuildCommand implements Callable<Integer> {
     return out;
   }
 
-  /**
-   * The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any
-   * namespace.
-   */
-  static Isolation.Rung isolationRung(Optional<Isolation.Rung> request, HelperBinary helper)
-      throws java.io.IOException, InterruptedException {
-    return Isolation.choose(
-        request, UserNamespace.callerIds()[0], Isolation.probe(helper, Isolation.Rung.USERNS));
-  }
-
-  /** {@code --isolation}'s word: empty for auto. */
-  static Optional<Isolation.Rung> isolationRequest(CommandSpec spec, String word) {
-    return switch (word) {
-      case "auto" -> Optional.empty();
-      case "userns" -> Optional.of(Isolation.Rung.USERNS);
-      case "chroot" -> Optional.of(Isolation.Rung.CHROOT);
-      default ->
-          throw new ParameterException(
-              spec.commandLine(), "--isolation " + word + ": expected auto, userns or chroot");
-    };
+  /** Checks an {@code --isolation} word (auto, userns or chroot): a usage error otherwise. */
+  static void checkIsolation(CommandSpec spec, String word) {
+    try {
+      Namespace.checkIsolation(word);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   /** Writes the statistics and says what was built. */

@@ -44,6 +44,7 @@ class ArchitectureTest {
     "dev.strata.layer..",
     "dev.strata.registry..",
     "dev.strata.remotecache..",
+    "dev.strata.rootless..",
     "dev.strata.sandbox..",
     "dev.strata.transport.."
   };
@@ -106,6 +107,7 @@ class ArchitectureTest {
               "dev.strata.archive..",
               "dev.strata.transport..",
               "dev.strata.remotecache..",
+              "dev.strata.rootless..",
               "dev.strata.nshelper..",
               "dev.strata.posix..",
               "dev.strata.cli..");
