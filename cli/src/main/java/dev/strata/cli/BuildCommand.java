@@ -1,19 +1,13 @@
 package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.codec.Compression;
 import dev.strata.oci.Json;
-import dev.strata.oci.Platform;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
 import dev.strata.registry.RegistryOptions;
-import dev.strata.remotecache.CacheSpec;
 import dev.strata.rootless.Namespace;
-import dev.strata.sandbox.NetworkMode;
 import dev.strata.solver.BuildException;
-import dev.strata.solver.BuildOutput;
 import dev.strata.solver.BuildProgress;
-import dev.strata.solver.BuildRequest;
 import dev.strata.solver.BuildResult;
 import dev.strata.solver.BuildSession;
 import dev.strata.solver.BuildTools;
@@ -25,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -181,46 +173,8 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (platform != null && !Platform.parse(platform).equals(Platform.host())) {
-      throw new BuildException(
-          "--platform "
-              + platform
-              + ": this machine builds for "
-              + Platform.host()
-              + " only (RUN steps of another architecture need emulation, which Strata does not do)");
-    }
-    Compression layerCompression =
-        switch (compression.toLowerCase(java.util.Locale.ROOT)) {
-          case "gzip" -> Compression.GZIP;
-          case "zstd" -> Compression.ZSTD;
-          default ->
-              throw new picocli.CommandLine.ParameterException(
-                  spec.commandLine(),
-                  "invalid --compression \"" + compression + "\": gzip or zstd");
-        };
-    if (!Files.isDirectory(context)) {
-      throw new BuildException("build context " + context + " is not a directory");
-    }
-    for (String a : allow) {
-      if (!a.equals(SECURITY_INSECURE) && !a.equals("network.host")) {
-        throw new ParameterException(
-            spec.commandLine(), "invalid --allow \"" + a + "\": security.insecure or network.host");
-      }
-    }
-    List<BuildOutput> outs = outputsOf(layerCompression);
-    tags.forEach(Store::canonicalName);
-    Map<String, String> args = new LinkedHashMap<>();
-    for (String a : buildArgs) {
-      int eq = a.indexOf('=');
-      if (eq < 0) {
-        String v = System.getenv(a); // --build-arg NAME takes the value from the environment
-        if (v != null) {
-          args.put(a, v);
-        }
-      } else {
-        args.put(a.substring(0, eq), a.substring(eq + 1));
-      }
-    }
+    BuildArgs request = new BuildArgs(this);
+    request.check(); // usage errors and what is wrong with the arguments, before any work
     checkIsolation(spec, isolation); // up front: a usage error, before any work
     boolean outside = !Namespace.inside();
     List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
@@ -252,7 +206,7 @@ final class BuildCommand implements Callable<Integer> {
       // before the re-exec and the second JVM draws the build once.
       try (Store store = top.openStore()) {
         session = new BuildSession(Namespace.forStore(top.root), t -> solver(t, progress, log));
-        built = session.build(store, request(args, outs), snapshotter, progress);
+        built = session.build(store, request.request(), snapshotter, progress);
         if (built.isPresent()) {
           report(built.get().result(), progress, built.get().isolation());
         }
@@ -265,56 +219,6 @@ final class BuildCommand implements Callable<Integer> {
     BuildResult result = built.get().result();
     spec.commandLine().getOut().println(result.imageId());
     return 0;
-  }
-
-  private List<BuildOutput> outputsOf(Compression c) {
-    List<BuildOutput> outs = new ArrayList<>();
-    outputs.forEach(o -> outs.add(BuildOutput.parse(o).withCompression(c)));
-    return outs;
-  }
-
-  private BuildRequest request(Map<String, String> args, List<BuildOutput> outs) {
-    Path ctx = context.toAbsolutePath().normalize();
-    Path dockerfile = file == null ? ctx.resolve("Dockerfile") : Path.of(file).toAbsolutePath();
-    String shownName = file == null ? "Dockerfile" : Path.of(file).getFileName().toString();
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    Long sde = epoch == null || epoch.isBlank() ? null : Long.parseLong(epoch.strip());
-    NetworkMode net =
-        switch (network) {
-          case "host", "default" -> NetworkMode.HOST;
-          case "none" -> NetworkMode.NONE;
-          default -> throw new BuildException("--network " + network + ": want host or none");
-        };
-    return new BuildRequest(
-        ctx,
-        dockerfile,
-        shownName,
-        tags,
-        target,
-        args,
-        noCache,
-        net,
-        Times.created(),
-        sde,
-        outs,
-        BuildSecrets.parse(secrets),
-        BuildSsh.parse(ssh),
-        allow.contains(SECURITY_INSECURE),
-        cacheSpecs(cacheFrom, CacheSpec::from),
-        cacheSpecs(cacheTo, CacheSpec::to));
-  }
-
-  private List<CacheSpec> cacheSpecs(
-      List<String> values, java.util.function.Function<String, CacheSpec> parse) {
-    List<CacheSpec> out = new ArrayList<>();
-    for (String v : values) {
-      try {
-        out.add(parse.apply(v));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
-    return out;
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */

@@ -6,7 +6,6 @@ import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.CopyOptions;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.frontend.plan.Step;
-import dev.strata.oci.Digest;
 import dev.strata.oci.ImageConfig;
 import dev.strata.solver.BuildProgress;
 import dev.strata.solver.Operation;
@@ -35,8 +34,12 @@ public final class CopyOp implements Operation {
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
   private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Facts about stages' files, recorded so a build whose steps all hit needs no mount. */
+  private final StageFacts facts;
+
   public CopyOp(StepContext ctx) {
     this.ctx = ctx;
+    this.facts = new StageFacts(ctx);
   }
 
   /**
@@ -125,7 +128,7 @@ public final class CopyOp implements Operation {
    */
   private Optional<String> fromStageHash(Instruction c, CopyOptions o) throws IOException {
     StageResult src = ctx.sources().stageByRef(o.from());
-    return recorded(
+    return facts.recorded(
         "copy-from",
         src.layers(),
         StepText.canonical(c),
@@ -143,7 +146,7 @@ public final class CopyOp implements Operation {
    */
   private Optional<String> linkChown(String spec, List<StageResult.Layer> layers)
       throws IOException {
-    return recorded(
+    return facts.recorded(
         "chown",
         layers,
         spec,
@@ -151,53 +154,6 @@ public final class CopyOp implements Operation {
           Path rootfs = ctx.sources().mounted(new StageResult(-1, null, null, layers, null));
           return ChownSpec.format(ChownSpec.resolve(spec, rootfs));
         });
-  }
-
-  /** What is learnt from a stage's files, computed inside the namespace. */
-  private interface MountedWork {
-    String compute() throws IOException;
-  }
-
-  /**
-   * A fact about the files of {@code layers} (a content hash, resolved ids), computed once with
-   * them mounted and recorded under content addresses, {@code kind|diffIDs|what}, so a build whose
-   * steps all hit takes it without a mount; in the cache-only attempt a fact not yet recorded is
-   * empty: the build needs the namespace.
-   */
-  private Optional<String> recorded(
-      String kind, List<StageResult.Layer> layers, String what, MountedWork work)
-      throws IOException {
-    StringBuilder id = new StringBuilder(kind).append('|');
-    layers.forEach(l -> id.append(l.diffId()).append('|'));
-    id.append(what);
-    String key =
-        Digest.sha256(id.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
-    String known = ctx.store().withIndex(idx -> idx.fileHash(key));
-    if (known == null && (known = ctx.imported().fact(key)) != null) {
-      String fact = known;
-      ctx.store()
-          .withIndex(
-              idx -> {
-                idx.putFileHash(key, fact);
-                return null;
-              });
-    }
-    if (known != null) {
-      ctx.facts().put(key, known);
-      return Optional.of(known);
-    }
-    if (ctx.keysOnly()) {
-      return Optional.empty();
-    }
-    String value = work.compute();
-    ctx.facts().put(key, value);
-    ctx.store()
-        .withIndex(
-            idx -> {
-              idx.putFileHash(key, value);
-              return null;
-            });
-    return Optional.of(value);
   }
 
   /**

@@ -1,30 +1,15 @@
 package dev.strata.solver.copy;
 
 import dev.strata.frontend.ignore.DockerIgnore;
-import dev.strata.frontend.ignore.GoMatch;
-import dev.strata.layer.Ownership;
 import dev.strata.layer.RootReader;
-import dev.strata.oci.Digest;
 import dev.strata.posix.FileStat;
-import dev.strata.posix.Posix;
 import dev.strata.solver.BuildException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -103,19 +88,19 @@ public final class CopySources implements AutoCloseable {
    * @param where "build context" or "stage builder", for messages
    */
   public CopySources(Path root, DockerIgnore ignore, String where) {
-    this(root, ignore, where, DockerIgnore.none(), FileDigests.NONE, false);
-  }
-
-  private CopySources(
-      Path root,
-      DockerIgnore ignore,
-      String where,
-      DockerIgnore excludes,
-      FileDigests digests,
-      boolean quiet) {
     this.root = root;
     this.ignore = ignore;
     this.where = where;
+    this.excludes = DockerIgnore.none();
+    this.digests = FileDigests.NONE;
+    this.quiet = false;
+  }
+
+  /** The tree of {@code base} read another way. */
+  private CopySources(CopySources base, DockerIgnore excludes, FileDigests digests, boolean quiet) {
+    this.root = base.root;
+    this.ignore = base.ignore;
+    this.where = base.where;
     this.excludes = excludes;
     this.digests = digests;
     this.quiet = quiet;
@@ -123,12 +108,12 @@ public final class CopySources implements AutoCloseable {
 
   /** These sources, taking file digests from {@code d} where the stat is unchanged. */
   public CopySources remembering(FileDigests d) {
-    return new CopySources(root, ignore, where, excludes, d, quiet);
+    return new CopySources(this, excludes, d, quiet);
   }
 
   /** These sources read for a cache key: what they skip is not warned of (the copy warns). */
   public CopySources forKey() {
-    return new CopySources(root, ignore, where, excludes, digests, true);
+    return new CopySources(this, excludes, digests, true);
   }
 
   /** These sources with {@code --exclude} patterns (compiled by the frontend's CopyConverter). */
@@ -136,7 +121,15 @@ public final class CopySources implements AutoCloseable {
     if (excludes.patterns().isEmpty()) {
       return this;
     }
-    return new CopySources(root, ignore, where, excludes, digests, quiet);
+    return new CopySources(this, excludes, digests, quiet);
+  }
+
+  DockerIgnore ignore() {
+    return ignore;
+  }
+
+  DockerIgnore excludes() {
+    return excludes;
   }
 
   Path root() {
@@ -193,14 +186,14 @@ public final class CopySources implements AutoCloseable {
       int cut = parents ? p.indexOf("/./") : -1;
       if (cut >= 0) {
         // BuildKit: strings.Cut(src, "/./"), the part after the first pivot is kept
-        comps = new ArrayList<>(clean(p.substring(0, cut)));
+        comps = new ArrayList<>(SourcePatterns.clean(p.substring(0, cut), where));
         pivot = comps.size();
-        comps.addAll(clean(p.substring(cut + 3)));
+        comps.addAll(SourcePatterns.clean(p.substring(cut + 3), where));
       } else {
-        comps = clean(p);
+        comps = SourcePatterns.clean(p, where);
       }
       List<String[]> matches = new ArrayList<>(); // {as written, resolved}
-      expand(comps, 0, "", matches);
+      SourcePatterns.expand(this, comps, 0, "", matches);
       if (matches.isEmpty()) {
         boolean glob = p.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
         throw new BuildException(
@@ -240,7 +233,7 @@ public final class CopySources implements AutoCloseable {
   }
 
   /** Files, directories and symlinks are; a socket, FIFO or device is skipped with a warning. */
-  private boolean copyable(String path, FileStat st) {
+  boolean copyable(String path, FileStat st) {
     if (st.isRegularFile() || st.isDirectory() || st.isSymlink()) {
       return true;
     }
@@ -263,99 +256,13 @@ public final class CopySources implements AutoCloseable {
     return false;
   }
 
-  private List<String> clean(String pattern) {
-    List<String> out = new ArrayList<>();
-    for (String c : pattern.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (out.isEmpty()) {
-          throw new BuildException("\"" + pattern + "\": forbidden path outside the " + where);
-        }
-        out.remove(out.size() - 1);
-        continue;
-      }
-      out.add(c);
-    }
-    return out;
-  }
-
-  /** Matches as {as written, resolved}; each glob lists the directory its prefix resolves to. */
-  private void expand(List<String> comps, int i, String prefix, List<String[]> out)
-      throws IOException {
-    if (i == comps.size()) {
-      String resolved = resolve(prefix);
-      if (resolved != null && (resolved.isEmpty() || !ignore.isExcluded(resolved))) {
-        out.add(new String[] {prefix, resolved});
-      }
-      return;
-    }
-    String c = comps.get(i);
-    boolean glob = c.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[' || ch == '\\');
-    if (!glob) {
-      expand(comps, i + 1, RootReader.join(prefix, c), out);
-      return;
-    }
-    String dir = resolve(prefix);
-    if (dir == null) {
-      return;
-    }
-    FileStat st = reader().lstat(dir);
-    if (st == null || !st.isDirectory()) {
-      return;
-    }
-    for (String n : reader().list(dir)) {
-      if (GoMatch.matchSegment(c, n)) {
-        expand(comps, i + 1, RootReader.join(prefix, n), out);
-      }
-    }
-  }
-
   /**
    * Walks a selected source: every entry under it that .dockerignore and the excludes keep, sorted.
    * A file source yields itself with relative path "". Symlinks are entries, never followed;
    * sockets, FIFOs and devices are skipped with a warning.
    */
   List<Entry> walk(Selected s) throws IOException {
-    List<Entry> out = new ArrayList<>();
-    if (!s.isDir()) {
-      out.add(new Entry(s.path(), ""));
-      return out;
-    }
-    walkDir(s.path(), s.keep() == null ? "" : s.keep(), "", out);
-    return out;
-  }
-
-  private void walkDir(String dir, String below, String rel, List<Entry> out) throws IOException {
-    String here = RootReader.join(dir, rel);
-    for (String name : reader().list(here)) {
-      String r = RootReader.join(rel, name);
-      String fr = RootReader.join(dir, r); // the resolved path: what .dockerignore matches
-      String br = RootReader.join(below, r);
-      FileStat st = reader().lstat(fr);
-      if (st == null) {
-        continue; // removed meanwhile
-      }
-      boolean isDir = st.isDirectory();
-      boolean ignored = ignore.isExcluded(fr);
-      boolean excluded = excludes.isExcluded(br);
-      if (ignored || excluded) {
-        boolean skipAll =
-            (ignored && ignore.canSkipDirectory(fr)) || (excluded && excludes.canSkipDirectory(br));
-        if (isDir && !skipAll) {
-          walkDir(dir, below, r, out); // an exception (!pattern) may keep something inside
-        }
-        continue;
-      }
-      if (!copyable(fr, st)) {
-        continue;
-      }
-      out.add(new Entry(fr, r));
-      if (isDir) {
-        walkDir(dir, below, r, out);
-      }
-    }
+    return SourceWalk.walk(this, s);
   }
 
   /**
@@ -364,78 +271,6 @@ public final class CopySources implements AutoCloseable {
    * exactly what the copy reads: the same resolution, through the same reader.
    */
   public String contentHash(List<Selected> selected, boolean withOwners) throws IOException {
-    // First every line but the file digests, then the digests: known ones from their stats in
-    // one batch, the rest read and remembered.
-    List<StringBuilder> lines = new ArrayList<>();
-    List<Integer> regular = new ArrayList<>();
-    List<String> regularPaths = new ArrayList<>();
-    List<String> statKeys = new ArrayList<>();
-    for (Selected s : selected) {
-      String keep = s.keep() == null ? "" : " keep " + s.keep();
-      lines.add(new StringBuilder("source " + s.source() + keep));
-      for (Entry f : walk(s)) {
-        StringBuilder line = new StringBuilder();
-        // the JDK's own lstat, through the reader's pinned parent
-        Map<String, Object> a =
-            Files.readAttributes(
-                reader().at(f.path()), StatKeys.ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
-        int mode = (Integer) a.get("mode");
-        long size = (Long) a.get("size");
-        line.append(f.rel()).append(' ').append(Integer.toOctalString(mode));
-        if (withOwners) {
-          Path at = reader().at(f.path());
-          int[] owner = Ownership.of(at, Posix.lstat(at));
-          line.append(' ').append(owner[0]).append(':').append(owner[1]);
-        }
-        int type = mode & FileStat.S_IFMT;
-        if (type == FileStat.S_IFREG) {
-          line.append(' ').append(size).append(' ');
-          regular.add(lines.size());
-          regularPaths.add(f.path());
-          // keyed by the file's own path in the root, which a later build names the same way
-          statKeys.add(StatKeys.of(root.resolve(f.path()), a));
-        } else if (type == FileStat.S_IFLNK) {
-          line.append(" -> ").append(reader().readlink(f.path()));
-        }
-        lines.add(line);
-      }
-    }
-    Map<String, String> known = statKeys.isEmpty() ? Map.of() : digests.known(statKeys);
-    Map<String, String> learnt = new HashMap<>();
-    long racy = System.currentTimeMillis() - RACY_MILLIS;
-    for (int i = 0; i < regular.size(); i++) {
-      String key = statKeys.get(i);
-      String d = known.get(key);
-      if (d == null) {
-        d = fileDigest(regularPaths.get(i));
-        if (StatKeys.ctimeMillis(key) < racy) {
-          learnt.put(key, d);
-        }
-      }
-      lines.get(regular.get(i)).append(d);
-    }
-    if (!learnt.isEmpty()) {
-      digests.remember(learnt);
-    }
-    MessageDigest all = Digest.newSha256();
-    for (StringBuilder line : lines) {
-      all.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-    }
-    return Digest.fromSha256(all.digest()).toString();
-  }
-
-  /**
-   * A file changed within this long of being read may change again within its timestamps'
-   * granularity unseen (git's "racily clean" entries): it is read, not remembered.
-   */
-  private static final long RACY_MILLIS = 2000;
-
-  private String fileDigest(String path) throws IOException {
-    MessageDigest md = Digest.newSha256();
-    try (FileChannel ch = reader().openFile(path);
-        InputStream in = new DigestInputStream(Channels.newInputStream(ch), md)) {
-      in.transferTo(OutputStream.nullOutputStream());
-    }
-    return Digest.fromSha256(md.digest()).hex();
+    return new ContentHash(this, digests).of(selected, withOwners);
   }
 }

@@ -1,9 +1,6 @@
 package dev.strata.solver.run;
 
 import dev.strata.frontend.plan.Mount;
-import dev.strata.layer.LayerException;
-import dev.strata.layer.RootReader;
-import dev.strata.layer.RootResolver;
 import dev.strata.layer.Trees;
 import dev.strata.posix.Posix;
 import dev.strata.sandbox.SandboxMount;
@@ -16,8 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The {@code RUN --mount}s of one step made real, as BuildKit makes them
@@ -51,77 +46,10 @@ final class RunMounts implements AutoCloseable {
     Path stage(String from) throws IOException;
   }
 
-  private static final Map<Path, ReentrantLock> CACHE_LOCKS = new ConcurrentHashMap<>();
-
   private final List<SandboxMount> mounts = new ArrayList<>();
   private final List<String> env = new ArrayList<>();
   private final List<Path> scratch = new ArrayList<>();
   private final List<CacheLock> held = new ArrayList<>();
-
-  /**
-   * A cache mount's lock for {@code sharing=locked|private}: in this JVM (stages on several
-   * threads) and across processes (an fcntl lock on {@code cache-mounts/<id>.lock}, beside the
-   * directory, never inside what the step sees).
-   */
-  private static final class CacheLock implements AutoCloseable {
-    private final ReentrantLock inJvm;
-    private final java.nio.channels.FileChannel channel;
-    private final java.nio.channels.FileLock os;
-
-    private CacheLock(
-        ReentrantLock inJvm, java.nio.channels.FileChannel channel, java.nio.channels.FileLock os) {
-      this.inJvm = inJvm;
-      this.channel = channel;
-      this.os = os;
-    }
-
-    /** Waits for the lock, or with {@code wait} false gives up at once and returns null. */
-    static CacheLock take(Path dir, boolean wait) throws IOException {
-      ReentrantLock l = CACHE_LOCKS.computeIfAbsent(dir, k -> new ReentrantLock());
-      if (wait) {
-        try {
-          l.lockInterruptibly();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new java.io.InterruptedIOException("waiting for cache mount " + dir.getFileName());
-        }
-      } else if (!l.tryLock()) {
-        return null;
-      }
-      java.nio.channels.FileChannel ch = null;
-      try {
-        PrivateDirs.create(dir.getParent()); // cache-mounts/, 0700 as the store
-        ch =
-            java.nio.channels.FileChannel.open(
-                dir.resolveSibling(dir.getFileName() + ".lock"),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock os = wait ? ch.lock() : ch.tryLock();
-        if (os == null) {
-          ch.close();
-          l.unlock();
-          return null;
-        }
-        return new CacheLock(l, ch, os);
-      } catch (IOException | RuntimeException e) {
-        if (ch != null) {
-          ch.close();
-        }
-        l.unlock();
-        throw e;
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        os.release();
-        channel.close();
-      } finally {
-        inJvm.unlock();
-      }
-    }
-  }
 
   private RunMounts() {}
 
@@ -232,7 +160,7 @@ final class RunMounts implements AutoCloseable {
   private static void initCache(Mount spec, Path dir, Sources sources) throws IOException {
     if (spec.from() != null) {
       Path src =
-          inside(
+          MountSource.inside(
               sources.stage(spec.from()),
               spec.source() == null ? "/" : spec.source(),
               "from=" + spec.from());
@@ -257,7 +185,7 @@ final class RunMounts implements AutoCloseable {
   private Path bindSource(Mount spec, Path tmp, Sources sources) throws IOException {
     Path root = spec.from() == null ? sources.context() : sources.stage(spec.from());
     String what = spec.from() == null ? "the build context" : "from=" + spec.from();
-    Path src = inside(root, spec.source() == null ? "/" : spec.source(), what);
+    Path src = MountSource.inside(root, spec.source() == null ? "/" : spec.source(), what);
     if (spec.readOnly()) {
       return src;
     }
@@ -268,29 +196,6 @@ final class RunMounts implements AutoCloseable {
     // a FIFO or socket as the source is made anew, never opened (Files.copy would block on it)
     Trees.copy(src, dst, m -> {});
     return dst;
-  }
-
-  /**
-   * {@code path} resolved inside {@code root} as if it were / (links cannot lead out), by the same
-   * reader as COPY's sources: the context's, stage's or image's symlinks, the last one included
-   * (BuildKit's bind mount follows the source inside its root too).
-   */
-  private static Path inside(Path root, String path, String what) throws IOException {
-    try {
-      RootResolver.clean(path);
-    } catch (LayerException e) {
-      throw new BuildException("--mount source=" + path + ": climbs out of " + what);
-    }
-    String found;
-    try (RootReader r = new RootReader(root, RootReader.NONE)) {
-      found = r.find(path, true);
-    } catch (LayerException e) {
-      throw new BuildException("--mount source: " + e.getMessage() + " in " + what);
-    }
-    if (found == null) {
-      throw new BuildException("--mount source=" + path + ": not found in " + what);
-    }
-    return found.isEmpty() ? root : root.resolve(found);
   }
 
   // ------------------------------------------------------------------ tmpfs
@@ -357,13 +262,7 @@ final class RunMounts implements AutoCloseable {
     // In the system's temp dir, not the store's: a unix socket's path has at most 107 bytes.
     Path dir = Files.createTempDirectory("strata-ssh-");
     scratch.add(dir);
-    SshAgentRelay relay =
-        new SshAgentRelay(
-            agent,
-            dir.resolve("agent.sock"),
-            spec.modeOr(0600),
-            spec.uid() == null ? 0 : spec.uid().intValue(),
-            spec.gid() == null ? 0 : spec.gid().intValue());
+    SshAgentRelay relay = new SshAgentRelay(agent, dir.resolve("agent.sock"), spec);
     relays.add(relay);
     if (relays.size() == 1) {
       env.add("SSH_AUTH_SOCK=" + at);

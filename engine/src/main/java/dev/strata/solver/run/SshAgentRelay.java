@@ -1,5 +1,6 @@
 package dev.strata.solver.run;
 
+import dev.strata.frontend.plan.Mount;
 import dev.strata.posix.Posix;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -25,9 +26,12 @@ final class SshAgentRelay implements AutoCloseable {
 
   /**
    * Listens on {@code socket} (its directory must exist) and relays to the agent at {@code agent}
-   * until closed.
+   * until closed; the socket gets the mount's mode (0600 by default) and owner.
    */
-  SshAgentRelay(Path agent, Path socket, int mode, int uid, int gid) throws IOException {
+  SshAgentRelay(Path agent, Path socket, Mount spec) throws IOException {
+    int mode = spec.modeOr(0600);
+    int uid = spec.uid() == null ? 0 : spec.uid().intValue();
+    int gid = spec.gid() == null ? 0 : spec.gid().intValue();
     this.socket = socket;
     server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     try {
