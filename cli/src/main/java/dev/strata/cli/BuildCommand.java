@@ -1,39 +1,25 @@
 package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.build.BuildException;
-import dev.strata.build.BuildOutput;
-import dev.strata.build.BuildProgress;
-import dev.strata.build.BuildRequest;
-import dev.strata.build.BuildResult;
-import dev.strata.build.Builder;
-import dev.strata.build.ImageSnapshots;
-import dev.strata.build.IoErrorText;
-import dev.strata.codec.Compression;
-import dev.strata.layer.snapshot.Snapshotter;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.IdMapping;
-import dev.strata.nshelper.Isolation;
-import dev.strata.nshelper.UserNamespace;
-import dev.strata.oci.Descriptor;
 import dev.strata.oci.Json;
-import dev.strata.oci.Platform;
 import dev.strata.registry.ImageResolver;
 import dev.strata.registry.PullPolicy;
 import dev.strata.registry.RegistryOptions;
-import dev.strata.remotecache.CacheSpec;
-import dev.strata.sandbox.NetworkMode;
-import dev.strata.sandbox.SandboxRunner;
+import dev.strata.rootless.Namespace;
+import dev.strata.solver.BuildException;
+import dev.strata.solver.BuildProgress;
+import dev.strata.solver.BuildResult;
+import dev.strata.solver.BuildSession;
+import dev.strata.solver.BuildTools;
+import dev.strata.solver.IoErrorText;
+import dev.strata.solver.Solver;
 import dev.strata.store.Store;
-import dev.strata.transport.ImageTransports;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -187,50 +173,10 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (platform != null && !Platform.parse(platform).equals(Platform.host())) {
-      throw new BuildException(
-          "--platform "
-              + platform
-              + ": this machine builds for "
-              + Platform.host()
-              + " only (RUN steps of another architecture need emulation, which Strata does not do)");
-    }
-    Compression layerCompression =
-        switch (compression.toLowerCase(java.util.Locale.ROOT)) {
-          case "gzip" -> Compression.GZIP;
-          case "zstd" -> Compression.ZSTD;
-          default ->
-              throw new picocli.CommandLine.ParameterException(
-                  spec.commandLine(),
-                  "invalid --compression \"" + compression + "\": gzip or zstd");
-        };
-    if (!Files.isDirectory(context)) {
-      throw new BuildException("build context " + context + " is not a directory");
-    }
-    for (String a : allow) {
-      if (!a.equals(SECURITY_INSECURE) && !a.equals("network.host")) {
-        throw new ParameterException(
-            spec.commandLine(), "invalid --allow \"" + a + "\": security.insecure or network.host");
-      }
-    }
-    List<BuildOutput> outs = outputsOf();
-    tags.forEach(Store::canonicalName);
-    Map<String, String> args = new LinkedHashMap<>();
-    for (String a : buildArgs) {
-      int eq = a.indexOf('=');
-      if (eq < 0) {
-        String v = System.getenv(a); // --build-arg NAME takes the value from the environment
-        if (v != null) {
-          args.put(a, v);
-        }
-      } else {
-        args.put(a.substring(0, eq), a.substring(eq + 1));
-      }
-    }
-    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
-    Optional<Isolation.Rung> isolationRequest =
-        isolationRequest(spec, isolation); // checked up front
-    boolean outside = !UserNamespace.inside();
+    BuildArgs request = new BuildArgs(this);
+    request.check(); // usage errors and what is wrong with the arguments, before any work
+    checkIsolation(spec, isolation); // up front: a usage error, before any work
+    boolean outside = !Namespace.inside();
     List<String> argv = new ArrayList<>(spec.root().commandLine().getParseResult().originalArgs());
     if (outside && "-".equals(file)) {
       // stdin cannot be read twice: keep it in a file the second JVM reads
@@ -252,91 +198,27 @@ final class BuildCommand implements Callable<Integer> {
     }
     // The view is closed before the error mapper prints (the final frame, then "Error: ...") and
     // before the image id goes to stdout, which may be the same terminal as the live region.
-    BuildResult result = null;
+    BuildSession session = new BuildSession(Namespace.forStore(top.root), null);
+    Optional<BuildSession.Built> built;
     try (ProgressView progress = mode.open(log, System.getenv())) {
-      if (outside) {
-        // A build whose every step hits needs no namespace: keys, then names, in this JVM. The
-        // builder holds that attempt's events back unless it succeeds, so a view shows nothing
-        // before the re-exec and the second JVM draws the build once.
-        try (Store store = top.openStore()) {
-          Optional<BuildResult> cached =
-              builder(store, null, null, progress, log).buildFromCache(request(args, outs));
-          if (cached.isPresent()) {
-            progress.info("every step cached: no namespace entered");
-            report(cached.get(), store, layerCompression, progress, log, Optional.empty());
-          }
-          result = cached.orElse(null);
-        }
-      } else {
-        try (Store store = top.openStore()) {
-          Snapshotter snap = ImageSnapshots.snapshotter(store, snapshotter);
-          Isolation iso = Isolation.forThisProcess(helper); // once per build
-          progress.info("isolation: " + iso.describe());
-          result =
-              builder(store, snap, new SandboxRunner(helper, Optional.of(iso)), progress, log)
-                  .build(request(args, outs));
-          report(result, store, layerCompression, progress, log, Optional.of(iso.describe()));
+      // Outside the namespace a build whose every step hits is done here, in this JVM: the
+      // solver holds that attempt's events back unless it succeeds, so a view shows nothing
+      // before the re-exec and the second JVM draws the build once.
+      try (Store store = top.openStore()) {
+        session = new BuildSession(Namespace.forStore(top.root), t -> solver(t, progress, log));
+        built = session.build(store, request.request(), snapshotter, progress);
+        if (built.isPresent()) {
+          report(built.get().result(), progress, built.get().isolation());
         }
       }
     }
-    if (result == null) { // this view is closed: the second JVM owns the terminal from here
-      Isolation.Rung rung = isolationRung(isolationRequest, helper);
-      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
-      return UserNamespace.reexecJvm(
-          helper, rung, mapping, Main.class.getName(), withProgress(argv, mode));
+    if (built.isEmpty()) { // this view is closed: the second JVM owns the terminal from here
+      return session.continueInside(
+          isolation, idMapping, Main.class.getName(), withProgress(argv, mode));
     }
+    BuildResult result = built.get().result();
     spec.commandLine().getOut().println(result.imageId());
     return 0;
-  }
-
-  private List<BuildOutput> outputsOf() {
-    List<BuildOutput> outs = new ArrayList<>();
-    outputs.forEach(o -> outs.add(BuildOutput.parse(o)));
-    return outs;
-  }
-
-  private BuildRequest request(Map<String, String> args, List<BuildOutput> outs) {
-    Path ctx = context.toAbsolutePath().normalize();
-    Path dockerfile = file == null ? ctx.resolve("Dockerfile") : Path.of(file).toAbsolutePath();
-    String shownName = file == null ? "Dockerfile" : Path.of(file).getFileName().toString();
-    String epoch = System.getenv("SOURCE_DATE_EPOCH");
-    Long sde = epoch == null || epoch.isBlank() ? null : Long.parseLong(epoch.strip());
-    NetworkMode net =
-        switch (network) {
-          case "host", "default" -> NetworkMode.HOST;
-          case "none" -> NetworkMode.NONE;
-          default -> throw new BuildException("--network " + network + ": want host or none");
-        };
-    return new BuildRequest(
-        ctx,
-        dockerfile,
-        shownName,
-        tags,
-        target,
-        args,
-        noCache,
-        net,
-        Times.created(),
-        sde,
-        outs,
-        BuildSecrets.parse(secrets),
-        BuildSsh.parse(ssh),
-        allow.contains(SECURITY_INSECURE),
-        cacheSpecs(cacheFrom, CacheSpec::from),
-        cacheSpecs(cacheTo, CacheSpec::to));
-  }
-
-  private List<CacheSpec> cacheSpecs(
-      List<String> values, java.util.function.Function<String, CacheSpec> parse) {
-    List<CacheSpec> out = new ArrayList<>();
-    for (String v : values) {
-      try {
-        out.add(parse.apply(v));
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
-    return out;
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */
@@ -346,17 +228,11 @@ final class BuildCommand implements Callable<Integer> {
         : new java.io.PrintWriter(new InfoWriter(progress), true);
   }
 
-  private Builder builder(
-      Store store,
-      Snapshotter snap,
-      SandboxRunner runner,
-      BuildProgress progress,
-      PrintStream log) {
+  private Solver solver(BuildTools tools, BuildProgress progress, PrintStream log) {
     PullPolicy policy = PullPolicy.parse(pull);
     RegistryOptions opts = PullCommand.options(offline, registryLines(progress, log), top);
-    ImageResolver resolver = new ImageResolver(store, opts);
-    return new Builder(store, snap, runner, progress, ref -> resolver.resolve(ref, policy))
-        .withRegistry(opts);
+    ImageResolver resolver = new ImageResolver(tools.store(), opts);
+    return new Solver(tools, ref -> resolver.resolve(ref, policy), opts);
   }
 
   /**
@@ -380,49 +256,17 @@ final class BuildCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Pushes a type=registry output, writes the statistics and says what was built. */
-  /**
-   * The rung for {@code --isolation} (auto|userns|chroot), chosen from a probe outside any
-   * namespace.
-   */
-  static Isolation.Rung isolationRung(Optional<Isolation.Rung> request, HelperBinary helper)
-      throws java.io.IOException, InterruptedException {
-    return Isolation.choose(
-        request, UserNamespace.callerIds()[0], Isolation.probe(helper, Isolation.Rung.USERNS));
-  }
-
-  /** {@code --isolation}'s word: empty for auto. */
-  static Optional<Isolation.Rung> isolationRequest(CommandSpec spec, String word) {
-    return switch (word) {
-      case "auto" -> Optional.empty();
-      case "userns" -> Optional.of(Isolation.Rung.USERNS);
-      case "chroot" -> Optional.of(Isolation.Rung.CHROOT);
-      default ->
-          throw new ParameterException(
-              spec.commandLine(), "--isolation " + word + ": expected auto, userns or chroot");
-    };
-  }
-
-  private void report(
-      BuildResult r,
-      Store store,
-      Compression c,
-      BuildProgress progress,
-      PrintStream log,
-      Optional<String> isolationUsed)
-      throws java.io.IOException {
-    for (BuildOutput o : outputsOf()) {
-      if (o.type().equals("registry")) {
-        Descriptor d =
-            new ImageTransports(
-                    store, PullCommand.options(offline, registryLines(progress, log), top))
-                .push(
-                    store.image(r.manifestDigest().toString()),
-                    ImageTransports.parse("docker://" + o.name()),
-                    c);
-        progress.info("pushed " + o.name() + "@" + d.digest());
-      }
+  /** Checks an {@code --isolation} word (auto, userns or chroot): a usage error otherwise. */
+  static void checkIsolation(CommandSpec spec, String word) {
+    try {
+      Namespace.checkIsolation(word);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+  }
+
+  /** Writes the statistics and says what was built. */
+  private void report(BuildResult r, BuildProgress progress, Optional<String> isolationUsed) {
     if (statsJson != null) {
       try {
         byte[] stats = r.statsJson();

@@ -1,7 +1,7 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildException;
-import dev.strata.build.BuildRequest;
+import dev.strata.solver.BuildException;
+import dev.strata.solver.BuildRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildException;
+import dev.strata.solver.BuildException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

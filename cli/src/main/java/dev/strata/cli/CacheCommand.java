@@ -1,12 +1,11 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildException;
-import dev.strata.build.CacheMounts;
-import dev.strata.build.IoErrorText;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
 import dev.strata.remotecache.StoreCache;
+import dev.strata.rootless.Namespace;
+import dev.strata.solver.BuildException;
+import dev.strata.solver.IoErrorText;
+import dev.strata.solver.run.CacheMounts;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
@@ -43,13 +42,8 @@ final class CacheCommand implements Callable<Integer> {
 
   /** The same command again in Strata's user namespace (as prune does for what it owns there). */
   int reexec() throws Exception {
-    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-    return UserNamespace.reexecJvm(
-        helper,
-        UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
-        Main.class.getName(),
-        argv);
+    return Namespace.forStore(top.root).reexec(Main.class.getName(), argv);
   }
 
   /** {@code max=2GB}, {@code max=512MB}, {@code max=1000}: the cap in bytes (powers of 1024). */
@@ -129,7 +123,7 @@ final class CacheCommand implements Callable<Integer> {
       PrintWriter err = spec.commandLine().getErr();
       try (Store store = cache.top.openStore();
           AutoCloseable w = store.beginWrite()) {
-        if (cacheMounts != null && CacheMounts.any(store) && !UserNamespace.inside()) {
+        if (cacheMounts != null && CacheMounts.any(store) && !Namespace.inside()) {
           return cache.reexec(); // a cache's files carry the namespace's owners
         }
         List<Descriptor> mounts =
@@ -177,7 +171,7 @@ final class CacheCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       PrintWriter err = spec.commandLine().getErr();
-      if (!StoreCache.cacheMountLayers(dir.toAbsolutePath()).isEmpty() && !UserNamespace.inside()) {
+      if (!StoreCache.cacheMountLayers(dir.toAbsolutePath()).isEmpty() && !Namespace.inside()) {
         return cache.reexec(); // cache-mount files get the namespace's owners
       }
       try (Store store = cache.top.openStore();

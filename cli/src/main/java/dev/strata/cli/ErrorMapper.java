@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.build.IoErrorText;
+import dev.strata.solver.IoErrorText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine;

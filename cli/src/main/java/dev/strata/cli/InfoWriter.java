@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildProgress;
+import dev.strata.solver.BuildProgress;
 import java.io.Writer;
 
 /**

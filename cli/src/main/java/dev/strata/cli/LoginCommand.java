@@ -89,7 +89,7 @@ final class LoginCommand implements Callable<Integer> {
     LoginCheck.verify(registry, c, RegistryOptions.defaults());
     CredentialStore store =
         CredentialStore.fromEnvironment(
-            System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
+            System.getenv(), dev.strata.rootless.Namespace.callerHome(), authFile);
     String where = store.store(registry, c);
     spec.commandLine().getOut().println("Login Succeeded! (saved to " + where + ")");
     return 0;

@@ -26,7 +26,7 @@ final class LogoutCommand implements Callable<Integer> {
   public Integer call() {
     CredentialStore store =
         CredentialStore.fromEnvironment(
-            System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), authFile);
+            System.getenv(), dev.strata.rootless.Namespace.callerHome(), authFile);
     if (!store.erase(registry)) {
       spec.commandLine().getErr().println("Error: not logged in to " + registry);
       return 1;

@@ -1,12 +1,12 @@
 package dev.strata.cli;
 
-import dev.strata.build.IoErrorText;
 import dev.strata.frontend.DockerfileException;
 import dev.strata.frontend.DockerfileFrontend;
 import dev.strata.frontend.plan.BuildOptions;
 import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.PlanJson;
 import dev.strata.frontend.plan.PlanText;
+import dev.strata.solver.IoErrorText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.strata.cli;
 
-import dev.strata.build.BuildProgress;
+import dev.strata.solver.BuildProgress;
 
 /**
  * A renderer of build events that owns its output until {@link #close}: closing shows the final

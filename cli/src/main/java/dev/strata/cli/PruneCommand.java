@@ -1,15 +1,10 @@
 package dev.strata.cli;
 
-import dev.strata.build.CacheMounts;
-import dev.strata.build.ImageSnapshots;
-import dev.strata.build.StatKeys;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.UserNamespace;
+import dev.strata.rootless.Namespace;
+import dev.strata.solver.StorePrune;
 import dev.strata.store.Store;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.logging.Logger;
 import picocli.CommandLine.Command;
@@ -46,15 +41,11 @@ final class PruneCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Leftovers are swept under the prune lock, where what they free is counted and reported.
     try (Store store = top.openStore(Store.Recovery.LEAVE_TO_PRUNE)) {
-      boolean namespaced =
-          ImageSnapshots.hasUnpacked(store)
-              || (cacheMounts && CacheMounts.any(store))
-              || store.hasLeftovers(true);
-      if (!namespaced || UserNamespace.inside() || UserNamespace.callerIds()[0] == 0) {
-        Store.PruneResult<Swept> r = store.prune(Set.of(), this::sweep);
+      if (StorePrune.canRunHere(store, cacheMounts)) {
+        Store.PruneResult<StorePrune.Swept> r = StorePrune.prune(store, cacheMounts);
         PrintWriter out = spec.commandLine().getOut();
         out.printf("Removed %d blobs, %s%n", r.removed().size(), Format.bytes(r.bytes()));
-        Swept swept = r.derived();
+        StorePrune.Swept swept = r.derived();
         out.printf(
             "Removed %d unpacked layers, %s%n",
             swept.layers().count(), Format.bytes(swept.layers().bytes()));
@@ -72,24 +63,7 @@ final class PruneCommand implements Callable<Integer> {
         return 0;
       }
     }
-    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
     List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-    return UserNamespace.reexecJvm(
-        helper,
-        UserNamespace.mappingFor(UnshareCommand.idMappingRequest("auto")),
-        Main.class.getName(),
-        argv);
-  }
-
-  /** What a prune freed besides blobs. */
-  private record Swept(
-      Store.Freed layers, Store.Freed cacheMounts, int staleDigests, Store.Recovered leftovers) {}
-
-  /** The sweeps besides the blobs', under the prune's lock. */
-  private Swept sweep(Store s) throws IOException {
-    Store.Recovered leftovers = s.sweepLeftovers();
-    Store.Freed mounts = cacheMounts ? CacheMounts.prune(s) : Store.Freed.NOTHING;
-    int stale = s.withIndex(idx -> idx.pruneFileHashes(StatKeys::isCurrent));
-    return new Swept(ImageSnapshots.pruneUnpacked(s), mounts, stale, leftovers);
+    return Namespace.forStore(top.root).reexec(Main.class.getName(), argv);
   }
 }

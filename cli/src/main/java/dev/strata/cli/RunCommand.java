@@ -1,22 +1,13 @@
 package dev.strata.cli;
 
-import dev.strata.build.ImageSnapshots;
-import dev.strata.layer.snapshot.Snapshot;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.IdMapping;
-import dev.strata.nshelper.Isolation;
-import dev.strata.nshelper.UserNamespace;
-import dev.strata.oci.ImageConfig;
+import dev.strata.rootless.Namespace;
 import dev.strata.sandbox.Capabilities;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.RunDefaults;
 import dev.strata.sandbox.SandboxMount;
-import dev.strata.sandbox.SandboxRunner;
 import dev.strata.sandbox.SandboxSecurity;
 import dev.strata.sandbox.SandboxSpec;
-import dev.strata.store.Store;
-import dev.strata.store.StoredImage;
-import java.io.IOException;
+import dev.strata.solver.ImageRootfs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -132,32 +123,27 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "NAME|CMD", description = "Image NAME then CMD, or with --rootfs CMD.")
   List<String> args = new ArrayList<>();
 
-  /** A rootfs ready to run in, with the image's defaults and what --rm removes. */
-  record Prepared(Path rootfs, RunDefaults defaults, AutoCloseable release) {}
-
   @Override
   public Integer call() throws Exception {
     validate();
     SandboxSecurity security = security();
-    HelperBinary helper = HelperBinary.in(UnshareCommand.helperDir(top));
-    Optional<Isolation.Rung> isolationRequest = BuildCommand.isolationRequest(spec, isolation);
-    if (!UserNamespace.inside()) {
+    BuildCommand.checkIsolation(spec, isolation);
+    Namespace namespace = Namespace.forStore(top.root);
+    if (!Namespace.inside()) {
       top.warnIfStoreOpenToOthers(); // the JVM inside opens the store, and does not warn
-      Isolation.Rung rung = BuildCommand.isolationRung(isolationRequest, helper);
-      IdMapping mapping = UserNamespace.mappingFor(UnshareCommand.idMappingRequest(idMapping));
       List<String> argv = spec.root().commandLine().getParseResult().originalArgs();
-      return UserNamespace.reexecJvm(helper, rung, mapping, Main.class.getName(), argv);
+      return namespace.reexec(isolation, idMapping, Main.class.getName(), argv);
     }
-    Prepared p =
-        rootfs != null
-            ? new Prepared(rootfs.toAbsolutePath(), RunDefaults.NONE, () -> {})
-            : prepareImage(args.get(0));
-    List<String> cmd = rootfs != null ? args : args.subList(1, args.size());
-    try {
+    // A run keeps no container state yet: the image's snapshot goes with or without --rm.
+    try (ImageRootfs image =
+        rootfs != null ? null : ImageRootfs.open(top.openStore(), args.get(0))) {
+      Path root = image != null ? image.rootfs() : rootfs.toAbsolutePath();
+      RunDefaults defaults = image != null ? image.defaults() : RunDefaults.NONE;
+      List<String> cmd = rootfs != null ? args : args.subList(1, args.size());
       SandboxSpec s =
-          p.defaults()
+          defaults
               .toSpec(
-                  p.rootfs(),
+                  root,
                   cmd,
                   envOverrides(),
                   Optional.ofNullable(user),
@@ -167,11 +153,7 @@ final class RunCommand implements Callable<Integer> {
               .withMounts(MountArgs.ordered(volumes, tmpfs))
               .withSecurity(security);
       spec.commandLine().getOut().flush();
-      return new SandboxRunner(helper, Optional.of(Isolation.forThisProcess(helper)))
-          .runInherited(s);
-    } finally {
-      // A run keeps no container state yet: the snapshot goes with or without --rm.
-      p.release().close();
+      return namespace.sandbox().runner().runInherited(s);
     }
   }
 
@@ -190,51 +172,6 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine(), "-v: source " + src + " (for " + v.target() + ") does not exist");
       }
     }
-  }
-
-  /**
-   * The rootfs of image {@code name}: its layers from the store as a snapshot (overlay, or a copy),
-   * with its config's Entrypoint/Cmd/Env/User/WorkingDir. Released (unmounted and deleted) after
-   * the command with --rm; without --rm too, since a run keeps no container state yet (see README).
-   */
-  private Prepared prepareImage(String name) throws IOException {
-    Store store = top.openStore();
-    // Held shared until the run ends, as a build holds it: a prune waits rather than delete
-    // the unpacked layers this rootfs stands on.
-    AutoCloseable using = store.beginWrite();
-    try {
-      StoredImage img = store.image(name);
-      Snapshot snap = ImageSnapshots.prepare(store, ImageSnapshots.snapshotter(store, "auto"), img);
-      ImageConfig c = img.config();
-      RunDefaults d =
-          new RunDefaults(c.entrypoint(), c.cmd(), c.env(), text(c.user()), text(c.workingDir()));
-      return new Prepared(
-          snap.rootfs(),
-          d,
-          () -> {
-            try {
-              snap.close();
-            } finally {
-              try {
-                using.close();
-              } finally {
-                store.close();
-              }
-            }
-          });
-    } catch (IOException | RuntimeException e) {
-      try {
-        using.close();
-      } catch (Exception suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      store.close();
-      throw e;
-    }
-  }
-
-  private static Optional<String> text(String s) {
-    return s.isEmpty() ? Optional.empty() : Optional.of(s);
   }
 
   /**

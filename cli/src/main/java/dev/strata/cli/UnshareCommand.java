@@ -1,16 +1,8 @@
 package dev.strata.cli;
 
-import dev.strata.nshelper.ForegroundProcess;
-import dev.strata.nshelper.HelperBinary;
-import dev.strata.nshelper.IdMapping;
-import dev.strata.nshelper.JvmLocale;
-import dev.strata.nshelper.UserNamespace;
-import dev.strata.store.PrivateDirs;
-import java.io.IOException;
-import java.nio.file.Path;
+import dev.strata.rootless.Namespace;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -52,41 +44,8 @@ final class UnshareCommand implements Callable<Integer> {
       String shell = System.getenv("SHELL");
       program = List.of(shell != null && !shell.isEmpty() ? shell : "/bin/sh");
     }
-    if (UserNamespace.inside()) {
-      ProcessBuilder pb = new ProcessBuilder(program).inheritIO();
-      JvmLocale.forCallerCommand(pb.environment());
-      return ForegroundProcess.run(pb);
-    }
-    IdMapping mapping = UserNamespace.mappingFor(idMappingRequest(idMapping));
-    if (mapping.mode() == IdMapping.Mode.IDENTITY) { // only root gets it (IdMappingPolicy)
-      System.err.println(
-          "strata unshare: as root no user namespace is needed (the store's files"
-              + " carry real ids): running "
-              + program.get(0)
-              + " directly");
-      ProcessBuilder pb = new ProcessBuilder(program).inheritIO();
-      JvmLocale.forCallerCommand(pb.environment());
-      return ForegroundProcess.run(pb);
-    }
-    return UserNamespace.enter(HelperBinary.in(helperDir(top)), mapping, program);
-  }
-
-  /**
-   * {@code nshelper/} in the store given by --root, else in the default store; made 0700 (and the
-   * store with it, when this is the store's first use).
-   */
-  static Path helperDir(StrataCommand top) throws IOException {
-    if (top != null && top.root != null && System.getenv("STRATA_HELPER_DIR") == null) {
-      return PrivateDirs.create(top.root.toAbsolutePath().resolve("nshelper"));
-    }
-    return PrivateDirs.create(HelperBinary.defaultDirectory());
-  }
-
-  /** The --id-mapping word as a request; auto is none. */
-  static Optional<IdMapping.Mode> idMappingRequest(String word) {
-    return word == null || word.equals("auto")
-        ? Optional.empty()
-        : Optional.of(IdMapping.Mode.parse(word));
+    return Namespace.forStore(top != null ? top.root : null)
+        .unshare(program, idMapping, System.err);
   }
 
   /**

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.strata.build.BuildProgress.Step;
+import dev.strata.solver.BuildProgress.Step;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.List;

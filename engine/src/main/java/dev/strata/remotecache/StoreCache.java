@@ -1,10 +1,10 @@
 package dev.strata.remotecache;
 
-import dev.strata.build.CacheMounts;
 import dev.strata.buildcache.CacheBundle;
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.oci.Descriptor;
+import dev.strata.solver.run.CacheMounts;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
 import java.io.IOException;

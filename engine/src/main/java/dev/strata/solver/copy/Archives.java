@@ -1,0 +1,53 @@
+package dev.strata.solver.copy;
+
+import dev.strata.codec.Compression;
+import dev.strata.layer.LayerException;
+import dev.strata.layer.RootResolver;
+import dev.strata.layer.Unpacker;
+import dev.strata.solver.BuildException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/** ADD's local archives: recognised by content (not by name) and unpacked inside the rootfs. */
+final class Archives {
+  private Archives() {}
+
+  /** A plain, gzip or zstd tar: the ustar magic at offset 257 of the uncompressed bytes. */
+  static boolean isTar(CopySources sources, String path) throws IOException {
+    try (InputStream in = Compression.decompressAny(new BufferedInputStream(open(sources, path)))) {
+      byte[] head = in.readNBytes(263);
+      if (head.length < 262) {
+        return false;
+      }
+      String magic = new String(head, 257, 5, StandardCharsets.US_ASCII);
+      return magic.equals("ustar");
+    } catch (IOException e) {
+      return false; // not decompressible: copied as a file
+    }
+  }
+
+  /** The file {@code path} of {@code sources}, read through its root-scoped reader. */
+  private static InputStream open(CopySources sources, String path) throws IOException {
+    return Channels.newInputStream(sources.reader().openFile(path));
+  }
+
+  /**
+   * Unpacks the archive {@code path} of {@code sources} into {@code destDir} (absolute in the
+   * container) of {@code rootfs}.
+   */
+  static void extract(CopySources sources, String path, Path rootfs, String destDir)
+      throws IOException {
+    RootResolver r = new RootResolver(rootfs);
+    Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
+    r.mkdirs(destDir, dest);
+    try (InputStream in = open(sources, path)) {
+      new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
+    } catch (LayerException e) {
+      throw new BuildException("ADD " + path + ": " + e.getMessage(), e);
+    }
+  }
+}
