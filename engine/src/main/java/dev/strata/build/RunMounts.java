@@ -175,6 +175,11 @@ final class RunMounts implements AutoCloseable {
       Sources sources)
       throws IOException {
     String target = spec.target() == null ? null : absolute(spec.target(), workdir);
+    if (target != null && Path.of(target).normalize().toString().equals("/")) {
+      // BuildKit: "invalid mount target"; a mount with no target lies at the WORKDIR, here /
+      throw new BuildException(
+          "invalid mount target \"/\" for --mount type=" + spec.type() + ": name a target");
+    }
     switch (spec.type()) {
       case "cache" ->
           mounts.add(
