@@ -180,9 +180,9 @@ final class CopySources implements AutoCloseable {
   }
 
   /**
-   * Resolves every source pattern, with {@code --parents} when {@code parents}; a pattern that
-   * selects nothing is an error naming it. A match the excludes remove is left out silently; a
-   * socket, FIFO or device with a warning.
+   * Resolves every source pattern, with {@code --parents} when {@code parents}; a path that selects
+   * nothing is an error naming it, a wildcard that matches nothing is skipped (BuildKit). A match
+   * the excludes remove is left out silently; a socket, FIFO or device with a warning.
    */
   List<Selected> select(List<String> patterns, boolean parents) throws IOException {
     List<Selected> out = new ArrayList<>();
@@ -201,11 +201,13 @@ final class CopySources implements AutoCloseable {
       List<String[]> matches = new ArrayList<>(); // {as written, resolved}
       expand(comps, 0, "", matches);
       if (matches.isEmpty()) {
-        boolean glob = p.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
-        throw new BuildException(
-            glob
-                ? "no source files were specified: \"" + p + "\" matches nothing in the " + where
-                : "\"" + p + "\": not found in the " + where);
+        if (GoMatch.hasWildcard(p)) { // BuildKit's AllowEmptyWildcard: the other sources are copied
+          if (!quiet) {
+            LOG.warning("\"" + p + "\" matches nothing in the " + where + ": nothing copied");
+          }
+          continue;
+        }
+        throw new BuildException("\"" + p + "\": not found in the " + where);
       }
       for (String[] m : matches) {
         FileStat st = reader().lstat(m[1]);
@@ -285,7 +287,9 @@ final class CopySources implements AutoCloseable {
       throws IOException {
     if (i == comps.size()) {
       String resolved = resolve(prefix);
-      if (resolved != null && (resolved.isEmpty() || !ignore.isExcluded(resolved))) {
+      // an ignored directory still holds what a later !pattern re-includes (** then !dir/f)
+      if (resolved != null
+          && (resolved.isEmpty() || !ignore.isExcluded(resolved) || reincludes(resolved))) {
         out.add(new String[] {prefix, resolved});
       }
       return;
@@ -309,6 +313,15 @@ final class CopySources implements AutoCloseable {
         expand(comps, i + 1, RootReader.join(prefix, n), out);
       }
     }
+  }
+
+  /** Whether ignored {@code dir} is a directory a !pattern re-includes something in. */
+  private boolean reincludes(String dir) throws IOException {
+    FileStat st = reader().lstat(dir);
+    return st != null
+        && st.isDirectory()
+        && !ignore.canSkipDirectory(dir)
+        && !walk(new Selected(dir, dir, true)).isEmpty();
   }
 
   /**

@@ -268,6 +268,15 @@ final class CopyStep {
       }
     }
     FileCopier copier = new FileCopier(rootfs, m -> progress.warning(ps, m));
+    long files = sel.stream().filter(s -> !s.isDir() && s.keep() == null).count() + o.urls().size();
+    if (files > 1 && !d.endsWith("/") && !copier.isDirectory(d)) { // Docker's classic rule
+      throw new BuildException(
+          files
+              + " source files for \""
+              + dest
+              + "\", which is not a directory: end it with /"
+              + " to copy them into one (BuildKit keeps only the last file, moby/buildkit#4550)");
+    }
     FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
     if (!sel.isEmpty()) {
       copier.copy(src, sel, d, attrs, sourceCount);

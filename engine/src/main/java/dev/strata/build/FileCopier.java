@@ -101,6 +101,11 @@ final class FileCopier {
     }
   }
 
+  /** Whether {@code dest} (absolute in the container) is a directory now. */
+  boolean isDirectory(String dest) throws IOException {
+    return Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
+  }
+
   /** --parents: dest, then each directory between dest and the kept path, from the source's. */
   private void makeParents(CopySources sources, CopySources.Selected s, String dest, Attrs attrs)
       throws IOException {
