@@ -87,7 +87,7 @@ enum nsh_option {
 	NSH_OPT_NEWGIDMAP,  /* enter: path of newgidmap */
 	NSH_OPT_ROOTFS,     /* run: the rootfs directory (required) */
 	NSH_OPT_USER,       /* run: USER as in a Dockerfile: name|uid[:group|gid] */
-	NSH_OPT_WORKDIR,    /* run: absolute directory, created when missing */
+	NSH_OPT_WORKDIR,    /* run: absolute directory, created when missing, owned by USER */
 	NSH_OPT_ENVIRON,    /* run: file of NUL-ended KEY=VALUE entries; the whole environment */
 	NSH_OPT_NETWORK,    /* run: "host" (default) or "none" */
 	NSH_OPT_HOSTNAME,   /* run: hostname in the new UTS namespace */

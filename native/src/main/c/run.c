@@ -112,8 +112,23 @@ static int setgroups_allowed(void)
 	return read_small_file("/proc/self/setgroups", value, sizeof(value)) < 0 || strncmp(value, "deny", 4) != 0;
 }
 
-/* WORKDIR is created as root before dropping to USER, as docker does. */
-static void make_dirs(const char *path)
+/*
+ * One directory of WORKDIR: made 0755 and given to USER when missing (BuildKit's WORKDIR is
+ * llb.Mkdir(wd, 0755, WithParents, WithUser(USER)): every directory it creates is USER's).
+ */
+static void make_dir(const char *dir, const struct identity *id)
+{
+	if (mkdir(dir, 0755) < 0) {
+		if (errno != EEXIST)
+			bail("create WORKDIR %s", dir);
+		return;
+	}
+	if ((id->uid != 0 || id->gid != 0) && lchown(dir, id->uid, id->gid) < 0)
+		bail("give WORKDIR %s to %u:%u", dir, id->uid, id->gid);
+}
+
+/* WORKDIR is created as root before dropping to USER, owned by USER where missing. */
+static void make_dirs(const char *path, const struct identity *id)
 {
 	char buf[PATH_MAX];
 	char *p;
@@ -125,12 +140,10 @@ static void make_dirs(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-			bail("create WORKDIR %s", buf);
+		make_dir(buf, id);
 		*p = '/';
 	}
-	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
-		bail("create WORKDIR %s", buf);
+	make_dir(buf, id);
 }
 
 /* The command's environment: exactly --environ's, as docker with a default PATH and HOME from /etc/passwd. */
@@ -163,7 +176,7 @@ static void exec_command(struct config *c)
 
 	resolve_user(user, &id);
 	if (c->workdir)
-		make_dirs(c->workdir);
+		make_dirs(c->workdir, &id);
 	set_environment(c, &id);
 	close_fds_from(3);
 	c->caps = held_caps(c->caps);

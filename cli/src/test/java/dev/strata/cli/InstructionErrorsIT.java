@@ -177,9 +177,9 @@ class InstructionErrorsIT {
             "RUN --mount=type=bind,source=../..,target=/h true",
             "13: --mount source=../..: climbs out of the build context"),
         new Row(
-            "RUN --mount without a target",
-            "RUN --mount=type=cache true",
-            "13: mount type cache requires a target"),
+            "RUN --mount over the root",
+            "RUN --mount=type=cache,target=/tmp/.. true",
+            "13: invalid mount target \"/tmp/..\": a mount cannot cover the root"),
         new Row(
             "RUN --mount sharing on a bind",
             "RUN --mount=type=bind,target=/t,sharing=locked true",
@@ -242,6 +242,17 @@ class InstructionErrorsIT {
             "--chown of a user the stage lacks",
             "COPY --chown=nobody2 a.sh /a",
             "Error: Dockerfile:2: --chown=nobody2: unable to find user nobody2 in the stage's /etc/passwd"),
+        // issue 18: the helper's reason, not only its status
+        Arguments.of(
+            "RUN as an unknown USER",
+            "USER nosuchuser\nRUN true",
+            "Error: Dockerfile:3: RUN true: unable to find user nosuchuser: no matching entries in"
+                + " the rootfs's /etc/passwd (exit status 125)"),
+        // issue 18: no target is the WORKDIR, which BuildKit refuses to cover when it is /
+        Arguments.of(
+            "RUN --mount without a target at WORKDIR /",
+            "RUN --mount=type=tmpfs true",
+            "Error: Dockerfile:2: invalid mount target \"/\" for --mount type=tmpfs: name a target"),
         Arguments.of(
             "RUN --mount of a missing source",
             "RUN --mount=type=bind,source=none,target=/n true",

@@ -150,6 +150,27 @@ class RunMountIT {
     assertEquals("from-stage\n", cat(s, "f", "/got"));
   }
 
+  /**
+   * moby's, buildx's and compose's Dockerfiles write {@code RUN --mount=from=binaries ...}: with no
+   * target BuildKit mounts at the WORKDIR (InstructionErrorsIT: and refuses a WORKDIR of "/").
+   */
+  @Test
+  void bindMountWithoutATargetLiesAtTheWorkdir() throws Exception {
+    Path s = store();
+    Path ctx =
+        context(
+            "FROM busybox AS binaries\nRUN mkdir /out && echo bin > /out/tool\n"
+                + "FROM busybox\nWORKDIR /src\n"
+                + "RUN --mount=from=binaries,source=/out sh -c 'cat tool > /got; pwd > /pwd'\n"
+                + "RUN --mount=type=tmpfs sh -c 'touch scratch-file; ls > /listing'\n",
+            Map.of());
+    strata(s, "build", "-t", "nt", ctx.toString()).ok();
+    assertEquals("bin\n", cat(s, "nt", "/got"));
+    assertEquals("/src\n", cat(s, "nt", "/pwd"));
+    assertEquals("scratch-file\n", cat(s, "nt", "/listing"), "the tmpfs covered the WORKDIR");
+    assertFalse(layerPaths(s, "nt").stream().anyMatch(p -> p.startsWith("src/")));
+  }
+
   @Test
   void tmpfsMountIsSizedAndEmpty() throws Exception {
     Path s = store();

@@ -68,6 +68,9 @@ public final class Unpacker {
    *     the userxattr option, as in a user namespace) or {@code trusted.overlay.opaque}
    * @param expectedDiffId null, or the diffID the tar must hash to
    * @param expectedDigest null, or the digest the raw (compressed) bytes must hash to
+   * @param skipRootEntries skip entries that name the root itself ("", "./"), whatever their type,
+   *     as moby's archive.Unpack does for ADD ({@code if fi.IsDir() && hdr.Name == "."}); else a
+   *     directory there gives the root its metadata and anything else is refused
    */
   public record Options(
       Whiteouts whiteouts,
@@ -75,30 +78,48 @@ public final class Unpacker {
       long maxBytes,
       String opaqueXattr,
       Digest expectedDiffId,
-      Digest expectedDigest) {
+      Digest expectedDigest,
+      boolean skipRootEntries) {
     public static Options defaults() {
       return new Options(
-          Whiteouts.APPLY, Devices.CREATE_OR_SKIP, 64L << 30, "user.overlay.opaque", null, null);
+          Whiteouts.APPLY,
+          Devices.CREATE_OR_SKIP,
+          64L << 30,
+          "user.overlay.opaque",
+          null,
+          null,
+          false);
+    }
+
+    /** Options for an archive ADD unpacks: entries naming the root are skipped, as Docker does. */
+    public Options skippingRootEntries() {
+      return new Options(
+          whiteouts, devices, maxBytes, opaqueXattr, expectedDiffId, expectedDigest, true);
     }
 
     public Options withWhiteouts(Whiteouts w) {
-      return new Options(w, devices, maxBytes, opaqueXattr, expectedDiffId, expectedDigest);
+      return new Options(
+          w, devices, maxBytes, opaqueXattr, expectedDiffId, expectedDigest, skipRootEntries);
     }
 
     public Options withDevices(Devices d) {
-      return new Options(whiteouts, d, maxBytes, opaqueXattr, expectedDiffId, expectedDigest);
+      return new Options(
+          whiteouts, d, maxBytes, opaqueXattr, expectedDiffId, expectedDigest, skipRootEntries);
     }
 
     public Options withMaxBytes(long max) {
-      return new Options(whiteouts, devices, max, opaqueXattr, expectedDiffId, expectedDigest);
+      return new Options(
+          whiteouts, devices, max, opaqueXattr, expectedDiffId, expectedDigest, skipRootEntries);
     }
 
     public Options withOpaqueXattr(String x) {
-      return new Options(whiteouts, devices, maxBytes, x, expectedDiffId, expectedDigest);
+      return new Options(
+          whiteouts, devices, maxBytes, x, expectedDiffId, expectedDigest, skipRootEntries);
     }
 
     public Options expecting(Digest diffId, Digest digest) {
-      return new Options(whiteouts, devices, maxBytes, opaqueXattr, diffId, digest);
+      return new Options(
+          whiteouts, devices, maxBytes, opaqueXattr, diffId, digest, skipRootEntries);
     }
   }
 
@@ -417,6 +438,9 @@ public final class Unpacker {
     void apply(TarEntry e, TarReader reader) throws IOException {
       List<String> comps = RootResolver.clean(e.name());
       if (comps.isEmpty()) {
+        if (options.skipRootEntries()) {
+          return; // its data, if any, is skipped by the reader
+        }
         if (e.isDirectory()) {
           dirs.add(new Object[] {root, e}); // "./": the root's own metadata
           preexisting.add(root);

@@ -49,6 +49,7 @@ public final class NativeProtocol {
     NEWGIDMAP("--newgidmap"),
     ROOTFS("--rootfs"),
     USER("--user"),
+    /** Created when missing, each directory made owned by USER (BuildKit's WORKDIR). */
     WORKDIR("--workdir"),
     /**
      * A file of KEY=VALUE entries each ended by NUL: the whole environment ({@link EnvironPipe}).

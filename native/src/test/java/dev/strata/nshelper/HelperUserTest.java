@@ -82,6 +82,65 @@ class HelperUserTest {
         evil[2]);
   }
 
+  /**
+   * Issue 18 row L: BuildKit's WORKDIR makes the missing directories USER's (llb.Mkdir with
+   * WithUser); existing ones keep their owner.
+   */
+  @Test
+  void missingWorkdirDirectoriesBelongToUser() throws Exception {
+    Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0::/root:/bin/sh\n");
+    Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\n");
+    IdMapping mapping = UserNamespace.mappingFor(Optional.empty());
+    HelperBinary helper = HelperBinary.in(dir.resolve("helper"));
+    List<String> run =
+        List.of(
+            helper.path().toString(),
+            "run",
+            "--rootfs",
+            rootfs.toString(),
+            "--user",
+            "1:2",
+            "--workdir",
+            "/etc/created/deep",
+            "--",
+            "/bin/t",
+            "--ids");
+    Process p = new ProcessBuilder(UserNamespace.enterCommand(helper, mapping, run)).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    if (mapping.mode() == IdMapping.Mode.SINGLE) {
+      // one id mapped: uid 1 is not, and the helper says so (no directory is given away)
+      assertEquals(NativeProtocol.Status.SETUP_FAILED.code, code, out + err);
+      return;
+    }
+    assertEquals(0, code, out + err);
+    // owners as the namespace sees them: the host's stat, run inside it
+    List<String> stat =
+        List.of(
+            "stat",
+            "-c",
+            "%n %u:%g %a",
+            rootfs.resolve("etc").toString(),
+            rootfs.resolve("etc/created").toString(),
+            rootfs.resolve("etc/created/deep").toString());
+    Process s = new ProcessBuilder(UserNamespace.enterCommand(helper, mapping, stat)).start();
+    String owners = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, s.waitFor(), owners);
+    // subordinate ids own them now: removed inside the namespace, or @TempDir cannot
+    List<String> rm = List.of("rm", "-rf", rootfs.resolve("etc/created").toString());
+    assertEquals(
+        0, new ProcessBuilder(UserNamespace.enterCommand(helper, mapping, rm)).start().waitFor());
+    assertEquals(
+        rootfs.resolve("etc")
+            + " 0:0 755\n"
+            + rootfs.resolve("etc/created")
+            + " 1:2 755\n"
+            + rootfs.resolve("etc/created/deep")
+            + " 1:2 755\n",
+        owners);
+  }
+
   @Test
   void moreGroupsThanKeptAreRefused() throws Exception {
     Files.writeString(rootfs.resolve("etc/passwd"), "many:x:0:0::/home/many:/bin/sh\n");

@@ -1,7 +1,5 @@
 package dev.strata.frontend.ignore;
 
-import java.util.regex.Pattern;
-
 /**
  * Go's path/filepath.Match for one path segment, and its syntax check: {@code *} and {@code ?}
  * (never {@code /}), {@code [...]} classes with {@code ^} negation and ranges, {@code \} escapes.
@@ -70,27 +68,194 @@ public final class GoMatch {
     return new IgnorePatternException("syntax error in pattern \"" + pattern + "\"");
   }
 
-  /** Whether one segment pattern (no {@code /}) matches one path segment. */
-  public static boolean matchSegment(String pattern, String segment) {
-    StringBuilder re = new StringBuilder();
-    for (int i = 0; i < pattern.length(); i++) {
-      char c = pattern.charAt(i);
-      if (c == '*') {
-        re.append("[^/]*");
-      } else if (c == '?') {
-        re.append("[^/]");
-      } else if (c == '\\' && i + 1 < pattern.length()) {
-        re.append(Pattern.quote(String.valueOf(pattern.charAt(++i))));
-      } else if (c == '[' || c == ']' || c == '^' || c == '-') {
-        re.append(c);
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
+  /**
+   * Whether {@code path} holds an unescaped {@code *}, {@code ?} or {@code [} (fsutil's
+   * containsWildcards): a COPY source with one that matches nothing copies nothing, where a plain
+   * path that is missing is an error (BuildKit's AllowEmptyWildcard).
+   */
+  public static boolean hasWildcard(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '*' || c == '?' || c == '[') {
+        return true;
       }
     }
+    return false;
+  }
+
+  /**
+   * Whether one segment pattern (no {@code /}) matches one path segment: Go's filepath.Match, its
+   * ErrBadPattern taken as no match (fsutil's resolveWildcards ignores the error the same way).
+   * {@code [[]} is a class holding {@code [}, {@code \?} a literal {@code ?}.
+   */
+  public static boolean matchSegment(String pattern, String segment) {
     try {
-      return Pattern.matches(re.toString(), segment);
-    } catch (RuntimeException e) {
-      return true; // when in doubt, assume it may match (callers use this to keep directories)
+      return match(pattern, segment);
+    } catch (IgnorePatternException e) {
+      return false;
     }
+  }
+
+  /** Go's path/filepath.Match on Unix, chunk by chunk as Go does it (no regular expression). */
+  static boolean match(String pattern, String name) throws IgnorePatternException {
+    String p = pattern;
+    String n = name;
+    patterns:
+    while (!p.isEmpty()) {
+      boolean star = false;
+      while (!p.isEmpty() && p.charAt(0) == '*') {
+        p = p.substring(1);
+        star = true;
+      }
+      int end = chunkEnd(p);
+      String chunk = p.substring(0, end);
+      p = p.substring(end);
+      if (star && chunk.isEmpty()) {
+        return n.indexOf('/') < 0; // a trailing * matches the rest, never across /
+      }
+      String rest = matchChunk(chunk, n);
+      if (rest != null && (rest.isEmpty() || !p.isEmpty())) {
+        n = rest;
+        continue;
+      }
+      if (star) {
+        for (int i = 0; i < n.length() && n.charAt(i) != '/'; i++) {
+          rest = matchChunk(chunk, n.substring(i + 1));
+          if (rest != null) {
+            if (p.isEmpty() && !rest.isEmpty()) {
+              continue; // the last chunk must use up the name
+            }
+            n = rest;
+            continue patterns;
+          }
+        }
+      }
+      while (!p.isEmpty()) { // a false result, but only for a well-formed pattern
+        while (!p.isEmpty() && p.charAt(0) == '*') {
+          p = p.substring(1);
+        }
+        end = chunkEnd(p);
+        matchChunk(p.substring(0, end), "");
+        p = p.substring(end);
+      }
+      return false;
+    }
+    return n.isEmpty();
+  }
+
+  /** Where the chunk at the start of {@code p} ends: at the first * outside a class. */
+  private static int chunkEnd(String p) {
+    boolean inRange = false;
+    int i = 0;
+    for (; i < p.length(); i++) {
+      char c = p.charAt(i);
+      if (c == '\\') {
+        if (i + 1 < p.length()) {
+          i++;
+        }
+      } else if (c == '[') {
+        inRange = true;
+      } else if (c == ']') {
+        inRange = false;
+      } else if (c == '*' && !inRange) {
+        break;
+      }
+    }
+    return i;
+  }
+
+  /**
+   * Matches one chunk (no unescaped * outside a class) at the start of {@code s}: what is left of
+   * {@code s}, or null when it does not match; a malformed chunk throws.
+   */
+  private static String matchChunk(String chunk, String s) throws IgnorePatternException {
+    boolean failed = false;
+    int ci = 0;
+    int si = 0;
+    while (ci < chunk.length()) {
+      if (!failed && si >= s.length()) {
+        failed = true;
+      }
+      char c = chunk.charAt(ci);
+      if (c == '[') {
+        int r = -1;
+        if (!failed) {
+          r = s.codePointAt(si);
+          si += Character.charCount(r);
+        }
+        ci++;
+        boolean negated = ci < chunk.length() && chunk.charAt(ci) == '^';
+        if (negated) {
+          ci++;
+        }
+        boolean matched = false;
+        int ranges = 0;
+        while (true) {
+          if (ci < chunk.length() && chunk.charAt(ci) == ']' && ranges > 0) {
+            ci++;
+            break;
+          }
+          int[] lo = classChar(chunk, ci);
+          ci = lo[1];
+          int hi = lo[0];
+          if (chunk.charAt(ci) == '-') {
+            int[] h = classChar(chunk, ci + 1);
+            hi = h[0];
+            ci = h[1];
+          }
+          if (lo[0] <= r && r <= hi) {
+            matched = true;
+          }
+          ranges++;
+        }
+        if (matched == negated) {
+          failed = true;
+        }
+      } else if (c == '?') {
+        if (!failed) {
+          if (s.charAt(si) == '/') {
+            failed = true;
+          }
+          si += Character.charCount(s.codePointAt(si));
+        }
+        ci++;
+      } else {
+        if (c == '\\') {
+          ci++;
+          if (ci == chunk.length()) {
+            throw bad(chunk);
+          }
+        }
+        if (!failed) {
+          if (chunk.charAt(ci) != s.charAt(si)) {
+            failed = true;
+          }
+          si++;
+        }
+        ci++;
+      }
+    }
+    return failed ? null : s.substring(si);
+  }
+
+  /** Go's getEsc: one class character at {@code i}, {char, next index}; throws when malformed. */
+  private static int[] classChar(String chunk, int i) throws IgnorePatternException {
+    if (i >= chunk.length() || chunk.charAt(i) == '-' || chunk.charAt(i) == ']') {
+      throw bad(chunk);
+    }
+    if (chunk.charAt(i) == '\\') {
+      i++;
+      if (i >= chunk.length()) {
+        throw bad(chunk);
+      }
+    }
+    int r = chunk.codePointAt(i);
+    i += Character.charCount(r);
+    if (i >= chunk.length()) {
+      throw bad(chunk); // a class never closed
+    }
+    return new int[] {r, i};
   }
 }

@@ -7,7 +7,9 @@ import java.util.OptionalLong;
  * One {@code RUN --mount}, expanded and checked (BuildKit's instructions/commands_runmount.go).
  *
  * @param type bind, cache, tmpfs, secret or ssh
- * @param target the path inside the container (for secret and ssh, may be null: a default applies)
+ * @param target the path inside the container, relative ones inside the step's WORKDIR ({@code
+ *     "."}, the WORKDIR itself, when a bind, cache or tmpfs mount names none, as BuildKit); for
+ *     secret and ssh, may be null: a default applies
  * @param source the path in {@code from} (or the context), null when not given
  * @param from a stage name or index, or an image reference; null for the build context
  * @param readOnly bind mounts default to read-only, cache mounts to read-write

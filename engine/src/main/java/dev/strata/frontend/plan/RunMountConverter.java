@@ -129,7 +129,14 @@ final class RunMountConverter {
         break;
       default:
         if (target == null) {
-          throw new PlanException("mount type " + type + " requires a target", loc, value);
+          // BuildKit joins path.Clean(target) with the WORKDIR, and path.Clean("") is ".": with no
+          // target the mount lies at the WORKDIR (and a cache's default id is "."). The Dockerfiles
+          // of moby, buildx and compose write RUN --mount=from=binaries so.
+          target = ".";
+        }
+        if (target.startsWith("/") && isRoot(target)) {
+          throw new PlanException(
+              "invalid mount target \"" + target + "\": a mount cannot cover the root", loc, value);
         }
     }
     if (!type.equals("cache") && sharing != null) {
@@ -155,6 +162,19 @@ final class RunMountConverter {
     }
     return new Mount(
         type, target, source, from, ro, id, sharing, mode, uid, gid, required, size, env);
+  }
+
+  /** Whether absolute {@code path} names the root once cleaned lexically ("/", "/a/..", "/."). */
+  private static boolean isRoot(String path) {
+    int depth = 0;
+    for (String c : path.split("/")) {
+      if (c.equals("..")) {
+        depth = Math.max(0, depth - 1);
+      } else if (!c.isEmpty() && !c.equals(".")) {
+        depth++;
+      }
+    }
+    return depth == 0;
   }
 
   private static String need(String key, String v, Location loc) throws PlanException {

@@ -45,7 +45,9 @@ final class Archives {
     Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
     r.mkdirs(destDir, dest);
     try (InputStream in = open(sources, path)) {
-      new Unpacker(Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP)).unpack(in, dest);
+      Unpacker.Options o =
+          Unpacker.Options.defaults().withDevices(Unpacker.Devices.SKIP).skippingRootEntries();
+      new Unpacker(o).unpack(in, dest);
     } catch (LayerException e) {
       throw new BuildException("ADD " + path + ": " + e.getMessage(), e);
     }

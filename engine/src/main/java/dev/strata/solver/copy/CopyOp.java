@@ -229,6 +229,8 @@ public final class CopyOp implements Operation {
       }
     }
     FileCopier copier = new FileCopier(rootfs, m -> ctx.progress().warning(ps, m));
+    long files = sel.stream().filter(s -> !s.isDir() && s.keep() == null).count() + o.urls().size();
+    copier.refuseSeveralOntoFile(files, d, dest);
     FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
     if (!sel.isEmpty()) {
       copier.copy(src, sel, d, attrs, sourceCount);

@@ -1,6 +1,7 @@
 package dev.strata.solver.copy;
 
 import dev.strata.frontend.ignore.DockerIgnore;
+import dev.strata.frontend.ignore.GoMatch;
 import dev.strata.layer.RootReader;
 import dev.strata.posix.FileStat;
 import dev.strata.solver.BuildException;
@@ -174,9 +175,9 @@ public final class CopySources implements AutoCloseable {
   }
 
   /**
-   * Resolves every source pattern, with {@code --parents} when {@code parents}; a pattern that
-   * selects nothing is an error naming it. A match the excludes remove is left out silently; a
-   * socket, FIFO or device with a warning.
+   * Resolves every source pattern, with {@code --parents} when {@code parents}; a path that selects
+   * nothing is an error naming it, a wildcard that matches nothing is skipped (BuildKit). A match
+   * the excludes remove is left out silently; a socket, FIFO or device with a warning.
    */
   public List<Selected> select(List<String> patterns, boolean parents) throws IOException {
     List<Selected> out = new ArrayList<>();
@@ -195,11 +196,13 @@ public final class CopySources implements AutoCloseable {
       List<String[]> matches = new ArrayList<>(); // {as written, resolved}
       SourcePatterns.expand(this, comps, 0, "", matches);
       if (matches.isEmpty()) {
-        boolean glob = p.chars().anyMatch(c -> c == '*' || c == '?' || c == '[');
-        throw new BuildException(
-            glob
-                ? "no source files were specified: \"" + p + "\" matches nothing in the " + where
-                : "\"" + p + "\": not found in the " + where);
+        if (GoMatch.hasWildcard(p)) { // BuildKit's AllowEmptyWildcard: the other sources are copied
+          if (!quiet) {
+            LOG.warning("\"" + p + "\" matches nothing in the " + where + ": nothing copied");
+          }
+          continue;
+        }
+        throw new BuildException("\"" + p + "\": not found in the " + where);
       }
       for (String[] m : matches) {
         FileStat st = reader().lstat(m[1]);
@@ -254,6 +257,15 @@ public final class CopySources implements AutoCloseable {
               + " is not copied (COPY and ADD take files, directories and symlinks)");
     }
     return false;
+  }
+
+  /** Whether ignored {@code dir} is a directory a !pattern re-includes something in. */
+  boolean reincludes(String dir) throws IOException {
+    FileStat st = reader().lstat(dir);
+    return st != null
+        && st.isDirectory()
+        && !ignore.canSkipDirectory(dir)
+        && !walk(new Selected(dir, dir, true)).isEmpty();
   }
 
   /**

@@ -103,6 +103,23 @@ public final class FileCopier {
     }
   }
 
+  /**
+   * Refuses several source files onto {@code d} (absolute in the container; {@code dest} as
+   * written) when it is not a directory and does not end in /.
+   */
+  void refuseSeveralOntoFile(long files, String d, String dest) throws IOException {
+    if (files > 1
+        && !d.endsWith("/")
+        && !Files.isDirectory(resolve(d), LinkOption.NOFOLLOW_LINKS)) {
+      throw new BuildException( // Docker's classic rule
+          files
+              + " source files for \""
+              + dest
+              + "\", which is not a directory: end it with /"
+              + " to copy them into one (BuildKit keeps only the last file, moby/buildkit#4550)");
+    }
+  }
+
   /** --parents: dest, then each directory between dest and the kept path, from the source's. */
   private void makeParents(CopySources sources, CopySources.Selected s, String dest, Attrs attrs)
       throws IOException {

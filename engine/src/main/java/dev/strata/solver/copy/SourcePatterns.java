@@ -39,7 +39,11 @@ final class SourcePatterns {
       throws IOException {
     if (i == comps.size()) {
       String resolved = src.resolve(prefix);
-      if (resolved != null && (resolved.isEmpty() || !src.ignore().isExcluded(resolved))) {
+      // an ignored directory still holds what a later !pattern re-includes (** then !dir/f)
+      if (resolved != null
+          && (resolved.isEmpty()
+              || !src.ignore().isExcluded(resolved)
+              || src.reincludes(resolved))) {
         out.add(new String[] {prefix, resolved});
       }
       return;

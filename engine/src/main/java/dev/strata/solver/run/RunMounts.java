@@ -103,7 +103,7 @@ final class RunMounts implements AutoCloseable {
       Map<String, Path> sshAgents,
       Sources sources)
       throws IOException {
-    String target = spec.target() == null ? null : absolute(spec.target(), workdir);
+    String target = MountTarget.of(spec, workdir);
     switch (spec.type()) {
       case "cache" ->
           mounts.add(
@@ -114,14 +114,6 @@ final class RunMounts implements AutoCloseable {
       case "secret" -> secret(spec, target, tmp, secrets);
       case "ssh" -> ssh(spec, target, tmp, sshAgents);
     }
-  }
-
-  static String absolute(String target, String workdir) {
-    if (target.startsWith("/")) {
-      return target;
-    }
-    String base = workdir == null || workdir.isEmpty() ? "/" : workdir;
-    return (base.endsWith("/") ? base : base + "/") + target;
   }
 
   // ------------------------------------------------------------------ cache

@@ -4,6 +4,7 @@ import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.Mount;
 import dev.strata.frontend.plan.RunOptions;
 import dev.strata.frontend.plan.Step;
+import dev.strata.nshelper.HelperFailureTap;
 import dev.strata.oci.ImageConfig;
 import dev.strata.sandbox.NetworkMode;
 import dev.strata.sandbox.SandboxSecurity;
@@ -202,11 +203,11 @@ public final class RunOp implements Operation {
                 Optional.of("strata"))
             .withMounts(mounts.mounts())
             .withSecurity(security(step));
-    java.io.OutputStream out = new StepOutput(ctx.progress(), ps);
+    HelperFailureTap out = new HelperFailureTap(new StepOutput(ctx.progress(), ps));
     int code = ctx.sandbox().run(spec, out, out);
-    if (code != 0) {
+    if (code != 0) { // the helper's own failure names its cause (an unknown USER)
       throw new BuildException(
-          "RUN " + StepText.clip(r.command().shellLine()) + ": exit status " + code);
+          "RUN " + StepText.clip(r.command().shellLine()) + ": " + out.describe(code));
     }
   }
 

@@ -134,6 +134,22 @@ class BuildPlanTest {
   }
 
   @Test
+  void mountWithoutATargetLiesAtTheWorkdir() throws DockerfileException {
+    // BuildKit: filepath.Join("/", WORKDIR, path.Clean("")); the engine joins "." with the WORKDIR
+    List<Mount> mounts =
+        plan(
+                "FROM busybox AS bin\nFROM alpine\nWORKDIR /src\n"
+                    + "RUN --mount=from=bin --mount=type=cache --mount=type=tmpfs,size=1m true\n",
+                BuildOptions.defaults())
+            .targetStage()
+            .steps()
+            .get(1)
+            .mounts();
+    assertEquals(List.of(".", ".", "."), mounts.stream().map(Mount::target).toList());
+    assertEquals("bin", mounts.get(0).from());
+  }
+
+  @Test
   void secretMountDefaultsItsTarget() throws DockerfileException {
     Mount m =
         plan("FROM alpine\nRUN --mount=type=secret,id=npmrc true\n", BuildOptions.defaults())

@@ -157,6 +157,21 @@ class CopySourcesTest {
     assertEquals("", below("hom1.txt", "hom*", false));
   }
 
+  @Test
+  void issue18_aWildcardMatchingNothingIsSkipped_anIgnoredDirectoryKeepsItsReincludes()
+      throws Exception {
+    // row G: BuildKit's AllowEmptyWildcard; a plain missing path is still an error
+    assertEquals("a.txt", below("nothing* a.txt", "", false));
+    assertEquals("", below("nothing*", "", false));
+    assertThrows(BuildException.class, () -> below("nothing a.txt", "", false));
+    // row I: ** then !dir/x.txt: COPY dir finds dir, holding only x.txt
+    try (CopySources src =
+        new CopySources(ctx, DockerIgnore.parse("**\n!dir/x.txt\n"), "build context")) {
+      assertEquals(List.of("x.txt@dir/x.txt"), walked(src, "dir"));
+      assertThrows(BuildException.class, () -> src.select(List.of("logs")));
+    }
+  }
+
   /** Walked entries of {@code patterns}, as "rel@resolved", for the hostile cases below. */
   private static List<String> walked(CopySources src, String... patterns) throws Exception {
     List<String> got = new ArrayList<>();
