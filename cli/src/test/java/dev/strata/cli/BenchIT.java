@@ -220,6 +220,78 @@ class BenchIT {
     assertTrue(Files.readString(out.resolve("report.md")).contains("**missing**"));
   }
 
+  @Test
+  void editsOfAContextCountEachStep() throws Exception {
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(
+        ctx.resolve("Dockerfile"),
+        String.join(
+            "\n",
+            "FROM busybox",
+            "ARG FLAVOUR=plain",
+            "COPY conf.txt /app/",
+            "RUN echo \"$FLAVOUR\" > /app/flavour",
+            "COPY . /app/src/",
+            "RUN ls -R /app/src > /app/list",
+            ""));
+    Files.writeString(ctx.resolve(".dockerignore"), "*.md\nDockerfile\n");
+    Files.writeString(ctx.resolve("conf.txt"), "a=1\n");
+    Files.writeString(ctx.resolve("main.txt"), "line 1\nline 2\n");
+    Files.writeString(ctx.resolve("notes.md"), "notes\n");
+    Path script =
+        Files.writeString(
+            dir.resolve("edits.yaml"),
+            String.join(
+                "\n",
+                "edits:",
+                "  - {name: touch conf, touch: conf.txt}",
+                "  - {name: ignored notes, append: {file: notes.md, text: more}}",
+                "  - {name: a line of main, set-line: {file: main.txt, line: 2, text: line two}}",
+                "  - {name: a comment, append: {file: Dockerfile, text: '# a comment'}}",
+                "  - {name: spicy, build-arg: {FLAVOUR: spicy}}",
+                ""));
+    Path out = dir.resolve("out");
+    StrataProcess.Result r =
+        run(
+                List.of(
+                    bin().toString(),
+                    "bench",
+                    "edits",
+                    "--context",
+                    ctx.toString(),
+                    "--script",
+                    script.toString(),
+                    "--builders",
+                    "strata",
+                    "--base",
+                    "busybox=" + fixture("busybox.tar"),
+                    "--out",
+                    out.toString()),
+                Map.of())
+            .ok();
+    List<List<String>> expected =
+        List.of(
+            List.of("miss", "miss", "miss", "miss"), // cold
+            List.of("hit", "hit", "hit", "hit"), // touch: content unchanged
+            List.of("hit", "hit", "hit", "hit"), // a .dockerignored file
+            List.of("hit", "hit", "miss", "miss"), // a file COPY . takes
+            List.of("hit", "hit", "hit", "hit")); // a Dockerfile comment (Dockerfile ignored)
+    JsonNode points = JSON.readTree(out.resolve("results.json").toFile()).path("points");
+    assertEquals(6, points.size(), r.err());
+    for (int i = 0; i < 5; i++) {
+      assertEquals(expected.get(i), counted(points.get(i).path("builds").get(0)), "state " + i);
+    }
+    // The build arg the RUN sees: the RUN and all after it miss. The COPY before it misses too
+    // with today's Strata (its key takes the ARG in scope; BuildKit's would hit), so it is not
+    // pinned here: what the report says of it is checked against --stats-json by the replay test.
+    assertEquals(
+        List.of("miss", "miss", "miss"),
+        counted(points.get(5).path("builds").get(0)).subList(1, 4),
+        "state 5");
+    assertEquals("spicy", points.get(5).path("id").asText());
+    assertEquals("notes\n", Files.readString(ctx.resolve("notes.md")), "the context is not edited");
+  }
+
   private static List<String> counted(JsonNode build) {
     List<String> out = new ArrayList<>();
     for (JsonNode st : build.path("steps")) {

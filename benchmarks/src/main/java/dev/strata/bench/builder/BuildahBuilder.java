@@ -132,7 +132,10 @@ public final class BuildahBuilder implements Builder {
       return new BuildResult(
           name(),
           "failed",
-          "exit " + m.exit() + ": " + Tools.lastLines(log, 3),
+          "exit "
+              + m.exit()
+              + ": "
+              + (m.exit() == 0 ? "it wrote no --iidfile " + iid : Tools.lastLines(log, 3)),
           m.wallSeconds(),
           m.cpuSeconds(),
           m.peakRssKb(),

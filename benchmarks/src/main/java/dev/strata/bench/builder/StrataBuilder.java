@@ -104,7 +104,10 @@ public final class StrataBuilder implements Builder {
     Measured m = Measured.run(cmd, env, log);
     String logName = "logs/" + r.logDir().getFileName() + "/" + log.getFileName();
     if (m.exit() != 0 || !Files.isRegularFile(stats)) {
-      return failed(m, logName, Tools.lastLines(log, 3));
+      return failed(
+          m,
+          logName,
+          m.exit() == 0 ? "it wrote no --stats-json file " + stats : Tools.lastLines(log, 3));
     }
     return fromStats(JSON.readTree(stats.toFile()), m, logName);
   }
