@@ -226,7 +226,7 @@ sed -i 's/(0: all)/(0 prints all)/' cmd/tally/main.go
 commit "format: wider columns"
 
 # 15
-printf '*.txt\n' >> .dockerignore
+printf '**/*.txt\n' >> .dockerignore
 sed -i 's/named files: a later change/named files come later/' cmd/tally/main.go
 commit "dockerignore text files"
 

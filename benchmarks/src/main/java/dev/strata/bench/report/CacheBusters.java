@@ -77,7 +77,10 @@ public final class CacheBusters {
               .mapToDouble(s -> Math.max(0, s.seconds()))
               .sum();
       add(instructions, first.instruction(), rerun);
-      for (String f : blamedFiles(first, p.changedFiles(), r.dockerfile())) {
+      List<String> seen =
+          p.changedFiles().stream().filter(f -> !p.ignoredFiles().contains(f)).toList();
+      boolean dockerfileChanged = p.changedFiles().contains(r.dockerfile());
+      for (String f : blamedFiles(first, seen, dockerfileChanged, r.dockerfile())) {
         add(files, f, rerun);
       }
     }
@@ -102,7 +105,8 @@ public final class CacheBusters {
   }
 
   /** The files blamed for a build whose first miss is {@code step} (rules in the class comment). */
-  static Set<String> blamedFiles(StepResult step, List<String> changed, String dockerfile) {
+  static Set<String> blamedFiles(
+      StepResult step, List<String> changed, boolean dockerfileChanged, String dockerfile) {
     Set<String> out = new LinkedHashSet<>();
     if (step.reason() != null) {
       Matcher m = REASON_FILES.matcher(step.reason());
@@ -143,9 +147,8 @@ public final class CacheBusters {
       }
       return out;
     }
-    String df = dockerfile == null ? "Dockerfile" : dockerfile;
-    if (changed.contains(df)) {
-      out.add(df);
+    if (dockerfileChanged) {
+      out.add(dockerfile == null ? "Dockerfile" : dockerfile);
     }
     return out;
   }

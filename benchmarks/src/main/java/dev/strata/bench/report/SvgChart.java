@@ -15,7 +15,7 @@ final class SvgChart {
   private static final int W = 760;
   private static final int H = 320;
   private static final int LEFT = 60;
-  private static final int RIGHT = 20;
+  private static final int RIGHT = 60; // room for the last x label, turned 45 degrees
   private static final int TOP = 40;
   private static final int BOTTOM = 60;
 
@@ -120,9 +120,13 @@ final class SvgChart {
         s.append(
             String.format(
                 Locale.ROOT,
-                "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"1.5\"/>%n",
+                "<path d=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%s\"%s/>%n",
                 path.toString().strip(),
-                colour));
+                colour,
+                // equal values would hide one line under the next: the first is wide, the
+                // others dashed on top of it
+                k == 0 ? "3.5" : "1.5",
+                k == 0 ? "" : " stroke-dasharray=\"6 3\""));
       }
       int lx = W - RIGHT - 110 * (series.size() - k);
       s.append(

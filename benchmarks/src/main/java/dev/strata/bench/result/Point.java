@@ -10,13 +10,20 @@ import java.util.List;
  * @param title the commit's subject, or the edit's description
  * @param changedFiles the files that differ from the previous point (git's list for a commit, the
  *     files the edit wrote for an edit), relative to the context; empty for the first point
+ * @param ignoredFiles those of changedFiles that the context's .dockerignore leaves out
  * @param builds one per builder, in the run's builder order
  */
 public record Point(
-    int index, String id, String title, List<String> changedFiles, List<BuildResult> builds) {
+    int index,
+    String id,
+    String title,
+    List<String> changedFiles,
+    List<String> ignoredFiles,
+    List<BuildResult> builds) {
 
   public Point {
     changedFiles = List.copyOf(changedFiles);
+    ignoredFiles = List.copyOf(ignoredFiles);
     builds = List.copyOf(builds);
   }
 }

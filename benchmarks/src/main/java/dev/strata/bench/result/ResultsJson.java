@@ -46,6 +46,8 @@ public final class ResultsJson {
       n.put("title", p.title());
       ArrayNode files = n.putArray("changedFiles");
       p.changedFiles().forEach(files::add);
+      ArrayNode ignored = n.putArray("ignoredFiles");
+      p.ignoredFiles().forEach(ignored::add);
       ArrayNode builds = n.putArray("builds");
       for (BuildResult b : p.builds()) {
         writeBuild(builds.addObject(), b);
@@ -115,12 +117,15 @@ public final class ResultsJson {
     for (JsonNode p : o.path("points")) {
       List<String> files = new ArrayList<>();
       p.path("changedFiles").forEach(f -> files.add(f.asText()));
+      List<String> ignored = new ArrayList<>();
+      p.path("ignoredFiles").forEach(f -> ignored.add(f.asText()));
       List<BuildResult> builds = new ArrayList<>();
       for (JsonNode b : p.path("builds")) {
         builds.add(readBuild(b));
       }
       points.add(
-          new Point(p.path("index").asInt(), text(p, "id"), text(p, "title"), files, builds));
+          new Point(
+              p.path("index").asInt(), text(p, "id"), text(p, "title"), files, ignored, builds));
     }
     return new BenchResults(
         version,

@@ -100,7 +100,9 @@ public final class BenchRunner {
         progress.println(ProgressLine.of(i, n, state, r));
         progress.flush();
       }
-      points.add(new Point(i, state.id(), state.title(), state.changedFiles(), builds));
+      List<String> ignored =
+          ContextIgnore.ignored(context, settings.dockerfile(), state.changedFiles());
+      points.add(new Point(i, state.id(), state.title(), state.changedFiles(), ignored, builds));
       results =
           new BenchResults(
               BenchResults.SCHEMA_VERSION,

@@ -13,9 +13,9 @@ class CacheBustersTest {
   @Test
   void theFileThatChangesInEveryCommitRanksFirst() {
     CacheBusters c = CacheBusters.of(SampleResults.replay(), "strata");
-    // main.go changes in commits 1-3 and busts 1 and 3 (their reasons name it); in 2, go.mod's
-    // change busts an earlier step (COPY go.mod go.sum ./), so go.mod, not main.go, is blamed;
-    // README.md changes in 3 but the reason names main.go alone (it is dockerignored).
+    // main.go changes in commits 1-3 and busts 1 (its reason names it) and 3 (git's list, less
+    // README.md, which .dockerignore drops); in 2, go.mod's change busts an earlier step (COPY
+    // go.mod go.sum ./), so go.mod, not main.go, is blamed.
     assertEquals("cmd/app/main.go", c.files().get(0).name());
     assertEquals(2, c.files().get(0).builds());
     assertEquals(6.0, c.files().get(0).seconds()); // 2 steps of 1.5 s re-run, twice
@@ -28,28 +28,36 @@ class CacheBustersTest {
   }
 
   @Test
+  void dockerignoredFilesAreNotBlamed() {
+    var r = SampleResults.replay();
+    assertEquals(List.of("README.md"), r.points().get(3).ignoredFiles());
+    CacheBusters c = CacheBusters.of(r, "strata");
+    assertEquals(List.of(), c.files().stream().filter(b -> b.name().equals("README.md")).toList());
+  }
+
+  @Test
   void filesNamedByTheReasonWin() {
     StepResult s =
         new StepResult(0, null, 3, "COPY . .", "miss", "2 files changed: a.go, b/c.go", 1, 1);
     assertEquals(
         Set.of("a.go", "b/c.go"),
-        CacheBusters.blamedFiles(s, List.of("a.go", "b/c.go", "README.md"), "Dockerfile"));
+        CacheBusters.blamedFiles(s, List.of("a.go", "b/c.go", "README.md"), false, "Dockerfile"));
   }
 
   @Test
   void withoutNamesTheChangedFilesUnderTheSourcesAreBlamed() {
     StepResult s = new StepResult(0, null, 3, "COPY go.mod go.sum ./", "miss", "no record", 1, 1);
     assertEquals(
-        Set.of("go.mod"), CacheBusters.blamedFiles(s, List.of("go.mod", "main.go"), "Dockerfile"));
+        Set.of("go.mod"),
+        CacheBusters.blamedFiles(s, List.of("go.mod", "main.go"), false, "Dockerfile"));
   }
 
   @Test
   void aRunFirstMissingBlamesAChangedDockerfile() {
     StepResult s = new StepResult(0, null, 3, "RUN make", "miss", "no record", 1, 1);
     assertEquals(
-        Set.of("Dockerfile"),
-        CacheBusters.blamedFiles(s, List.of("Dockerfile", "main.go"), "Dockerfile"));
-    assertEquals(Set.of(), CacheBusters.blamedFiles(s, List.of("main.go"), "Dockerfile"));
+        Set.of("Dockerfile"), CacheBusters.blamedFiles(s, List.of("main.go"), true, "Dockerfile"));
+    assertEquals(Set.of(), CacheBusters.blamedFiles(s, List.of("main.go"), false, "Dockerfile"));
   }
 
   @ParameterizedTest

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Results of a made-up replay of 4 commits with strata and buildah: a Go service whose
+ * Results of a made-up replay of 4 commits with strata and buildah (missing): a Go service whose
  * cmd/app/main.go changes in every commit, go.mod in one, the README (dockerignored) in one.
  */
 final class SampleResults {
@@ -66,6 +66,7 @@ final class SampleResults {
         COMMITS[i],
         title,
         changed,
+        changed.stream().filter(f -> f.endsWith(".md")).toList(), // .dockerignore: *.md
         List.of(
             strata,
             BuildResult.missing("buildah", "buildah is not installed (apt-get install buildah)")));
@@ -83,8 +84,8 @@ final class SampleResults {
     for (int s = 0; s < STEPS.length; s++) {
       boolean miss = cache[s].equals("miss");
       String reason = miss ? "no record for this key" : null;
-      if (miss && i > 0 && s == 2) {
-        reason = "1 file changed: cmd/app/main.go";
+      if (miss && i > 0 && i < 3 && s == 2) {
+        reason = "1 file changed: cmd/app/main.go"; // commit 3's reason names none: git's list
       }
       long layer = 1000L * (s + 1);
       steps.add(
