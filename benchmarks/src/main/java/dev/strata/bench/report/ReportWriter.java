@@ -71,7 +71,11 @@ public final class ReportWriter {
   }
 
   private static List<String> labels(BenchResults r) {
-    return r.points().stream().map(p -> p.index() + " " + MarkdownReport.shortId(p.id())).toList();
+    // short enough to stay inside the chart when turned 45 degrees
+    return r.points().stream()
+        .map(p -> p.index() + " " + MarkdownReport.shortId(p.id()))
+        .map(l -> l.length() > 16 ? l.substring(0, 15) + "\u2026" : l)
+        .toList();
   }
 
   private static void atomic(Path file, String text) throws IOException {

@@ -17,7 +17,7 @@ final class SvgChart {
   private static final int LEFT = 60;
   private static final int RIGHT = 60; // room for the last x label, turned 45 degrees
   private static final int TOP = 40;
-  private static final int BOTTOM = 60;
+  private static final int BOTTOM = 80; // room for x labels turned 45 degrees
 
   private SvgChart() {}
 
