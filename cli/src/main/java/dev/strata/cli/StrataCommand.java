@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       LogoutCommand.class,
       UnshareCommand.class,
       RunCommand.class,
+      BenchCommand.class,
     })
 public final class StrataCommand implements Callable<Integer> {
 

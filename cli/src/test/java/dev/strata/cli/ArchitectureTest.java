@@ -29,11 +29,10 @@ import java.util.stream.Stream;
 
 /**
  * The rules of DESIGN.md's module table and package map, checked on the compiled main classes of
- * every module (cli depends on all of them, so its tests see them all; benchmarks is a leaf that
- * nothing but Maven's own graph needs to guard). Maven already refuses an import of a module that
- * is not a dependency; these rules catch what it cannot: a class put into another module's package,
- * a dependency the table forbids though the pom allows it (cli -> native), and the rules inside a
- * module (frontend, oci, picocli).
+ * every module (cli depends on all of them, benchmarks included for `strata bench`, so its tests
+ * see them all). Maven already refuses an import of a module that is not a dependency; these rules
+ * catch what it cannot: a class put into another module's package, a dependency the table forbids
+ * though the pom allows it (cli -> native), and the rules inside a module (frontend, oci, picocli).
  *
  * <p>A new package must be added to its module below (the first rule fails until it is), so no
  * class escapes the layering by living in a package the rules do not name.
@@ -58,6 +57,7 @@ class ArchitectureTest {
     "dev.strata.sandbox..",
     "dev.strata.transport.."
   };
+  private static final String[] BENCH = {"dev.strata.bench.."};
   private static final String[] CLI = {"dev.strata.cli.."};
 
   @ArchTest
@@ -67,7 +67,9 @@ class ArchitectureTest {
           .resideInAPackage("dev.strata..")
           .should()
           .resideInAnyPackage(
-              Stream.of(NATIVE, CACHE, ENGINE, CLI).flatMap(Stream::of).toArray(String[]::new))
+              Stream.of(NATIVE, CACHE, ENGINE, BENCH, CLI)
+                  .flatMap(Stream::of)
+                  .toArray(String[]::new))
           .because("the module rules below name packages; add a new one to its module here");
 
   /**
@@ -84,16 +86,20 @@ class ArchitectureTest {
           .definedBy(CACHE)
           .layer("engine")
           .definedBy(ENGINE)
+          .layer("benchmarks")
+          .definedBy(BENCH)
           .layer("cli")
           .definedBy(CLI)
           .whereLayer("cli")
           .mayNotBeAccessedByAnyLayer()
-          .whereLayer("engine")
+          .whereLayer("benchmarks")
           .mayOnlyBeAccessedByLayers("cli")
+          .whereLayer("engine")
+          .mayOnlyBeAccessedByLayers("benchmarks", "cli")
           .whereLayer("cache")
-          .mayOnlyBeAccessedByLayers("engine", "cli")
+          .mayOnlyBeAccessedByLayers("engine", "benchmarks", "cli")
           .whereLayer("native")
-          .mayOnlyBeAccessedByLayers("cache", "engine", "cli");
+          .mayOnlyBeAccessedByLayers("cache", "engine", "benchmarks", "cli");
 
   /**
    * The frontend turns text into a plan and knows no way to run it (BuildKit's dockerfile2llb emits
