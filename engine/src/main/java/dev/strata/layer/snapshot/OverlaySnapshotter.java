@@ -6,7 +6,9 @@ import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
 import dev.strata.posix.FileStat;
+import dev.strata.posix.FsMount;
 import dev.strata.posix.Posix;
+import dev.strata.posix.PosixException;
 import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -116,22 +118,36 @@ final class OverlaySnapshotter implements Snapshotter {
     Path wd = Files.createDirectory(work.resolve("work"));
     Path merged = Files.createDirectory(work.resolve("merged"));
     String data = options(lowers, upper, wd, support.userxattr());
-    if (data.length() > MAX_MOUNT_DATA) {
-      Trees.removeAll(work);
-      throw new IOException(
-          "overlay mount options for "
-              + layers.size()
-              + " layers are "
-              + data.length()
-              + " bytes, over the kernel's page limit; use a shorter --root");
-    }
     try {
-      Posix.mount("overlay", merged, "overlay", 0, data);
+      if (data.length() <= MAX_MOUNT_DATA) {
+        Posix.mount("overlay", merged, "overlay", 0, data);
+      } else { // too deep for one page of options: each lower dir on its own
+        mountByParts(layers.size(), data.length(), lowers, upper, wd, merged);
+      }
     } catch (IOException e) {
       Trees.removeAll(work);
       throw e;
     }
     return new OverlaySnapshot(work, upper, merged, lowers, support.opaqueXattr());
+  }
+
+  private void mountByParts(
+      int layers, int optionBytes, List<Path> lowers, Path upper, Path wd, Path merged)
+      throws IOException {
+    try {
+      FsMount.overlay(merged, lowers, upper, wd, support.userxattr());
+    } catch (PosixException | LinkageError e) {
+      throw new IOException(
+          "overlay of "
+              + layers
+              + " layers: its mount options are "
+              + optionBytes
+              + " bytes, over mount(2)'s page, and the mount API with lowerdir+ (Linux >= 6.8,"
+              + " glibc >= 2.36) failed: "
+              + e.getMessage()
+              + "; use a shorter --root or --snapshotter copy",
+          e);
+    }
   }
 
   private static final class OverlaySnapshot implements Snapshot {

@@ -55,4 +55,24 @@ class OverlaySnapshotterTest {
     }
     assertTrue(overlay.get("chown")[3].contains("home/u/file 0 640 1234:1235"), out);
   }
+
+  /**
+   * 80 layers under a long store path: mount(2)'s page of options is too small, so the lower dirs
+   * go one by one through the mount API (issue 17's 50-step preset failed at the 27th layer).
+   */
+  @org.junit.jupiter.api.Test
+  void deepStack_mountsLowerDirsOneByOne() throws Exception {
+    String out = InUserNamespace.run("--map-root-user", DeepStackMain.class, tmp.toString(), "80");
+    int bytes =
+        Integer.parseInt(
+            out.lines()
+                .filter(l -> l.startsWith("optionBytes "))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(out))
+                .substring(12));
+    assertTrue(
+        bytes > 4095, "the options must not fit in a page, or the test proves nothing: " + out);
+    assertTrue(out.contains("files 81\n"), "80 layers' files and deep/top:\n" + out);
+    assertTrue(out.contains("top layer 79"), "the top layer wins:\n" + out);
+  }
 }
