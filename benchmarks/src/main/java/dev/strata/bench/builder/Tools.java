@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-/** Untimed helper commands of the builders (versions, base images, inspections). */
-final class Tools {
+/**
+ * Untimed helper commands of the builders (versions, base images, inspections) and of the replay
+ * (git).
+ */
+public final class Tools {
   private Tools() {}
 
   /** Runs {@code cmd} in exactly {@code env}; its stdout, or an IOException with its stderr. */
-  static String output(List<String> cmd, Map<String, String> env)
+  public static String output(List<String> cmd, Map<String, String> env)
       throws IOException, InterruptedException {
     Path out = Files.createTempFile("strata-bench", ".out");
     Path err = Files.createTempFile("strata-bench", ".err");

@@ -1,7 +1,7 @@
 package dev.strata.bench.run;
 
+import dev.strata.bench.builder.Tools;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,29 +66,6 @@ final class Git {
   }
 
   private String run(List<String> cmd) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("strata-bench-git", ".out");
-    Path err = Files.createTempFile("strata-bench-git", ".err");
-    try {
-      ProcessBuilder pb =
-          new ProcessBuilder(cmd)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-      pb.environment().clear();
-      pb.environment().putAll(env);
-      int exit = pb.start().waitFor();
-      if (exit != 0) {
-        throw new IOException(
-            String.join(" ", cmd)
-                + " failed (exit "
-                + exit
-                + "): "
-                + Files.readString(err, StandardCharsets.UTF_8).strip());
-      }
-      return Files.readString(out, StandardCharsets.UTF_8);
-    } finally {
-      Files.deleteIfExists(out);
-      Files.deleteIfExists(err);
-    }
+    return Tools.output(cmd, env);
   }
 }
