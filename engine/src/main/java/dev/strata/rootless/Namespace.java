@@ -9,8 +9,10 @@ import dev.strata.nshelper.JvmLocale;
 import dev.strata.nshelper.UserNamespace;
 import dev.strata.sandbox.SandboxRunner;
 import dev.strata.store.PrivateDirs;
+import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -101,7 +103,30 @@ public final class Namespace {
   public Sandbox sandbox() throws IOException, InterruptedException {
     HelperBinary helper = helper();
     Isolation iso = Isolation.forThisProcess(helper);
-    return new Sandbox(new SandboxRunner(helper, Optional.of(iso)), iso.describe());
+    return new Sandbox(new SandboxRunner(helper, Optional.of(iso)), iso.describe(storeNotes(iso)));
+  }
+
+  /**
+   * Without a mount namespace the chroot rung makes /dev/null and its kin with mknod in the stage
+   * rootfs, inside the store; on a nodev mount they exist but cannot be opened (EACCES in the
+   * step), so the progress line says so once, naming the store and the fix.
+   */
+  private List<String> storeNotes(Isolation iso) throws IOException {
+    if (iso.rung() != Isolation.Rung.CHROOT || iso.namespaces().contains("mount")) {
+      return List.of();
+    }
+    Path store = storeRoot != null ? storeRoot : Store.defaultRoot();
+    if (!Files.isDirectory(store)) {
+      return List.of();
+    }
+    boolean nodev = MountOptions.of(store).map(o -> o.contains("nodev")).orElse(false);
+    return nodev
+        ? List.of(
+            "/dev nodes unusable: the store "
+                + store.toAbsolutePath()
+                + " is on a nodev mount; give the store a volume mounted without nodev"
+                + " (strata --root DIR)")
+        : List.of();
   }
 
   /** A sandbox runner and the isolation it gives, in words ("userns (subids), ..."). */

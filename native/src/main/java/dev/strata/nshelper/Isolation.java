@@ -232,6 +232,11 @@ public record Isolation(
    * The progress line's words, e.g. {@code userns (single-id mapping; /proc bound from the host)}.
    */
   public String describe() {
+    return describe(List.of());
+  }
+
+  /** As {@link #describe()}, with {@code more} notes (of the store, say) at the end. */
+  public String describe(List<String> more) {
     List<String> notes = new ArrayList<>();
     if (rung == Rung.USERNS && !userNamespace) {
       notes.add("root with CAP_SYS_ADMIN: no user namespace needed");
@@ -271,6 +276,7 @@ public record Isolation(
     if (!hostname) {
       notes.add("hostname not set");
     }
+    notes.addAll(more);
     return rung.word + " (" + String.join("; ", notes) + ")";
   }
 }
