@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.frontend.instructions.Command;
 import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.instructions.KeyValue;
+import dev.strata.frontend.plan.Environment;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.solver.BuildException;
@@ -94,6 +95,22 @@ public final class ConfigChanges {
       return c.withField("author", m.name());
     }
     return c;
+  }
+
+  /**
+   * A base's config with PATH set: BuildKit's empty image (scratch) has the default PATH, and
+   * dockerfile2llb appends it to any base config without one ("make sure that PATH is always set"),
+   * as the frontend already does for the steps' environment.
+   */
+  public static ImageConfig withPath(ImageConfig c) {
+    for (String e : c.env()) {
+      if (e.startsWith("PATH=")) {
+        return c;
+      }
+    }
+    List<String> env = new ArrayList<>(c.env());
+    env.add("PATH=" + Environment.DEFAULT_PATH);
+    return c.withEnv(env);
   }
 
   /** WORKDIR relative to the previous one, as path.Join does. */
