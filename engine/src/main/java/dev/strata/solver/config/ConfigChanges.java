@@ -113,10 +113,17 @@ public final class ConfigChanges {
     return c.withEnv(env);
   }
 
-  /** WORKDIR relative to the previous one, as path.Join does. */
+  /**
+   * WORKDIR as BuildKit stores it (system.NormalizeWorkdir): an absolute path as written, a
+   * trailing slash kept ({@code /tmp/} stays {@code /tmp/}); a relative one joined to the previous
+   * WORKDIR as Go's path.Join does, cleaned, so without a trailing slash.
+   */
   static String workdir(ImageConfig c, String path) {
+    if (path.startsWith("/")) {
+      return path;
+    }
     String base = c.workingDir();
-    String p = path.startsWith("/") ? path : (base.isEmpty() ? "/" : base) + "/" + path;
+    String p = (base.isEmpty() ? "/" : base) + "/" + path;
     return java.nio.file.Path.of(p).normalize().toString();
   }
 

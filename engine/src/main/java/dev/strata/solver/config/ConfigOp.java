@@ -27,7 +27,12 @@ public final class ConfigOp {
     if (in instanceof Instruction.Arg) {
       return c;
     }
-    return c.withLayer(null, historyTime(c, req), StepText.createdBy(in, step), null);
+    // BuildKit's history names the WORKDIR it set (joined to the previous one), not the argument
+    String createdBy =
+        in instanceof Instruction.Workdir
+            ? "WORKDIR " + c.workingDir()
+            : StepText.createdBy(in, step);
+    return c.withLayer(null, historyTime(c, req), createdBy, null);
   }
 
   /**

@@ -200,7 +200,9 @@ public final class CopyOp implements Operation {
             o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
     int sourceCount = sel.size() + o.urls().size();
     String workdir = config.workingDir();
-    String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
+    // a WORKDIR keeps its trailing slash (BuildKit): join without doubling it
+    String dir = workdir.endsWith("/") ? workdir : workdir + '/';
+    String d = dest.startsWith("/") ? dest : dir + dest;
     // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
     if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
       d = d.substring(0, d.length() - 1);
