@@ -86,17 +86,19 @@ public final class FileCopier {
       } else {
         base = dest;
       }
+      boolean existed = s.isDir() && Files.isDirectory(resolve(base), LinkOption.NOFOLLOW_LINKS);
       List<Path> dirs = new ArrayList<>();
       for (CopySources.Entry f : sources.walk(s)) {
         String target = f.rel().isEmpty() ? base : join(base, f.rel());
         copyOne(sources, f.path(), target, attrs, dirs);
       }
-      if (s.isDir()) {
-        // the destination directory itself
-        Path d = ensureDir(base, attrs);
-        dirs.add(0, d);
-        setDirMeta(sources, s.path(), d, attrs);
+      if (s.isDir() && !existed) {
+        // the directory a directory's contents go into: made 0755, owned by --chown's user or
+        // root, as fsutil's MkdirAll makes it (not the source directory's mode)
+        dirs.add(0, ensureDir(base, attrs));
       }
+      // an existing one is left as it was, owner and mode (row E; fsutil copies no metadata onto
+      // the top-level target it did not create)
       for (int i = dirs.size() - 1; i >= 0; i--) {
         setTimes(dirs.get(i), null);
       }
