@@ -5,7 +5,6 @@ import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
-import dev.strata.posix.PosixException;
 import dev.strata.solver.BuildException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +47,14 @@ public final class FileCopier {
   private final RootResolver resolver;
   private final Consumer<String> warn;
 
+  /**
+   * The directories this copy copied or made, with the source entry whose time each takes once
+   * every entry is written (writing into a directory sets its mtime to the clock): a copied
+   * directory its source's (BuildKit's copyFileInfo after the children), a made one the source
+   * copied into it, so the same sources give the same layer at any time (issue 18 row B).
+   */
+  private final Map<Path, FileStat> stamps = new LinkedHashMap<>();
+
   public FileCopier(Path rootfs, Consumer<String> warn) {
     this.rootfs = rootfs;
     this.resolver = new RootResolver(rootfs);
@@ -75,10 +84,11 @@ public final class FileCopier {
             || sourceCount > 1
             || Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
     for (CopySources.Selected s : selected) {
+      FileStat top = sources.reader().lstat(s.path());
       String base;
       if (s.keep() != null) {
         base = s.keep().isEmpty() ? dest : join(dest, s.keep());
-        makeParents(sources, s, dest, attrs);
+        makeParents(sources, s, dest, attrs, top);
       } else if (s.isDir()) {
         base = dest;
       } else if (destIsDir) {
@@ -87,21 +97,20 @@ public final class FileCopier {
         base = dest;
       }
       boolean existed = s.isDir() && Files.isDirectory(resolve(base), LinkOption.NOFOLLOW_LINKS);
-      List<Path> dirs = new ArrayList<>();
       for (CopySources.Entry f : sources.walk(s)) {
         String target = f.rel().isEmpty() ? base : join(base, f.rel());
-        copyOne(sources, f.path(), target, attrs, dirs);
+        copyOne(sources, f.path(), target, attrs);
       }
       if (s.isDir() && !existed) {
         // the directory a directory's contents go into: made 0755, owned by --chown's user or
-        // root, as fsutil's MkdirAll makes it (not the source directory's mode)
-        dirs.add(0, ensureDir(base, attrs));
+        // root, as fsutil's MkdirAll makes it (not the source directory's mode), with its time
+        stamps.put(ensureDir(base, attrs, top), top);
       }
       // an existing one is left as it was, owner and mode (row E; fsutil copies no metadata onto
       // the top-level target it did not create)
-      for (int i = dirs.size() - 1; i >= 0; i--) {
-        setTimes(dirs.get(i), null);
-      }
+    }
+    for (Map.Entry<Path, FileStat> d : stamps.entrySet()) {
+      setTimes(d.getKey(), d.getValue());
     }
   }
 
@@ -123,9 +132,10 @@ public final class FileCopier {
   }
 
   /** --parents: dest, then each directory between dest and the kept path, from the source's. */
-  private void makeParents(CopySources sources, CopySources.Selected s, String dest, Attrs attrs)
+  private void makeParents(
+      CopySources sources, CopySources.Selected s, String dest, Attrs attrs, FileStat top)
       throws IOException {
-    ensureDir(dest, attrs);
+    ensureDir(dest, attrs, top);
     if (s.keep().isEmpty()) {
       return;
     }
@@ -139,7 +149,7 @@ public final class FileCopier {
         int upTo = written.length - (keep.length - 1 - i);
         String parent = sources.resolve(String.join("/", Arrays.asList(written).subList(0, upTo)));
         if (parent != null) {
-          copyOne(sources, parent, target, attrs, new ArrayList<>());
+          copyOne(sources, parent, target, attrs);
         }
       }
     }
@@ -153,17 +163,20 @@ public final class FileCopier {
     return resolver.resolveAll(containerPath, RootResolver.clean(containerPath));
   }
 
-  private Path ensureDir(String containerPath, Attrs attrs) throws IOException {
+  private Path ensureDir(String containerPath, Attrs attrs, FileStat from) throws IOException {
     List<String> comps = RootResolver.clean(containerPath);
     Path p = resolver.resolveAll(containerPath, comps);
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      mkdirsOwned(containerPath, p, attrs);
+      mkdirsOwned(containerPath, p, attrs, from);
     }
     return p;
   }
 
-  /** Makes missing directories 0755, owned by --chown's user when given, else root. */
-  private void mkdirsOwned(String name, Path dir, Attrs attrs) throws IOException {
+  /**
+   * Makes missing directories 0755, owned by --chown's user when given, else root, timed as the
+   * source {@code from} whose copy needs them.
+   */
+  private void mkdirsOwned(String name, Path dir, Attrs attrs, FileStat from) throws IOException {
     List<Path> made = new ArrayList<>();
     for (Path p = dir; p != null && p.startsWith(rootfs) && !p.equals(rootfs); p = p.getParent()) {
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -177,6 +190,7 @@ public final class FileCopier {
       int uid = attrs.uid() != null ? attrs.uid() : 0;
       int gid = attrs.gid() != null ? attrs.gid() : 0;
       Ownership.apply(p, Posix.lstat(p), uid, gid, false, warn);
+      stamps.putIfAbsent(p, from);
     }
   }
 
@@ -184,7 +198,7 @@ public final class FileCopier {
    * Copies the entry {@code src} (resolved in the sources' root) to {@code target}, read through
    * the reader.
    */
-  private void copyOne(CopySources sources, String src, String target, Attrs attrs, List<Path> dirs)
+  private void copyOne(CopySources sources, String src, String target, Attrs attrs)
       throws IOException {
     RootReader reader = sources.reader();
     FileStat st = reader.lstat(src);
@@ -198,7 +212,7 @@ public final class FileCopier {
     }
     Path dst = resolver.resolve(target, comps);
     if (!Files.isDirectory(dst.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-      mkdirsOwned(target, dst.getParent(), attrs);
+      mkdirsOwned(target, dst.getParent(), attrs, st);
     }
     boolean exists = Files.exists(dst, LinkOption.NOFOLLOW_LINKS);
     if (st.isDirectory()) {
@@ -210,7 +224,7 @@ public final class FileCopier {
         Files.createDirectory(dst);
       }
       setDirMeta(sources, src, dst, attrs);
-      dirs.add(dst);
+      stamps.put(dst, st); // its source's time, set when its children are written
       return;
     }
     if (exists) {
@@ -245,26 +259,9 @@ public final class FileCopier {
     }
     setOwner(reader, src, st, dst, attrs);
     if (st.isRegularFile()) {
-      copyXattrs(reader, src, dst); // after the chown, which would clear security.capability
+      Xattrs.copy(reader, src, dst, warn); // after the chown, which clears security.capability
     }
     setTimes(dst, st);
-  }
-
-  /** A file's xattrs, as the JDK's copy with COPY_ATTRIBUTES kept them; never our bookkeeping. */
-  private void copyXattrs(RootReader reader, String src, Path dst) throws IOException {
-    for (String x : Posix.llistxattr(reader.at(src))) {
-      if (Ownership.isInternalXattr(x)) {
-        continue;
-      }
-      byte[] v = Posix.lgetxattr(reader.at(src), x);
-      if (v != null) {
-        try {
-          Posix.lsetxattr(dst, x, v);
-        } catch (PosixException e) {
-          warn.accept("xattr " + x + " of " + src + " not copied: " + e.getMessage());
-        }
-      }
-    }
   }
 
   private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs)
@@ -290,10 +287,8 @@ public final class FileCopier {
     Ownership.apply(dst, Posix.lstat(dst), uid, gid, false, warn);
   }
 
-  /** The source's mtime (files), or the directory's own after its children were written. */
+  /** The source's mtime (a directory's once its children are written). */
   private void setTimes(Path dst, FileStat srcStat) throws IOException {
-    if (srcStat != null) {
-      Posix.lutimes(dst, srcStat.mtimeSec(), srcStat.mtimeNsec());
-    }
+    Posix.lutimes(dst, srcStat.mtimeSec(), srcStat.mtimeNsec());
   }
 }
