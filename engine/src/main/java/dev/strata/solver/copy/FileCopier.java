@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +35,8 @@ import java.util.function.Consumer;
  */
 public final class FileCopier {
   /**
-   * How copied files are owned and moded.
-   *
-   * @param uid owner to set, or null to keep (COPY --from) / use 0 (context)
-   * @param gid group to set, or null
-   * @param chmod permission bits to set, or null
-   * @param keepOwners keep the source's owners (COPY --from without --chown)
+   * How copied files are owned and moded: {@code uid}/{@code gid} to set, or null to keep (COPY
+   * --from) / use 0 (context); {@code chmod} bits or null; {@code keepOwners}: COPY --from's.
    */
   public record Attrs(Integer uid, Integer gid, Integer chmod, boolean keepOwners) {}
 
@@ -54,6 +51,9 @@ public final class FileCopier {
    * copied into it, so the same sources give the same layer at any time (issue 18 row B).
    */
   private final Map<Path, FileStat> stamps = new LinkedHashMap<>();
+
+  /** A source's files of more than one name, by inode: the first copy, later ones link to it. */
+  private final Map<String, Path> links = new HashMap<>();
 
   public FileCopier(Path rootfs, Consumer<String> warn) {
     this.rootfs = rootfs;
@@ -85,6 +85,7 @@ public final class FileCopier {
             || Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
     for (CopySources.Selected s : selected) {
       FileStat top = sources.reader().lstat(s.path());
+      links.clear(); // hard links are kept within a source, as fsutil's copier (one per source)
       String base;
       if (s.keep() != null) {
         base = s.keep().isEmpty() ? dest : join(dest, s.keep());
@@ -235,7 +236,12 @@ public final class FileCopier {
     }
     if (st.isSymlink()) {
       Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
+    } else if (st.isRegularFile() && st.nlink() > 1 && links.containsKey(st.inodeKey())) {
+      Files.createLink(dst, links.get(st.inodeKey())); // row M: one inode, as BuildKit keeps it
     } else if (st.isRegularFile()) {
+      if (st.nlink() > 1) {
+        links.put(st.inodeKey(), dst);
+      }
       try (FileChannel in = reader.openFile(src);
           FileChannel out =
               FileChannel.open(
