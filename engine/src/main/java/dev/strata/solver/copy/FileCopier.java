@@ -102,23 +102,24 @@ public final class FileCopier {
         String target = f.rel().isEmpty() ? base : join(base, f.rel());
         copyOne(sources, f.path(), target, attrs);
       }
-      if (s.isDir() && !existed) {
-        // the directory a directory's contents go into: made 0755, owned by --chown's user or
-        // root, as fsutil's MkdirAll makes it (not the source directory's mode), with its time
-        stamps.put(ensureDir(base, attrs, top), top);
+      // The directory a directory's contents go into: one that exists is left as it was (row E:
+      // fsutil copies no metadata onto a top-level target it did not make); one the copy makes
+      // is 0755, owned by --chown's user or root (fsutil's MkdirAll). With --parents it is a
+      // copied directory below dest, and takes the source directory's mode and owner.
+      if (s.isDir() && (!existed || s.keep() != null)) {
+        Path d = ensureDir(base, attrs, top);
+        stamps.put(d, top);
+        if (s.keep() != null) {
+          setDirMeta(sources, s.path(), d, attrs);
+        }
       }
-      // an existing one is left as it was, owner and mode (row E; fsutil copies no metadata onto
-      // the top-level target it did not create)
     }
     for (Map.Entry<Path, FileStat> d : stamps.entrySet()) {
-      setTimes(d.getKey(), d.getValue());
+      Posix.lutimes(d.getKey(), d.getValue().mtimeSec(), d.getValue().mtimeNsec());
     }
   }
 
-  /**
-   * Refuses several source files onto {@code d} (absolute in the container; {@code dest} as
-   * written) when it is not a directory and does not end in /.
-   */
+  /** Refuses several files onto {@code d} (as written: {@code dest}) if it is no directory. */
   void refuseSeveralOntoFile(long files, String d, String dest) throws IOException {
     if (files > 1
         && !d.endsWith("/")
@@ -267,7 +268,7 @@ public final class FileCopier {
     if (st.isRegularFile()) {
       Xattrs.copy(reader, src, dst, warn); // after the chown, which clears security.capability
     }
-    setTimes(dst, st);
+    Posix.lutimes(dst, st.mtimeSec(), st.mtimeNsec());
   }
 
   private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs)
@@ -291,10 +292,5 @@ public final class FileCopier {
       gid = attrs.gid() != null ? attrs.gid() : attrs.uid();
     }
     Ownership.apply(dst, Posix.lstat(dst), uid, gid, false, warn);
-  }
-
-  /** The source's mtime (a directory's once its children are written). */
-  private void setTimes(Path dst, FileStat srcStat) throws IOException {
-    Posix.lutimes(dst, srcStat.mtimeSec(), srcStat.mtimeNsec());
   }
 }
