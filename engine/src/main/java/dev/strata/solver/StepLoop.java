@@ -9,6 +9,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Platform;
 import dev.strata.remotecache.ImportedCache;
+import dev.strata.solver.config.ConfigChanges;
 import dev.strata.solver.config.ConfigOp;
 import dev.strata.solver.copy.CopyOp;
 import dev.strata.solver.run.RunOp;
@@ -207,7 +208,7 @@ final class StepLoop {
     }
     if ("scratch".equals(stage.base())) {
       Platform p = stage.platform() != null ? Platform.parse(stage.platform()) : Platform.host();
-      ImageConfig c = ImageConfig.empty(p, ctx.req().created());
+      ImageConfig c = ConfigChanges.withPath(ImageConfig.empty(p, ctx.req().created()));
       return new StageResult(stage.index(), stage.name(), c, List.of(), CacheKey.scratch());
     }
     RuntimeException unresolved = ctx.unresolvedBase(stage.base());
@@ -227,7 +228,7 @@ final class StepLoop {
     return new StageResult(
         stage.index(),
         stage.name(),
-        img.config(),
+        ConfigChanges.withPath(img.config()),
         StageResult.layersOf(img),
         CacheKey.base(img.digest()));
   }

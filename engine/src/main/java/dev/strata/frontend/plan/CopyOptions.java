@@ -50,9 +50,17 @@ public record CopyOptions(
     return chown != null;
   }
 
-  /** The sources taken from the context or the --from stage (not URLs). */
+  /** The sources taken from the context or the --from stage (not URLs, not heredocs). */
   public List<String> localSources() {
-    return sources.stream().filter(s -> !SourceForms.isUrl(s)).toList();
+    return sources.stream().filter(s -> !SourceForms.isUrl(s) && !isHeredoc(s)).toList();
+  }
+
+  /**
+   * Whether a source is written {@code <<NAME}: an inline file whose body is one of the
+   * instruction's heredocs, in the order of these sources (BuildKit's SourceContents).
+   */
+  public static boolean isHeredoc(String source) {
+    return source.startsWith("<<");
   }
 
   /** ADD's http(s) sources. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.frontend.instructions.Command;
 import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.instructions.KeyValue;
+import dev.strata.frontend.plan.Environment;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.solver.BuildException;
@@ -96,10 +97,33 @@ public final class ConfigChanges {
     return c;
   }
 
-  /** WORKDIR relative to the previous one, as path.Join does. */
+  /**
+   * A base's config with PATH set: BuildKit's empty image (scratch) has the default PATH, and
+   * dockerfile2llb appends it to any base config without one ("make sure that PATH is always set"),
+   * as the frontend already does for the steps' environment.
+   */
+  public static ImageConfig withPath(ImageConfig c) {
+    for (String e : c.env()) {
+      if (e.startsWith("PATH=")) {
+        return c;
+      }
+    }
+    List<String> env = new ArrayList<>(c.env());
+    env.add("PATH=" + Environment.DEFAULT_PATH);
+    return c.withEnv(env);
+  }
+
+  /**
+   * WORKDIR as BuildKit stores it (system.NormalizeWorkdir): an absolute path as written, a
+   * trailing slash kept ({@code /tmp/} stays {@code /tmp/}); a relative one joined to the previous
+   * WORKDIR as Go's path.Join does, cleaned, so without a trailing slash.
+   */
   static String workdir(ImageConfig c, String path) {
+    if (path.startsWith("/")) {
+      return path;
+    }
     String base = c.workingDir();
-    String p = path.startsWith("/") ? path : (base.isEmpty() ? "/" : base) + "/" + path;
+    String p = (base.isEmpty() ? "/" : base) + "/" + path;
     return java.nio.file.Path.of(p).normalize().toString();
   }
 

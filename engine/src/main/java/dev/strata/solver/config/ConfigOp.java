@@ -18,16 +18,20 @@ public final class ConfigOp {
 
   /**
    * The config after {@code step}; {@code cmdSetHere} tells whether this stage set CMD. ARG changes
-   * no field and adds no history.
+   * no field but leaves a history entry, as BuildKit's dispatchArg does: {@code ARG NAME=value},
+   * the value the stage resolved (a --build-arg's, the expanded default or the global one), or
+   * {@code ARG NAME} when it has none.
    */
   public static ImageConfig apply(
       ImageConfig config, Step step, boolean cmdSetHere, BuildRequest req) {
     Instruction in = step.instruction();
     ImageConfig c = ConfigChanges.apply(config, in, step.env().shell(), cmdSetHere);
-    if (in instanceof Instruction.Arg) {
-      return c;
-    }
-    return c.withLayer(null, historyTime(c, req), StepText.createdBy(in, step), null);
+    // BuildKit's history names the WORKDIR it set (joined to the previous one), not the argument
+    String createdBy =
+        in instanceof Instruction.Workdir
+            ? "WORKDIR " + c.workingDir()
+            : StepText.createdBy(in, step);
+    return c.withLayer(null, historyTime(c, req), createdBy, null);
   }
 
   /**

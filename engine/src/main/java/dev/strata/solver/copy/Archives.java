@@ -4,13 +4,19 @@ import dev.strata.codec.Compression;
 import dev.strata.layer.LayerException;
 import dev.strata.layer.RootResolver;
 import dev.strata.layer.Unpacker;
+import dev.strata.posix.FileStat;
+import dev.strata.posix.Posix;
 import dev.strata.solver.BuildException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** ADD's local archives: recognised by content (not by name) and unpacked inside the rootfs. */
 final class Archives {
@@ -43,6 +49,13 @@ final class Archives {
       throws IOException {
     RootResolver r = new RootResolver(rootfs);
     Path dest = r.resolveAll(destDir, RootResolver.clean(destDir));
+    List<Path> made = new ArrayList<>();
+    for (Path p = dest; p.startsWith(rootfs) && !p.equals(rootfs); p = p.getParent()) {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      made.add(p);
+    }
     r.mkdirs(destDir, dest);
     try (InputStream in = open(sources, path)) {
       Unpacker.Options o =
@@ -50,6 +63,11 @@ final class Archives {
       new Unpacker(o).unpack(in, dest);
     } catch (LayerException e) {
       throw new BuildException("ADD " + path + ": " + e.getMessage(), e);
+    }
+    // the directories made for it take the archive's time, not the clock's (issue 18 row B)
+    FileStat st = sources.reader().lstat(path);
+    for (Path p : made) {
+      Posix.lutimes(p, st.mtimeSec(), st.mtimeNsec());
     }
   }
 }

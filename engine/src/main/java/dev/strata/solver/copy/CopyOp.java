@@ -3,6 +3,7 @@ package dev.strata.solver.copy;
 import dev.strata.buildcache.CacheKey;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.parser.Heredoc;
 import dev.strata.frontend.plan.CopyOptions;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.frontend.plan.Step;
@@ -134,7 +135,7 @@ public final class CopyOp implements Operation {
         StepText.canonical(c),
         () -> {
           try (CopySources s = copySources(o.from()).excluding(o.excluded()).forKey()) {
-            return s.contentHash(s.select(o.sources(), o.parents()), true);
+            return s.contentHash(s.select(o.localSources(), o.parents()), true);
           }
         });
   }
@@ -164,23 +165,12 @@ public final class CopyOp implements Operation {
   public void run(StepState state, BuildProgress.Step ps, Path rootfs, Map<String, String> inputs)
       throws IOException, InterruptedException {
     Stage stage = state.stage();
-    try {
-      copyFiles(stage, state.step().copy(), ps, state.config(), rootfs, inputs);
+    CopyOptions o = state.step().copy();
+    List<Heredoc> docs = state.step().instruction().heredocs();
+    try (CopySources src = copySources(o.from()).excluding(o.excluded())) {
+      copyFiles(stage, ps, state.config(), rootfs, inputs, o, src, docs);
     } finally {
       remote(stage).clear();
-    }
-  }
-
-  private void copyFiles(
-      Stage stage,
-      CopyOptions o,
-      BuildProgress.Step ps,
-      ImageConfig config,
-      Path rootfs,
-      Map<String, String> inputs)
-      throws IOException, InterruptedException {
-    try (CopySources src = copySources(o.from()).excluding(o.excluded())) {
-      copyFiles(stage, ps, config, rootfs, inputs, o, src);
     }
   }
 
@@ -191,16 +181,19 @@ public final class CopyOp implements Operation {
       Path rootfs,
       Map<String, String> inputs,
       CopyOptions o,
-      CopySources src)
+      CopySources src,
+      List<Heredoc> docs)
       throws IOException, InterruptedException {
     String dest = o.dest();
     String from = o.from();
     List<CopySources.Selected> sel =
         new ArrayList<>(
             o.localSources().isEmpty() ? List.of() : src.select(o.localSources(), o.parents()));
-    int sourceCount = sel.size() + o.urls().size();
+    int sourceCount = sel.size() + o.urls().size() + docs.size();
     String workdir = config.workingDir();
-    String d = dest.startsWith("/") ? dest : (workdir.isEmpty() ? "/" : workdir + "/") + dest;
+    // a WORKDIR keeps its trailing slash (BuildKit): join without doubling it
+    String dir = workdir.endsWith("/") ? workdir : workdir + '/';
+    String d = dest.startsWith("/") ? dest : dir + dest;
     // "." and a trailing "/" or "/." name a directory, existing or not (Docker's rule)
     if (dest.equals(".") || dest.endsWith("/.") || d.endsWith("/.")) {
       d = d.substring(0, d.length() - 1);
@@ -229,7 +222,8 @@ public final class CopyOp implements Operation {
       }
     }
     FileCopier copier = new FileCopier(rootfs, m -> ctx.progress().warning(ps, m));
-    long files = sel.stream().filter(s -> !s.isDir() && s.keep() == null).count() + o.urls().size();
+    long files = o.urls().size() + docs.size();
+    files += sel.stream().filter(s -> !s.isDir() && s.keep() == null).count();
     copier.refuseSeveralOntoFile(files, d, dest);
     FileCopier.Attrs attrs = new FileCopier.Attrs(uid, gid, mode, from != null);
     if (!sel.isEmpty()) {
@@ -243,6 +237,9 @@ public final class CopyOp implements Operation {
         copier.copy(
             one, List.of(new CopySources.Selected(name, name, false)), d, attrs, sourceCount);
       }
+    }
+    if (!docs.isEmpty()) {
+      InlineFiles.copy(docs, ctx.store().tmp(), copier, d, attrs, sourceCount);
     }
   }
 

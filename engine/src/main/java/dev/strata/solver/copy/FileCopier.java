@@ -5,7 +5,6 @@ import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
-import dev.strata.posix.PosixException;
 import dev.strata.solver.BuildException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -15,7 +14,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -33,18 +35,25 @@ import java.util.function.Consumer;
  */
 public final class FileCopier {
   /**
-   * How copied files are owned and moded.
-   *
-   * @param uid owner to set, or null to keep (COPY --from) / use 0 (context)
-   * @param gid group to set, or null
-   * @param chmod permission bits to set, or null
-   * @param keepOwners keep the source's owners (COPY --from without --chown)
+   * How copied files are owned and moded: {@code uid}/{@code gid} to set, or null to keep (COPY
+   * --from) / use 0 (context); {@code chmod} bits or null; {@code keepOwners}: COPY --from's.
    */
   public record Attrs(Integer uid, Integer gid, Integer chmod, boolean keepOwners) {}
 
   private final Path rootfs;
   private final RootResolver resolver;
   private final Consumer<String> warn;
+
+  /**
+   * The directories this copy copied or made, with the source entry whose time each takes once
+   * every entry is written (writing into a directory sets its mtime to the clock): a copied
+   * directory its source's (BuildKit's copyFileInfo after the children), a made one the source
+   * copied into it, so the same sources give the same layer at any time (issue 18 row B).
+   */
+  private final Map<Path, FileStat> stamps = new LinkedHashMap<>();
+
+  /** A source's files of more than one name, by inode: the first copy, later ones link to it. */
+  private final Map<String, Path> links = new HashMap<>();
 
   public FileCopier(Path rootfs, Consumer<String> warn) {
     this.rootfs = rootfs;
@@ -75,10 +84,12 @@ public final class FileCopier {
             || sourceCount > 1
             || Files.isDirectory(resolve(dest), LinkOption.NOFOLLOW_LINKS);
     for (CopySources.Selected s : selected) {
+      FileStat top = sources.reader().lstat(s.path());
+      links.clear(); // hard links are kept within a source, as fsutil's copier (one per source)
       String base;
       if (s.keep() != null) {
         base = s.keep().isEmpty() ? dest : join(dest, s.keep());
-        makeParents(sources, s, dest, attrs);
+        makeParents(sources, s, dest, attrs, top);
       } else if (s.isDir()) {
         base = dest;
       } else if (destIsDir) {
@@ -86,27 +97,29 @@ public final class FileCopier {
       } else {
         base = dest;
       }
-      List<Path> dirs = new ArrayList<>();
+      boolean existed = s.isDir() && Files.isDirectory(resolve(base), LinkOption.NOFOLLOW_LINKS);
       for (CopySources.Entry f : sources.walk(s)) {
         String target = f.rel().isEmpty() ? base : join(base, f.rel());
-        copyOne(sources, f.path(), target, attrs, dirs);
+        copyOne(sources, f.path(), target, attrs);
       }
-      if (s.isDir()) {
-        // the destination directory itself
-        Path d = ensureDir(base, attrs);
-        dirs.add(0, d);
-        setDirMeta(sources, s.path(), d, attrs);
+      // The directory a directory's contents go into: one that exists is left as it was (row E:
+      // fsutil copies no metadata onto a top-level target it did not make); one the copy makes
+      // is 0755, owned by --chown's user or root (fsutil's MkdirAll). With --parents it is a
+      // copied directory below dest, and takes the source directory's mode and owner.
+      if (s.isDir() && (!existed || s.keep() != null)) {
+        Path d = ensureDir(base, attrs, top);
+        stamps.put(d, top);
+        if (s.keep() != null) {
+          setDirMeta(sources, s.path(), d, attrs);
+        }
       }
-      for (int i = dirs.size() - 1; i >= 0; i--) {
-        setTimes(dirs.get(i), null);
-      }
+    }
+    for (Map.Entry<Path, FileStat> d : stamps.entrySet()) {
+      Posix.lutimes(d.getKey(), d.getValue().mtimeSec(), d.getValue().mtimeNsec());
     }
   }
 
-  /**
-   * Refuses several source files onto {@code d} (absolute in the container; {@code dest} as
-   * written) when it is not a directory and does not end in /.
-   */
+  /** Refuses several files onto {@code d} (as written: {@code dest}) if it is no directory. */
   void refuseSeveralOntoFile(long files, String d, String dest) throws IOException {
     if (files > 1
         && !d.endsWith("/")
@@ -121,9 +134,10 @@ public final class FileCopier {
   }
 
   /** --parents: dest, then each directory between dest and the kept path, from the source's. */
-  private void makeParents(CopySources sources, CopySources.Selected s, String dest, Attrs attrs)
+  private void makeParents(
+      CopySources sources, CopySources.Selected s, String dest, Attrs attrs, FileStat top)
       throws IOException {
-    ensureDir(dest, attrs);
+    ensureDir(dest, attrs, top);
     if (s.keep().isEmpty()) {
       return;
     }
@@ -137,7 +151,7 @@ public final class FileCopier {
         int upTo = written.length - (keep.length - 1 - i);
         String parent = sources.resolve(String.join("/", Arrays.asList(written).subList(0, upTo)));
         if (parent != null) {
-          copyOne(sources, parent, target, attrs, new ArrayList<>());
+          copyOne(sources, parent, target, attrs);
         }
       }
     }
@@ -151,17 +165,20 @@ public final class FileCopier {
     return resolver.resolveAll(containerPath, RootResolver.clean(containerPath));
   }
 
-  private Path ensureDir(String containerPath, Attrs attrs) throws IOException {
+  private Path ensureDir(String containerPath, Attrs attrs, FileStat from) throws IOException {
     List<String> comps = RootResolver.clean(containerPath);
     Path p = resolver.resolveAll(containerPath, comps);
     if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-      mkdirsOwned(containerPath, p, attrs);
+      mkdirsOwned(containerPath, p, attrs, from);
     }
     return p;
   }
 
-  /** Makes missing directories 0755, owned by --chown's user when given, else root. */
-  private void mkdirsOwned(String name, Path dir, Attrs attrs) throws IOException {
+  /**
+   * Makes missing directories 0755, owned by --chown's user when given, else root, timed as the
+   * source {@code from} whose copy needs them.
+   */
+  private void mkdirsOwned(String name, Path dir, Attrs attrs, FileStat from) throws IOException {
     List<Path> made = new ArrayList<>();
     for (Path p = dir; p != null && p.startsWith(rootfs) && !p.equals(rootfs); p = p.getParent()) {
       if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
@@ -175,6 +192,7 @@ public final class FileCopier {
       int uid = attrs.uid() != null ? attrs.uid() : 0;
       int gid = attrs.gid() != null ? attrs.gid() : 0;
       Ownership.apply(p, Posix.lstat(p), uid, gid, false, warn);
+      stamps.putIfAbsent(p, from);
     }
   }
 
@@ -182,7 +200,7 @@ public final class FileCopier {
    * Copies the entry {@code src} (resolved in the sources' root) to {@code target}, read through
    * the reader.
    */
-  private void copyOne(CopySources sources, String src, String target, Attrs attrs, List<Path> dirs)
+  private void copyOne(CopySources sources, String src, String target, Attrs attrs)
       throws IOException {
     RootReader reader = sources.reader();
     FileStat st = reader.lstat(src);
@@ -196,7 +214,7 @@ public final class FileCopier {
     }
     Path dst = resolver.resolve(target, comps);
     if (!Files.isDirectory(dst.getParent(), LinkOption.NOFOLLOW_LINKS)) {
-      mkdirsOwned(target, dst.getParent(), attrs);
+      mkdirsOwned(target, dst.getParent(), attrs, st);
     }
     boolean exists = Files.exists(dst, LinkOption.NOFOLLOW_LINKS);
     if (st.isDirectory()) {
@@ -208,7 +226,7 @@ public final class FileCopier {
         Files.createDirectory(dst);
       }
       setDirMeta(sources, src, dst, attrs);
-      dirs.add(dst);
+      stamps.put(dst, st); // its source's time, set when its children are written
       return;
     }
     if (exists) {
@@ -219,7 +237,12 @@ public final class FileCopier {
     }
     if (st.isSymlink()) {
       Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
+    } else if (st.isRegularFile() && st.nlink() > 1 && links.containsKey(st.inodeKey())) {
+      Files.createLink(dst, links.get(st.inodeKey())); // row M: one inode, as BuildKit keeps it
     } else if (st.isRegularFile()) {
+      if (st.nlink() > 1) {
+        links.put(st.inodeKey(), dst);
+      }
       try (FileChannel in = reader.openFile(src);
           FileChannel out =
               FileChannel.open(
@@ -243,26 +266,9 @@ public final class FileCopier {
     }
     setOwner(reader, src, st, dst, attrs);
     if (st.isRegularFile()) {
-      copyXattrs(reader, src, dst); // after the chown, which would clear security.capability
+      Xattrs.copy(reader, src, dst, warn); // after the chown, which clears security.capability
     }
-    setTimes(dst, st);
-  }
-
-  /** A file's xattrs, as the JDK's copy with COPY_ATTRIBUTES kept them; never our bookkeeping. */
-  private void copyXattrs(RootReader reader, String src, Path dst) throws IOException {
-    for (String x : Posix.llistxattr(reader.at(src))) {
-      if (Ownership.isInternalXattr(x)) {
-        continue;
-      }
-      byte[] v = Posix.lgetxattr(reader.at(src), x);
-      if (v != null) {
-        try {
-          Posix.lsetxattr(dst, x, v);
-        } catch (PosixException e) {
-          warn.accept("xattr " + x + " of " + src + " not copied: " + e.getMessage());
-        }
-      }
-    }
+    Posix.lutimes(dst, st.mtimeSec(), st.mtimeNsec());
   }
 
   private void setDirMeta(CopySources sources, String src, Path dst, Attrs attrs)
@@ -286,12 +292,5 @@ public final class FileCopier {
       gid = attrs.gid() != null ? attrs.gid() : attrs.uid();
     }
     Ownership.apply(dst, Posix.lstat(dst), uid, gid, false, warn);
-  }
-
-  /** The source's mtime (files), or the directory's own after its children were written. */
-  private void setTimes(Path dst, FileStat srcStat) throws IOException {
-    if (srcStat != null) {
-      Posix.lutimes(dst, srcStat.mtimeSec(), srcStat.mtimeNsec());
-    }
   }
 }

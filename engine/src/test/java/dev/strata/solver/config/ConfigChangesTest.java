@@ -36,13 +36,19 @@ class ConfigChangesTest {
 
   @ParameterizedTest
   @CsvSource({
-    // previous WORKDIR (- none), WORKDIR argument, result (path.Join, as Docker)
+    // previous WORKDIR (- none), WORKDIR argument, result (BuildKit's NormalizeWorkdir)
     "-, /app, /app",
     "-, app, /app",
     "/app, sub, /app/sub",
     "/app, /other, /other",
     "/app, ../x, /x",
     "/a/b, ./c/../d, /a/b/d",
+    // an absolute path is kept as written, its trailing slash too (issue 18 row F)
+    "-, /tmp/, /tmp/",
+    "/app, /a/./b/, /a/./b/",
+    // a relative one is joined and cleaned (path.Join): the slashes go
+    "/tmp/, rel/, /tmp/rel",
+    "/tmp/, ., /tmp",
   })
   void workdirIsJoinedToThePreviousOne(String prev, String arg, String want) {
     ImageConfig c = ImageConfig.empty(Platform.host(), Instant.EPOCH);
