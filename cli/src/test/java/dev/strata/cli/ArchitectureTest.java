@@ -254,15 +254,9 @@ class ArchitectureTest {
           "engine/src/main/java/dev/strata/frontend/shell/ShellLexer.java",
           "engine/src/main/java/dev/strata/layer/Unpacker.java",
           "cache/src/main/java/dev/strata/store/Store.java",
-          "engine/src/main/java/dev/strata/frontend/instructions/Instruction.java",
-          "engine/src/main/java/dev/strata/registry/HttpSession.java",
           "engine/src/main/java/dev/strata/layer/tar/TarReader.java",
           "cache/src/main/java/dev/strata/index/StoreIndex.java",
           "native/src/main/java/dev/strata/posix/Posix.java",
-          "engine/src/main/java/dev/strata/registry/Repository.java",
-          "engine/src/main/java/dev/strata/archive/ArchiveLoader.java",
-          "engine/src/main/java/dev/strata/frontend/instructions/InstructionParser.java",
-          "engine/src/main/java/dev/strata/remotecache/ImportedCache.java",
           "engine/src/main/java/dev/strata/layer/RootReader.java",
           "engine/src/main/java/dev/strata/layer/LayerWriter.java");
 

@@ -76,11 +76,7 @@ public final class LayerForms {
       long size = w.size();
       Digest blob = w.commit(null);
       LayerRecord r = new LayerRecord(diffId, blob, type, size, uncompressed);
-      store.withIndex(
-          idx -> {
-            idx.putLayer(r);
-            return null;
-          });
+      LayerIngester.remember(store, r);
       return new Descriptor(type, blob, size, layer.annotations(), null);
     }
   }

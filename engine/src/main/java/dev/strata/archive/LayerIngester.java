@@ -69,6 +69,15 @@ public final class LayerIngester {
     }
   }
 
+  /** Remembers {@code r} in the store's index by diffID, so a later build or push finds it. */
+  public static void remember(Store store, LayerRecord r) {
+    store.withIndex(
+        idx -> {
+          idx.putLayer(r);
+          return null;
+        });
+  }
+
   /** Copies every byte read from {@code in} to {@code out}. */
   private static final class TeeInputStream extends FilterInputStream {
     private final OutputStream out;

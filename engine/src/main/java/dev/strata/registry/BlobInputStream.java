@@ -39,7 +39,7 @@ final class BlobInputStream extends InputStream {
     if (offset > 0) {
       String range = r.headers().firstValue("Content-Range").orElse("");
       if (s != 206 || !range.startsWith("bytes " + offset + "-")) {
-        HttpSession.discard(r);
+        Responses.discard(r);
         throw new RegistryException(
             action
                 + ": body truncated after "
@@ -51,7 +51,7 @@ final class BlobInputStream extends InputStream {
     }
     long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
     if (announced > size - offset) {
-      HttpSession.discard(r);
+      Responses.discard(r);
       throw new RegistryException(
           action
               + ": the registry announces "
@@ -121,7 +121,7 @@ final class BlobInputStream extends InputStream {
               + " of "
               + size
               + " bytes"
-              + (cause == null ? "" : " (" + HttpSession.describe(cause) + ")"),
+              + (cause == null ? "" : " (" + Responses.describe(cause) + ")"),
           cause);
     }
     open();

@@ -21,6 +21,6 @@ public final class LoginCheck {
     if (r.statusCode() != 200) {
       throw http.failure(action, r);
     }
-    HttpSession.discard(r);
+    Responses.discard(r);
   }
 }
