@@ -207,7 +207,6 @@ class ArchitectureTest {
    */
   private static final Set<String> WIDE_VALUE_RECORDS =
       Set.of(
-          "dev.strata.solver.BuildRequest", // one strata build's 16 arguments, made by the CLI
           "dev.strata.solver.BuildProgress$Step", // a progress event's fields
           "dev.strata.solver.StepStat", // a line of the build statistics (DESIGN.md shape)
           "dev.strata.solver.BuildResult",

@@ -86,12 +86,15 @@ final class StepLoop {
       String canonical = StepText.canonical(in);
       CacheKey k = key.child(canonical, inputs.values());
       CacheKey recordKey = op.recordKeyOf(step, k, canonical, inputs.values());
-      CacheRecord found = ctx.req().noCache() ? null : layers.lookup(recordKey, inputs.values());
+      CacheRecord found =
+          ctx.req().cache().noCache() ? null : layers.lookup(recordKey, inputs.values());
       if (found == null && ctx.keysOnly()) {
         return Optional.empty();
       }
       String reason =
-          found != null ? null : ctx.req().noCache() ? "--no-cache" : "no record for this key";
+          found != null
+              ? null
+              : ctx.req().cache().noCache() ? "--no-cache" : "no record for this key";
       CacheRecord rec =
           found != null
               ? found
@@ -143,7 +146,9 @@ final class StepLoop {
    */
   private java.time.Instant stepTime(CacheRecord rec) {
     BuildRequest req = ctx.req();
-    return req.sourceDateEpoch() == null && rec.created() != null ? rec.created() : req.created();
+    return req.output().sourceDateEpoch() == null && rec.created() != null
+        ? rec.created()
+        : req.output().created();
   }
 
   private BuildProgress.Step step(Stage stage, int number, int line, String text) {
@@ -207,7 +212,7 @@ final class StepLoop {
     }
     if ("scratch".equals(stage.base())) {
       Platform p = stage.platform() != null ? Platform.parse(stage.platform()) : Platform.host();
-      ImageConfig c = ImageConfig.empty(p, ctx.req().created());
+      ImageConfig c = ImageConfig.empty(p, ctx.req().output().created());
       return new StageResult(stage.index(), stage.name(), c, List.of(), CacheKey.scratch());
     }
     RuntimeException unresolved = ctx.unresolvedBase(stage.base());

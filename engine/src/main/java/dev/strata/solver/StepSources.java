@@ -48,7 +48,7 @@ public final class StepSources {
 
   /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
   public CopySources context() {
-    return new CopySources(ctx.req().context(), ctx.ignore(), "build context")
+    return new CopySources(ctx.req().source().context(), ctx.ignore(), "build context")
         .remembering(fileDigests);
   }
 
@@ -85,7 +85,7 @@ public final class StepSources {
 
   public synchronized Path contextForMounts() throws IOException {
     if (ctx.ignore().patterns().isEmpty()) {
-      return ctx.req().context();
+      return ctx.req().source().context();
     }
     if (filteredContext == null) {
       Path dir = Files.createTempDirectory(ctx.store().tmp(), "context-");

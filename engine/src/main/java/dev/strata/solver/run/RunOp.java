@@ -82,7 +82,7 @@ public final class RunOp implements Operation {
   /** The RUN's {@code --network}, else the build's. */
   NetworkMode network(Step step) {
     return switch (step.run().network()) {
-      case DEFAULT -> ctx.req().network();
+      case DEFAULT -> ctx.req().run().network();
       case NONE -> NetworkMode.NONE;
       case HOST -> NetworkMode.HOST;
     };
@@ -98,7 +98,7 @@ public final class RunOp implements Operation {
     if (step.run().security() != RunOptions.Security.INSECURE) {
       return SandboxSecurity.DEFAULT;
     }
-    if (!ctx.req().allowInsecure()) {
+    if (!ctx.req().run().allowInsecure()) {
       throw new BuildException(
           "RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
               + " to give this step every capability and no seccomp filter");
@@ -141,25 +141,7 @@ public final class RunOp implements Operation {
       Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.workingDir();
-    RunMounts.Sources binds =
-        new RunMounts.Sources() {
-          public Path context() throws IOException {
-            return ctx.sources().contextForMounts();
-          }
-
-          public Path stage(String from) throws IOException {
-            return ctx.sources().mounted(ctx.sources().stageByRef(from));
-          }
-        };
-    try (RunMounts mounts =
-        RunMounts.prepare(
-            step.mounts(),
-            workdir,
-            ctx.store().root(),
-            ctx.store().tmp(),
-            ctx.req().secrets(),
-            ctx.req().sshAgents(),
-            binds)) {
+    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, ctx)) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
     }
   }
