@@ -1,6 +1,7 @@
 package dev.strata.archive;
 
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;

@@ -2,6 +2,7 @@ package dev.strata.remotecache;
 
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.registry.RegistryException;
@@ -34,7 +35,7 @@ final class CachedBlobCheck {
         new DigestInputStream(
             new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
       try (InputStream tar =
-          new DigestInputStream(Compression.decompressAny(new Kept(raw)), tarMd)) {
+          new DigestInputStream(Compression.decompressAny(NonClosing.of(raw)), tarMd)) {
         tarSize = tar.transferTo(OutputStream.nullOutputStream());
       } catch (IOException e) {
         broken = e.getMessage();
@@ -91,15 +92,5 @@ final class CachedBlobCheck {
       byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))]; // skipped bytes are copied too
       return Math.max(0, read(buf, 0, buf.length));
     }
-  }
-
-  /** A stream whose close leaves the one under it open (the rest is read after the tar). */
-  private static final class Kept extends FilterInputStream {
-    Kept(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {}
   }
 }
