@@ -15,6 +15,7 @@ import dev.strata.solver.run.RunOp;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,7 @@ final class StepLoop {
    * the same image as the build before, as buildah's --layers and BuildKit do); with
    * SOURCE_DATE_EPOCH always the epoch.
    */
-  private java.time.Instant stepTime(CacheRecord rec) {
+  private Instant stepTime(CacheRecord rec) {
     BuildRequest req = ctx.req();
     return req.output().sourceDateEpoch() == null && rec.created() != null
         ? rec.created()

@@ -9,9 +9,13 @@ import dev.strata.solver.StepContext;
 import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,8 +87,7 @@ final class RunMounts implements AutoCloseable {
    */
   List<SandboxMount> mounts() {
     List<SandboxMount> sorted = new ArrayList<>(mounts);
-    sorted.sort(
-        java.util.Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
+    sorted.sort(Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
     return List.copyOf(sorted);
   }
 
@@ -129,9 +132,8 @@ final class RunMounts implements AutoCloseable {
       Path part = Files.createTempDirectory(tmp, "cache-new-");
       initCache(spec, part);
       try {
-        Files.move(part, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException
-          | java.nio.file.DirectoryNotEmptyException e) {
+        Files.move(part, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
         Trees.removeAll(part); // another step made it first
       }
     }

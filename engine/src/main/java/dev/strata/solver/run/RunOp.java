@@ -18,6 +18,7 @@ import dev.strata.solver.StepState;
 import dev.strata.solver.StepText;
 import dev.strata.solver.copy.CopySources;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,7 +195,7 @@ public final class RunOp implements Operation {
   }
 
   /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
-  private static final class StepOutput extends java.io.OutputStream {
+  private static final class StepOutput extends OutputStream {
     private final BuildProgress progress;
     private final BuildProgress.Step step;
 
