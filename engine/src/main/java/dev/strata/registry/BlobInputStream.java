@@ -41,12 +41,7 @@ final class BlobInputStream extends InputStream {
       if (s != 206 || !range.startsWith("bytes " + offset + "-")) {
         Responses.discard(r);
         throw new RegistryException(
-            action
-                + ": body truncated after "
-                + offset
-                + " of "
-                + size
-                + " bytes, and the registry cannot resume it (no Range support)");
+            truncated() + ", and the registry cannot resume it (no Range support)");
       }
     }
     long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
@@ -115,16 +110,13 @@ final class BlobInputStream extends InputStream {
     closeQuietly();
     if (resumes++ >= opts.retries()) {
       throw new RegistryException(
-          action
-              + ": body truncated after "
-              + offset
-              + " of "
-              + size
-              + " bytes"
-              + (cause == null ? "" : " (" + Responses.describe(cause) + ")"),
-          cause);
+          truncated() + (cause == null ? "" : " (" + Responses.describe(cause) + ")"), cause);
     }
     open();
+  }
+
+  private String truncated() {
+    return action + ": body truncated after " + offset + " of " + size + " bytes";
   }
 
   private void closeQuietly() {

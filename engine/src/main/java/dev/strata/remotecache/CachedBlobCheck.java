@@ -3,10 +3,10 @@ package dev.strata.remotecache;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.codec.Compression;
 import dev.strata.codec.NonClosing;
+import dev.strata.codec.TeeInputStream;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.registry.RegistryException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +33,8 @@ final class CachedBlobCheck {
     String broken = null;
     try (InputStream raw =
         new DigestInputStream(
-            new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
+            new TeeInputStream(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy),
+            blobMd)) {
       try (InputStream tar =
           new DigestInputStream(Compression.decompressAny(NonClosing.of(raw)), tarMd)) {
         tarSize = tar.transferTo(OutputStream.nullOutputStream());
@@ -58,39 +59,5 @@ final class CachedBlobCheck {
       return "unpacks to " + diffId + ", not the record's diffID " + r.diffId();
     }
     return null;
-  }
-
-  /** Bytes read are written to {@code copy} too. */
-  private static final class Tee extends FilterInputStream {
-    private final OutputStream copy;
-
-    Tee(InputStream in, OutputStream copy) {
-      super(in);
-      this.copy = copy;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        copy.write(b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        copy.write(b, off, n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))]; // skipped bytes are copied too
-      return Math.max(0, read(buf, 0, buf.length));
-    }
   }
 }
