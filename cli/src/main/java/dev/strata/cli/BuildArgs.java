@@ -102,22 +102,18 @@ final class BuildArgs {
           default -> throw new BuildException("--network " + c.network + ": want host or none");
         };
     return new BuildRequest(
-        ctx,
-        dockerfile,
-        shownName,
-        c.tags,
-        c.target,
-        args,
-        c.noCache,
-        net,
-        Times.created(),
-        sde,
-        outs,
-        BuildSecrets.parse(c.secrets),
-        BuildSsh.parse(c.ssh),
-        c.allow.contains(BuildCommand.SECURITY_INSECURE),
-        cacheSpecs(c.cacheFrom, CacheSpec::from),
-        cacheSpecs(c.cacheTo, CacheSpec::to));
+        new BuildRequest.Source(
+            ctx, new BuildRequest.Dockerfile(dockerfile, shownName), c.target, args),
+        new BuildRequest.Output(c.tags, outs, Times.created(), sde),
+        new BuildRequest.CachePolicy(
+            c.noCache,
+            cacheSpecs(c.cacheFrom, CacheSpec::from),
+            cacheSpecs(c.cacheTo, CacheSpec::to)),
+        new BuildRequest.RunAccess(
+            net,
+            BuildSecrets.parse(c.secrets),
+            BuildSsh.parse(c.ssh),
+            c.allow.contains(BuildCommand.SECURITY_INSECURE)));
   }
 
   private List<CacheSpec> cacheSpecs(List<String> values, Function<String, CacheSpec> parse) {

@@ -14,12 +14,17 @@ import dev.strata.solver.BuildTools;
 import dev.strata.solver.IoErrorText;
 import dev.strata.solver.Solver;
 import dev.strata.store.Store;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -186,8 +191,7 @@ final class BuildCommand implements Callable<Integer> {
       argv.set(argv.indexOf("-"), tmp.toString());
       file = tmp.toString();
     }
-    PrintStream log =
-        new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+    PrintStream log = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
     ProgressMode mode;
     try {
       mode =
@@ -222,10 +226,10 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   /** plain: the registry's lines as `strata pull` prints them; else as info events of the view. */
-  private static java.io.PrintWriter registryLines(BuildProgress progress, PrintStream log) {
+  private static PrintWriter registryLines(BuildProgress progress, PrintStream log) {
     return progress instanceof PlainProgress
-        ? new java.io.PrintWriter(log, true)
-        : new java.io.PrintWriter(new InfoWriter(progress), true);
+        ? new PrintWriter(log, true)
+        : new PrintWriter(new InfoWriter(progress), true);
   }
 
   private Solver solver(BuildTools tools, BuildProgress progress, PrintStream log) {
@@ -276,14 +280,14 @@ final class BuildCommand implements Callable<Integer> {
           stats = Json.bytes(o);
         }
         Files.write(statsJson, stats);
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new BuildException(
             "--stats-json: cannot write " + statsJson + ": " + IoErrorText.reason(e), e);
       }
     }
     progress.info(
         String.format(
-            java.util.Locale.ROOT,
+            Locale.ROOT,
             "%s (%d steps, hit rate %.0f%%)",
             r.imageId().shortHex(),
             r.steps().size(),

@@ -13,7 +13,11 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -48,16 +52,15 @@ final class CacheCommand implements Callable<Integer> {
 
   /** {@code max=2GB}, {@code max=512MB}, {@code max=1000}: the cap in bytes (powers of 1024). */
   static long maxBytes(String text) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile(
-                "max=(\\d+)\\s*([KMGT]?)I?B?", java.util.regex.Pattern.CASE_INSENSITIVE)
+    Matcher m =
+        Pattern.compile("max=(\\d+)\\s*([KMGT]?)I?B?", Pattern.CASE_INSENSITIVE)
             .matcher(text.strip());
     if (!m.matches()) {
       throw new IllegalArgumentException(
           "--cache-mounts " + text + ": want max=SIZE (e.g. max=2GB)");
     }
     int shift =
-        switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+        switch (m.group(2).toUpperCase(Locale.ROOT)) {
           case "K" -> 10;
           case "M" -> 20;
           case "G" -> 30;
@@ -111,14 +114,14 @@ final class CacheCommand implements Callable<Integer> {
         cacheMounts = "max=2GB";
       }
       if (dir == null) {
-        throw new picocli.CommandLine.ParameterException(
+        throw new CommandLine.ParameterException(
             spec.commandLine(), "Missing required parameter: 'DIR'");
       }
       long max;
       try {
         max = cacheMounts == null ? 0 : maxBytes(cacheMounts);
       } catch (IllegalArgumentException e) {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
       }
       PrintWriter err = spec.commandLine().getErr();
       try (Store store = cache.top.openStore();

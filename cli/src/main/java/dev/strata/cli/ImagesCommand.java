@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -52,7 +53,7 @@ final class ImagesCommand implements Callable<Integer> {
       } else if (quiet) {
         images.forEach(i -> out.println(i.id().shortHex()));
       } else if (!"table".equals(format)) {
-        throw new picocli.CommandLine.ParameterException(
+        throw new CommandLine.ParameterException(
             spec.commandLine(), "--format: want table or json, not \"" + format + "\"");
       } else {
         out.printf("%-40s %-14s %-22s %10s%n", "NAME", "IMAGE ID", "CREATED", "SIZE");

@@ -11,8 +11,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -92,7 +94,7 @@ final class JsonProgress implements ProgressView {
     if (text != null) {
       n.put("data", text);
     } else {
-      n.put("dataBase64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(bytes, cut)));
+      n.put("dataBase64", Base64.getEncoder().encodeToString(Arrays.copyOf(bytes, cut)));
     }
     send(n);
     line.reset();
@@ -178,7 +180,7 @@ final class JsonProgress implements ProgressView {
 
   @Override
   public synchronized void close() {
-    for (Step s : java.util.List.copyOf(partial.keySet())) {
+    for (Step s : List.copyOf(partial.keySet())) {
       flush(s);
     }
     flushBatch();

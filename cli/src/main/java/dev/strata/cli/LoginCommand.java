@@ -4,6 +4,7 @@ import dev.strata.registry.LoginCheck;
 import dev.strata.registry.RegistryOptions;
 import dev.strata.registry.auth.CredentialStore;
 import dev.strata.registry.auth.Credentials;
+import dev.strata.rootless.Namespace;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -88,8 +89,7 @@ final class LoginCommand implements Callable<Integer> {
     Credentials c = new Credentials(username, password);
     LoginCheck.verify(registry, c, RegistryOptions.defaults());
     CredentialStore store =
-        CredentialStore.fromEnvironment(
-            System.getenv(), dev.strata.rootless.Namespace.callerHome(), authFile);
+        CredentialStore.fromEnvironment(System.getenv(), Namespace.callerHome(), authFile);
     String where = store.store(registry, c);
     spec.commandLine().getOut().println("Login Succeeded! (saved to " + where + ")");
     return 0;

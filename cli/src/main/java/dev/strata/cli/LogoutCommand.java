@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import dev.strata.registry.auth.CredentialStore;
+import dev.strata.rootless.Namespace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,8 +26,7 @@ final class LogoutCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CredentialStore store =
-        CredentialStore.fromEnvironment(
-            System.getenv(), dev.strata.rootless.Namespace.callerHome(), authFile);
+        CredentialStore.fromEnvironment(System.getenv(), Namespace.callerHome(), authFile);
     if (!store.erase(registry)) {
       spec.commandLine().getErr().println("Error: not logged in to " + registry);
       return 1;

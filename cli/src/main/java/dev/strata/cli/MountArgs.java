@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -107,7 +108,7 @@ final class MountArgs {
     return all;
   }
 
-  private static SandboxMount checked(String what, java.util.function.Supplier<SandboxMount> make) {
+  private static SandboxMount checked(String what, Supplier<SandboxMount> make) {
     try {
       return make.get();
     } catch (IllegalArgumentException e) {

@@ -11,6 +11,7 @@ import dev.strata.transport.ImageTransports;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -59,7 +60,7 @@ final class PullCommand implements Callable<Integer> {
     try {
       from = ImageTransports.parse(ref);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Platform p = platform == null ? Platform.host() : Platform.parse(platform);
     PrintWriter err = spec.commandLine().getErr();

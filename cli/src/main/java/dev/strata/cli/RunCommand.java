@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
@@ -162,13 +163,13 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--rootfs " + rootfs + ": no such directory");
     }
     if (rootfs == null && args.isEmpty()) {
-      throw new picocli.CommandLine.ParameterException(
+      throw new CommandLine.ParameterException(
           spec.commandLine(), "Missing image NAME (or --rootfs DIR)");
     }
     for (SandboxMount v : volumes) {
       Path src = v.source().orElseThrow();
       if (!Files.exists(src)) {
-        throw new picocli.CommandLine.ParameterException(
+        throw new CommandLine.ParameterException(
             spec.commandLine(), "-v: source " + src + " (for " + v.target() + ") does not exist");
       }
     }
@@ -184,7 +185,7 @@ final class RunCommand implements Callable<Integer> {
       if (o.equals("seccomp=unconfined") || o.equals("seccomp:unconfined")) {
         seccomp = false;
       } else {
-        throw new picocli.CommandLine.ParameterException(
+        throw new CommandLine.ParameterException(
             spec.commandLine(),
             "--security-opt "
                 + o
@@ -195,7 +196,7 @@ final class RunCommand implements Callable<Integer> {
       long caps = Capabilities.merge(SandboxSecurity.DEFAULT.capabilities(), capAdd, capDrop);
       return SandboxSecurity.DEFAULT.withCapabilities(caps).withSeccomp(seccomp);
     } catch (IllegalArgumentException e) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.strata.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +36,7 @@ final class StepLog implements AutoCloseable {
     try {
       if (file == null && memory.size() + len > memoryLimit) {
         file = Files.createTempFile("strata-step", ".log");
-        fileOut = new java.io.BufferedOutputStream(Files.newOutputStream(file));
+        fileOut = new BufferedOutputStream(Files.newOutputStream(file));
         memory.writeTo(fileOut);
         memory = null;
       }

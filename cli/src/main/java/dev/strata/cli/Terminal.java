@@ -1,5 +1,8 @@
 package dev.strata.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.annotations.Out;
@@ -44,15 +47,13 @@ final class Terminal {
    */
   static boolean isTty(int fd) {
     try {
-      String target =
-          java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + fd))
-              .toString();
+      String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
       if (!target.startsWith("/dev/pts/")
           && !target.startsWith("/dev/tty")
           && !target.equals("/dev/console")) {
         return false; // a pipe, socket, file or /dev/null
       }
-    } catch (java.io.IOException | UnsupportedOperationException e) {
+    } catch (IOException | UnsupportedOperationException e) {
       // no /proc: ask libc
     }
     Calls libc = Libc.LIBC;

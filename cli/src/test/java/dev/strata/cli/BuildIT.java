@@ -123,30 +123,9 @@ class BuildIT {
     for (String name : List.of("s1", "s2")) {
       Path s = dir.resolve(name);
       Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", "1700000000");
-      run(
-              List.of(
-                  StrataProcess.bin().toString(),
-                  "--root",
-                  s.toString(),
-                  "import",
-                  fixture("busybox.tar").toString(),
-                  "busybox"),
-              env)
-          .ok();
+      strata(s, env, "import", fixture("busybox.tar").toString(), "busybox").ok();
       Path st = dir.resolve(name + ".json");
-      run(
-              List.of(
-                  StrataProcess.bin().toString(),
-                  "--root",
-                  s.toString(),
-                  "build",
-                  "-t",
-                  "r",
-                  "--stats-json",
-                  st.toString(),
-                  ctx.toString()),
-              env)
-          .ok();
+      strata(s, env, "build", "-t", "r", "--stats-json", st.toString(), ctx.toString()).ok();
       digests.add(json(st).get("imageDigest").asText());
     }
     assertEquals(digests.get(0), digests.get(1));

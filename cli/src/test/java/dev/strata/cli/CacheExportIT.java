@@ -1,7 +1,5 @@
 package dev.strata.cli;
 
-import static dev.strata.cli.StrataProcess.fixture;
-import static dev.strata.cli.StrataProcess.run;
 import static dev.strata.cli.StrataProcess.strata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -52,18 +50,7 @@ class CacheExportIT {
    * digest gives).
    */
   private Path newStore(String name) throws Exception {
-    Path s = dir.resolve(name);
-    run(
-            List.of(
-                StrataProcess.bin().toString(),
-                "--root",
-                s.toString(),
-                "import",
-                fixture("busybox.tar").toString(),
-                "busybox"),
-            Map.of("SOURCE_DATE_EPOCH", "1700000000"))
-        .ok();
-    return s;
+    return StrataProcess.storeWith(dir.resolve(name), "busybox.tar", "busybox");
   }
 
   /** A build with SOURCE_DATE_EPOCH set, so two stores make the same image; its statistics. */
@@ -71,22 +58,7 @@ class CacheExportIT {
       Path store, Path ctx, String name, StrataProcess.Result[] out, String... extra)
       throws Exception {
     Path stats = Files.createTempFile(dir, "stats", ".json");
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                StrataProcess.bin().toString(),
-                "--root",
-                store.toString(),
-                "--progress",
-                "plain",
-                "build",
-                "-t",
-                name,
-                "--stats-json",
-                stats.toString()));
-    cmd.addAll(List.of(extra));
-    cmd.add(ctx.toString());
-    out[0] = run(cmd, Map.of("SOURCE_DATE_EPOCH", "1700000000")).ok();
+    out[0] = StrataProcess.buildWithStats(store, ctx, name, stats, extra).ok();
     return Json.parse(Files.readAllBytes(stats));
   }
 

@@ -1,7 +1,5 @@
 package dev.strata.cli;
 
-import static dev.strata.cli.StrataProcess.fixture;
-import static dev.strata.cli.StrataProcess.run;
 import static dev.strata.cli.StrataProcess.strata;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RegistryCacheIT {
   private static final Path EXAMPLES = Path.of("..", "examples").toAbsolutePath().normalize();
-  private static final Map<String, String> EPOCH = Map.of("SOURCE_DATE_EPOCH", "1700000000");
   private static final Pattern BLOB_GET =
       Pattern.compile("\"GET /v2/\\S+/blobs/(sha256:[0-9a-f]{64})");
 
@@ -76,18 +73,7 @@ class RegistryCacheIT {
    * gives).
    */
   private static Path golangStore(String name) throws Exception {
-    Path s = dir.resolve(name);
-    run(
-            List.of(
-                StrataProcess.bin().toString(),
-                "--root",
-                s.toString(),
-                "import",
-                fixture("golang.tar").toString(),
-                "golang:1.19"),
-            EPOCH)
-        .ok();
-    return s;
+    return StrataProcess.storeWith(dir.resolve(name), "golang.tar", "golang:1.19");
   }
 
   private static Path copyExample(String example, String name) throws Exception {
@@ -118,22 +104,7 @@ class RegistryCacheIT {
       Path store, Path ctx, String name, String... extra) throws Exception {
     Path stats = dir.resolve("stats-" + name + ".json");
     Files.deleteIfExists(stats);
-    List<String> cmd =
-        new ArrayList<>(
-            List.of(
-                StrataProcess.bin().toString(),
-                "--root",
-                store.toString(),
-                "--progress",
-                "plain",
-                "build",
-                "-t",
-                name,
-                "--stats-json",
-                stats.toString()));
-    cmd.addAll(List.of(extra));
-    cmd.add(ctx.toString());
-    return run(cmd, EPOCH);
+    return StrataProcess.buildWithStats(store, ctx, name, stats, extra);
   }
 
   /** Per step: hit, miss, or - (a step that is not cached: FROM, ENV, ...). */
@@ -284,18 +255,7 @@ class RegistryCacheIT {
       """;
 
   private static Path busyboxStore(String name) throws Exception {
-    Path s = dir.resolve(name);
-    run(
-            List.of(
-                StrataProcess.bin().toString(),
-                "--root",
-                s.toString(),
-                "import",
-                fixture("busybox.tar").toString(),
-                "busybox"),
-            EPOCH)
-        .ok();
-    return s;
+    return StrataProcess.storeWith(dir.resolve(name), "busybox.tar", "busybox");
   }
 
   @Test

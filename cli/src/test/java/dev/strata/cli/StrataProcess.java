@@ -3,12 +3,12 @@ package dev.strata.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.strata.bench.builder.ToolEnvironment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -64,44 +64,13 @@ final class StrataProcess {
     private static Map<String, String> make() {
       try {
         Path d = Files.createTempDirectory("strata-it-tools-");
-        Path home = Files.createDirectories(d.resolve("home"));
-        Path config = Files.createDirectories(home.resolve(".config"));
-        Path run = Files.createDirectories(d.resolve("run"));
-        Files.setPosixFilePermissions(run, PosixFilePermissions.fromString("rwx------"));
-        Path auth = Files.writeString(d.resolve("auth.json"), "{\"auths\": {}}\n");
-        Path docker = Files.createDirectories(d.resolve("docker"));
-        Path registries =
-            Files.writeString(
-                d.resolve("registries.conf"),
-                "# no search registries, mirrors or blocks: the tests name every registry they use\n"
-                    + "unqualified-search-registries = []\n");
-        Path storage =
-            Files.writeString(
-                d.resolve("storage.conf"),
-                "[storage]\ndriver = \"vfs\"\nrunroot = \""
-                    + d.resolve("storage-run")
-                    + "\"\ngraphroot = \""
-                    + d.resolve("storage")
-                    + "\"\n");
-        Path containers = Files.writeString(d.resolve("containers.conf"), "# defaults\n");
-        Files.createDirectories(config.resolve("containers"));
-        Files.writeString(
-            config.resolve("containers/policy.json"),
-            "{\"default\": [{\"type\": \"insecureAcceptAnything\"}]}\n");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(d)));
-        Map<String, String> env = new HashMap<>();
-        env.put("HOME", home.toString());
-        env.put("XDG_CONFIG_HOME", config.toString());
-        env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());
-        env.put("XDG_CACHE_HOME", home.resolve(".cache").toString());
-        env.put("XDG_RUNTIME_DIR", run.toString());
-        env.put("REGISTRY_AUTH_FILE", auth.toString());
-        env.put("DOCKER_CONFIG", docker.toString());
-        env.put("CONTAINERS_REGISTRIES_CONF", registries.toString());
-        env.put("CONTAINERS_STORAGE_CONF", storage.toString());
-        env.put("CONTAINERS_CONF", containers.toString());
+        // The same private files as strata bench gives its builders (one place for them).
+        Map<String, String> env =
+            new HashMap<>(
+                ToolEnvironment.privateSettings(
+                    d, d.resolve("storage"), d.resolve("storage-run"), "vfs"));
         env.put("GIT_CONFIG_NOSYSTEM", "1");
-        env.put("LC_ALL", "C.UTF-8");
         return Map.copyOf(env);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot make the tools' private home", e);
@@ -169,9 +138,42 @@ final class StrataProcess {
   }
 
   static Result strata(Path root, String... args) throws IOException, InterruptedException {
+    return strata(root, Map.of(), args);
+  }
+
+  /** {@code bin/strata --root ROOT ARGS...} with {@code env} put after the hermetic settings. */
+  static Result strata(Path root, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>(List.of(bin().toString(), "--root", root.toString()));
     cmd.addAll(List.of(args));
-    return run(cmd, Map.of());
+    return run(cmd, env);
+  }
+
+  /** SOURCE_DATE_EPOCH for builds and imports that must give the same digests in every store. */
+  static final Map<String, String> EPOCH = Map.of("SOURCE_DATE_EPOCH", "1700000000");
+
+  /**
+   * A new store at {@code store} with the fixture {@code file} imported as {@code name} at {@link
+   * #EPOCH}: the same image digest in every store made so, as a pull by digest gives.
+   */
+  static Path storeWith(Path store, String file, String name)
+      throws IOException, InterruptedException {
+    strata(store, EPOCH, "import", fixture(file).toString(), name).ok();
+    return store;
+  }
+
+  /**
+   * {@code strata build -t NAME --stats-json STATS EXTRA... CTX} at {@link #EPOCH}, plain progress;
+   * the caller checks the result.
+   */
+  static Result buildWithStats(Path store, Path ctx, String name, Path stats, String... extra)
+      throws IOException, InterruptedException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--progress", "plain", "build", "-t", name, "--stats-json", stats.toString()));
+    args.addAll(List.of(extra));
+    args.add(ctx.toString());
+    return strata(store, EPOCH, args.toArray(String[]::new));
   }
 
   static Process start(Path root, Path log, String... args) throws IOException {

@@ -8,6 +8,7 @@ import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.oci.ImageIndex;
 import dev.strata.oci.Json;
+import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.oci.Reference;
 import dev.strata.store.BlobStore;
@@ -86,7 +87,7 @@ public final class ArchiveSaver {
           LayerForms.inCompression(
               store, image.manifest().layers().get(i), diffIds.get(i), c, type, () -> {}));
     }
-    dev.strata.oci.Manifest m = dev.strata.oci.Manifest.oci(image.manifest().config(), layers);
+    Manifest m = Manifest.oci(image.manifest().config(), layers);
     byte[] mb = m.bytes();
     Descriptor md = new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
     return new StoredImage(image.name(), md, m, image.config());

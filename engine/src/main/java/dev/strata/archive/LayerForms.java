@@ -1,6 +1,7 @@
 package dev.strata.archive;
 
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
@@ -76,11 +77,7 @@ public final class LayerForms {
       long size = w.size();
       Digest blob = w.commit(null);
       LayerRecord r = new LayerRecord(diffId, blob, type, size, uncompressed);
-      store.withIndex(
-          idx -> {
-            idx.putLayer(r);
-            return null;
-          });
+      LayerIngester.remember(store, r);
       return new Descriptor(type, blob, size, layer.annotations(), null);
     }
   }

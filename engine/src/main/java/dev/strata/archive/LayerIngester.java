@@ -1,13 +1,14 @@
 package dev.strata.archive;
 
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
+import dev.strata.codec.TeeInputStream;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Digest;
 import dev.strata.oci.MediaType;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import java.io.BufferedInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,7 +53,7 @@ public final class LayerIngester {
         mediaType = MediaType.OCI_LAYER_ZSTD;
       } else {
         // Keep the compressed bytes: tee them into the blob while decompressing for the diffID.
-        InputStream tee = new TeeInputStream(in, w);
+        InputStream tee = new TeeInputStream(NonClosing.of(in), w);
         InputStream plain = new DigestInputStream(c.decompress(tee), diff);
         uncompressed = plain.transferTo(OutputStream.nullOutputStream());
         tee.transferTo(OutputStream.nullOutputStream()); // trailing bytes after the last frame
@@ -69,39 +70,12 @@ public final class LayerIngester {
     }
   }
 
-  /** Copies every byte read from {@code in} to {@code out}. */
-  private static final class TeeInputStream extends FilterInputStream {
-    private final OutputStream out;
-
-    TeeInputStream(InputStream in, OutputStream out) {
-      super(in);
-      this.out = out;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        out.write(b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        out.write(b, off, n);
-      }
-      return n;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    @Override
-    public void close() {}
+  /** Remembers {@code r} in the store's index by diffID, so a later build or push finds it. */
+  public static void remember(Store store, LayerRecord r) {
+    store.withIndex(
+        idx -> {
+          idx.putLayer(r);
+          return null;
+        });
   }
 }

@@ -3,6 +3,7 @@ package dev.strata.archive;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.codec.Compression;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.ImageConfig;
@@ -87,8 +88,7 @@ public final class RootfsImporter {
     try (InputStream raw = Files.newInputStream(file);
         TarArchiveInputStream t =
             // Latin-1 decodes any name; the platform charset (ASCII without a locale) may not.
-            new TarArchiveInputStream(
-                dev.strata.codec.Compression.decompressAny(raw), "ISO-8859-1")) {
+            new TarArchiveInputStream(Compression.decompressAny(raw), "ISO-8859-1")) {
       TarArchiveEntry e = t.getNextEntry();
       if (e == null) {
         throw new ArchiveException(file + " is not a tar archive (no entries)");

@@ -1,5 +1,6 @@
 package dev.strata.codec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -114,7 +115,7 @@ public final class ParallelGzipOutputStream extends OutputStream {
       if (last) {
         d.finish();
       }
-      java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(length / 2 + 64);
+      ByteArrayOutputStream o = new ByteArrayOutputStream(length / 2 + 64);
       byte[] buf = new byte[64 * 1024];
       while (true) {
         int n = last ? d.deflate(buf) : d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);

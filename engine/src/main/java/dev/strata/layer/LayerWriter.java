@@ -2,6 +2,7 @@ package dev.strata.layer;
 
 import dev.strata.codec.BackgroundOutputStream;
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarWriter;
 import dev.strata.oci.Digest;
@@ -120,10 +121,10 @@ public final class LayerWriter {
     // Uncompressed, the blob is the tar: hash it once.
     OutputStream compressor =
         plain
-            ? new NonClosing(compressedCount)
+            ? NonClosing.of(compressedCount)
             : options
                 .compression()
-                .compress(new NonClosing(new DigestOutputStream(compressedCount, compressedHash)));
+                .compress(NonClosing.of(new DigestOutputStream(compressedCount, compressedHash)));
     MessageDigest diffHash = Digest.newSha256();
     CountingOutput tarCount = new CountingOutput(new DigestOutputStream(compressor, diffHash));
     // This thread walks, stats and reads files into tar blocks; the digests and the compressor's
@@ -280,23 +281,6 @@ public final class LayerWriter {
     public void write(byte[] b, int off, int len) throws IOException {
       out.write(b, off, len);
       count += len;
-    }
-  }
-
-  /** Lets the compressor finish its frame on close without closing the caller's stream. */
-  private static final class NonClosing extends FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
     }
   }
 }

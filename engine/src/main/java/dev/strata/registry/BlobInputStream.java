@@ -39,19 +39,14 @@ final class BlobInputStream extends InputStream {
     if (offset > 0) {
       String range = r.headers().firstValue("Content-Range").orElse("");
       if (s != 206 || !range.startsWith("bytes " + offset + "-")) {
-        HttpSession.discard(r);
+        Responses.discard(r);
         throw new RegistryException(
-            action
-                + ": body truncated after "
-                + offset
-                + " of "
-                + size
-                + " bytes, and the registry cannot resume it (no Range support)");
+            truncated() + ", and the registry cannot resume it (no Range support)");
       }
     }
     long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
     if (announced > size - offset) {
-      HttpSession.discard(r);
+      Responses.discard(r);
       throw new RegistryException(
           action
               + ": the registry announces "
@@ -115,16 +110,13 @@ final class BlobInputStream extends InputStream {
     closeQuietly();
     if (resumes++ >= opts.retries()) {
       throw new RegistryException(
-          action
-              + ": body truncated after "
-              + offset
-              + " of "
-              + size
-              + " bytes"
-              + (cause == null ? "" : " (" + HttpSession.describe(cause) + ")"),
-          cause);
+          truncated() + (cause == null ? "" : " (" + Responses.describe(cause) + ")"), cause);
     }
     open();
+  }
+
+  private String truncated() {
+    return action + ": body truncated after " + offset + " of " + size + " bytes";
   }
 
   private void closeQuietly() {

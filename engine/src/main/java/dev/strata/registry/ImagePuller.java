@@ -183,8 +183,7 @@ public final class ImagePuller {
       throw new RegistryException(action + ": " + e.getMessage() + "; nothing was stored", e);
     } catch (IOException e) {
       throw new RegistryException(
-          action + ": cannot read the layer: " + HttpSession.describe(e) + "; nothing was stored",
-          e);
+          action + ": cannot read the layer: " + Responses.describe(e) + "; nothing was stored", e);
     }
     if (!r.diffId().equals(diffId)) {
       throw new RegistryException(

@@ -57,7 +57,7 @@ final class LayerDownload {
         t = tar.get();
       } catch (ExecutionException e) {
         Throwable c = e.getCause();
-        throw new IOException("not a valid layer: " + HttpSession.describe(c), c);
+        throw new IOException("not a valid layer: " + Responses.describe(c), c);
       }
       long size = w.size();
       Digest blob = w.commit(d.digest());

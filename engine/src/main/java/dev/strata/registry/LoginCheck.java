@@ -1,5 +1,6 @@
 package dev.strata.registry;
 
+import dev.strata.oci.Reference;
 import dev.strata.registry.auth.Credentials;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
@@ -13,7 +14,7 @@ public final class LoginCheck {
 
   /** Throws {@link RegistryException} (naming the registry, never the secret) when refused. */
   public static void verify(String registry, Credentials credentials, RegistryOptions opts) {
-    String host = RemoteImage.of(dev.strata.oci.Reference.parse(registry + "/x")).registry();
+    String host = RemoteImage.of(Reference.parse(registry + "/x")).registry();
     RegistryOptions with = opts.withCredentials(r -> Optional.of(credentials));
     HttpSession http = new HttpSession(host, List.of(), with);
     String action = "log in to " + host;
@@ -21,6 +22,6 @@ public final class LoginCheck {
     if (r.statusCode() != 200) {
       throw http.failure(action, r);
     }
-    HttpSession.discard(r);
+    Responses.discard(r);
   }
 }

@@ -2,13 +2,13 @@ package dev.strata.registry;
 
 import dev.strata.archive.LayerForms;
 import dev.strata.codec.Compression;
+import dev.strata.codec.NonClosing;
 import dev.strata.codec.ParallelGzipOutputStream;
 import dev.strata.index.LayerRecord;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -65,7 +65,7 @@ final class PushForms {
     try (InputStream raw = blobs.open(layer.digest());
         BlobStore.BlobWriter w = blobs.newWriter()) {
       try (InputStream plain = new DigestInputStream(Compression.decompressAny(raw), sha);
-          OutputStream z = compressor(want, new KeepOpen(w))) {
+          OutputStream z = compressor(want, NonClosing.of(w))) {
         uncompressed = plain.transferTo(z);
       }
       Digest got = Digest.fromSha256(sha.digest());
@@ -90,22 +90,5 @@ final class PushForms {
     return want == Compression.GZIP
         ? new ParallelGzipOutputStream(out, GZIP_LEVEL, Runtime.getRuntime().availableProcessors())
         : want.compress(out);
-  }
-
-  /** Lets a compressor finish its frame without closing the blob writer under it. */
-  private static final class KeepOpen extends FilterOutputStream {
-    KeepOpen(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.strata.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.nshelper.Home;
 import dev.strata.oci.InvalidJsonException;
 import dev.strata.oci.Json;
 import java.io.IOException;
@@ -69,7 +70,7 @@ public final class RegistriesConfig {
 
   /** Reads the user's file; missing means empty. */
   public static RegistriesConfig load() {
-    return load(defaultPath(System.getenv(), Path.of(dev.strata.nshelper.Home.dir())));
+    return load(defaultPath(System.getenv(), Path.of(Home.dir())));
   }
 
   public static RegistriesConfig load(Path file) {

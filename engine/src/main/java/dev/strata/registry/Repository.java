@@ -7,13 +7,11 @@ import dev.strata.oci.Json;
 import dev.strata.oci.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The distribution API (OCI distribution-spec) on one repository: manifests, blobs, uploads and
@@ -71,7 +69,7 @@ final class Repository {
     long max = opts.maxManifestBytes();
     long announced = r.headers().firstValueAsLong("Content-Length").orElse(-1);
     if (announced > max) {
-      HttpSession.discard(r);
+      Responses.discard(r);
       throw new RegistryException(
           action
               + ": manifest is "
@@ -84,7 +82,7 @@ final class Repository {
     try (InputStream in = r.body()) {
       bytes = in.readNBytes((int) max + 1);
     } catch (IOException e) {
-      throw new RegistryException(action + ": " + HttpSession.describe(e), e);
+      throw new RegistryException(action + ": " + Responses.describe(e), e);
     }
     if (bytes.length > max) {
       throw new RegistryException(
@@ -135,7 +133,7 @@ final class Repository {
     String action = "check blob exists for " + shown() + "@" + d;
     HttpResponse<InputStream> r =
         http.send(action, "HEAD", "/v2/" + name + "/blobs/" + d, Map.of(), null, true);
-    HttpSession.discard(r);
+    Responses.discard(r);
     return switch (r.statusCode()) {
       case 200 -> true;
       case 404 -> false;
@@ -164,7 +162,7 @@ final class Repository {
     try (InputStream in = blob(d)) {
       bytes = in.readAllBytes();
     } catch (IOException e) {
-      throw new RegistryException(action + ": " + HttpSession.describe(e), e);
+      throw new RegistryException(action + ": " + Responses.describe(e), e);
     }
     Digest got = Digest.sha256(bytes);
     if (!got.equals(d.digest())) {
@@ -173,150 +171,14 @@ final class Repository {
     return bytes;
   }
 
-  /** Re-opens a blob's bytes from an offset, for uploads that must be repeated. */
-  interface BlobSource {
-    InputStream open() throws IOException;
-  }
-
   /**
    * Uploads a blob: tries a cross-repository mount from {@code mountFrom} (may be null) first;
    * otherwise one PUT (small blobs) or PATCH chunks then PUT. A failed upload starts again, up to
    * the retry limit. Returns true when the blob was mounted rather than sent.
    */
-  boolean upload(Digest d, long size, BlobSource source, String mountFrom) {
-    String action = "upload blob " + shown() + "@" + d;
-    for (int attempt = 0; ; attempt++) {
-      try {
-        return uploadOnce(action, d, size, source, mountFrom);
-      } catch (RegistryException e) {
-        if (attempt >= opts.retries() || e instanceof OfflineException) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private boolean uploadOnce(
-      String action, Digest d, long size, BlobSource source, String mountFrom) {
-    String start = "/v2/" + name + "/blobs/uploads/";
-    if (mountFrom != null && !mountFrom.equals(name)) {
-      start += "?mount=" + enc(d.toString()) + "&from=" + enc(mountFrom);
-    }
-    HttpResponse<InputStream> r =
-        http.send(action, "POST", start, Map.of(), HttpRequest.BodyPublishers::noBody, true);
-    if (r.statusCode() == 201 && mountFrom != null) {
-      HttpSession.discard(r);
-      return true;
-    }
-    if (r.statusCode() != 202) {
-      throw http.failure(action, r);
-    }
-    HttpSession.discard(r);
-    String location = location(action, r);
-    if (size > opts.chunkBytes()) {
-      long offset = 0;
-      while (offset < size) {
-        long len = Math.min(opts.chunkBytes(), size - offset);
-        long from = offset;
-        Supplier<HttpRequest.BodyPublisher> body =
-            () ->
-                HttpRequest.BodyPublishers.fromPublisher(
-                    HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, from, len)), len);
-        r =
-            http.send(
-                action,
-                "PATCH",
-                location,
-                Map.of(
-                    "Content-Type",
-                    "application/octet-stream",
-                    "Content-Range",
-                    from + "-" + (from + len - 1)),
-                body,
-                false);
-        if (r.statusCode() != 202) {
-          throw http.failure(action, r);
-        }
-        HttpSession.discard(r);
-        location = location(action, r);
-        offset += len;
-      }
-      r =
-          http.send(
-              action,
-              "PUT",
-              withDigest(location, d),
-              Map.of(),
-              HttpRequest.BodyPublishers::noBody,
-              false);
-    } else {
-      Supplier<HttpRequest.BodyPublisher> body =
-          () ->
-              HttpRequest.BodyPublishers.fromPublisher(
-                  HttpRequest.BodyPublishers.ofInputStream(() -> slice(source, 0, size)), size);
-      r =
-          http.send(
-              action,
-              "PUT",
-              withDigest(location, d),
-              Map.of("Content-Type", "application/octet-stream"),
-              body,
-              false);
-    }
-    if (r.statusCode() != 201) {
-      throw http.failure(action, r);
-    }
-    HttpSession.discard(r);
-    return false;
-  }
-
-  private static InputStream slice(BlobSource source, long from, long len) {
-    try {
-      InputStream in = source.open();
-      in.skipNBytes(from);
-      return new java.io.FilterInputStream(in) {
-        long left = len;
-
-        @Override
-        public int read() throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int b = super.read();
-          if (b >= 0) {
-            left--;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int n) throws IOException {
-          if (left <= 0) {
-            return -1;
-          }
-          int got = super.read(b, off, (int) Math.min(n, left));
-          if (got > 0) {
-            left -= got;
-          }
-          return got;
-        }
-      };
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
-
-  private String location(String action, HttpResponse<InputStream> r) {
-    String loc = r.headers().firstValue("Location").orElse(null);
-    if (loc == null || loc.isEmpty()) {
-      throw new RegistryException(
-          action + ": the registry answered " + r.statusCode() + " without a Location");
-    }
-    return r.uri().resolve(loc).toString();
-  }
-
-  private static String withDigest(String location, Digest d) {
-    return location + (location.contains("?") ? "&" : "?") + "digest=" + enc(d.toString());
+  boolean upload(Digest d, long size, BlobUpload.BlobSource source, String mountFrom) {
+    return new BlobUpload(http, name, opts, "upload blob " + shown() + "@" + d)
+        .upload(d, size, source, mountFrom);
   }
 
   /** PUTs a manifest under {@code reference} (a tag or its digest); returns its digest. */
@@ -334,16 +196,12 @@ final class Repository {
     if (r.statusCode() != 201 && r.statusCode() != 200) {
       throw http.failure(action, r);
     }
-    HttpSession.discard(r);
+    Responses.discard(r);
     Optional<String> header = r.headers().firstValue("Docker-Content-Digest");
     if (header.isPresent() && !header.get().equals(d.toString())) {
       throw new RegistryException(
           action + ": the registry stored it as " + header.get() + ", not " + d);
     }
     return d;
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 }

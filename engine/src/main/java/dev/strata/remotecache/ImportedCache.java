@@ -2,21 +2,13 @@ package dev.strata.remotecache;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
-import dev.strata.codec.Compression;
 import dev.strata.index.LayerRecord;
-import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
-import dev.strata.registry.RegistryException;
 import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -154,7 +146,7 @@ public final class ImportedCache {
       return null;
     }
     if (!taken.containsKey(blob) && e.source().local()) {
-      String fault = scan(r, e.source(), OutputStream.nullOutputStream());
+      String fault = CachedBlobCheck.scan(r, e.source(), OutputStream.nullOutputStream());
       if (fault != null) {
         refuse(blob, e.source(), fault, "the step builds");
         return null;
@@ -188,7 +180,7 @@ public final class ImportedCache {
     }
     String fault;
     try (BlobStore.BlobWriter w = store.blobs().newWriter()) {
-      fault = scan(r, src, w);
+      fault = CachedBlobCheck.scan(r, src, w);
       if (fault == null) {
         w.commit(blob);
       }
@@ -220,87 +212,5 @@ public final class ImportedCache {
         "--cache-from " + src.shown() + ": layer " + blob + " " + fault + ": refused, " + then;
     warn.accept(line);
     return line;
-  }
-
-  /**
-   * Reads {@code r}'s blob from {@code src} once, copying it to {@code copy}: what is wrong with it
-   * (digest, diffID, size), or null.
-   */
-  private static String scan(CacheRecord r, CacheSource src, OutputStream copy) {
-    MessageDigest blobMd = Digest.newSha256();
-    MessageDigest tarMd = Digest.newSha256();
-    long tarSize = -1;
-    String broken = null;
-    try (InputStream raw =
-        new DigestInputStream(
-            new Tee(src.open(new Descriptor(r.mediaType(), r.blob(), r.size())), copy), blobMd)) {
-      try (InputStream tar =
-          new DigestInputStream(Compression.decompressAny(new Kept(raw)), tarMd)) {
-        tarSize = tar.transferTo(OutputStream.nullOutputStream());
-      } catch (IOException e) {
-        broken = e.getMessage();
-      }
-      raw.transferTo(OutputStream.nullOutputStream()); // trailing bytes count in the blob digest
-    } catch (NoSuchFileException e) {
-      return "is missing from the cache";
-    } catch (IOException | RegistryException e) {
-      return "cannot be read: " + e.getMessage();
-    }
-    Digest got = Digest.fromSha256(blobMd.digest());
-    if (!got.equals(r.blob())) {
-      return "hashes to " + got;
-    }
-    if (broken != null) {
-      return "cannot be read: " + broken;
-    }
-    Digest diffId = Digest.fromSha256(tarMd.digest());
-    if (!diffId.equals(r.diffId()) || tarSize != r.uncompressedSize()) {
-      return "unpacks to " + diffId + ", not the record's diffID " + r.diffId();
-    }
-    return null;
-  }
-
-  /** Bytes read are written to {@code copy} too. */
-  private static final class Tee extends FilterInputStream {
-    private final OutputStream copy;
-
-    Tee(InputStream in, OutputStream copy) {
-      super(in);
-      this.copy = copy;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b >= 0) {
-        copy.write(b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        copy.write(b, off, n);
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buf = new byte[(int) Math.max(0, Math.min(n, 8192))]; // skipped bytes are copied too
-      return Math.max(0, read(buf, 0, buf.length));
-    }
-  }
-
-  /** A stream whose close leaves the one under it open (the rest is read after the tar). */
-  private static final class Kept extends FilterInputStream {
-    Kept(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public void close() {}
   }
 }

@@ -4,6 +4,7 @@ import dev.strata.buildcache.CacheBundle;
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.oci.Descriptor;
+import dev.strata.oci.Digest;
 import dev.strata.solver.run.CacheMounts;
 import dev.strata.store.Store;
 import dev.strata.store.StoredImage;
@@ -90,7 +91,7 @@ public final class StoreCache {
               warn.accept(m);
             });
     int records = 0;
-    java.util.Set<dev.strata.oci.Digest> layers = new java.util.HashSet<>();
+    Set<Digest> layers = new HashSet<>();
     for (Map.Entry<CacheKey, CacheRecord> e : bundle.records().entrySet()) {
       CacheRecord r = bundle.lookup(e.getKey(), e.getValue().inputs());
       if (r == null) {

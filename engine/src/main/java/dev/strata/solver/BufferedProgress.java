@@ -1,6 +1,7 @@
 package dev.strata.solver;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -28,7 +29,7 @@ final class BufferedProgress implements BuildProgress {
 
   @Override
   public void output(Step step, byte[] bytes, int offset, int length) {
-    byte[] copy = java.util.Arrays.copyOfRange(bytes, offset, offset + length);
+    byte[] copy = Arrays.copyOfRange(bytes, offset, offset + length);
     hold(p -> p.output(step, copy, 0, copy.length));
   }
 

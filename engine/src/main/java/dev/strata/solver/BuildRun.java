@@ -109,7 +109,7 @@ final class BuildRun {
     double hitRate = cacheable == 0 ? 1.0 : (double) hits / cacheable;
     ObjectNode o = Json.object();
     o.put("buildId", buildId);
-    o.put("dockerfile", req.dockerfileName());
+    o.put("dockerfile", req.source().dockerfile().name());
     o.put("target", plan.targetStage().displayName());
     o.put("imageDigest", img.digest().toString());
     o.put("imageId", img.id().toString());

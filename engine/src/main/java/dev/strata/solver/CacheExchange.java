@@ -38,12 +38,12 @@ final class CacheExchange {
 
   /** The records of the --cache-from caches; one that cannot be read is a warning naming it. */
   ImportedCache importCache(BuildRequest req) {
-    if (req.cacheFrom().isEmpty() || req.noCache()) {
+    if (req.cache().cacheFrom().isEmpty() || req.cache().noCache()) {
       return ImportedCache.none();
     }
     BuildProgress progress = tools.progress();
     List<CacheSource> sources = new ArrayList<>();
-    for (CacheSpec from : req.cacheFrom()) {
+    for (CacheSpec from : req.cache().cacheFrom()) {
       if (!from.registry()) {
         sources.add(LocalCacheDir.source(from.dir()));
       } else if (registry == null || registry.offline()) {
@@ -89,7 +89,7 @@ final class CacheExchange {
    */
   void exportCache(BuildRun run, BuildPlan plan, StepContext ctx) throws IOException {
     Store store = tools.store();
-    for (CacheSpec to : ctx.req().cacheTo()) {
+    for (CacheSpec to : ctx.req().cache().cacheTo()) {
       Map<CacheKey, CacheRecord> records =
           new TreeMap<>((a, b) -> a.digest().compareTo(b.digest()));
       if (to.max()) {

@@ -67,7 +67,8 @@ final class LayerMaker {
       String createdBy = StepText.createdBy(state.step().instruction(), state.step());
       BuildRequest req = ctx.req();
       if (changes.isEmpty()) {
-        CacheRecord rec = new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.created());
+        CacheRecord rec =
+            new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.output().created());
         store.withIndex(
             idx -> {
               idx.putCacheRecord(key, rec);
@@ -76,7 +77,8 @@ final class LayerMaker {
         return rec;
       }
       LayerWriter writer =
-          new LayerWriter(new LayerWriter.Options(Compression.ZSTD, req.sourceDateEpoch()));
+          new LayerWriter(
+              new LayerWriter.Options(Compression.ZSTD, req.output().sourceDateEpoch()));
       LayerWriter.Written written;
       Digest blob;
       try (BlobStore.BlobWriter out = store.blobs().newWriter()) {
@@ -99,7 +101,7 @@ final class LayerMaker {
               written.uncompressedSize(),
               createdBy,
               inputs,
-              req.created());
+              req.output().created());
       store.withIndex(
           idx -> {
             idx.putLayer(lr);

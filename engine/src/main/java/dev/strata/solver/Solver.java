@@ -66,7 +66,8 @@ public final class Solver {
    */
   public Optional<BuildResult> solveFromCache(BuildRequest req)
       throws IOException, InterruptedException {
-    if (req.noCache() || req.outputs().stream().anyMatch(o -> o.type().equals("local"))) {
+    if (req.cache().noCache()
+        || req.output().exports().stream().anyMatch(o -> o.type().equals("local"))) {
       return Optional.empty();
     }
     BufferedProgress buffered = new BufferedProgress();
@@ -83,14 +84,14 @@ public final class Solver {
     }
     buffered.replay(tools.progress());
     tools.progress().info("every step cached: no namespace entered");
-    new Exports(tools, registry).push(req.outputs(), built.get().image());
+    new Exports(tools, registry).push(req.output().exports(), built.get().image());
     return Optional.of(built.get().result());
   }
 
   /** The build, every step that misses run. */
   public BuildResult solve(BuildRequest req) throws IOException, InterruptedException {
     Built built = solve(req, tools, false).orElseThrow(); // only the cache-only attempt is empty
-    new Exports(tools, registry).push(req.outputs(), built.image());
+    new Exports(tools, registry).push(req.output().exports(), built.image());
     return built.result();
   }
 
@@ -107,7 +108,7 @@ public final class Solver {
     }
     DockerIgnore ignore;
     try {
-      ignore = ContextFiles.ignore(req.context(), req.dockerfile());
+      ignore = ContextFiles.ignore(req.source().context(), req.source().dockerfile().path());
     } catch (IOException e) {
       throw new BuildException(
           ".dockerignore: " + IoErrorText.reason(e), e); // "Input length = 2" before
@@ -166,16 +167,19 @@ public final class Solver {
       StageResult target = ctx.result(plan.target());
       ctx.fetch(target.layers()); // the final image's blobs, and only those, from --cache-from
       Descriptor manifest = assemble(target, req);
-      for (String tag : req.tags()) {
+      for (String tag : req.output().tags()) {
         store.tag(manifest, tag);
       }
-      if (req.tags().isEmpty()) {
+      if (req.output().tags().isEmpty()) {
         store.keep(manifest);
       }
       StoredImage img =
           store.load(
-              req.tags().isEmpty() ? null : Store.canonicalName(req.tags().get(0)), manifest);
-      new Exports(tools, registry).writeFiles(req.outputs(), img);
+              req.output().tags().isEmpty()
+                  ? null
+                  : Store.canonicalName(req.output().tags().get(0)),
+              manifest);
+      new Exports(tools, registry).writeFiles(req.output().exports(), img);
       caches.recordImageCache(img, run);
       caches.exportCache(run, plan, ctx);
       double seconds = (System.nanoTime() - t0) / 1e9;
@@ -215,9 +219,9 @@ public final class Solver {
   }
 
   private BuildPlan plan(BuildRequest req) {
-    BuildOptions opts = BuildOptions.defaults().withBuildArgs(req.buildArgs());
-    if (req.target() != null) {
-      opts = opts.withTarget(req.target());
+    BuildOptions opts = BuildOptions.defaults().withBuildArgs(req.source().buildArgs());
+    if (req.source().target() != null) {
+      opts = opts.withTarget(req.source().target());
     }
     // ${VAR} in a stage may use the base image's ENV: look the base up in the store.
     opts =
@@ -242,11 +246,14 @@ public final class Solver {
             });
     try {
       return DockerfileFrontend.plan(
-          req.dockerfileName(), ContextFiles.dockerfile(req.context(), req.dockerfile()), opts);
+          req.source().dockerfile().name(),
+          ContextFiles.dockerfile(req.source().context(), req.source().dockerfile().path()),
+          opts);
     } catch (DockerfileException e) {
       throw new BuildException(e.getMessage(), e);
     } catch (IOException e) {
-      throw new BuildException("cannot read " + req.dockerfile() + ": " + IoErrorText.reason(e), e);
+      throw new BuildException(
+          "cannot read " + req.source().dockerfile().path() + ": " + IoErrorText.reason(e), e);
     }
   }
 

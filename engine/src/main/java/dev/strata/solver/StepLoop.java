@@ -16,6 +16,7 @@ import dev.strata.solver.run.RunOp;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,12 +88,15 @@ final class StepLoop {
       String canonical = StepText.canonical(in);
       CacheKey k = key.child(canonical, inputs.values());
       CacheKey recordKey = op.recordKeyOf(step, k, canonical, inputs.values());
-      CacheRecord found = ctx.req().noCache() ? null : layers.lookup(recordKey, inputs.values());
+      CacheRecord found =
+          ctx.req().cache().noCache() ? null : layers.lookup(recordKey, inputs.values());
       if (found == null && ctx.keysOnly()) {
         return Optional.empty();
       }
       String reason =
-          found != null ? null : ctx.req().noCache() ? "--no-cache" : "no record for this key";
+          found != null
+              ? null
+              : ctx.req().cache().noCache() ? "--no-cache" : "no record for this key";
       CacheRecord rec =
           found != null
               ? found
@@ -142,9 +146,11 @@ final class StepLoop {
    * the same image as the build before, as buildah's --layers and BuildKit do); with
    * SOURCE_DATE_EPOCH always the epoch.
    */
-  private java.time.Instant stepTime(CacheRecord rec) {
+  private Instant stepTime(CacheRecord rec) {
     BuildRequest req = ctx.req();
-    return req.sourceDateEpoch() == null && rec.created() != null ? rec.created() : req.created();
+    return req.output().sourceDateEpoch() == null && rec.created() != null
+        ? rec.created()
+        : req.output().created();
   }
 
   private BuildProgress.Step step(Stage stage, int number, int line, String text) {
@@ -208,7 +214,7 @@ final class StepLoop {
     }
     if ("scratch".equals(stage.base())) {
       Platform p = stage.platform() != null ? Platform.parse(stage.platform()) : Platform.host();
-      ImageConfig c = ConfigChanges.withPath(ImageConfig.empty(p, ctx.req().created()));
+      ImageConfig c = ConfigChanges.withPath(ImageConfig.empty(p, ctx.req().output().created()));
       return new StageResult(stage.index(), stage.name(), c, List.of(), CacheKey.scratch());
     }
     RuntimeException unresolved = ctx.unresolvedBase(stage.base());

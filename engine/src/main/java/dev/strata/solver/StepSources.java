@@ -2,6 +2,7 @@ package dev.strata.solver;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.frontend.plan.Stage;
+import dev.strata.layer.Trees;
 import dev.strata.layer.snapshot.Snapshot;
 import dev.strata.oci.Digest;
 import dev.strata.solver.copy.CopySources;
@@ -11,6 +12,7 @@ import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +34,7 @@ public final class StepSources {
   /** File digests by stat, in the index's file-hash table: one index session per step. */
   private final FileDigests fileDigests =
       new FileDigests() {
-        public Map<String, String> known(java.util.Collection<String> statKeys) {
+        public Map<String, String> known(Collection<String> statKeys) {
           return ctx.store().withIndex(idx -> idx.fileHashes(statKeys));
         }
 
@@ -48,7 +50,7 @@ public final class StepSources {
 
   /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
   public CopySources context() {
-    return new CopySources(ctx.req().context(), ctx.ignore(), "build context")
+    return new CopySources(ctx.req().source().context(), ctx.ignore(), "build context")
         .remembering(fileDigests);
   }
 
@@ -85,7 +87,7 @@ public final class StepSources {
 
   public synchronized Path contextForMounts() throws IOException {
     if (ctx.ignore().patterns().isEmpty()) {
-      return ctx.req().context();
+      return ctx.req().source().context();
     }
     if (filteredContext == null) {
       Path dir = Files.createTempDirectory(ctx.store().tmp(), "context-");
@@ -128,7 +130,7 @@ public final class StepSources {
 
   private synchronized void dropFilteredContext() throws IOException {
     if (filteredContext != null) {
-      dev.strata.layer.Trees.removeAll(filteredContext);
+      Trees.removeAll(filteredContext);
       filteredContext = null;
     }
   }

@@ -32,6 +32,19 @@ class ImportedCacheTest {
 
   private record Bundle(Path dir, CacheRecord record) {}
 
+  /** {@link #bundle} in an emptied {@code dir}, its blob's last byte flipped when asked. */
+  private Bundle freshBundle(byte[] tar, Digest diffId, boolean flipBlob) throws Exception {
+    clear(dir);
+    Bundle b = bundle(tar, diffId);
+    if (flipBlob) {
+      Path p = LocalCacheDir.blob(b.dir(), b.record().blob());
+      byte[] bytes = Files.readAllBytes(p);
+      bytes[bytes.length - 1] ^= 0x01;
+      Files.write(p, bytes);
+    }
+    return b;
+  }
+
   /**
    * A bundle in {@code dir/bundle} of one record whose zstd layer holds {@code tar}; {@code diffId}
    * overrides.
@@ -98,14 +111,7 @@ class ImportedCacheTest {
                 Map.of("env", "A=2"),
                 "does not hold the inputs"));
     for (Row row : rows) {
-      clear(dir);
-      Bundle b = bundle(tar, row.diffId());
-      if (row.flipBlob()) {
-        Path p = LocalCacheDir.blob(b.dir(), b.record().blob());
-        byte[] bytes = Files.readAllBytes(p);
-        bytes[bytes.length - 1] ^= 0x01;
-        Files.write(p, bytes);
-      }
+      Bundle b = freshBundle(tar, row.diffId(), row.flipBlob());
       List<String> warnings = new ArrayList<>();
       try (Store s = Store.open(dir.resolve("b"))) {
         ImportedCache c = ImportedCache.open(List.of(b.dir()), warnings::add);
@@ -143,14 +149,7 @@ class ImportedCacheTest {
                 false,
                 "unpacks to " + Digest.sha256(tar)));
     for (Row row : rows) {
-      clear(dir);
-      Bundle b = bundle(tar, row.diffId());
-      if (row.flipBlob()) {
-        Path p = LocalCacheDir.blob(b.dir(), b.record().blob());
-        byte[] bytes = Files.readAllBytes(p);
-        bytes[bytes.length - 1] ^= 0x01;
-        Files.write(p, bytes);
-      }
+      Bundle b = freshBundle(tar, row.diffId(), row.flipBlob());
       CacheSource local = LocalCacheDir.source(b.dir());
       int[] opened = {0};
       CacheSource remote =

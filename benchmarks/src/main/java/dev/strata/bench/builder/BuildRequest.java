@@ -1,6 +1,8 @@
 package dev.strata.bench.builder;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,5 +25,30 @@ public record BuildRequest(
 
   public BuildRequest {
     buildArgs = Map.copyOf(buildArgs);
+  }
+
+  /** This build's log file. */
+  Path log() {
+    return logDir.resolve(logName + ".log");
+  }
+
+  /** The log as the report names it, relative to the report's directory. */
+  String shownLog() {
+    return "logs/" + logDir.getFileName() + "/" + logName + ".log";
+  }
+
+  /**
+   * The arguments every builder's command ends with, in the same form (buildah and Strata read both
+   * alike): {@code [--target T] --build-arg=K=V... CONTEXT}.
+   */
+  List<String> lastArgs() {
+    List<String> args = new ArrayList<>();
+    if (target != null) {
+      args.add("--target");
+      args.add(target);
+    }
+    buildArgs.forEach((k, v) -> args.add("--build-arg=" + k + "=" + v));
+    args.add(context.toString());
+    return args;
   }
 }

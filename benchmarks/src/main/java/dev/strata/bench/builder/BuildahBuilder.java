@@ -100,7 +100,7 @@ public final class BuildahBuilder implements Builder {
 
   @Override
   public BuildResult build(BuildRequest r) throws IOException, InterruptedException {
-    Path log = r.logDir().resolve(r.logName() + ".log");
+    Path log = r.log();
     Path iid = r.logDir().resolve(r.logName() + ".iid");
     Files.deleteIfExists(iid);
     Map<String, Long> before = layers();
@@ -120,33 +120,14 @@ public final class BuildahBuilder implements Builder {
             "bench",
             "-f",
             r.context().resolve(r.dockerfile()).toString()));
-    if (r.target() != null) {
-      cmd.add("--target");
-      cmd.add(r.target());
-    }
-    r.buildArgs().forEach((k, v) -> cmd.add("--build-arg=" + k + "=" + v));
-    cmd.add(r.context().toString());
+    cmd.addAll(r.lastArgs());
     Measured m = Measured.run(cmd, env, log);
-    String logName = "logs/" + r.logDir().getFileName() + "/" + log.getFileName();
+    String logName = r.shownLog();
     if (m.exit() != 0 || !Files.isRegularFile(iid)) {
-      return new BuildResult(
+      return m.failed(
           name(),
-          "failed",
-          "exit "
-              + m.exit()
-              + ": "
-              + (m.exit() == 0 ? "it wrote no --iidfile " + iid : Tools.lastLines(log, 3)),
-          m.wallSeconds(),
-          m.cpuSeconds(),
-          m.peakRssKb(),
-          0,
-          0,
-          null,
-          -1,
-          null,
-          null,
           logName,
-          List.of());
+          m.exit() == 0 ? "it wrote no --iidfile " + iid : Tools.lastLines(log, 3));
     }
     List<StepResult> steps =
         parseSteps(new String(Files.readAllBytes(log), StandardCharsets.UTF_8));

@@ -1,5 +1,6 @@
 package dev.strata.bench.builder;
 
+import dev.strata.bench.result.BuildResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,28 @@ import java.util.Map;
  * @param exit the command's exit status
  */
 public record Measured(int exit, double wallSeconds, double cpuSeconds, long peakRssKb) {
+
+  /**
+   * The row of a build that ran and failed (every builder reports one alike): {@code exit N: why},
+   * its costs, nothing counted.
+   */
+  public BuildResult failed(String builder, String logName, String why) {
+    return new BuildResult(
+        builder,
+        "failed",
+        "exit " + exit + ": " + why,
+        wallSeconds,
+        cpuSeconds,
+        peakRssKb,
+        0,
+        0,
+        null,
+        -1,
+        null,
+        null,
+        logName,
+        List.of());
+  }
 
   /** GNU time, which reports children's rusage (bash's time builtin has no peak RSS). */
   public static final Path GNU_TIME = Path.of("/usr/bin/time");

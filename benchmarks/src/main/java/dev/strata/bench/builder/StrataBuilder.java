@@ -3,6 +3,7 @@ package dev.strata.bench.builder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.bench.result.BuildResult;
+import dev.strata.bench.result.ResultsJson;
 import dev.strata.bench.result.StepResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -77,7 +78,7 @@ public final class StrataBuilder implements Builder {
 
   @Override
   public BuildResult build(BuildRequest r) throws IOException, InterruptedException {
-    Path log = r.logDir().resolve(r.logName() + ".log");
+    Path log = r.log();
     Path stats = r.logDir().resolve(r.logName() + ".stats.json");
     Files.deleteIfExists(stats);
     List<String> cmd =
@@ -95,39 +96,16 @@ public final class StrataBuilder implements Builder {
                 r.context().resolve(r.dockerfile()).toString(),
                 "--stats-json",
                 stats.toString()));
-    if (r.target() != null) {
-      cmd.add("--target");
-      cmd.add(r.target());
-    }
-    r.buildArgs().forEach((k, v) -> cmd.add("--build-arg=" + k + "=" + v));
-    cmd.add(r.context().toString());
+    cmd.addAll(r.lastArgs());
     Measured m = Measured.run(cmd, env, log);
-    String logName = "logs/" + r.logDir().getFileName() + "/" + log.getFileName();
+    String logName = r.shownLog();
     if (m.exit() != 0 || !Files.isRegularFile(stats)) {
-      return failed(
-          m,
+      return m.failed(
+          name(),
           logName,
           m.exit() == 0 ? "it wrote no --stats-json file " + stats : Tools.lastLines(log, 3));
     }
     return fromStats(JSON.readTree(stats.toFile()), m, logName);
-  }
-
-  private BuildResult failed(Measured m, String logName, String why) {
-    return new BuildResult(
-        name(),
-        "failed",
-        "exit " + m.exit() + ": " + why,
-        m.wallSeconds(),
-        m.cpuSeconds(),
-        m.peakRssKb(),
-        0,
-        0,
-        null,
-        -1,
-        null,
-        null,
-        logName,
-        List.of());
   }
 
   /** A build's figures from its --stats-json object (README "The cache" documents its shape). */
@@ -137,22 +115,11 @@ public final class StrataBuilder implements Builder {
     int cached = 0;
     long newBytes = 0;
     for (JsonNode st : s.path("steps")) {
-      String cache = st.path("cache").isNull() ? null : st.path("cache").asText(null);
-      long bytes = st.path("layerBytes").asLong(-1);
-      StepResult step =
-          new StepResult(
-              st.path("stage").asInt(),
-              st.path("stageName").isNull() ? null : st.path("stageName").asText(null),
-              st.path("line").asInt(),
-              st.path("instruction").asText(),
-              cache,
-              st.path("reason").isNull() ? null : st.path("reason").asText(null),
-              st.path("seconds").asDouble(),
-              bytes);
+      StepResult step = ResultsJson.readStep(st);
       steps.add(step);
       if (step.missed()) {
         run++;
-        newBytes += Math.max(0, bytes);
+        newBytes += Math.max(0, step.layerBytes());
       } else if (step.hit()) {
         cached++;
       }

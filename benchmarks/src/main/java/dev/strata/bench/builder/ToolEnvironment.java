@@ -22,6 +22,25 @@ public final class ToolEnvironment {
    */
   public static Map<String, String> make(Path dir, Path storage, Path runroot, String driver)
       throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    String path = System.getenv("PATH");
+    env.put("PATH", path != null ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
+    String javaHome = System.getenv("JAVA_HOME");
+    if (javaHome != null) {
+      env.put("JAVA_HOME", javaHome);
+    }
+    env.putAll(privateSettings(dir, storage, runroot, driver));
+    return env;
+  }
+
+  /**
+   * The variables of {@link #make} but PATH and JAVA_HOME, for a caller that keeps its own (the
+   * end-to-end tests give every tool they run these): a home, config, data, cache and runtime dir,
+   * auth file, docker config, containers registries/storage/containers.conf and signature policy
+   * under {@code dir}, and the C.UTF-8 locale.
+   */
+  public static Map<String, String> privateSettings(
+      Path dir, Path storage, Path runroot, String driver) throws IOException {
     Path home = Files.createDirectories(dir.resolve("home"));
     Path config = Files.createDirectories(home.resolve(".config"));
     Path run = Files.createDirectories(dir.resolve("run"));
@@ -35,7 +54,7 @@ public final class ToolEnvironment {
     Path registries =
         Files.writeString(
             dir.resolve("registries.conf"),
-            "# bases come from local archives only; a short name never reaches a registry\n"
+            "# no search registries: a short name never reaches a registry\n"
                 + "unqualified-search-registries = []\n");
     Path storageConf =
         Files.writeString(
@@ -50,12 +69,6 @@ public final class ToolEnvironment {
     Path containers =
         Files.writeString(dir.resolve("containers.conf"), "# defaults: nothing of the user's\n");
     Map<String, String> env = new LinkedHashMap<>();
-    String path = System.getenv("PATH");
-    env.put("PATH", path != null ? path : "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin");
-    String javaHome = System.getenv("JAVA_HOME");
-    if (javaHome != null) {
-      env.put("JAVA_HOME", javaHome);
-    }
     env.put("HOME", home.toString());
     env.put("XDG_CONFIG_HOME", config.toString());
     env.put("XDG_DATA_HOME", home.resolve(".local/share").toString());

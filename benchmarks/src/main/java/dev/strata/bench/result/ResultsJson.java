@@ -143,16 +143,7 @@ public final class ResultsJson {
   private static BuildResult readBuild(JsonNode b) {
     List<StepResult> steps = new ArrayList<>();
     for (JsonNode s : b.path("steps")) {
-      steps.add(
-          new StepResult(
-              s.path("stage").asInt(),
-              text(s, "stageName"),
-              s.path("line").asInt(),
-              text(s, "instruction"),
-              text(s, "cache"),
-              text(s, "reason"),
-              s.path("seconds").asDouble(),
-              s.path("layerBytes").asLong(-1)));
+      steps.add(readStep(s));
     }
     JsonNode hr = b.path("hitRate");
     return new BuildResult(
@@ -170,6 +161,22 @@ public final class ResultsJson {
         text(b, "imageId"),
         text(b, "log"),
         steps);
+  }
+
+  /**
+   * A step as results.json holds it, which is also the shape of a step in Strata's {@code
+   * --stats-json} (README "The cache"): StrataBuilder reads those with this too.
+   */
+  public static StepResult readStep(JsonNode s) {
+    return new StepResult(
+        s.path("stage").asInt(),
+        text(s, "stageName"),
+        s.path("line").asInt(),
+        text(s, "instruction"),
+        text(s, "cache"),
+        text(s, "reason"),
+        s.path("seconds").asDouble(),
+        s.path("layerBytes").asLong(-1));
   }
 
   private static String text(JsonNode n, String field) {

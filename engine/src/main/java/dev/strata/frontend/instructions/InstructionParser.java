@@ -1,5 +1,10 @@
 package dev.strata.frontend.instructions;
 
+import static dev.strata.frontend.instructions.NodeArgs.atLeast;
+import static dev.strata.frontend.instructions.NodeArgs.command;
+import static dev.strata.frontend.instructions.NodeArgs.flags;
+import static dev.strata.frontend.instructions.NodeArgs.noFlags;
+
 import dev.strata.frontend.instructions.FlagSet.Kind;
 import dev.strata.frontend.parser.Node;
 import java.util.ArrayList;
@@ -10,7 +15,8 @@ import java.util.regex.Pattern;
 
 /**
  * Gives each {@link Node} its meaning (BuildKit's {@code instructions.ParseInstruction}): checks
- * the number of arguments and the flags, and builds the typed record. Nothing expands here.
+ * the number of arguments and the flags, and builds the typed record. Nothing expands here. The
+ * instructions that only change the image config are {@link ConfigInstructionParser}'s.
  */
 public final class InstructionParser {
   /** Every keyword of the Dockerfile reference. */
@@ -36,9 +42,6 @@ public final class InstructionParser {
           "WORKDIR");
 
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
-  private static final Pattern DURATION =
-      Pattern.compile("^([0-9]+(\\.[0-9]*)?(ns|us|\u00b5s|ms|s|m|h))+$|^0$");
-  private static final Set<String> NOT_ONBUILD = Set.of("ONBUILD", "FROM", "MAINTAINER");
 
   private InstructionParser() {}
 
@@ -145,79 +148,8 @@ public final class InstructionParser {
           }
           return new Instruction.Arg(loc, decls);
         }
-      case "ENV":
-        noFlags(n, loc);
-        atLeast(n, loc, 1);
-        return new Instruction.Env(loc, pairs(a));
-      case "LABEL":
-        noFlags(n, loc);
-        atLeast(n, loc, 1);
-        return new Instruction.Label(loc, pairs(a));
-      case "EXPOSE":
-        noFlags(n, loc);
-        atLeast(n, loc, 1);
-        return new Instruction.Expose(loc, a);
-      case "USER":
-        noFlags(n, loc);
-        exactlyOne(n, loc);
-        return new Instruction.User(loc, a.get(0));
-      case "WORKDIR":
-        noFlags(n, loc);
-        exactlyOne(n, loc);
-        return new Instruction.Workdir(loc, a.get(0));
-      case "STOPSIGNAL":
-        noFlags(n, loc);
-        exactlyOne(n, loc);
-        return new Instruction.StopSignal(loc, a.get(0));
-      case "MAINTAINER":
-        noFlags(n, loc);
-        exactlyOne(n, loc);
-        return new Instruction.Maintainer(loc, a.get(0));
-      case "VOLUME":
-        noFlags(n, loc);
-        atLeast(n, loc, 1);
-        return new Instruction.Volume(loc, a);
-      case "CMD":
-        noFlags(n, loc);
-        return new Instruction.Cmd(loc, command(n));
-      case "ENTRYPOINT":
-        noFlags(n, loc);
-        return new Instruction.Entrypoint(loc, command(n));
-      case "SHELL":
-        noFlags(n, loc);
-        atLeast(n, loc, 1);
-        if (!n.json()) {
-          throw new InstructionException(
-              "SHELL requires the arguments to be in JSON form", loc, null);
-        }
-        return new Instruction.Shell(loc, a);
-      case "HEALTHCHECK":
-        return healthcheck(n, loc);
-      case "ONBUILD":
-        {
-          noFlags(n, loc);
-          if (n.child() == null) {
-            throw new InstructionException("ONBUILD requires at least one argument", loc, null);
-          }
-          if (NOT_ONBUILD.contains(n.child().keyword())) {
-            throw new InstructionException(
-                n.child().keyword() + " isn't allowed as an ONBUILD trigger", loc, null);
-          }
-          parse(n.child()); // refuse what would fail when the trigger runs
-          StringBuilder trigger = new StringBuilder(n.rest());
-          for (var h : n.heredocs()) {
-            trigger.append('\n').append(h.content()).append(h.name());
-          }
-          return new Instruction.Onbuild(loc, trigger.toString(), n.heredocs());
-        }
       default:
-        {
-          String word = n.original().strip().split("[\\s]+", 2)[0];
-          throw new InstructionException(
-              "unknown instruction \"" + word + "\"" + Suggest.didYouMean(word, KEYWORDS),
-              loc,
-              null);
-        }
+        return ConfigInstructionParser.parse(n, loc);
     }
   }
 
@@ -241,94 +173,5 @@ public final class InstructionParser {
       }
     }
     return new Instruction.From(loc, a.get(0), name, f.string("platform"));
-  }
-
-  private static Instruction healthcheck(Node n, Location loc) throws InstructionException {
-    FlagSet f =
-        flags(n)
-            .add("interval", Kind.STRING)
-            .add("timeout", Kind.STRING)
-            .add("start-period", Kind.STRING)
-            .add("start-interval", Kind.STRING)
-            .add("retries", Kind.STRING)
-            .parse(n.flags(), loc);
-    List<String> a = n.args();
-    atLeast(n, loc, 1);
-    String type = a.get(0).toUpperCase(Locale.ROOT);
-    if (type.equals("NONE")) {
-      if (a.size() > 1) {
-        throw new InstructionException("HEALTHCHECK NONE takes no arguments", loc, null);
-      }
-      return new Instruction.Healthcheck(loc, null, null, null, null, null, null);
-    }
-    if (!type.equals("CMD")) {
-      throw new InstructionException(
-          "unknown type \"" + a.get(0) + "\" in HEALTHCHECK (try CMD)", loc, a.get(0));
-    }
-    if (a.size() < 2) {
-      throw new InstructionException("missing command after HEALTHCHECK CMD", loc, null);
-    }
-    for (String d : List.of("interval", "timeout", "start-period", "start-interval")) {
-      String v = f.string(d);
-      if (v != null && !DURATION.matcher(v).matches()) {
-        throw new InstructionException(
-            "invalid duration for --" + d + ": \"" + v + "\"", loc, "--" + d);
-      }
-    }
-    Integer retries = null;
-    if (f.string("retries") != null) {
-      try {
-        retries = Integer.valueOf(f.string("retries"));
-      } catch (NumberFormatException e) {
-        throw new InstructionException(
-            "--retries must be a number, not \"" + f.string("retries") + "\"", loc, "--retries");
-      }
-      if (retries < 0) {
-        throw new InstructionException(
-            "--retries cannot be negative (" + retries + ")", loc, "--retries");
-      }
-    }
-    Command cmd = new Command(a.subList(1, a.size()), n.json());
-    return new Instruction.Healthcheck(
-        loc,
-        cmd,
-        f.string("interval"),
-        f.string("timeout"),
-        f.string("start-period"),
-        f.string("start-interval"),
-        retries);
-  }
-
-  private static Command command(Node n) {
-    return n.json() ? new Command(n.args(), true) : new Command(n.args(), false);
-  }
-
-  private static List<KeyValue> pairs(List<String> triples) {
-    List<KeyValue> out = new ArrayList<>();
-    for (int i = 0; i + 1 < triples.size(); i += 3) {
-      out.add(new KeyValue(triples.get(i), triples.get(i + 1)));
-    }
-    return out;
-  }
-
-  private static FlagSet flags(Node n) {
-    return new FlagSet(n.keyword());
-  }
-
-  private static void noFlags(Node n, Location loc) throws InstructionException {
-    new FlagSet(n.keyword()).parse(n.flags(), loc);
-  }
-
-  private static void atLeast(Node n, Location loc, int count) throws InstructionException {
-    if (n.args().size() < count) {
-      String what = count == 1 ? "at least one argument" : "at least two arguments";
-      throw new InstructionException(n.keyword() + " requires " + what, loc, null);
-    }
-  }
-
-  private static void exactlyOne(Node n, Location loc) throws InstructionException {
-    if (n.args().size() != 1) {
-      throw new InstructionException(n.keyword() + " requires exactly one argument", loc, null);
-    }
   }
 }

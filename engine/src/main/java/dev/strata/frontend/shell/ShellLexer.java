@@ -2,6 +2,7 @@ package dev.strata.frontend.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Docker's shell lexer: expands {@code $VAR} and {@code ${VAR...}} and removes quotes and escapes,
@@ -25,7 +26,7 @@ public final class ShellLexer {
   public interface Env {
     String get(String name);
 
-    static Env of(java.util.Map<String, String> map) {
+    static Env of(Map<String, String> map) {
       return map::get;
     }
 

@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ public final class CredentialHelper {
 
   static List<Path> pathDirs() {
     String path = System.getenv("PATH");
-    List<Path> out = new java.util.ArrayList<>();
+    List<Path> out = new ArrayList<>();
     for (String d : (path == null ? "" : path).split(":")) {
       if (!d.isEmpty()) {
         out.add(Path.of(d));

@@ -2,9 +2,11 @@ package dev.strata.registry.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.nshelper.Home;
 import dev.strata.oci.InvalidJsonException;
 import dev.strata.oci.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,6 +15,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -85,7 +88,7 @@ public final class CredentialStore implements CredentialSource {
   }
 
   public static CredentialStore fromEnvironment() {
-    return fromEnvironment(System.getenv(), Path.of(dev.strata.nshelper.Home.dir()), null);
+    return fromEnvironment(System.getenv(), Path.of(Home.dir()), null);
   }
 
   /** The file {@code login} writes to and {@code logout} edits first. */
@@ -234,7 +237,7 @@ public final class CredentialStore implements CredentialSource {
     if (slash >= 0) {
       k = k.substring(0, slash);
     }
-    k = k.toLowerCase(java.util.Locale.ROOT);
+    k = k.toLowerCase(Locale.ROOT);
     if (k.equals("index.docker.io") || k.equals("registry-1.docker.io")) {
       return "docker.io";
     }
@@ -276,7 +279,7 @@ public final class CredentialStore implements CredentialSource {
               ".tmp",
               PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       try {
-        Files.write(tmp, Json.pretty(cfg).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(tmp, Json.pretty(cfg).getBytes(StandardCharsets.UTF_8));
         Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } finally {
         Files.deleteIfExists(tmp);

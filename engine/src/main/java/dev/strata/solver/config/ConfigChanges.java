@@ -10,9 +10,15 @@ import dev.strata.frontend.plan.Environment;
 import dev.strata.oci.ImageConfig;
 import dev.strata.oci.Json;
 import dev.strata.solver.BuildException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What a metadata instruction does to the image config, as Docker and buildah write it (field names
@@ -124,7 +130,7 @@ public final class ConfigChanges {
     }
     String base = c.workingDir();
     String p = (base.isEmpty() ? "/" : base) + "/" + path;
-    return java.nio.file.Path.of(p).normalize().toString();
+    return Path.of(p).normalize().toString();
   }
 
   /** Exec form as it is; shell form run by the stage's SHELL. */
@@ -171,8 +177,7 @@ public final class ConfigChanges {
   }
 
   static Duration goDuration(String s) {
-    java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)").matcher(s);
+    Matcher m = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)").matcher(s);
     double nanos = 0;
     int end = 0;
     while (m.find()) {
@@ -206,12 +211,12 @@ public final class ConfigChanges {
   /** Keys sorted, as Go's encoding/json writes a map (Labels, ExposedPorts, Volumes). */
   private static ObjectNode sorted(ObjectNode o) {
     ObjectNode out = Json.object();
-    new java.util.TreeMap<String, JsonNode>(toMap(o)).forEach(out::set);
+    new TreeMap<String, JsonNode>(toMap(o)).forEach(out::set);
     return out;
   }
 
-  private static java.util.Map<String, JsonNode> toMap(ObjectNode o) {
-    java.util.Map<String, JsonNode> m = new java.util.LinkedHashMap<>();
+  private static Map<String, JsonNode> toMap(ObjectNode o) {
+    Map<String, JsonNode> m = new LinkedHashMap<>();
     o.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue()));
     return m;
   }

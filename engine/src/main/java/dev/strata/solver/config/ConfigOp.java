@@ -39,8 +39,8 @@ public final class ConfigOp {
    * image's {@code created} take, so they too stay the same when nothing ran.
    */
   public static Instant historyTime(ImageConfig c, BuildRequest req) {
-    if (req.sourceDateEpoch() != null) {
-      return req.created();
+    if (req.output().sourceDateEpoch() != null) {
+      return req.output().created();
     }
     JsonNode h = c.json().path("history");
     if (h.isArray() && h.size() > 0) {
@@ -51,6 +51,6 @@ public final class ConfigOp {
         // an image with odd history times: fall through
       }
     }
-    return c.created() != null ? c.created() : req.created();
+    return c.created() != null ? c.created() : req.output().created();
   }
 }

@@ -7,6 +7,7 @@ import dev.strata.frontend.parser.Heredoc;
 import dev.strata.frontend.plan.CopyOptions;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.frontend.plan.Step;
+import dev.strata.index.UrlRecord;
 import dev.strata.oci.ImageConfig;
 import dev.strata.solver.BuildProgress;
 import dev.strata.solver.Operation;
@@ -18,10 +19,12 @@ import dev.strata.solver.StepText;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The COPY and ADD steps: what of them goes into their cache key besides their text (the content
@@ -33,7 +36,7 @@ public final class CopyOp implements Operation {
   private final StepContext ctx;
 
   /** ADD's downloads, per stage: stages build on their own threads, a stage's steps in turn. */
-  private final Map<Integer, RemoteFiles> remotes = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, RemoteFiles> remotes = new ConcurrentHashMap<>();
 
   /** Facts about stages' files, recorded so a build whose steps all hit needs no mount. */
   private final StageFacts facts;
@@ -213,7 +216,7 @@ public final class CopyOp implements Operation {
     Integer mode = o.chmod();
     if (o.add()) {
       // ADD: a local tar archive (plain, gzip or zstd) is unpacked into dest, as Docker does
-      for (java.util.Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
+      for (Iterator<CopySources.Selected> it = sel.iterator(); it.hasNext(); ) {
         CopySources.Selected s = it.next();
         if (!s.isDir() && Archives.isTar(src, s.path())) {
           Archives.extract(src, s.path(), rootfs, d.endsWith("/") ? d : d + "/");
@@ -261,12 +264,12 @@ public final class CopyOp implements Operation {
   private final RemoteFiles.Validators validators =
       new RemoteFiles.Validators() {
         @Override
-        public dev.strata.index.UrlRecord get(String url) {
+        public UrlRecord get(String url) {
           return ctx.store().withIndex(idx -> idx.url(url));
         }
 
         @Override
-        public void put(String url, dev.strata.index.UrlRecord r) {
+        public void put(String url, UrlRecord r) {
           ctx.store()
               .withIndex(
                   idx -> {

@@ -2,6 +2,7 @@ package dev.strata.solver.copy;
 
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.ignore.GoMatch;
+import dev.strata.layer.LayerException;
 import dev.strata.layer.RootReader;
 import dev.strata.posix.FileStat;
 import dev.strata.solver.BuildException;
@@ -156,7 +157,7 @@ public final class CopySources implements AutoCloseable {
   String resolve(String written) throws IOException {
     try {
       return reader().find(written, true);
-    } catch (dev.strata.layer.LayerException e) {
+    } catch (LayerException e) {
       throw new BuildException(e.getMessage() + " in the " + where);
     }
   }

@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * ADD's http(s) sources, fetched over {@code java.net.http} as BuildKit's http source does: the
@@ -88,7 +89,7 @@ final class RemoteFiles implements AutoCloseable {
   }
 
   RemoteFiles(Path tmp, Validators validators) {
-    this.dir = tmp.resolve("add-" + java.util.UUID.randomUUID());
+    this.dir = tmp.resolve("add-" + UUID.randomUUID());
     this.validators = validators;
   }
 

@@ -2,7 +2,11 @@ package dev.strata.solver.run;
 
 import dev.strata.store.PrivateDirs;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,11 +20,10 @@ final class CacheLock implements AutoCloseable {
   private static final Map<Path, ReentrantLock> CACHE_LOCKS = new ConcurrentHashMap<>();
 
   private final ReentrantLock inJvm;
-  private final java.nio.channels.FileChannel channel;
-  private final java.nio.channels.FileLock os;
+  private final FileChannel channel;
+  private final FileLock os;
 
-  private CacheLock(
-      ReentrantLock inJvm, java.nio.channels.FileChannel channel, java.nio.channels.FileLock os) {
+  private CacheLock(ReentrantLock inJvm, FileChannel channel, FileLock os) {
     this.inJvm = inJvm;
     this.channel = channel;
     this.os = os;
@@ -34,20 +37,20 @@ final class CacheLock implements AutoCloseable {
         l.lockInterruptibly();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("waiting for cache mount " + dir.getFileName());
+        throw new InterruptedIOException("waiting for cache mount " + dir.getFileName());
       }
     } else if (!l.tryLock()) {
       return null;
     }
-    java.nio.channels.FileChannel ch = null;
+    FileChannel ch = null;
     try {
       PrivateDirs.create(dir.getParent()); // cache-mounts/, 0700 as the store
       ch =
-          java.nio.channels.FileChannel.open(
+          FileChannel.open(
               dir.resolveSibling(dir.getFileName() + ".lock"),
-              java.nio.file.StandardOpenOption.CREATE,
-              java.nio.file.StandardOpenOption.WRITE);
-      java.nio.channels.FileLock os = wait ? ch.lock() : ch.tryLock();
+              StandardOpenOption.CREATE,
+              StandardOpenOption.WRITE);
+      FileLock os = wait ? ch.lock() : ch.tryLock();
       if (os == null) {
         ch.close();
         l.unlock();

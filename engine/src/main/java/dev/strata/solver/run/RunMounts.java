@@ -5,12 +5,17 @@ import dev.strata.layer.Trees;
 import dev.strata.posix.Posix;
 import dev.strata.sandbox.SandboxMount;
 import dev.strata.solver.BuildException;
+import dev.strata.solver.StepContext;
 import dev.strata.store.PrivateDirs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -37,39 +42,27 @@ import java.util.Map;
  * Everything it made for one step is removed on close, except cache directories.
  */
 final class RunMounts implements AutoCloseable {
-  /** Where a bind mount takes its files from. */
-  interface Sources {
-    /** The build context's files as the step sees them (.dockerignore applied). */
-    Path context() throws IOException;
-
-    /** The rootfs of the stage or image {@code from}, shared: not to be written. */
-    Path stage(String from) throws IOException;
-  }
-
   private final List<SandboxMount> mounts = new ArrayList<>();
   private final List<String> env = new ArrayList<>();
   private final List<Path> scratch = new ArrayList<>();
   private final List<CacheLock> held = new ArrayList<>();
 
-  private RunMounts() {}
+  private final StepContext ctx;
+
+  private RunMounts(StepContext ctx) {
+    this.ctx = ctx;
+  }
 
   /**
-   * Prepares {@code specs} for a step whose working directory is {@code workdir}; errors name the
-   * mount but not the line (the builder adds it).
+   * Prepares {@code specs} for a step of {@code ctx}'s build whose working directory is {@code
+   * workdir} (cache directories in its store, secrets and ssh agents of its request, bind sources
+   * from its context and stages); errors name the mount but not the line (the step loop adds it).
    */
-  static RunMounts prepare(
-      List<Mount> specs,
-      String workdir,
-      Path store,
-      Path tmp,
-      Map<String, byte[]> secrets,
-      Map<String, Path> sshAgents,
-      Sources sources)
-      throws IOException {
-    RunMounts m = new RunMounts();
+  static RunMounts prepare(List<Mount> specs, String workdir, StepContext ctx) throws IOException {
+    RunMounts m = new RunMounts(ctx);
     try {
       for (Mount spec : specs) {
-        m.add(spec, workdir, store, tmp, secrets, sshAgents, sources);
+        m.add(spec, workdir);
       }
       return m;
     } catch (IOException | RuntimeException e) {
@@ -78,14 +71,23 @@ final class RunMounts implements AutoCloseable {
     }
   }
 
+  /** The build context's files as the step sees them (.dockerignore applied). */
+  private Path context() throws IOException {
+    return ctx.sources().contextForMounts();
+  }
+
+  /** The rootfs of the stage or image {@code from}, shared: not to be written. */
+  private Path stage(String from) throws IOException {
+    return ctx.sources().mounted(ctx.sources().stageByRef(from));
+  }
+
   /**
    * The mounts for the sandbox, a parent before what it holds whatever the Dockerfile's order (a
    * mount made first would hide one below it): by depth, Dockerfile order within a depth.
    */
   List<SandboxMount> mounts() {
     List<SandboxMount> sorted = new ArrayList<>(mounts);
-    sorted.sort(
-        java.util.Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
+    sorted.sort(Comparator.comparingLong(m -> m.target().chars().filter(c -> c == '/').count()));
     return List.copyOf(sorted);
   }
 
@@ -94,33 +96,23 @@ final class RunMounts implements AutoCloseable {
     return List.copyOf(env);
   }
 
-  private void add(
-      Mount spec,
-      String workdir,
-      Path store,
-      Path tmp,
-      Map<String, byte[]> secrets,
-      Map<String, Path> sshAgents,
-      Sources sources)
-      throws IOException {
+  private void add(Mount spec, String workdir) throws IOException {
+    Path tmp = ctx.store().tmp();
     String target = MountTarget.of(spec, workdir);
     switch (spec.type()) {
-      case "cache" ->
-          mounts.add(
-              SandboxMount.bind(cacheDir(spec, store, tmp, sources), target, spec.readOnly()));
-      case "bind" ->
-          mounts.add(SandboxMount.bind(bindSource(spec, tmp, sources), target, spec.readOnly()));
+      case "cache" -> mounts.add(SandboxMount.bind(cacheDir(spec, tmp), target, spec.readOnly()));
+      case "bind" -> mounts.add(SandboxMount.bind(bindSource(spec, tmp), target, spec.readOnly()));
       case "tmpfs" -> mounts.add(SandboxMount.tmpfs(target, spec.sizeBytes()));
-      case "secret" -> secret(spec, target, tmp, secrets);
-      case "ssh" -> ssh(spec, target, tmp, sshAgents);
+      case "secret" -> secret(spec, target, tmp, ctx.req().run().secrets());
+      case "ssh" -> ssh(spec, target, tmp, ctx.req().run().sshAgents());
     }
   }
 
   // ------------------------------------------------------------------ cache
 
-  private Path cacheDir(Mount spec, Path store, Path tmp, Sources sources) throws IOException {
+  private Path cacheDir(Mount spec, Path tmp) throws IOException {
     String id = spec.id() != null ? spec.id() : spec.target();
-    Path dir = CacheMounts.dir(store, id);
+    Path dir = CacheMounts.dir(ctx.store().root(), id);
     switch (spec.sharing()) {
       case "locked" -> held.add(CacheLock.take(dir, true));
       case "private" -> {
@@ -128,7 +120,7 @@ final class RunMounts implements AutoCloseable {
         if (lock == null) { // in use, here or by another build: a throw-away one
           Path fresh = Files.createTempDirectory(tmp, "cache-private-");
           scratch.add(fresh);
-          initCache(spec, fresh, sources);
+          initCache(spec, fresh);
           return fresh;
         }
         held.add(lock);
@@ -138,22 +130,21 @@ final class RunMounts implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       PrivateDirs.create(dir.getParent());
       Path part = Files.createTempDirectory(tmp, "cache-new-");
-      initCache(spec, part, sources);
+      initCache(spec, part);
       try {
-        Files.move(part, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.FileAlreadyExistsException
-          | java.nio.file.DirectoryNotEmptyException e) {
+        Files.move(part, dir, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
         Trees.removeAll(part); // another step made it first
       }
     }
     return dir;
   }
 
-  private static void initCache(Mount spec, Path dir, Sources sources) throws IOException {
+  private void initCache(Mount spec, Path dir) throws IOException {
     if (spec.from() != null) {
       Path src =
           MountSource.inside(
-              sources.stage(spec.from()),
+              stage(spec.from()),
               spec.source() == null ? "/" : spec.source(),
               "from=" + spec.from());
       Trees.copy(src, dir.resolve(".seed"), m -> {});
@@ -174,8 +165,8 @@ final class RunMounts implements AutoCloseable {
 
   // ------------------------------------------------------------------ bind
 
-  private Path bindSource(Mount spec, Path tmp, Sources sources) throws IOException {
-    Path root = spec.from() == null ? sources.context() : sources.stage(spec.from());
+  private Path bindSource(Mount spec, Path tmp) throws IOException {
+    Path root = spec.from() == null ? context() : stage(spec.from());
     String what = spec.from() == null ? "the build context" : "from=" + spec.from();
     Path src = MountSource.inside(root, spec.source() == null ? "/" : spec.source(), what);
     if (spec.readOnly()) {

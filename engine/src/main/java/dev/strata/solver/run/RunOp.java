@@ -18,6 +18,7 @@ import dev.strata.solver.StepState;
 import dev.strata.solver.StepText;
 import dev.strata.solver.copy.CopySources;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public final class RunOp implements Operation {
   /** The RUN's {@code --network}, else the build's. */
   NetworkMode network(Step step) {
     return switch (step.run().network()) {
-      case DEFAULT -> ctx.req().network();
+      case DEFAULT -> ctx.req().run().network();
       case NONE -> NetworkMode.NONE;
       case HOST -> NetworkMode.HOST;
     };
@@ -98,7 +99,7 @@ public final class RunOp implements Operation {
     if (step.run().security() != RunOptions.Security.INSECURE) {
       return SandboxSecurity.DEFAULT;
     }
-    if (!ctx.req().allowInsecure()) {
+    if (!ctx.req().run().allowInsecure()) {
       throw new BuildException(
           "RUN --security=insecure is not allowed: pass --allow security.insecure to strata build"
               + " to give this step every capability and no seccomp filter");
@@ -141,25 +142,7 @@ public final class RunOp implements Operation {
       Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.workingDir();
-    RunMounts.Sources binds =
-        new RunMounts.Sources() {
-          public Path context() throws IOException {
-            return ctx.sources().contextForMounts();
-          }
-
-          public Path stage(String from) throws IOException {
-            return ctx.sources().mounted(ctx.sources().stageByRef(from));
-          }
-        };
-    try (RunMounts mounts =
-        RunMounts.prepare(
-            step.mounts(),
-            workdir,
-            ctx.store().root(),
-            ctx.store().tmp(),
-            ctx.req().secrets(),
-            ctx.req().sshAgents(),
-            binds)) {
+    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, ctx)) {
       runInSandbox(r, step, ps, config, rootfs, mounts);
     }
   }
@@ -212,7 +195,7 @@ public final class RunOp implements Operation {
   }
 
   /** A RUN's stdout and stderr as {@link BuildProgress#output} events of its step. */
-  private static final class StepOutput extends java.io.OutputStream {
+  private static final class StepOutput extends OutputStream {
     private final BuildProgress progress;
     private final BuildProgress.Step step;
 

@@ -1,4 +1,4 @@
-package dev.strata.archive;
+package dev.strata.codec;
 
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -9,12 +9,14 @@ import java.io.OutputStream;
 /**
  * Views of a stream that a wrapping codec stream may close without closing the stream itself: the
  * blob writer must stay open to be committed, and a raw input must be read to its end to be
- * verified, after the codec is done.
+ * verified, after the codec is done. Writes go straight through (FilterOutputStream would write
+ * byte by byte).
  */
-final class NonClosing {
+public final class NonClosing {
   private NonClosing() {}
 
-  static InputStream of(InputStream in) {
+  /** Closing does nothing. */
+  public static InputStream of(InputStream in) {
     return new FilterInputStream(in) {
       @Override
       public void close() {}
@@ -22,7 +24,7 @@ final class NonClosing {
   }
 
   /** Closing flushes only. */
-  static OutputStream of(OutputStream out) {
+  public static OutputStream of(OutputStream out) {
     return new FilterOutputStream(out) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
