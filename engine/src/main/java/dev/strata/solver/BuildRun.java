@@ -131,7 +131,7 @@ final class BuildRun {
     byte[] json = Json.bytes(o);
     store.withIndex(
         idx -> {
-          idx.putBuildStats(buildId, json);
+          idx.builds().put(buildId, json);
           return null;
         });
     return new BuildResult(img.id(), img.digest(), all, hitRate, json);
