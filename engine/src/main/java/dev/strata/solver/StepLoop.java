@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Walks a stage's steps (BuildKit's solver loop over a vertex's ops): for a layer step it asks the
@@ -76,10 +75,7 @@ final class StepLoop {
         continue;
       }
       StepState state = new StepState(stage, step, config, below);
-      Map<String, String> common = new TreeMap<>();
-      common.put("user", config.user());
-      common.put("workdir", config.workingDir());
-      StepInputs inputs = watched(ps, ts, () -> op.inputs(state, common));
+      StepInputs inputs = watched(ps, ts, () -> op.inputs(state));
       if (inputs.needsNamespaceToKnow()) {
         return Optional.empty();
       }
