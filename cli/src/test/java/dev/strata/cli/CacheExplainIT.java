@@ -30,9 +30,10 @@ class CacheExplainIT {
   /** A busybox two-stage app: a builder that "compiles" sources, a final stage that copies. */
   static final String MULTI =
       "FROM busybox AS builder\n"
+          + "ARG VERSION=dev\n"
           + "WORKDIR /src\n"
           + "COPY . .\n"
-          + "RUN cat src/*.txt | grep -v '^#' > /app\n"
+          + "RUN cat src/*.txt | grep -v '^#' > /app && echo \"$VERSION\" >> /app\n"
           + "FROM busybox\n"
           + "COPY --from=builder /app /app\n"
           + "COPY --link --from=builder /app /app2\n"
@@ -59,6 +60,98 @@ class CacheExplainIT {
         strata(s, "build", "-t", "m", "--stats-json", st.toString(), ctx.toString()).ok();
     // the facts COPY --from and --link recorded survive the prune: no mount needed to key them
     assertTrue(again.err().contains("every step cached: no namespace entered"), again.err());
-    assertEquals(List.of("-", "-", "hit", "hit", "-", "hit", "hit", "-"), caches(json(st)));
+    assertEquals(List.of("-", "-", "-", "hit", "hit", "-", "hit", "hit", "-"), caches(json(st)));
+  }
+
+  private StrataProcess.Result build(Path s, Path ctx, Path stats, String... more)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of("--progress", "plain", "build", "-t", "m", "--stats-json", stats.toString()));
+    args.addAll(List.of(more));
+    args.add(ctx.toString());
+    return strata(s, args.toArray(new String[0])).ok();
+  }
+
+  private static JsonNode step(JsonNode stats, int number) {
+    return stats.get("steps").get(number - 1);
+  }
+
+  @Test
+  void everyMissSaysWhyAndTheCacheCommandsSumItUp() throws Exception {
+    Path s = StrataProcess.busyboxStore(dir);
+    Path ctx =
+        StrataProcess.context(
+            dir, MULTI, Map.of("src/a.txt", "a\n# a note\n", "src/b.txt", "b\n", "README", "r"));
+    Path st = dir.resolve("st.json");
+    build(s, ctx, st);
+    assertEquals("first build of this Dockerfile", step(json(st), 4).get("reason").asText());
+
+    build(s, ctx, st); // no change
+    assertEquals(1.0, json(st).get("hitRate").asDouble(), "no change: " + caches(json(st)));
+    try (var files = Files.walk(ctx)) { // touch every file: their content is the same
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        Files.setLastModifiedTime(
+            f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+      }
+    }
+    build(s, ctx, st);
+    assertEquals(1.0, json(st).get("hitRate").asDouble(), "touched: " + caches(json(st)));
+
+    // a comment-only edit: the builder misses, naming the file; the final stage's files are the
+    // same, so it hits
+    Files.writeString(ctx.resolve("src/a.txt"), "a\n# a longer note\n");
+    StrataProcess.Result comment = build(s, ctx, st);
+    JsonNode c = json(st);
+    assertEquals(List.of("-", "-", "-", "miss", "miss", "-", "hit", "hit", "-"), caches(c));
+    assertTrue(
+        step(c, 4).get("reason").asText().startsWith("1 file changed: src/a.txt (11 -> 18 bytes)"),
+        step(c, 4).toString());
+    assertEquals("first", step(c, 4).get("cause").asText());
+    assertEquals("follows", step(c, 5).get("cause").asText());
+    assertEquals(4, step(c, 5).get("causeStep").asInt());
+    assertTrue(
+        step(c, 5).get("reason").asText().contains("first cause: COPY . . (STEP 4)"),
+        step(c, 5).toString());
+    assertTrue(comment.err().contains("--> miss: 1 file changed: src/a.txt"), comment.err());
+
+    // a code edit: explain names the file as the first cause, the rest follow it
+    Files.writeString(ctx.resolve("src/b.txt"), "b2\n");
+    build(s, ctx, st);
+    JsonNode e = json(st);
+    assertEquals(List.of("-", "-", "-", "miss", "miss", "-", "miss", "miss", "-"), caches(e));
+    String explained = strata(s, "cache", "explain", "last").ok().out();
+    assertTrue(
+        explained.contains("first cause: 1 file changed: src/b.txt (2 -> 3 bytes)"), explained);
+    assertTrue(explained.contains("follows STEP 4: parent step missed"), explained);
+    assertEquals("follows", step(e, 7).get("cause").asText(), step(e, 7).toString());
+    JsonNode ej = Json.parse(strata(s, "cache", "explain", "--json").ok().out().getBytes());
+    assertEquals(json(st).get("buildId"), ej.get("buildId"));
+    assertEquals(4, ej.get("steps").get(3).get("number").asInt());
+
+    // a build arg
+    build(s, ctx, st, "--build-arg", "VERSION=1.2.4");
+    assertEquals("ARG VERSION changed: dev -> 1.2.4", step(json(st), 5).get("reason").asText());
+
+    // the base image re-imported with other content
+    Path extra = dir.resolve("extra");
+    Files.createDirectories(extra);
+    Files.writeString(extra.resolve("extra.txt"), "x");
+    Path tar = dir.resolve("busybox2.tar");
+    Files.copy(StrataProcess.fixture("busybox.tar"), tar);
+    StrataProcess.run("tar", "-rf", tar.toString(), "-C", extra.toString(), "extra.txt").ok();
+    strata(s, "import", tar.toString(), "busybox").ok();
+    build(s, ctx, st, "--build-arg", "VERSION=1.2.4");
+    String baseReason = step(json(st), 4).get("reason").asText();
+    assertTrue(baseReason.startsWith("base image busybox changed: sha256:"), baseReason);
+
+    JsonNode h = Json.parse(strata(s, "cache", "history", "--json").ok().out().getBytes());
+    assertEquals(7, h.get("builds").size(), h.toString());
+    assertEquals(1.0, h.get("builds").get(1).get("hitRate").asDouble());
+    JsonNode top = h.get("busters").get(0);
+    assertEquals("COPY . .", top.get("instruction").asText(), h.toString());
+    String history = strata(s, "cache", "history").ok().out();
+    assertTrue(history.contains("Top cache busters"), history);
+    System.out.println(comment.err() + "\n" + explained + "\n" + history);
   }
 }
