@@ -33,7 +33,8 @@ final class IndexDb implements AutoCloseable {
           "imagecache",
           "blobsources",
           "facts",
-          "listings");
+          "listings",
+          "settings");
 
   static {
     NativeLibrary.load();

@@ -27,10 +27,11 @@ import java.util.function.Predicate;
  * sweeps of keys no file has any more; {@code facts} what COPY --from and --link learnt from a
  * stage's files, under content addresses (a table of its own since a prune must never sweep them);
  * {@code listings} the file listings of COPY/ADD inputs ({@link Listings}); {@code stats} one
- * build's record by build id ({@link BuildLog}); {@code urls} ADD URL answers; {@code imagecache}
- * image manifest -> the cache keys of its builds; {@code blobsources} blob|registry/repository ->
- * nothing: where a push or pull saw a blob, so a later push to another repository of that registry
- * can mount it (skopeo's blob-info cache keeps the same).
+ * build's record by build id ({@link BuildLog}); {@code urls} ADD URL answers; {@code settings} the
+ * store's settings; {@code imagecache} image manifest -> the cache keys of its builds; {@code
+ * blobsources} blob|registry/repository -> nothing: where a push or pull saw a blob, so a later
+ * push to another repository of that registry can mount it (skopeo's blob-info cache keeps the
+ * same).
  */
 public final class StoreIndex implements AutoCloseable {
   private final IndexDb db;
@@ -192,6 +193,20 @@ public final class StoreIndex implements AutoCloseable {
   /** The file listings of COPY/ADD inputs, stored once per distinct listing. */
   public Listings listings() {
     return new Listings(table("listings"));
+  }
+
+  /** A store setting ({@code gc.keepStorage}), or null when unset (table {@code settings}). */
+  public String setting(String name) {
+    return table("settings").getString(name);
+  }
+
+  /** Sets a store setting, or with {@code value} null unsets it. */
+  public void putSetting(String name, String value) {
+    if (value == null) {
+      table("settings").delete(List.of(name));
+    } else {
+      table("settings").putString(name, value);
+    }
   }
 
   /** What the last download of {@code url} answered (table {@code urls}), or null. */

@@ -22,7 +22,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata cache}: {@code explain} and {@code history} (their own classes), and here {@code export DIR} and {@code import DIR}: the store's whole build cache as a
+ * {@code strata cache}: {@code explain}, {@code history}, {@code du} and {@code prune} (their own
+ * classes), and here {@code export DIR} and {@code import DIR}: the store's whole build cache as a
  * bundle (an OCI layout, see {@link dev.strata.buildcache.CacheBundle}) that a machine without the
  * network imports, then builds with every recorded step a hit.
  */
@@ -32,6 +33,9 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CacheExplainCommand.class,
       CacheHistoryCommand.class,
+      CacheDuCommand.class,
+      CachePruneCommand.class,
+      CacheConfigCommand.class,
       CacheCommand.Export.class,
       CacheCommand.Import.class
     })

@@ -154,4 +154,67 @@ class CacheExplainIT {
     assertTrue(history.contains("Top cache busters"), history);
     System.out.println(comment.err() + "\n" + explained + "\n" + history);
   }
+
+  private static long duSb(Path s) throws Exception {
+    // inside the namespace, as the store's unpacked layers may carry subordinate owners
+    String out = strata(s, "unshare", "--", "du", "-sb", s.toString()).ok().out();
+    return Long.parseLong(out.strip().split("\\s+")[0]);
+  }
+
+  @Test
+  void duAddsUpAndPruneBoundsTheStoreSparingNamedImages() throws Exception {
+    Path s = StrataProcess.busyboxStore(dir);
+    Path ctx =
+        StrataProcess.context(
+            dir, "FROM busybox\nARG N\nRUN head -c 30000000 /dev/urandom > /big$N\n", Map.of());
+    strata(s, "build", "-t", "keep", "--build-arg", "N=0", ctx.toString()).ok();
+    for (int n = 1; n <= 3; n++) { // cache-only layers: their image is untagged after
+      strata(s, "build", "-t", "gone", "--build-arg", "N=" + n, ctx.toString()).ok();
+    }
+    strata(s, "rmi", "gone").ok();
+    JsonNode du = Json.parse(strata(s, "cache", "du", "--json").ok().out().getBytes());
+    long measured = duSb(s);
+    long total = du.get("total").asLong();
+    assertTrue(
+        Math.abs(total - measured) <= measured / 100,
+        "cache du " + total + " vs du -sb " + measured + ": " + du);
+    assertTrue(du.get("bytes").get("cache").asLong() > 80_000_000L, du.toString());
+    assertTrue(du.get("bytes").get("image").asLong() > 30_000_000L, du.toString());
+
+    String dry = strata(s, "cache", "prune", "--keep-storage", "100MB", "--dry-run").ok().out();
+    assertTrue(dry.contains("Would remove"), dry);
+    assertEquals(measured, duSb(s), 2_000_000, "a dry run deletes nothing");
+
+    String pruned = strata(s, "cache", "prune", "--keep-storage", "100MB").ok().out();
+    long after = duSb(s);
+    assertTrue(after < 100_000_000L, after + " bytes left: " + pruned);
+    dev.strata.validate.ImageValidator.assertValid(s, "keep");
+    // the named image's steps still hit; a new build works
+    Path st = dir.resolve("st.json");
+    strata(
+            s,
+            "build",
+            "-t",
+            "keep",
+            "--build-arg",
+            "N=0",
+            "--stats-json",
+            st.toString(),
+            ctx.toString())
+        .ok();
+    assertEquals(1.0, json(st).get("hitRate").asDouble());
+    strata(s, "build", "-t", "new", "--build-arg", "N=4", ctx.toString()).ok();
+    System.out.println(du + "\n" + dry + pruned + "after: " + after);
+
+    // gc.keepStorage: after each build, the store is brought under it
+    strata(s, "cache", "config", "gc.keepStorage", "70MB").ok();
+    strata(s, "rmi", "new").ok();
+    StrataProcess.Result gc =
+        strata(s, "build", "-t", "new", "--build-arg", "N=5", ctx.toString()).ok();
+    assertTrue(gc.err().contains("gc.keepStorage 70MB"), gc.err());
+    // what images hold stays; the cache-only layer of N=4 went
+    JsonNode left = Json.parse(strata(s, "cache", "du", "--json").ok().out().getBytes());
+    assertTrue(left.get("bytes").get("cache").asLong() < 1_000_000L, left.toString());
+    dev.strata.validate.ImageValidator.assertValid(s, "keep");
+  }
 }
