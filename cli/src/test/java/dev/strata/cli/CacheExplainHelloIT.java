@@ -85,6 +85,8 @@ class CacheExplainHelloIT {
     assertTrue(explained.contains("first cause: 1 file changed: main.go"), explained);
     assertTrue(explained.contains("follows STEP 6"), explained);
     assertEquals("follows", e.get("steps").get(9).get("cause").asText(), e.toString());
+    // the passwd copy after it follows the same cause, not a change of its own
+    assertEquals(6, e.get("steps").get(10).get("causeStep").asInt(), e.toString());
     String history = strata(store, "cache", "history").ok().out();
     System.out.println(explained + "\n" + history);
   }

@@ -135,9 +135,11 @@ final class MissReasons {
     Cause from = upstream(state);
     if (!ownChange.isEmpty()) {
       // a COPY --from whose files changed because its stage missed follows that miss
-      return from != null && fromStage(state.step()) != null
-          ? new Explained(ownChange + " (after " + from.text() + ")", false, from.step())
-          : own(stage, ps, ownChange);
+      if (from != null) {
+        firstCause.putIfAbsent(stage.index(), from); // the steps after it follow the same cause
+        return new Explained(ownChange + " (after " + from.text() + ")", false, from.step());
+      }
+      return own(stage, ps, ownChange);
     }
     if (firstCause.get(stage.index()) == null && stage.baseStage() == null) {
       String before = previousBase(stage);
