@@ -14,7 +14,8 @@ import java.util.TreeMap;
  * <p>This class alone owns the byte encoding, version-tagged so that a change of encoding never
  * matches old records: {@code "strata-cache-key/v1\n"}, then {@code "parent <key>\n"}, {@code
  * "instruction <len> <text>\n"} and one {@code "input <name> <len> <value>\n"} per input, sorted by
- * name. Lengths make the encoding unambiguous whatever the text holds.
+ * name; a layer step's inputs are {@link KeyInputs#encode()}'s entries. Lengths make the encoding
+ * unambiguous whatever the text holds.
  *
  * <p>A step that does not depend on the layers below ({@code COPY --link}, BuildKit's MergeOp)
  * finds its record by a {@link #linked} key, whose parent line is the literal {@code "parent
@@ -37,6 +38,16 @@ public record CacheKey(Digest digest) {
   /** The key of the step that follows this one. */
   public CacheKey child(String canonicalInstruction, Map<String, String> inputs) {
     return derive(digest.toString(), canonicalInstruction, inputs);
+  }
+
+  /** The key of the step that follows this one, with typed inputs ({@link KeyInputs#encode()}). */
+  public CacheKey child(String canonicalInstruction, KeyInputs inputs) {
+    return child(canonicalInstruction, inputs.encode());
+  }
+
+  /** {@link #linked(String, Map)} with typed inputs. */
+  public static CacheKey linked(String canonicalInstruction, KeyInputs inputs) {
+    return linked(canonicalInstruction, inputs.encode());
   }
 
   /**

@@ -4,417 +4,276 @@ import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.oci.Digest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * The one owner of the store's RocksDB database ({@code index/}): options and handles are made once
- * and closed in reverse order; multi-key updates go in one {@link WriteBatch}; no RocksDB type
- * leaves this class. RocksDB lets one process open a database at a time, so callers hold it
- * briefly, under the store's index lock (see {@code Store.withIndex}).
+ * The facade of the store's RocksDB database ({@code index/}): options and handles are made once
+ * and closed in reverse order ({@link IndexDb}); each table is a {@link Table}, through which every
+ * read and write goes; no RocksDB type leaves this package. RocksDB lets one process open a
+ * database at a time, so callers hold it briefly, under the store's index lock (see {@code
+ * Store.withIndex}).
  *
- * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache},
- * {@code filehash} and {@code stats} are the build cache's (cache keys -> records, file stat ->
- * content hash, build statistics); {@code imagecache} image manifest -> the cache keys of its
- * builds; {@code blobsources} blob|registry/repository -> nothing: where a push or pull saw a blob,
- * so a later push to another repository of that registry can mount it (skopeo's blob-info cache
- * keeps the same).
+ * <p>Tables (column families): {@code layers} diffID|blob -> {@link LayerRecord}; {@code cache}
+ * cache key -> {@link CacheRecord}; {@code filehash} file stat key -> content digest, which a prune
+ * sweeps of keys no file has any more; {@code facts} what COPY --from and --link learnt from a
+ * stage's files, under content addresses (a table of its own since a prune must never sweep them);
+ * {@code listings} the file listings of COPY/ADD inputs ({@link Listings}); {@code stats} one
+ * build's record by build id ({@link BuildLog}); {@code urls} ADD URL answers; {@code settings} the
+ * store's settings; {@code imagecache} image manifest -> the cache keys of its builds; {@code
+ * blobsources} blob|registry/repository -> nothing: where a push or pull saw a blob, so a later
+ * push to another repository of that registry can mount it (skopeo's blob-info cache keeps the
+ * same).
  */
 public final class StoreIndex implements AutoCloseable {
-  private static final List<String> TABLES =
-      List.of(
-          "layers",
-          "cache",
-          "filehash",
-          "stats",
-          "urls",
-          "imagecache",
-          "blobsources"); // a new table goes last
+  private final IndexDb db;
 
-  static {
-    NativeLibrary.load();
-  }
-
-  private final DBOptions dbOptions;
-  private final ColumnFamilyOptions cfOptions;
-  private final WriteOptions writeOptions;
-  private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-  private final RocksDB db;
-
-  private StoreIndex(Path dir) throws RocksDBException {
-    dbOptions =
-        new DBOptions()
-            .setCreateIfMissing(true)
-            .setCreateMissingColumnFamilies(true)
-            .setKeepLogFileNum(2)
-            .setMaxOpenFiles(64);
-    cfOptions = new ColumnFamilyOptions();
-    // Sync writes: a record must never point at a layer the next run cannot find.
-    writeOptions = new WriteOptions().setSync(true);
-    List<ColumnFamilyDescriptor> cfs = new ArrayList<>();
-    cfs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-    for (String t : TABLES) {
-      cfs.add(new ColumnFamilyDescriptor(t.getBytes(StandardCharsets.UTF_8), cfOptions));
-    }
-    db = RocksDB.open(dbOptions, dir.toString(), cfs, handles);
+  private StoreIndex(IndexDb db) {
+    this.db = db;
+    // Stores written before the facts had a table kept them in filehash, under their content
+    // address (stat keys start "stat "): move them, so a prune's sweep of stat keys spares them.
+    table("filehash").moveTo(table("facts"), "sha256:");
   }
 
   /** Opens (creating) the index in {@code dir}. */
   public static StoreIndex open(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      return new StoreIndex(dir);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot open the store index " + dir + ": " + e.getMessage(), e);
-    } catch (java.io.IOException e) {
-      throw new IndexException("cannot create the store index " + dir + ": " + e.getMessage(), e);
-    }
+    return new StoreIndex(IndexDb.open(dir));
   }
 
-  private ColumnFamilyHandle table(String name) {
-    return handles.get(1 + TABLES.indexOf(name));
+  private Table table(String name) {
+    return db.table(name);
   }
 
-  private static byte[] layerKey(Digest diffId, Digest blob) {
-    return (diffId + "|" + blob).getBytes(StandardCharsets.UTF_8);
+  private static String layerKey(Digest diffId, Digest blob) {
+    return diffId + "|" + blob;
   }
 
   /** Records one stored form of a layer. */
   public void putLayer(LayerRecord r) {
-    try {
-      db.put(table("layers"), writeOptions, layerKey(r.diffId(), r.blob()), r.value());
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot record layer " + r.diffId() + ": " + e.getMessage(), e);
-    }
+    table("layers").put(layerKey(r.diffId(), r.blob()), r.value());
   }
 
   /** Every stored form of the layer {@code diffId}. */
   public List<LayerRecord> layers(Digest diffId) {
-    byte[] prefix = (diffId + "|").getBytes(StandardCharsets.UTF_8);
+    String prefix = diffId + "|";
     List<LayerRecord> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(table("layers"))) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        if (k.length < prefix.length
-            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
-          break;
-        }
-        String blob =
-            new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8);
-        out.add(LayerRecord.decode(diffId, Digest.parse(blob), it.value()));
-      }
-    }
+    table("layers")
+        .scan(
+            prefix,
+            (k, v) ->
+                out.add(LayerRecord.decode(diffId, Digest.parse(k.substring(prefix.length())), v)));
     return out;
   }
 
   /** The stored form of a layer held in blob {@code blob}, or null. */
   public LayerRecord layerByBlob(Digest blob) {
     String suffix = "|" + blob;
-    try (RocksIterator it = db.newIterator(table("layers"))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String k = new String(it.key(), StandardCharsets.UTF_8);
-        if (k.endsWith(suffix)) {
-          return LayerRecord.decode(Digest.parse(k.substring(0, k.indexOf('|'))), blob, it.value());
-        }
-      }
+    LayerRecord[] found = {null};
+    table("layers")
+        .scan(
+            "",
+            (k, v) -> {
+              if (k.endsWith(suffix)) {
+                found[0] =
+                    LayerRecord.decode(Digest.parse(k.substring(0, k.indexOf('|'))), blob, v);
+              }
+              return found[0] == null;
+            });
+    return found[0];
+  }
+
+  /** Forgets the records of blobs that were deleted, in one batch. */
+  public void forgetBlobs(List<Digest> blobs) {
+    Set<String> gone = new HashSet<>();
+    blobs.forEach(b -> gone.add(b.toString()));
+    if (!gone.isEmpty()) {
+      table("layers").deleteIf(k -> gone.contains(k.substring(k.indexOf('|') + 1)));
     }
-    return null;
   }
 
   /** The build cache record of {@code key}, or null. */
   public CacheRecord cacheRecord(CacheKey key) {
-    try {
-      byte[] v = db.get(table("cache"), key.toString().getBytes(StandardCharsets.UTF_8));
-      return v == null ? null : CacheRecord.decode(v);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot read cache record " + key + ": " + e.getMessage(), e);
-    }
+    byte[] v = table("cache").get(key.toString());
+    return v == null ? null : CacheRecord.decode(v);
   }
 
   /** Records what a build step made. */
   public void putCacheRecord(CacheKey key, CacheRecord record) {
-    try {
-      db.put(
-          table("cache"),
-          writeOptions,
-          key.toString().getBytes(StandardCharsets.UTF_8),
-          record.encode());
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write cache record " + key + ": " + e.getMessage(), e);
-    }
+    table("cache").put(key.toString(), record.encode());
   }
 
   /** Every build cache record, by key: what {@code strata cache export} writes. */
-  public java.util.Map<CacheKey, CacheRecord> cacheRecords() {
-    java.util.Map<CacheKey, CacheRecord> out = new java.util.HashMap<>();
-    try (RocksIterator it = db.newIterator(table("cache"))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String key = new String(it.key(), StandardCharsets.UTF_8);
-        out.put(new CacheKey(Digest.parse(key)), CacheRecord.decode(it.value()));
-      }
-    }
+  public Map<CacheKey, CacheRecord> cacheRecords() {
+    Map<CacheKey, CacheRecord> out = new HashMap<>();
+    table("cache")
+        .scan(
+            "",
+            (k, v) -> {
+              out.put(new CacheKey(Digest.parse(k)), CacheRecord.decode(v));
+              return true;
+            });
     return out;
   }
 
-  /**
-   * The facts learnt from stages' files (table {@code filehash}, keys that are digests: the content
-   * addresses of what COPY --from selects); file stat keys are left out.
-   */
-  public java.util.Map<String, String> facts() {
-    java.util.Map<String, String> out = new java.util.HashMap<>();
-    byte[] prefix = "sha256:".getBytes(StandardCharsets.UTF_8);
-    try (RocksIterator it = db.newIterator(table("filehash"))) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        String key = new String(it.key(), StandardCharsets.UTF_8);
-        if (!key.startsWith("sha256:")) {
-          break;
-        }
-        out.put(key, new String(it.value(), StandardCharsets.UTF_8));
-      }
-    }
-    return out;
+  /** Deletes the records of {@code keys} (a cache prune's), in one batch. */
+  public void deleteCacheRecords(Collection<CacheKey> keys) {
+    List<String> ks = new ArrayList<>();
+    keys.forEach(k -> ks.add(k.toString()));
+    table("cache").delete(ks);
   }
 
   /** Every layer blob a cache record keeps alive: prune's extra roots. */
-  public java.util.Set<Digest> cachedBlobs() {
-    java.util.Set<Digest> out = new java.util.HashSet<>();
-    try (RocksIterator it = db.newIterator(table("cache"))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        CacheRecord r = CacheRecord.decode(it.value());
-        if (r.hasLayer()) {
-          out.add(r.blob());
-        }
-      }
-    }
+  public Set<Digest> cachedBlobs() {
+    Set<Digest> out = new HashSet<>();
+    cacheRecords().values().stream().filter(CacheRecord::hasLayer).forEach(r -> out.add(r.blob()));
+    return out;
+  }
+
+  /** A fact learnt from a stage's files, by its content address (table {@code facts}), or null. */
+  public String fact(String key) {
+    return table("facts").getString(key);
+  }
+
+  /** Records a fact under its content address. */
+  public void putFact(String key, String value) {
+    table("facts").putString(key, value);
+  }
+
+  /** Every recorded fact, by content address: what --cache-to and cache export carry. */
+  public Map<String, String> facts() {
+    Map<String, String> out = new HashMap<>();
+    table("facts")
+        .scan(
+            "",
+            (k, v) -> {
+              out.put(k, new String(v, StandardCharsets.UTF_8));
+              return true;
+            });
     return out;
   }
 
   /** A recorded content hash (table {@code filehash}), or null. */
   public String fileHash(String key) {
-    try {
-      byte[] v = db.get(table("filehash"), key.getBytes(StandardCharsets.UTF_8));
-      return v == null ? null : new String(v, StandardCharsets.UTF_8);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot read the file hash table: " + e.getMessage(), e);
-    }
+    return table("filehash").getString(key);
   }
 
   /** Records a content hash under {@code key} (table {@code filehash}). */
   public void putFileHash(String key, String hash) {
-    try {
-      db.put(
-          table("filehash"),
-          writeOptions,
-          key.getBytes(StandardCharsets.UTF_8),
-          hash.getBytes(StandardCharsets.UTF_8));
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write the file hash table: " + e.getMessage(), e);
-    }
+    table("filehash").putString(key, hash);
   }
 
   /** The recorded content hashes of those of {@code keys} that have one (one multi-get). */
-  public java.util.Map<String, String> fileHashes(java.util.Collection<String> keys) {
-    List<String> ks = new java.util.ArrayList<>(keys);
-    List<org.rocksdb.ColumnFamilyHandle> tables =
-        java.util.Collections.nCopies(ks.size(), table("filehash"));
-    List<byte[]> raw = new java.util.ArrayList<>();
-    ks.forEach(k -> raw.add(k.getBytes(StandardCharsets.UTF_8)));
-    try {
-      List<byte[]> vs = db.multiGetAsList(tables, raw);
-      java.util.Map<String, String> out = new java.util.HashMap<>();
-      for (int i = 0; i < ks.size(); i++) {
-        if (vs.get(i) != null) {
-          out.put(ks.get(i), new String(vs.get(i), StandardCharsets.UTF_8));
-        }
-      }
-      return out;
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot read the file hash table: " + e.getMessage(), e);
-    }
+  public Map<String, String> fileHashes(Collection<String> keys) {
+    return table("filehash").getStrings(keys);
   }
 
   /** Records several content hashes in one write. */
-  public void putFileHashes(java.util.Map<String, String> hashes) {
-    try (WriteBatch batch = new WriteBatch()) {
-      for (java.util.Map.Entry<String, String> e : hashes.entrySet()) {
-        batch.put(
-            table("filehash"),
-            e.getKey().getBytes(StandardCharsets.UTF_8),
-            e.getValue().getBytes(StandardCharsets.UTF_8));
-      }
-      db.write(writeOptions, batch);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write the file hash table: " + e.getMessage(), e);
-    }
+  public void putFileHashes(Map<String, String> hashes) {
+    Map<String, byte[]> raw = new LinkedHashMap<>();
+    hashes.forEach((k, v) -> raw.put(k, v.getBytes(StandardCharsets.UTF_8)));
+    table("filehash").putAll(raw);
   }
 
   /**
    * Deletes the content hashes whose key {@code keep} rejects (a prune's sweep of keys no file has
-   * any more); returns how many went.
+   * any more); returns how many went. Facts are in a table of their own: this never touches them.
    */
-  public int pruneFileHashes(java.util.function.Predicate<String> keep) {
-    int n = 0;
-    try (WriteBatch batch = new WriteBatch();
-        RocksIterator it = db.newIterator(table("filehash"))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        if (!keep.test(new String(it.key(), StandardCharsets.UTF_8))) {
-          batch.delete(table("filehash"), it.key());
-          n++;
-        }
-      }
-      db.write(writeOptions, batch);
-      return n;
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot update the file hash table: " + e.getMessage(), e);
+  public int pruneFileHashes(Predicate<String> keep) {
+    return table("filehash").deleteIf(keep.negate());
+  }
+
+  /** The file listings of COPY/ADD inputs, stored once per distinct listing. */
+  public Listings listings() {
+    return new Listings(table("listings"));
+  }
+
+  /** A store setting ({@code gc.keepStorage}), or null when unset (table {@code settings}). */
+  public String setting(String name) {
+    return table("settings").getString(name);
+  }
+
+  /** Sets a store setting, or with {@code value} null unsets it. */
+  public void putSetting(String name, String value) {
+    if (value == null) {
+      table("settings").delete(List.of(name));
+    } else {
+      table("settings").putString(name, value);
     }
   }
 
   /** What the last download of {@code url} answered (table {@code urls}), or null. */
   public UrlRecord url(String url) {
-    try {
-      byte[] v = db.get(table("urls"), url.getBytes(StandardCharsets.UTF_8));
-      return v == null ? null : UrlRecord.decode(v);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot read the url table: " + e.getMessage(), e);
-    }
+    byte[] v = table("urls").get(url);
+    return v == null ? null : UrlRecord.decode(v);
   }
 
   /** Records what a download of {@code url} answered. */
   public void putUrl(String url, UrlRecord r) {
-    try {
-      db.put(table("urls"), writeOptions, url.getBytes(StandardCharsets.UTF_8), r.value());
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write the url table: " + e.getMessage(), e);
-    }
+    table("urls").put(url, r.value());
   }
 
-  /** Appends one build's statistics (JSON) under its id. */
-  public void putBuildStats(String buildId, byte[] json) {
-    try {
-      db.put(table("stats"), writeOptions, buildId.getBytes(StandardCharsets.UTF_8), json);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write build statistics: " + e.getMessage(), e);
-    }
+  /** The records of builds: statistics, reasons, the steps' keys (table {@code stats}). */
+  public BuildLog builds() {
+    return new BuildLog(table("stats"));
   }
 
   /**
    * Adds {@code keys} to the cache records the builds of the image manifest {@code image} made or
    * used (table {@code imagecache}), for {@code strata cache export DIR IMAGE}.
    */
-  public void addImageRecords(Digest image, java.util.Collection<CacheKey> keys) {
-    java.util.Set<CacheKey> all =
-        new java.util.TreeSet<>((a, b) -> a.digest().compareTo(b.digest()));
+  public void addImageRecords(Digest image, Collection<CacheKey> keys) {
+    Set<CacheKey> all = new java.util.TreeSet<>((a, b) -> a.digest().compareTo(b.digest()));
     all.addAll(imageRecords(image));
     all.addAll(keys);
     StringBuilder v = new StringBuilder();
     all.forEach(k -> v.append(k.digest()).append('\n'));
-    try {
-      db.put(
-          table("imagecache"),
-          writeOptions,
-          image.toString().getBytes(StandardCharsets.UTF_8),
-          v.toString().getBytes(StandardCharsets.UTF_8));
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot write the image cache table: " + e.getMessage(), e);
-    }
+    table("imagecache").putString(image.toString(), v.toString());
   }
 
   /**
    * The cache keys recorded for the image manifest {@code image}; empty when no build made it here.
    */
-  public java.util.Set<CacheKey> imageRecords(Digest image) {
-    try {
-      byte[] v = db.get(table("imagecache"), image.toString().getBytes(StandardCharsets.UTF_8));
-      java.util.Set<CacheKey> out = new java.util.HashSet<>();
-      if (v != null) {
-        for (String line : new String(v, StandardCharsets.UTF_8).split("\n")) {
-          if (!line.isEmpty()) {
-            out.add(new CacheKey(Digest.parse(line)));
-          }
+  public Set<CacheKey> imageRecords(Digest image) {
+    String v = table("imagecache").getString(image.toString());
+    Set<CacheKey> out = new HashSet<>();
+    if (v != null) {
+      for (String line : v.split("\n")) {
+        if (!line.isEmpty()) {
+          out.add(new CacheKey(Digest.parse(line)));
         }
       }
-      return out;
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot read the image cache table: " + e.getMessage(), e);
     }
+    return out;
   }
 
   /**
    * Records, in one batch, that {@code repository} ({@code registry/name}, as a push or pull named
    * it) holds each of {@code blobs}.
    */
-  public void putBlobSources(java.util.Collection<Digest> blobs, String repository) {
-    try (WriteBatch batch = new WriteBatch()) {
-      for (Digest b : blobs) {
-        batch.put(
-            table("blobsources"),
-            (b + "|" + repository).getBytes(StandardCharsets.UTF_8),
-            new byte[0]);
-      }
-      db.write(writeOptions, batch);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot record where blobs were pushed: " + e.getMessage(), e);
-    }
+  public void putBlobSources(Collection<Digest> blobs, String repository) {
+    Map<String, byte[]> raw = new LinkedHashMap<>();
+    blobs.forEach(b -> raw.put(b + "|" + repository, new byte[0]));
+    table("blobsources").putAll(raw);
   }
 
   /** The repositories ({@code registry/name}) recorded as holding {@code blob}, sorted. */
   public List<String> blobSources(Digest blob) {
-    byte[] prefix = (blob + "|").getBytes(StandardCharsets.UTF_8);
+    String prefix = blob + "|";
     List<String> out = new ArrayList<>();
-    try (RocksIterator it = db.newIterator(table("blobsources"))) {
-      for (it.seek(prefix); it.isValid(); it.next()) {
-        byte[] k = it.key();
-        if (k.length < prefix.length
-            || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length)) {
-          break;
-        }
-        out.add(new String(k, prefix.length, k.length - prefix.length, StandardCharsets.UTF_8));
-      }
-    }
+    table("blobsources").scan(prefix, (k, v) -> out.add(k.substring(prefix.length())));
     return out;
-  }
-
-  /** Forgets the records of blobs that were deleted, in one batch. */
-  public void forgetBlobs(List<Digest> blobs) {
-    if (blobs.isEmpty()) {
-      return;
-    }
-    java.util.Set<String> gone = new java.util.HashSet<>();
-    blobs.forEach(b -> gone.add(b.toString()));
-    try (WriteBatch batch = new WriteBatch();
-        RocksIterator it = db.newIterator(table("layers"))) {
-      for (it.seekToFirst(); it.isValid(); it.next()) {
-        String k = new String(it.key(), StandardCharsets.UTF_8);
-        if (gone.contains(k.substring(k.indexOf('|') + 1))) {
-          batch.delete(table("layers"), it.key());
-        }
-      }
-      db.write(writeOptions, batch);
-    } catch (RocksDBException e) {
-      throw new IndexException("cannot update the store index: " + e.getMessage(), e);
-    }
   }
 
   @Override
   public void close() {
-    for (int i = handles.size() - 1; i >= 0; i--) {
-      handles.get(i).close();
-    }
     db.close();
-    writeOptions.close();
-    cfOptions.close();
-    dbOptions.close();
   }
 }

@@ -72,4 +72,38 @@ class StoreIndexTest {
       org.junit.jupiter.api.Assertions.assertNotSame(held, store.withIndex(idx -> idx));
     }
   }
+
+  @Test
+  void factsLeftInTheFileHashTableMoveToTheirOwnAndAPruneSparesThem() {
+    String fact =
+        Digest.sha256("copy-from|x".getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+    try (Store store = Store.open(dir.resolve("store"))) {
+      // as a store written by an older version has it: the fact among the stat keys
+      store.withIndex(
+          idx -> {
+            idx.putFileHashes(Map.of(fact, "sha256:f", "stat /gone\0 1 2", "d"));
+            return null;
+          });
+    }
+    try (Store store = Store.open(dir.resolve("store"))) {
+      assertEquals("sha256:f", store.withIndex(idx -> idx.fact(fact)), "migrated at open");
+      assertNull(store.withIndex(idx -> idx.fileHash(fact)));
+      assertEquals(Map.of(fact, "sha256:f"), store.withIndex(StoreIndex::facts));
+      // a prune's sweep drops every stat key no file has: here all of them, and no fact
+      assertEquals(1, (int) store.withIndex(idx -> idx.pruneFileHashes(k -> false)));
+      assertEquals("sha256:f", store.withIndex(idx -> idx.fact(fact)));
+    }
+  }
+
+  @Test
+  void aListingIsKeptOnceUnderItsDigest() {
+    String listing = "source .\na.txt 100644 1 sha256:aa\n";
+    try (Store store = Store.open(dir.resolve("store"))) {
+      Digest d = store.withIndex(idx -> idx.listings().put(listing));
+      assertEquals(Digest.sha256(listing.getBytes(java.nio.charset.StandardCharsets.UTF_8)), d);
+      assertEquals(d, store.withIndex(idx -> idx.listings().put(listing)));
+      assertEquals(listing, store.withIndex(idx -> idx.listings().get(d)));
+      assertNull(store.withIndex(idx -> idx.listings().get(Digest.sha256(new byte[0]))));
+    }
+  }
 }

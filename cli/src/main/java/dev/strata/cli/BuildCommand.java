@@ -222,6 +222,7 @@ final class BuildCommand implements Callable<Integer> {
     }
     BuildResult result = built.get().result();
     spec.commandLine().getOut().println(result.imageId());
+    CacheGc.afterBuild(top, log);
     return 0;
   }
 

@@ -26,14 +26,23 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code strata cache export DIR} and {@code strata cache import DIR}: the store's whole build
- * cache as a bundle (an OCI layout, see {@link dev.strata.buildcache.CacheBundle}) that a machine
- * without the network imports, then builds with every recorded step a hit.
+ * {@code strata cache}: {@code explain}, {@code history}, {@code du} and {@code prune} (their own
+ * classes), and here {@code export DIR} and {@code import DIR}: the store's whole build cache as a
+ * bundle (an OCI layout, see {@link dev.strata.buildcache.CacheBundle}) that a machine without the
+ * network imports, then builds with every recorded step a hit.
  */
 @Command(
     name = "cache",
-    description = "Move the build cache between stores.",
-    subcommands = {CacheCommand.Export.class, CacheCommand.Import.class})
+    description = "Explain, measure, bound and move the build cache.",
+    subcommands = {
+      CacheExplainCommand.class,
+      CacheHistoryCommand.class,
+      CacheDuCommand.class,
+      CachePruneCommand.class,
+      CacheConfigCommand.class,
+      CacheCommand.Export.class,
+      CacheCommand.Import.class
+    })
 final class CacheCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;

@@ -153,6 +153,13 @@ final class JsonProgress implements ProgressView {
   }
 
   @Override
+  public synchronized void missed(Step s, String reason) {
+    ObjectNode n = event("miss", s);
+    n.put("reason", reason);
+    send(n);
+  }
+
+  @Override
   public synchronized void failed(Step s, String message, double seconds) {
     flush(s);
     ObjectNode n = event("failed", s);

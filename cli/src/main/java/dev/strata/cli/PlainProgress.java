@@ -60,6 +60,12 @@ final class PlainProgress implements ProgressView {
   }
 
   @Override
+  public synchronized void missed(Step s, String reason) {
+    flush(s);
+    out.println(tag(s) + " --> miss: " + reason);
+  }
+
+  @Override
   public synchronized void done(Step s, String cache, double seconds) {
     flush(s);
     if ("hit".equals(cache)) {

@@ -111,6 +111,12 @@ final class TtyProgress implements ProgressView {
   }
 
   @Override
+  public synchronized void missed(Step s, String reason) {
+    begin();
+    toPrint.add(new Row("--> miss: " + PlainProgress.tag(s) + " " + oneLine(reason), ""));
+  }
+
+  @Override
   public synchronized void failed(Step s, String message, double seconds) {
     StepLog log = end(s);
     if ("interrupted".equals(message)) { // the builder stopped it: another step failed first

@@ -254,7 +254,6 @@ class ArchitectureTest {
           "engine/src/main/java/dev/strata/layer/Unpacker.java",
           "cache/src/main/java/dev/strata/store/Store.java",
           "engine/src/main/java/dev/strata/layer/tar/TarReader.java",
-          "cache/src/main/java/dev/strata/index/StoreIndex.java",
           "native/src/main/java/dev/strata/posix/Posix.java",
           "engine/src/main/java/dev/strata/layer/RootReader.java",
           "engine/src/main/java/dev/strata/layer/LayerWriter.java");

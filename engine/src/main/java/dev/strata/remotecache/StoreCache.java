@@ -115,7 +115,7 @@ public final class StoreCache {
     Map<String, String> facts = bundle.facts();
     store.withIndex(
         idx -> {
-          facts.forEach(idx::putFileHash);
+          facts.forEach(idx::putFact);
           return null;
         });
     int mounts = 0;

@@ -34,6 +34,11 @@ final class BufferedProgress implements BuildProgress {
   }
 
   @Override
+  public void missed(Step step, String reason) {
+    hold(p -> p.missed(step, reason));
+  }
+
+  @Override
   public void done(Step step, String cache, double seconds) {
     hold(p -> p.done(step, cache, seconds));
   }

@@ -29,6 +29,13 @@ public interface BuildProgress {
   void output(Step step, byte[] bytes, int offset, int length);
 
   /**
+   * The step's key had no usable record, and why ({@code 1 file changed: main.go}, {@code
+   * --no-cache}, {@code parent step missed (first cause: ...)}): it runs next. Between {@code
+   * started} and {@code done}.
+   */
+  default void missed(Step step, String reason) {}
+
+  /**
    * The step ended well.
    *
    * @param cache "hit", "miss", or null for FROM and metadata-only steps

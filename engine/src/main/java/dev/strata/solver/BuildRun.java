@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class BuildRun {
   private final String buildId = UUID.randomUUID().toString();
+  private final java.time.Instant started = java.time.Instant.now();
   private final BuildRequest req;
   private final BuildPlan plan;
 
@@ -110,11 +111,18 @@ final class BuildRun {
     ObjectNode o = Json.object();
     o.put("buildId", buildId);
     o.put("dockerfile", req.source().dockerfile().name());
+    o.put("dockerfilePath", MissReasons.dockerfilePath(req));
+    o.put("time", started.toString());
     o.put("target", plan.targetStage().displayName());
     o.put("imageDigest", img.digest().toString());
     o.put("imageId", img.id().toString());
     o.put("seconds", Math.round(seconds * 1000) / 1000.0);
     o.put("hitRate", Math.round(hitRate * 1000) / 1000.0);
+    long written = 0;
+    for (StepStat s : all) {
+      written += "miss".equals(s.cache()) ? s.layerBytes() : 0;
+    }
+    o.put("bytesWritten", written);
     ArrayNode steps = o.putArray("steps");
     for (StepStat s : all) {
       ObjectNode st = steps.addObject();
@@ -127,13 +135,27 @@ final class BuildRun {
       st.put("key", s.key());
       st.put("seconds", Math.round(s.seconds() * 1000) / 1000.0);
       st.put("layerBytes", s.layerBytes());
+      st.put("position", s.position());
+      putIf(st, "parent", s.parent());
+      putIf(st, "recordKey", s.recordKey());
+      putIf(st, "cause", s.cause());
+      if (s.causeStep() > 0) {
+        st.put("causeStep", s.causeStep());
+      }
+      putIf(st, "base", s.base());
     }
     byte[] json = Json.bytes(o);
     store.withIndex(
         idx -> {
-          idx.putBuildStats(buildId, json);
+          idx.builds().put(buildId, json);
           return null;
         });
     return new BuildResult(img.id(), img.digest(), all, hitRate, json);
+  }
+
+  private static void putIf(ObjectNode o, String name, String value) {
+    if (value != null) {
+      o.put(name, value);
+    }
   }
 }

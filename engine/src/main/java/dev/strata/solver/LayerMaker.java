@@ -2,6 +2,7 @@ package dev.strata.solver;
 
 import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
+import dev.strata.buildcache.KeyInputs;
 import dev.strata.codec.Compression;
 import dev.strata.index.LayerRecord;
 import dev.strata.layer.Change;
@@ -13,7 +14,6 @@ import dev.strata.store.BlobStore;
 import dev.strata.store.Store;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -29,14 +29,14 @@ final class LayerMaker {
   }
 
   /** The record of {@code k}, or null; a record whose layer was pruned counts as none. */
-  CacheRecord lookup(CacheKey k, Map<String, String> inputs) {
+  CacheRecord lookup(CacheKey k, KeyInputs inputs) {
     Store store = ctx.store();
     CacheRecord r = store.withIndex(idx -> idx.cacheRecord(k));
     if (r != null && r.hasLayer() && !store.blobs().has(r.blob())) {
       r = null; // the layer was pruned: run the step again, unless a --cache-from cache has it
     }
     if (r == null) {
-      r = ctx.imported().lookup(k, inputs);
+      r = ctx.imported().lookup(k, inputs.encode());
       if (r != null) {
         CacheRecord hit = r;
         store.withIndex(
@@ -51,11 +51,7 @@ final class LayerMaker {
 
   /** Runs {@code op} for {@code state} and records what it made under {@code key}. */
   CacheRecord make(
-      Operation op,
-      StepState state,
-      BuildProgress.Step ps,
-      Map<String, String> inputs,
-      CacheKey key)
+      Operation op, StepState state, BuildProgress.Step ps, KeyInputs inputs, CacheKey key)
       throws IOException, InterruptedException {
     boolean empty = op.emptyTree(state.step());
     List<StageResult.Layer> below = empty ? List.of() : state.layers();
@@ -68,7 +64,7 @@ final class LayerMaker {
       BuildRequest req = ctx.req();
       if (changes.isEmpty()) {
         CacheRecord rec =
-            new CacheRecord(null, null, null, 0, 0, createdBy, inputs, req.output().created());
+            new CacheRecord(null, null, null, 0, 0, createdBy, inputs.encode(), req.output().created());
         store.withIndex(
             idx -> {
               idx.putCacheRecord(key, rec);
@@ -100,7 +96,7 @@ final class LayerMaker {
               written.size(),
               written.uncompressedSize(),
               createdBy,
-              inputs,
+              inputs.encode(),
               req.output().created());
       store.withIndex(
           idx -> {

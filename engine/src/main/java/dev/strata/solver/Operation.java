@@ -1,10 +1,10 @@
 package dev.strata.solver;
 
 import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.KeyInputs;
 import dev.strata.frontend.plan.Step;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A step that makes a layer (RUN, COPY, ADD), as the step loop sees it (BuildKit's solver Op): it
@@ -13,16 +13,13 @@ import java.util.Map;
  */
 public interface Operation {
   /**
-   * The step's inputs besides its text; {@code common} holds those every layer step has (user,
-   * workdir). In the cache-only attempt, {@link StepInputs#needsNamespace()} where they cannot be
-   * known there.
+   * The step's inputs besides its text. In the cache-only attempt, {@link
+   * StepInputs#needsNamespace()} where they cannot be known there.
    */
-  StepInputs inputs(StepState state, Map<String, String> common)
-      throws IOException, InterruptedException;
+  StepInputs inputs(StepState state) throws IOException, InterruptedException;
 
   /** The key the step's record is found by: the chained key unless the operation says else. */
-  default CacheKey recordKeyOf(
-      Step step, CacheKey chained, String canonical, Map<String, String> in) {
+  default CacheKey recordKeyOf(Step step, CacheKey chained, String canonical, KeyInputs in) {
     return chained;
   }
 
@@ -32,7 +29,7 @@ public interface Operation {
   }
 
   /** Runs the step into {@code rootfs}; a failure is a plain message (the loop locates it). */
-  void run(StepState state, BuildProgress.Step progress, Path rootfs, Map<String, String> inputs)
+  void run(StepState state, BuildProgress.Step progress, Path rootfs, KeyInputs inputs)
       throws IOException, InterruptedException;
 
   /** Releases what the operation kept for the build; a failure is a warning. */

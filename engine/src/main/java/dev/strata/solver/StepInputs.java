@@ -1,24 +1,24 @@
 package dev.strata.solver;
 
-import java.util.Map;
-import java.util.TreeMap;
+import dev.strata.buildcache.KeyInputs;
 
 /**
- * A step's cache-key inputs besides its text, or, in the cache-only attempt, that knowing them
- * needs Strata's namespace (a mount, a download): a value the step loop returns, not an exception.
+ * A step's cache-key inputs besides its text ({@link KeyInputs}, typed, with one encoding), or, in
+ * the cache-only attempt, that knowing them needs Strata's namespace (a mount, a download): a value
+ * the step loop returns, not an exception.
  */
 public final class StepInputs {
   private static final StepInputs NEEDS_NAMESPACE = new StepInputs(null);
 
-  private final Map<String, String> values;
+  private final KeyInputs values;
 
-  private StepInputs(Map<String, String> values) {
+  private StepInputs(KeyInputs values) {
     this.values = values;
   }
 
-  /** Known inputs, in key order (their encoding is CacheKey's). */
-  public static StepInputs of(Map<String, String> values) {
-    return new StepInputs(new TreeMap<>(values));
+  /** Known inputs. */
+  public static StepInputs of(KeyInputs values) {
+    return new StepInputs(values);
   }
 
   /** The inputs cannot be known without Strata's namespace. */
@@ -31,7 +31,7 @@ public final class StepInputs {
   }
 
   /** The inputs; only when known. */
-  public Map<String, String> values() {
+  public KeyInputs values() {
     if (values == null) {
       throw new IllegalStateException("inputs not known outside the namespace");
     }

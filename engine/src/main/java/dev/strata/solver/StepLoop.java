@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Walks a stage's steps (BuildKit's solver loop over a vertex's ops): for a layer step it asks the
@@ -36,6 +35,7 @@ final class StepLoop {
   private final RunOp runOp;
   private final CopyOp copyOp;
   private final LayerMaker layers;
+  private final MissReasons reasons;
 
   StepLoop(StepContext ctx, BuildRun run) {
     this.ctx = ctx;
@@ -43,6 +43,7 @@ final class StepLoop {
     this.runOp = new RunOp(ctx);
     this.copyOp = new CopyOp(ctx);
     this.layers = new LayerMaker(ctx);
+    this.reasons = new MissReasons(ctx);
   }
 
   /** The stage built; empty when, in the cache-only attempt, it needs the namespace. */
@@ -55,12 +56,16 @@ final class StepLoop {
     progress().started(from);
     StageResult base = watched(from, t, () -> base(stage));
     progress().done(from, null, secs(t));
-    mine.add(StepStat.of(from, stage, null, null, base.key().toString(), secs(t), 0));
+    reasons.inherit(stage);
+    mine.add(
+        StepStat.of(from, stage, 0, base.key().toString(), secs(t), reasons.baseDigest(stage)));
     ImageConfig config = base.config();
     List<StageResult.Layer> below = new ArrayList<>(base.layers());
     CacheKey key = base.key();
     boolean cmdSetHere = false;
+    int position = 0;
     for (Step step : stage.steps()) {
+      position++;
       Instruction in = step.instruction();
       long ts = System.nanoTime();
       BuildProgress.Step ps =
@@ -74,14 +79,11 @@ final class StepLoop {
         config = watched(ps, ts, () -> ConfigOp.apply(cfg, step, cmdHere, ctx.req()));
         key = key.child(StepText.canonical(in), Map.of());
         progress().done(ps, null, secs(ts));
-        mine.add(StepStat.of(ps, stage, null, null, key.toString(), secs(ts), 0));
+        mine.add(StepStat.of(ps, stage, position, key.toString(), secs(ts), null));
         continue;
       }
       StepState state = new StepState(stage, step, config, below);
-      Map<String, String> common = new TreeMap<>();
-      common.put("user", config.user());
-      common.put("workdir", config.workingDir());
-      StepInputs inputs = watched(ps, ts, () -> op.inputs(state, common));
+      StepInputs inputs = watched(ps, ts, () -> op.inputs(state));
       if (inputs.needsNamespaceToKnow()) {
         return Optional.empty();
       }
@@ -93,10 +95,13 @@ final class StepLoop {
       if (found == null && ctx.keysOnly()) {
         return Optional.empty();
       }
-      String reason =
+      MissReasons.Explained why =
           found != null
               ? null
-              : ctx.req().cache().noCache() ? "--no-cache" : "no record for this key";
+              : reasons.explain(state, ps, position, inputs.values(), key, recordKey);
+      if (why != null) {
+        progress().missed(ps, why.reason());
+      }
       CacheRecord rec =
           found != null
               ? found
@@ -112,10 +117,26 @@ final class StepLoop {
       config =
           config.withLayer(
               rec.hasLayer() ? rec.diffId() : null, stepTime(rec), rec.createdBy(), null);
-      key = k;
       String cache = found != null ? "hit" : "miss";
       progress().done(ps, cache, secs(ts));
-      mine.add(StepStat.of(ps, stage, cache, reason, k.toString(), secs(ts), bytes));
+      mine.add(
+          new StepStat(
+              stage.index(),
+              stage.name(),
+              ps.line(),
+              ps.text(),
+              cache,
+              why == null ? null : why.reason(),
+              k.toString(),
+              secs(ts),
+              bytes,
+              position,
+              key.toString(),
+              recordKey.toString(),
+              why == null ? null : why.first() ? "first" : "follows",
+              why == null ? 0 : why.causeStep(),
+              null));
+      key = k;
     }
     return Optional.of(new StageResult(stage.index(), stage.name(), config, below, key));
   }

@@ -46,7 +46,29 @@ public final class StepSources {
                     return null;
                   });
         }
+
+        public void keepListing(String listing) {
+          ctx.store().withIndex(idx -> idx.listings().put(listing));
+        }
       };
+
+  /**
+   * For trees whose stats say nothing across builds (a stage's mounted files): no digest is
+   * remembered by stat, but listings are kept, so a COPY --from miss names the files that changed.
+   */
+  public FileDigests listingsOnly() {
+    return new FileDigests() {
+      public Map<String, String> known(java.util.Collection<String> statKeys) {
+        return Map.of();
+      }
+
+      public void remember(Map<String, String> digests) {}
+
+      public void keepListing(String listing) {
+        fileDigests.keepListing(listing);
+      }
+    };
+  }
 
   /** The build context's files for COPY, ADD and bind mounts (.dockerignore applied). */
   public CopySources context() {

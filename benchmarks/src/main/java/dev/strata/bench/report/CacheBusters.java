@@ -33,8 +33,11 @@ import java.util.regex.Pattern;
  * Ranked by the number of builds busted, then by seconds re-run, then by name.
  */
 public final class CacheBusters {
-  /** Files named by a miss reason: "1 file changed: a" or "3 files changed: a, b, c". */
-  static final Pattern REASON_FILES = Pattern.compile("files? changed: (.+)$");
+  /**
+   * Files named by a miss reason: "1 file changed: a (120 -> 121 bytes)" or "3 files changed: a, b,
+   * c; 1 file added: d" (the first list).
+   */
+  static final Pattern REASON_FILES = Pattern.compile("files? changed: ([^;]+)");
 
   /** A file or instruction and what it cost. */
   public record Buster(String name, int builds, double seconds) {}
@@ -112,6 +115,7 @@ public final class CacheBusters {
       Matcher m = REASON_FILES.matcher(step.reason());
       if (m.find()) {
         for (String f : m.group(1).split(",\\s*")) {
+          f = f.replaceFirst("\\s*\\(.*$", ""); // a size change: "a.go (120 -> 121 bytes)"
           if (!f.isBlank() && !f.strip().matches("(and )?\\d+ more")) {
             out.add(f.strip());
           }

@@ -45,6 +45,23 @@ class CacheBustersTest {
   }
 
   @Test
+  void sizesAndOtherListsInTheReasonAreLeftOut() {
+    StepResult s =
+        new StepResult(
+            0,
+            null,
+            3,
+            "COPY . .",
+            "miss",
+            "2 files changed: a.go (120 -> 121 bytes), b/c.go; 1 file added: d.go",
+            1,
+            1);
+    assertEquals(
+        Set.of("a.go", "b/c.go"),
+        CacheBusters.blamedFiles(s, List.of("a.go", "b/c.go", "d.go"), false, "Dockerfile"));
+  }
+
+  @Test
   void withoutNamesTheChangedFilesUnderTheSourcesAreBlamed() {
     StepResult s = new StepResult(0, null, 3, "COPY go.mod go.sum ./", "miss", "no record", 1, 1);
     assertEquals(

@@ -92,11 +92,14 @@ final class ContentHash {
     if (!learnt.isEmpty()) {
       digests.remember(learnt);
     }
-    MessageDigest all = Digest.newSha256();
+    // The listing is what the hash is of (KeyInputs' files entry): kept once per distinct listing.
+    StringBuilder listing = new StringBuilder();
     for (StringBuilder line : lines) {
-      all.update((line + "\n").getBytes(StandardCharsets.UTF_8));
+      listing.append(line).append('\n');
     }
-    return Digest.fromSha256(all.digest()).toString();
+    String text = listing.toString();
+    digests.keepListing(text);
+    return Digest.sha256(text.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.strata.solver.copy;
 
 import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.KeyInputs;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.parser.Heredoc;
@@ -23,7 +24,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -52,52 +52,52 @@ public final class CopyOp implements Operation {
    * http source keys it), and for a linked copy with --chown the resolved ids.
    */
   @Override
-  public StepInputs inputs(StepState state, Map<String, String> common)
-      throws IOException, InterruptedException {
+  public StepInputs inputs(StepState state) throws IOException, InterruptedException {
     Stage stage = state.stage();
     Step step = state.step();
-    Map<String, String> in = new TreeMap<>(common);
     CopyOptions o = step.copy();
+    String files = null;
     if (o.from() != null) {
-      Optional<String> files = fromStageHash(step.instruction(), o);
-      if (files.isEmpty()) {
+      Optional<String> hash = fromStageHash(step.instruction(), o);
+      if (hash.isEmpty()) {
         return StepInputs.needsNamespace();
       }
-      in.put("files", files.get());
+      files = hash.get();
     } else if (!o.localSources().isEmpty() || o.urls().isEmpty()) {
       try (CopySources src = ctx.sources().context().excluding(o.excluded()).forKey()) {
-        in.put("files", src.contentHash(src.select(o.localSources(), o.parents()), false));
+        files = src.contentHash(src.select(o.localSources(), o.parents()), false);
       }
     }
+    List<String> urlInputs = new ArrayList<>();
     remote(stage).clear(); // bodies fetched for an earlier step that hit
     List<String> urls = o.urls();
     for (int n = 0; n < urls.size(); n++) {
       String url = urls.get(n);
       if (o.checksum() != null) {
-        in.put("url." + n, url + " " + o.checksum());
+        urlInputs.add(url + " " + o.checksum());
         continue;
       }
       if (ctx.keysOnly()) {
         return StepInputs.needsNamespace(); // the body must be fetched to know the key: inside
       }
       RemoteFiles.Fetched f = remote(stage).fetchForKey(url);
-      in.put(
-          "url." + n,
+      urlInputs.add(
           url + " " + f.digest() + (f.lastModified() == null ? "" : " " + f.lastModified()));
     }
+    String chown = null;
     if (o.linked() && o.hasChown()) {
       Optional<String> ids = linkChown(o.chown(), state.layers());
       if (ids.isEmpty()) {
         return StepInputs.needsNamespace();
       }
-      in.put("chown", ids.get());
+      chown = ids.get();
     }
-    return StepInputs.of(in);
+    ImageConfig c = state.config();
+    return StepInputs.of(KeyInputs.copy(c.user(), c.workingDir(), files, urlInputs, chown));
   }
 
   @Override
-  public CacheKey recordKeyOf(
-      Step step, CacheKey chained, String canonical, Map<String, String> in) {
+  public CacheKey recordKeyOf(Step step, CacheKey chained, String canonical, KeyInputs in) {
     return recordKey(step.copy(), chained, canonical, in);
   }
 
@@ -112,16 +112,11 @@ public final class CopyOp implements Operation {
    * earlier step does not re-run it). USER does not affect a copy; WORKDIR only a relative dest.
    */
   public static CacheKey recordKey(
-      CopyOptions o, CacheKey chained, String canonical, Map<String, String> inputs) {
+      CopyOptions o, CacheKey chained, String canonical, KeyInputs inputs) {
     if (o == null || !o.linked()) {
       return chained;
     }
-    Map<String, String> own = new TreeMap<>(inputs);
-    own.remove("user");
-    if (o.dest().startsWith("/")) {
-      own.remove("workdir");
-    }
-    return CacheKey.linked(canonical, own);
+    return CacheKey.linked(canonical, inputs.withoutUser(o.dest().startsWith("/")));
   }
 
   /**
@@ -165,7 +160,7 @@ public final class CopyOp implements Operation {
    * downloads are dropped after it, whether it failed or not.
    */
   @Override
-  public void run(StepState state, BuildProgress.Step ps, Path rootfs, Map<String, String> inputs)
+  public void run(StepState state, BuildProgress.Step ps, Path rootfs, KeyInputs inputs)
       throws IOException, InterruptedException {
     Stage stage = state.stage();
     CopyOptions o = state.step().copy();
@@ -182,7 +177,7 @@ public final class CopyOp implements Operation {
       BuildProgress.Step ps,
       ImageConfig config,
       Path rootfs,
-      Map<String, String> inputs,
+      KeyInputs inputs,
       CopyOptions o,
       CopySources src,
       List<Heredoc> docs)
@@ -209,7 +204,7 @@ public final class CopyOp implements Operation {
     if (o.hasChown()) {
       // a linked copy's rootfs is empty: the ids were resolved in the stage's (inputs)
       int[] ids =
-          o.linked() ? ChownSpec.parse(inputs.get("chown")) : ChownSpec.resolve(o.chown(), rootfs);
+          o.linked() ? ChownSpec.parse(inputs.chown()) : ChownSpec.resolve(o.chown(), rootfs);
       uid = ids[0];
       gid = ids[1];
     }
@@ -252,7 +247,8 @@ public final class CopyOp implements Operation {
     }
     StageResult src = ctx.sources().stageByRef(from);
     Path rootfs = ctx.sources().mounted(src);
-    return new CopySources(rootfs, DockerIgnore.none(), "stage " + from);
+    return new CopySources(rootfs, DockerIgnore.none(), "stage " + from)
+        .remembering(ctx.sources().listingsOnly());
   }
 
   private RemoteFiles remote(Stage stage) {

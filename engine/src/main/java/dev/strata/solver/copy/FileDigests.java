@@ -16,6 +16,12 @@ public interface FileDigests {
   /** Remembers {@code digests} (stat key -> hex digest). */
   void remember(Map<String, String> digests);
 
+  /**
+   * Keeps {@code listing}, the text whose sha256 is a content hash (one line per source and file),
+   * so a later miss can be compared with it file by file; by default it is not kept.
+   */
+  default void keepListing(String listing) {}
+
   /** Remembers nothing: every file is read. */
   FileDigests NONE =
       new FileDigests() {

@@ -38,13 +38,13 @@ final class StageFacts {
     layers.forEach(l -> id.append(l.diffId()).append('|'));
     id.append(what);
     String key = Digest.sha256(id.toString().getBytes(StandardCharsets.UTF_8)).toString();
-    String known = ctx.store().withIndex(idx -> idx.fileHash(key));
+    String known = ctx.store().withIndex(idx -> idx.fact(key));
     if (known == null && (known = ctx.imported().fact(key)) != null) {
       String fact = known;
       ctx.store()
           .withIndex(
               idx -> {
-                idx.putFileHash(key, fact);
+                idx.putFact(key, fact);
                 return null;
               });
     }
@@ -60,7 +60,7 @@ final class StageFacts {
     ctx.store()
         .withIndex(
             idx -> {
-              idx.putFileHash(key, value);
+              idx.putFact(key, value);
               return null;
             });
     return Optional.of(value);

@@ -1,5 +1,6 @@
 package dev.strata.solver.run;
 
+import dev.strata.buildcache.KeyInputs;
 import dev.strata.frontend.instructions.Instruction;
 import dev.strata.frontend.plan.Mount;
 import dev.strata.frontend.plan.RunOptions;
@@ -26,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The RUN step: what of it goes into its cache key besides its text (the environment it sees, its
@@ -46,19 +46,22 @@ public final class RunOp implements Operation {
    * without {@code --allow} is refused here, before any lookup).
    */
   @Override
-  public StepInputs inputs(StepState state, Map<String, String> common) throws IOException {
+  public StepInputs inputs(StepState state) throws IOException {
     Step step = state.step();
     security(step);
-    Map<String, String> in = new TreeMap<>(common);
-    in.put("env", String.join("\n", runEnv(step, state.config())));
-    in.put("shell", String.join(" ", step.env().shell()));
-    in.put("network", network(step).name().toLowerCase(Locale.ROOT));
-    in.put("mounts", mountsInput(step));
-    return StepInputs.of(in);
+    ImageConfig c = state.config();
+    return StepInputs.of(
+        KeyInputs.run(
+            c.user(),
+            c.workingDir(),
+            runEnv(step, c),
+            step.env().shell(),
+            network(step).name().toLowerCase(Locale.ROOT),
+            mountsInput(step)));
   }
 
   @Override
-  public void run(StepState state, BuildProgress.Step ps, Path rootfs, Map<String, String> inputs)
+  public void run(StepState state, BuildProgress.Step ps, Path rootfs, KeyInputs inputs)
       throws IOException, InterruptedException {
     run((Instruction.Run) state.step().instruction(), state.step(), ps, state.config(), rootfs);
   }
@@ -113,25 +116,43 @@ public final class RunOp implements Operation {
    * their content. Cache, tmpfs and secret contents do not count.
    */
   String mountsInput(Step step) throws IOException {
-    StringBuilder sb = new StringBuilder(step.mounts().toString());
+    List<KeyInputs.Mount> specs = new ArrayList<>();
+    List<String> binds = new ArrayList<>();
     for (Mount m : step.mounts()) {
+      specs.add(keyMount(m));
       if (!m.type().equals("bind")) {
         continue;
       }
       String src = m.source() == null ? "." : m.source();
       if (m.from() == null) {
         try (CopySources cs = ctx.sources().context().forKey()) {
-          sb.append("\nbind ")
-              .append(src)
-              .append(' ')
-              .append(cs.contentHash(cs.select(List.of(src)), false));
+          binds.add(src + " " + cs.contentHash(cs.select(List.of(src)), false));
         }
       } else {
-        sb.append("\nbind ").append(m.from()).append(':').append(src);
+        StringBuilder sb = new StringBuilder(m.from()).append(':').append(src);
         ctx.sources().stageByRef(m.from()).layers().forEach(l -> sb.append(' ').append(l.diffId()));
+        binds.add(sb.toString());
       }
     }
-    return sb.toString();
+    return KeyInputs.mountsText(specs, binds);
+  }
+
+  /** A mount as its step's key names it: every option. */
+  static KeyInputs.Mount keyMount(Mount m) {
+    return new KeyInputs.Mount(
+        m.type(),
+        m.target(),
+        m.source(),
+        m.from(),
+        m.readOnly(),
+        m.id(),
+        m.sharing(),
+        m.mode(),
+        m.uid(),
+        m.gid(),
+        m.required(),
+        m.size(),
+        m.env());
   }
 
   /**

@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.strata.buildcache.CacheKey;
+import dev.strata.buildcache.KeyInputs;
 import dev.strata.frontend.ignore.DockerIgnore;
 import dev.strata.frontend.plan.CopyOptions;
 import dev.strata.oci.Digest;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The record key of a linked copy (BuildKit's MergeOp: not chained to the layers below). */
@@ -31,23 +31,22 @@ class CopyRecordKeyTest {
         null);
   }
 
-  private static final Map<String, String> INPUTS =
-      Map.of("files", "sha256:f", "user", "u", "workdir", "/w");
+  private static KeyInputs in(String files, String user, String workdir) {
+    return KeyInputs.copy(user, workdir, files, List.of(), null);
+  }
+
+  private static final KeyInputs INPUTS = in("sha256:f", "u", "/w");
 
   @Test
   void aLinkedCopyIsFoundWhateverItsParentAndUser() {
     CopyOptions c = copy("/app/", null, true);
     CacheKey a = CopyOp.recordKey(c, PARENT_A.child("c", INPUTS), "c", INPUTS);
     CacheKey b =
-        CopyOp.recordKey(
-            c,
-            PARENT_B.child("c", INPUTS),
-            "c",
-            Map.of("files", "sha256:f", "user", "other", "workdir", "/x"));
+        CopyOp.recordKey(c, PARENT_B.child("c", INPUTS), "c", in("sha256:f", "other", "/x"));
     assertEquals(a, b, "absolute dest: WORKDIR and USER do not matter");
     assertNotEquals(
         a,
-        CopyOp.recordKey(c, PARENT_A.child("c", INPUTS), "c", Map.of("files", "sha256:g")),
+        CopyOp.recordKey(c, PARENT_A.child("c", INPUTS), "c", in("sha256:g", null, null)),
         "the files do");
   }
 
@@ -56,8 +55,7 @@ class CopyRecordKeyTest {
     CopyOptions c = copy("app/", null, true);
     assertNotEquals(
         CopyOp.recordKey(c, PARENT_A, "c", INPUTS),
-        CopyOp.recordKey(
-            c, PARENT_A, "c", Map.of("files", "sha256:f", "user", "u", "workdir", "/x")));
+        CopyOp.recordKey(c, PARENT_A, "c", in("sha256:f", "u", "/x")));
   }
 
   @Test
