@@ -5,6 +5,7 @@ import dev.strata.codec.Compression;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarWriter;
 import dev.strata.oci.Digest;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.FilterOutputStream;
@@ -78,7 +79,7 @@ public final class LayerWriter {
       ds.forEach(children::add);
     }
     for (Path c : children) {
-      String rel = prefix + FileNames.nameOf(c, prefix);
+      String rel = prefix + FileNames.name(c);
       out.add(new Change(rel, Change.Kind.CHANGED));
       if (Posix.lstat(c).isDirectory()) {
         walk(c, rel + "/", out);
@@ -161,11 +162,11 @@ public final class LayerWriter {
         tar.write(whiteoutEntry(name), null);
         continue;
       }
-      Path host = contentRoot.resolve(name);
+      Path host = FileNames.resolve(contentRoot, name);
       FileStat st = Posix.lstat(host);
       if (st.type() == FileStat.S_IFSOCK) {
         // As docker and containerd do: a socket left by a RUN (gpg-agent) is not content.
-        LOG.warning("socket " + name + " left out of the layer");
+        LOG.warning("socket " + FileNames.display(name) + " left out of the layer");
         continue;
       }
       TarEntry e = entry(host, name, st);
@@ -226,7 +227,7 @@ public final class LayerWriter {
     }
     int[] owner =
         names.contains(Ownership.XATTR) ? Ownership.of(host, st) : new int[] {st.uid(), st.gid()};
-    String link = st.isSymlink() ? Files.readSymbolicLink(host).toString() : "";
+    String link = st.isSymlink() ? FileNames.text(Files.readSymbolicLink(host)) : "";
     return new TarEntry(
         name,
         type,

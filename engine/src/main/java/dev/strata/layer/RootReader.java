@@ -1,6 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.posix.Errno;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -133,7 +134,7 @@ public final class RootReader implements AutoCloseable {
       }
       String dir = String.join("/", done);
       String rel = join(dir, c);
-      FileStat st = Posix.lstatOrNull(pinnedPath(pin(dir)).resolve(c));
+      FileStat st = Posix.lstatOrNull(FileNames.resolve(pinnedPath(pin(dir)), c));
       if (st == null || hidden.hides(rel, st.isDirectory())) {
         return null;
       }
@@ -142,7 +143,8 @@ public final class RootReader implements AutoCloseable {
         if (++links > MAX_LINKS) {
           throw new LayerException(null, "\"" + path + "\": too many levels of symbolic links");
         }
-        String target = Files.readSymbolicLink(pinnedPath(pin(dir)).resolve(c)).toString();
+        String target =
+            FileNames.text(Files.readSymbolicLink(FileNames.resolve(pinnedPath(pin(dir)), c)));
         if (target.startsWith("/")) {
           done.clear();
         }
@@ -169,7 +171,7 @@ public final class RootReader implements AutoCloseable {
   /** The target of the symlink at {@code rel}, as written. */
   public String readlink(String rel) throws IOException {
     trim();
-    return Files.readSymbolicLink(at(rel)).toString();
+    return FileNames.text(Files.readSymbolicLink(at(rel)));
   }
 
   /** The names in the directory {@code rel}, sorted; the directory is opened pinned. */
@@ -178,7 +180,7 @@ public final class RootReader implements AutoCloseable {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(pinnedPath(pinDir(rel)))) {
       for (Path p : ds) {
-        names.add(FileNames.nameOf(p, rel)); // a name that is not UTF-8 is refused, naming it
+        names.add(FileNames.name(p)); // any bytes: see FileNames
       }
     }
     names.sort(null);
@@ -199,9 +201,9 @@ public final class RootReader implements AutoCloseable {
     String name = nameOf(rel);
     int fd = Posix.openat(parent, name, Posix.O_PATH | Posix.O_NOFOLLOW, 0);
     try {
-      FileStat st = Posix.fstat(fd, root.resolve(rel));
+      FileStat st = Posix.fstat(fd, FileNames.resolve(root, rel));
       if (!st.isRegularFile()) {
-        throw new IOException(root.resolve(rel) + ": not a regular file");
+        throw new IOException(FileNames.display(root + "/" + rel) + ": not a regular file");
       }
       // reopening the O_PATH fd through its magic link opens that same inode, nothing else
       return FileChannel.open(fdPath(fd), StandardOpenOption.READ);
@@ -219,7 +221,7 @@ public final class RootReader implements AutoCloseable {
     if (rel.isEmpty()) {
       return fdPath(rootFd).resolve(".");
     }
-    return pinnedPath(pin(parentOf(rel))).resolve(nameOf(rel));
+    return FileNames.resolve(pinnedPath(pin(parentOf(rel))), nameOf(rel));
   }
 
   private static String parentOf(String rel) {
@@ -244,7 +246,8 @@ public final class RootReader implements AutoCloseable {
     try {
       return pin(rel);
     } catch (PosixException e) {
-      throw new IOException(root.resolve(rel) + ": cannot open directory: " + e.getMessage(), e);
+      throw new IOException(
+          FileNames.display(root + "/" + rel) + ": cannot open directory: " + e.getMessage(), e);
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.posix.Errno;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -89,7 +90,7 @@ final class ScopedRoot implements AutoCloseable {
     if (host.equals(root)) {
       return rootFdPath.resolve(".");
     }
-    return pinnedPath(pin(host.getParent())).resolve(host.getFileName().toString());
+    return pinnedPath(pin(host.getParent())).resolve(host.getFileName()); // bytes to bytes
   }
 
   private Path pinnedPath(int fd) {
@@ -106,7 +107,7 @@ final class ScopedRoot implements AutoCloseable {
     try {
       return Posix.openat(
           dir,
-          host.getFileName().toString(),
+          FileNames.name(host),
           Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW,
           mode);
     } catch (PosixException e) {
@@ -137,7 +138,7 @@ final class ScopedRoot implements AutoCloseable {
     if (!dir.startsWith(root)) {
       throw new IOException(dir + " is not under the unpack root " + root);
     }
-    String rel = root.relativize(dir).toString();
+    String rel = FileNames.text(root.relativize(dir));
     int opened = openat2 ? Posix.openat2(rootFd, rel, DIR_PATH, 0, RESOLVE) : walk(rel);
     pins.put(dir, opened);
     return opened;
@@ -186,12 +187,12 @@ final class ScopedRoot implements AutoCloseable {
     if (host.equals(root)) {
       throw new IOException("will not remove the unpack root " + root);
     }
-    removeAt(pin(host.getParent()), host.getFileName().toString());
+    removeAt(pin(host.getParent()), FileNames.name(host));
     forget();
   }
 
   private static void removeAt(int dirFd, String name) throws IOException {
-    Path p = fdPath(dirFd).resolve(name);
+    Path p = FileNames.resolve(fdPath(dirFd), name);
     FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
       return;
@@ -213,7 +214,7 @@ final class ScopedRoot implements AutoCloseable {
           }
           List<String> children = new ArrayList<>();
           try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdPath(fd))) {
-            ds.forEach(c -> children.add(c.getFileName().toString()));
+            ds.forEach(c -> children.add(FileNames.name(c)));
           }
           for (String c : children) {
             removeAt(fd, c);

@@ -2,11 +2,11 @@ package dev.strata.layer;
 
 import dev.strata.codec.BackgroundInputStream;
 import dev.strata.codec.Compression;
-import dev.strata.layer.tar.EntryNameException;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
 import dev.strata.oci.Digest;
 import dev.strata.posix.Errno;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -291,8 +291,6 @@ public final class Unpacker {
       return reader.next();
     } catch (LayerException x) {
       throw x;
-    } catch (EntryNameException x) {
-      throw new LayerException(null, x.getMessage(), x); // it names its entry itself
     } catch (IOException x) {
       throw new LayerException(run.current, x.getMessage(), x);
     }
@@ -415,8 +413,8 @@ public final class Unpacker {
      * nodes a rootless user can never make, and a dozen lines said nothing more than one.
      */
     void skippedDevice(String what, String name, String why) {
-      warnings.add("skipped " + what + " " + name + ": " + why);
-      skippedDevices.add(name);
+      warnings.add("skipped " + what + " " + FileNames.display(name) + ": " + why);
+      skippedDevices.add(FileNames.display(name));
       whyDevicesSkipped = why;
     }
 
@@ -494,7 +492,7 @@ public final class Unpacker {
           writeFile(fd, target, e, reader);
         }
         case TarEntry.SYMLINK -> {
-          Files.createSymbolicLink(at, Path.of(e.linkName()));
+          Files.createSymbolicLink(at, FileNames.path(e.linkName()));
           finish(target, at, e);
         }
         case TarEntry.HARDLINK -> {
@@ -594,11 +592,12 @@ public final class Unpacker {
         if (st != null && st.isDirectory()) {
           List<String> names = new ArrayList<>();
           try (DirectoryStream<Path> ds = Files.newDirectoryStream(scoped.dir(dir))) {
-            ds.forEach(c -> names.add(c.getFileName().toString()));
+            ds.forEach(c -> names.add(FileNames.name(c)));
           }
           for (String n : names) {
-            if (!createdHere.contains(dir.resolve(n))) {
-              remove(dir.resolve(n));
+            Path child = FileNames.resolve(dir, n);
+            if (!createdHere.contains(child)) {
+              remove(child);
             }
           }
         }
@@ -608,7 +607,7 @@ public final class Unpacker {
       if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
         throw new LayerException(e.name(), "malformed whiteout");
       }
-      Path victim = dir.resolve(hidden);
+      Path victim = FileNames.resolve(dir, hidden);
       if (options.whiteouts() == Whiteouts.OVERLAY) {
         resolver.mkdirs(e.name(), dir, scoped);
         if (statAt(victim) != null) {

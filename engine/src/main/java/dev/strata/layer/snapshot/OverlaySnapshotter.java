@@ -1,10 +1,10 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
-import dev.strata.layer.FileNames;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.FsMount;
 import dev.strata.posix.Posix;
@@ -182,7 +182,7 @@ final class OverlaySnapshotter implements Snapshotter {
     private void walk(Path dir, String rel, TreeSet<Change> out) throws IOException {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path c : ds) {
-          String path = rel + FileNames.nameOf(c, rel);
+          String path = rel + FileNames.name(c);
           FileStat st = Posix.lstat(c);
           if (st.isWhiteout()) {
             out.add(new Change(path, Change.Kind.DELETED));

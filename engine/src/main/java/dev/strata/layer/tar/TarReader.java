@@ -1,5 +1,6 @@
 package dev.strata.layer.tar;
 
+import dev.strata.posix.FileNames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -7,14 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
  * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes), GNU
- * long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums and
- * names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link EOFException}
- * naming the entry. Does not close the stream.
+ * long names ({@code L}, {@code K}), base-256 numbers. Names and link targets are bytes, kept as
+ * {@link FileNames} text whatever they hold (a PAX path is UTF-8 by the spec, but GNU tar and
+ * Python's tarfile write other bytes there as they are, the latter saying {@code
+ * hdrcharset=BINARY}: decoded the same way, so either is kept). Refuses sparse files and bad
+ * checksums; a stream cut short raises {@link EOFException} naming the entry. Does not close the
+ * stream.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
@@ -84,22 +87,21 @@ public final class TarReader {
       // PAX overrides GNU long names, which override the header; only the one used is decoded
       // (a header field may hold a name cut at 100 bytes, mid-character, under a PAX path).
       String name =
-          name(
+          FileNames.decode(
               pax.containsKey("path")
                   ? pax.get("path")
-                  : longName != null ? longName : headerNameBytes(h),
-              null);
+                  : longName != null ? longName : headerNameBytes(h));
       String link =
-          name(
+          FileNames.decode(
               pax.containsKey("linkpath")
                   ? pax.get("linkpath")
-                  : longLink != null ? longLink : cBytes(h, 157, 100),
-              name);
+                  : longLink != null ? longLink : cBytes(h, 157, 100));
       if (pax.containsKey("size")) {
         size = paxLong(pax, "size", name);
       }
       if (pax.containsKey("GNU.sparse.major") || pax.containsKey("GNU.sparse.map")) {
-        throw new TarFormatException("entry " + name + ": PAX sparse files are not supported");
+        throw new TarFormatException(
+            "entry " + FileNames.display(name) + ": PAX sparse files are not supported");
       }
       int uid =
           pax.containsKey("uid") ? (int) paxLong(pax, "uid", name) : (int) number(h, 108, 8, "uid");
@@ -114,7 +116,8 @@ public final class TarReader {
           mtime = d.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
           mtimeNs = d.subtract(java.math.BigDecimal.valueOf(mtime)).movePointRight(9).intValue();
         } catch (NumberFormatException | ArithmeticException e) {
-          throw new TarFormatException("entry " + name + ": bad PAX mtime \"" + t + "\"");
+          throw new TarFormatException(
+              "entry " + FileNames.display(name) + ": bad PAX mtime \"" + t + "\"");
         }
       }
       Map<String, byte[]> xattrs = new HashMap<>();
@@ -140,10 +143,11 @@ public final class TarReader {
           && type != TarEntry.BLOCK
           && type != TarEntry.DIR
           && type != TarEntry.FIFO) {
-        throw new TarFormatException("entry " + name + ": unsupported tar type '" + type + "'");
+        throw new TarFormatException(
+            "entry " + FileNames.display(name) + ": unsupported tar type '" + type + "'");
       }
       if (size < 0) {
-        throw new TarFormatException("entry " + name + ": negative size");
+        throw new TarFormatException("entry " + FileNames.display(name) + ": negative size");
       }
       long devMajor =
           type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 329, 8, "devmajor") : 0;
@@ -193,7 +197,7 @@ public final class TarReader {
         if (n < 0) {
           throw new EOFException(
               "truncated tar stream in entry "
-                  + current.name()
+                  + FileNames.display(current.name())
                   + " ("
                   + remaining
                   + " bytes missing)");
@@ -215,7 +219,8 @@ public final class TarReader {
     while (toSkip > 0) {
       int n = in.read(sink, 0, (int) Math.min(sink.length, toSkip));
       if (n < 0) {
-        throw new EOFException("truncated tar stream in entry " + current.name());
+        throw new EOFException(
+            "truncated tar stream in entry " + FileNames.display(current.name()));
       }
       toSkip -= n;
     }
@@ -278,7 +283,8 @@ public final class TarReader {
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new TarFormatException("entry " + name + ": bad PAX " + key + " \"" + v + "\"");
+      throw new TarFormatException(
+          "entry " + FileNames.display(name) + ": bad PAX " + key + " \"" + v + "\"");
     }
   }
 
@@ -297,30 +303,15 @@ public final class TarReader {
     return name;
   }
 
-  /**
-   * An entry's name ({@code entry} null) or its link target as text; refused by name when not UTF-8
-   * (see {@link Utf8Names}).
-   */
-  private static String name(byte[] b, String entry) throws EntryNameException {
-    Optional<String> s = Utf8Names.decode(b, 0, b.length);
-    if (s.isPresent()) {
-      return s.get();
-    }
-    String what =
-        entry == null
-            ? "tar entry \"" + Utf8Names.escape(b) + "\": name"
-            : "tar entry \"" + entry + "\": link target \"" + Utf8Names.escape(b) + "\"";
-    throw new EntryNameException(
-        what
-            + " is not valid UTF-8 (Strata keeps file names as UTF-8"
-            + " and refuses other bytes rather than rename the file)");
-  }
-
   private static String describe(byte[] longName, Map<String, byte[]> pax) {
     if (pax.containsKey("path")) {
-      return Utf8Names.escape(pax.get("path"));
+      return shown(pax.get("path"));
     }
-    return longName != null ? Utf8Names.escape(longName) : "(start of archive or previous entry)";
+    return longName != null ? shown(longName) : "(start of archive or previous entry)";
+  }
+
+  private static String shown(byte[] name) {
+    return FileNames.display(FileNames.decode(name));
   }
 
   private static void verifyChecksum(byte[] h, byte[] longName, Map<String, byte[]> pax)
@@ -330,7 +321,7 @@ public final class TarReader {
       want = number(h, 148, 8, "checksum");
     } catch (TarFormatException e) {
       throw new TarFormatException(
-          "not a tar stream: bad header checksum field near entry " + cString(h, 0, 100));
+          "not a tar stream: bad header checksum field near entry " + shown(cBytes(h, 0, 100)));
     }
     long unsigned = 0;
     long signed = 0;
@@ -342,7 +333,7 @@ public final class TarReader {
     if (want != unsigned && want != signed) {
       throw new TarFormatException(
           "invalid tar header checksum at entry \""
-              + cString(h, 0, 100)
+              + shown(cBytes(h, 0, 100))
               + "\" (after "
               + describe(longName, pax)
               + ")");
@@ -381,14 +372,6 @@ public final class TarReader {
       v = (v << 3) | (b - '0');
     }
     return v;
-  }
-
-  private static String cString(byte[] h, int off, int len) {
-    int end = off;
-    while (end < off + len && h[end] != 0) {
-      end++;
-    }
-    return new String(h, off, end - off, StandardCharsets.UTF_8);
   }
 
   private static byte[] cBytes(byte[] h, int off, int len) {

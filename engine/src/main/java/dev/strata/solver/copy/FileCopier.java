@@ -3,6 +3,7 @@ package dev.strata.solver.copy;
 import dev.strata.layer.Ownership;
 import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -218,7 +219,7 @@ public final class FileCopier {
       Files.delete(dst);
     }
     if (st.isSymlink()) {
-      Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
+      Files.createSymbolicLink(dst, FileNames.path(reader.readlink(src)));
     } else if (st.isRegularFile()) {
       try (FileChannel in = reader.openFile(src);
           FileChannel out =
