@@ -219,7 +219,7 @@ final class OverlaySnapshotter implements Snapshotter {
         Path p = l;
         boolean hidden = false;
         for (int i = 0; i < comps.length; i++) {
-          p = p.resolve(comps[i]);
+          p = FileNames.resolve(p, comps[i]);
           FileStat st = Posix.lstatOrNull(p);
           if (st == null) {
             break;
