@@ -256,15 +256,12 @@ class ArchitectureTest {
           "cache/src/main/java/dev/strata/store/Store.java",
           "engine/src/main/java/dev/strata/frontend/instructions/Instruction.java",
           "engine/src/main/java/dev/strata/registry/HttpSession.java",
-          "engine/src/main/java/dev/strata/layer/tar/TarReader.java",
           "cache/src/main/java/dev/strata/index/StoreIndex.java",
           "native/src/main/java/dev/strata/posix/Posix.java",
           "engine/src/main/java/dev/strata/registry/Repository.java",
           "engine/src/main/java/dev/strata/archive/ArchiveLoader.java",
           "engine/src/main/java/dev/strata/frontend/instructions/InstructionParser.java",
-          "engine/src/main/java/dev/strata/remotecache/ImportedCache.java",
-          "engine/src/main/java/dev/strata/layer/RootReader.java",
-          "engine/src/main/java/dev/strata/layer/LayerWriter.java");
+          "engine/src/main/java/dev/strata/remotecache/ImportedCache.java");
 
   /**
    * STYLE.md "Most files 50-300 lines" (issue 21's acceptance): no main file of any module over
