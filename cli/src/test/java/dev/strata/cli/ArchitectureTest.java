@@ -252,7 +252,6 @@ class ArchitectureTest {
   private static final Set<String> LONG_FILES_ALLOWED =
       Set.of(
           "engine/src/main/java/dev/strata/frontend/shell/ShellLexer.java",
-          "engine/src/main/java/dev/strata/layer/Unpacker.java",
           "cache/src/main/java/dev/strata/store/Store.java",
           "engine/src/main/java/dev/strata/frontend/instructions/Instruction.java",
           "engine/src/main/java/dev/strata/registry/HttpSession.java",
