@@ -72,21 +72,31 @@ public final class TarWriter implements Closeable {
       record(paxBytes, "SCHILY.xattr." + x.getKey(), x.getValue());
     }
     if (paxBytes.size() > 0) {
-      byte[] paxName = FileNames.encode("PaxHeaders/" + name);
+      String paxName = "PaxHeaders/" + name;
       byte[] body = paxBytes.toByteArray();
-      writeHeader(truncate(paxName, 100), 'x', 0644, 0, 0, body.length, 0, new byte[0], 0, 0);
+      writeHeader(
+          field(paxName, FileNames.encode(paxName), 100),
+          'x',
+          0644,
+          0,
+          0,
+          body.length,
+          0,
+          new byte[0],
+          0,
+          0);
       out.write(body);
       pad(body.length);
     }
     writeHeader(
-        truncate(nameBytes, 100),
+        field(name, nameBytes, 100),
         e.type(),
         e.mode(),
         Math.max(0, Math.min(e.uid(), MAX_OCTAL_7)),
         Math.max(0, Math.min(e.gid(), MAX_OCTAL_7)),
         Math.min(size, MAX_OCTAL_11),
         Math.max(0, Math.min(e.mtimeSec(), MAX_OCTAL_11)),
-        truncate(linkBytes, 100),
+        field(e.linkName(), linkBytes, 100),
         e.devMajor(),
         e.devMinor());
     if (size > 0) {
@@ -148,9 +158,18 @@ public final class TarWriter implements Closeable {
     return true;
   }
 
-  /** A header field's bytes; a longer name is in the PAX header too, which readers take first. */
-  private static byte[] truncate(byte[] b, int max) {
-    return b.length <= max ? b : Arrays.copyOf(b, max);
+  /**
+   * The ustar name or link field of {@code s}, whose bytes are {@code bytes}. A name that needs no
+   * PAX record is ASCII: its bytes. Under a PAX record, which readers take first, the field keeps
+   * what Strata always wrote there, so that layers keep their digests: the chars as ISO-8859-1 ('?'
+   * beyond it) when the UTF-8 fits, else the first {@code max} bytes; a name that is not UTF-8 has
+   * its own bytes there, cut at {@code max}.
+   */
+  private static byte[] field(String s, byte[] bytes, int max) {
+    if (bytes.length > max) {
+      return Arrays.copyOf(bytes, max);
+    }
+    return FileNames.hasEscapes(s) ? bytes : s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** PAX record "LEN KEY=VALUE\n", where LEN counts the whole record including itself. */

@@ -9,8 +9,10 @@ import dev.strata.posix.FileNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -97,6 +99,26 @@ class TarNamesTest {
       }
     }
     assertFalse(new String(out.toByteArray(), StandardCharsets.ISO_8859_1).contains("hdrcharset"));
+  }
+
+  /**
+   * Layers keep their digests: the bytes for these names, links and directories are those the
+   * writer gave before names were bytes (golden, from commit 15361e3), the ustar fields under the
+   * PAX records included.
+   */
+  @Test
+  void utf8Names_sameBytesAsEver() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(out)) {
+      for (String n : NAMES) {
+        w.write(
+            new TarEntry(n, TarEntry.SYMLINK, 0777, 0, 0, 0, 1, 0, "../" + n, 0, 0, null), null);
+        w.write(new TarEntry(n + ".d", TarEntry.DIR, 0755, 0, 0, 0, 1, 0, "", 0, 0, null), null);
+      }
+    }
+    assertEquals(
+        "0d98da88e4de3b4216d53573066a5aae5a99a202bbec4cc59f7f346ec5c8f4b9",
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray())));
   }
 
   @Test
