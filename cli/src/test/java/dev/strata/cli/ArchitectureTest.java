@@ -256,7 +256,6 @@ class ArchitectureTest {
           "engine/src/main/java/dev/strata/frontend/instructions/Instruction.java",
           "engine/src/main/java/dev/strata/registry/HttpSession.java",
           "cache/src/main/java/dev/strata/index/StoreIndex.java",
-          "native/src/main/java/dev/strata/posix/Posix.java",
           "engine/src/main/java/dev/strata/registry/Repository.java",
           "engine/src/main/java/dev/strata/archive/ArchiveLoader.java",
           "engine/src/main/java/dev/strata/frontend/instructions/InstructionParser.java",

@@ -2,9 +2,7 @@ package dev.strata.posix;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -13,23 +11,22 @@ import jnr.ffi.Runtime;
 /**
  * The calls {@code java.nio} cannot make: ownership, permission bits with setuid/sticky and
  * nanosecond times on a path without following a final symlink, device nodes and fifos, extended
- * attributes (the l* calls, which never follow a symlink), a full lstat and mount. Every method
- * throws {@link PosixException} carrying errno.
+ * attributes (the l* calls, which never follow a symlink) and a full lstat ({@link FsMount}
+ * mounts). Every method throws {@link PosixException} carrying errno.
  */
 public final class Posix {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int STATX_BASIC_STATS_AND_BTIME = 0xfff;
-  private static final byte[] EMPTY = new byte[1]; // size 0 asks the kernel for the size
   // "" as a C string, for AT_EMPTY_PATH; apart from EMPTY, which jnr fills as an @Out buffer
   private static final byte[] NO_PATH = new byte[1];
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
   private Posix() {}
 
-  private static PosixException error(String call, Path path) {
+  static PosixException error(String call, Path path) {
     return error(call, display(path));
   }
 
@@ -39,7 +36,7 @@ public final class Posix {
     return new PosixException(call, FileNames.display(name), errno, LIBC.strerror(errno));
   }
 
-  private static String display(Path path) {
+  static String display(Path path) {
     return FileNames.display(FileNames.text(path));
   }
 
@@ -104,7 +101,7 @@ public final class Posix {
         != 0) {
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   /**
@@ -126,7 +123,7 @@ public final class Posix {
       }
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   private static final int AT_EMPTY_PATH = 0x1000;
@@ -139,7 +136,7 @@ public final class Posix {
         != 0) {
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   /** Writes all of {@code b[0..len)} to {@code fd}. */
@@ -186,28 +183,6 @@ public final class Posix {
     }
   }
 
-  private static FileStat statx(byte[] buf) {
-    ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-    // struct statx (include/uapi/linux/stat.h): fixed offsets.
-    return new FileStat(
-        b.getShort(28) & 0xffff,
-        b.getInt(20),
-        b.getInt(24),
-        b.getLong(40),
-        b.getLong(32),
-        b.getInt(16),
-        b.getInt(136) & 0xffffffffL,
-        b.getInt(140) & 0xffffffffL,
-        b.getInt(128) & 0xffffffffL,
-        b.getInt(132) & 0xffffffffL,
-        b.getLong(112),
-        b.getInt(120),
-        b.getLong(96),
-        b.getInt(104),
-        (b.getInt(0) & 0x800) != 0 ? b.getLong(80) : 0,
-        (b.getInt(0) & 0x800) != 0 ? b.getInt(88) : 0);
-  }
-
   /** Sets an extended attribute on {@code path} itself. */
   public static void lsetxattr(Path path, String name, byte[] value) throws PosixException {
     if (LIBC.lsetxattr(FileNames.cString(path), name, value, value.length, 0) != 0) {
@@ -217,53 +192,12 @@ public final class Posix {
 
   /** The value of an extended attribute, or null when {@code path} has none of that name. */
   public static byte[] lgetxattr(Path path, String name) throws PosixException {
-    // Ask the size first: most files have no such xattr, and jnr copies the whole @Out array.
-    for (int attempt = 0; attempt < 3; attempt++) {
-      long size = LIBC.lgetxattr(FileNames.cString(path), name, EMPTY, 0);
-      if (size < 0) {
-        int errno = LastError.getLastError(RUNTIME);
-        if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
-          return null;
-        }
-        throw new PosixException("lgetxattr " + name, display(path), errno, LIBC.strerror(errno));
-      }
-      byte[] buf = new byte[(int) Math.max(1, size)];
-      long n = LIBC.lgetxattr(FileNames.cString(path), name, buf, size);
-      if (n >= 0) {
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, (int) n);
-      }
-      int errno = LastError.getLastError(RUNTIME);
-      if (errno != Errno.ERANGE) { // ERANGE: it grew between the calls; ask again
-        throw new PosixException("lgetxattr " + name, display(path), errno, LIBC.strerror(errno));
-      }
-    }
-    throw new PosixException("lgetxattr " + name, display(path), Errno.ERANGE, "keeps growing");
+    return XattrReads.lgetxattr(path, name);
   }
 
   /** The names of the extended attributes of {@code path} itself, in the kernel's order. */
   public static List<String> llistxattr(Path path) throws PosixException {
-    long size = LIBC.llistxattr(FileNames.cString(path), EMPTY, 0);
-    byte[] buf = size > 0 ? new byte[(int) size] : EMPTY;
-    long n = size > 0 ? LIBC.llistxattr(FileNames.cString(path), buf, buf.length) : size;
-    if (n < 0) {
-      int errno = LastError.getLastError(RUNTIME);
-      if (errno == Errno.ENOTSUP) {
-        return List.of();
-      }
-      if (errno == Errno.ERANGE) {
-        return llistxattr(path); // grew between the calls
-      }
-      throw new PosixException("llistxattr", display(path), errno, LIBC.strerror(errno));
-    }
-    List<String> names = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < n; i++) {
-      if (buf[i] == 0) {
-        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    return names;
+    return XattrReads.llistxattr(path);
   }
 
   public static void lremovexattr(Path path, String name) throws PosixException {
@@ -357,20 +291,5 @@ public final class Posix {
       throw error("openat2", path);
     }
     return (int) fd;
-  }
-
-  /** mount(2); {@code data} may be null. */
-  public static void mount(String source, Path target, String fstype, long flags, String data)
-      throws PosixException {
-    if (LIBC.mount(source, FileNames.cString(target), fstype, flags, data) != 0) {
-      throw error("mount " + fstype, target);
-    }
-  }
-
-  /** umount2(2) with MNT_DETACH when {@code lazy}. */
-  public static void umount(Path target, boolean lazy) throws PosixException {
-    if (LIBC.umount2(FileNames.cString(target), lazy ? 2 : 0) != 0) {
-      throw error("umount", target);
-    }
   }
 }

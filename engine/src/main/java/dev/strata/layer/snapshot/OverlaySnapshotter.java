@@ -120,7 +120,7 @@ final class OverlaySnapshotter implements Snapshotter {
     String data = options(lowers, upper, wd, support.userxattr());
     try {
       if (data.length() <= MAX_MOUNT_DATA) {
-        Posix.mount("overlay", merged, "overlay", 0, data);
+        FsMount.mount("overlay", merged, "overlay", 0, data);
       } else { // too deep for one page of options: each lower dir on its own
         mountByParts(layers.size(), data.length(), lowers, upper, wd, merged);
       }
@@ -252,7 +252,7 @@ final class OverlaySnapshotter implements Snapshotter {
     @Override
     public void close() throws IOException {
       if (mounted) {
-        Posix.umount(merged, false);
+        FsMount.umount(merged, false);
         mounted = false;
       }
       Trees.removeAll(work);
