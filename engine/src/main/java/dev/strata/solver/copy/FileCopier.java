@@ -189,11 +189,7 @@ public final class FileCopier {
     FileStat st = reader.lstat(src);
     if (st == null) {
       throw new BuildException(
-          "\""
-              + FileNames.display(src)
-              + "\": removed from "
-              + sources.root()
-              + " while it was copied");
+          "\"" + src + "\": removed from " + sources.root() + " while it was copied");
     }
     List<String> comps = RootResolver.clean(target);
     if (comps.isEmpty()) {
@@ -218,12 +214,7 @@ public final class FileCopier {
     }
     if (exists) {
       if (Files.isDirectory(dst, LinkOption.NOFOLLOW_LINKS)) {
-        throw new BuildException(
-            "cannot copy "
-                + FileNames.display(src)
-                + " to "
-                + FileNames.display(target)
-                + ": a directory is there");
+        throw new BuildException("cannot copy " + src + " to " + target + ": a directory is there");
       }
       Files.delete(dst);
     }
@@ -248,10 +239,7 @@ public final class FileCopier {
       }
       Posix.chmod(dst, attrs.chmod() != null ? attrs.chmod() : st.permissions());
     } else {
-      warn.accept(
-          "skipped "
-              + FileNames.display(src)
-              + ": COPY takes files, directories and symlinks only");
+      warn.accept("skipped " + src + ": COPY takes files, directories and symlinks only");
       return;
     }
     setOwner(reader, src, st, dst, attrs);
@@ -272,8 +260,7 @@ public final class FileCopier {
         try {
           Posix.lsetxattr(dst, x, v);
         } catch (PosixException e) {
-          warn.accept(
-              "xattr " + x + " of " + FileNames.display(src) + " not copied: " + e.getMessage());
+          warn.accept("xattr " + x + " of " + src + " not copied: " + e.getMessage());
         }
       }
     }
