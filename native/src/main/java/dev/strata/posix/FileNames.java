@@ -227,8 +227,18 @@ public final class FileNames {
 
   /** {@link #bytes} with a NUL after them, as a C string for a native call. */
   public static byte[] cString(Path p) {
-    byte[] b = bytes(p);
-    return Arrays.copyOf(b, b.length + 1);
+    // Every Posix call makes one: an ASCII path (nearly all) in one pass and one array.
+    String s = p.toString();
+    byte[] c = new byte[s.length() + 1];
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch >= 0x80) {
+        byte[] b = bytes(p);
+        return Arrays.copyOf(b, b.length + 1);
+      }
+      c[i] = (byte) ch;
+    }
+    return c;
   }
 
   /** {@code s} as a C string. */
