@@ -251,12 +251,7 @@ class ArchitectureTest {
   private static final Set<String> LONG_FILES_ALLOWED =
       Set.of(
           "engine/src/main/java/dev/strata/frontend/shell/ShellLexer.java",
-          "engine/src/main/java/dev/strata/layer/Unpacker.java",
-          "cache/src/main/java/dev/strata/store/Store.java",
-          "engine/src/main/java/dev/strata/layer/tar/TarReader.java",
-          "native/src/main/java/dev/strata/posix/Posix.java",
-          "engine/src/main/java/dev/strata/layer/RootReader.java",
-          "engine/src/main/java/dev/strata/layer/LayerWriter.java");
+          "cache/src/main/java/dev/strata/store/Store.java");
 
   /**
    * STYLE.md "Most files 50-300 lines" (issue 21's acceptance): no main file of any module over

@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.posix.FileNames;
 import java.io.IOException;
 
 /**
@@ -10,7 +11,7 @@ public class LayerException extends IOException {
   private final String entry;
 
   public LayerException(String entry, String message) {
-    super(entry == null ? message : "layer entry \"" + entry + "\": " + message);
+    super(entry == null ? message : "layer entry \"" + FileNames.display(entry) + "\": " + message);
     this.entry = entry;
   }
 

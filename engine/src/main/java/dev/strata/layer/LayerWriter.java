@@ -6,6 +6,7 @@ import dev.strata.codec.NonClosing;
 import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarWriter;
 import dev.strata.oci.Digest;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.FilterOutputStream;
@@ -79,7 +80,7 @@ public final class LayerWriter {
       ds.forEach(children::add);
     }
     for (Path c : children) {
-      String rel = prefix + FileNames.nameOf(c, prefix);
+      String rel = prefix + FileNames.name(c);
       out.add(new Change(rel, Change.Kind.CHANGED));
       if (Posix.lstat(c).isDirectory()) {
         walk(c, rel + "/", out);
@@ -162,14 +163,14 @@ public final class LayerWriter {
         tar.write(whiteoutEntry(name), null);
         continue;
       }
-      Path host = contentRoot.resolve(name);
+      Path host = FileNames.resolve(contentRoot, name);
       FileStat st = Posix.lstat(host);
       if (st.type() == FileStat.S_IFSOCK) {
         // As docker and containerd do: a socket left by a RUN (gpg-agent) is not content.
-        LOG.warning("socket " + name + " left out of the layer");
+        LOG.warning("socket " + FileNames.display(name) + " left out of the layer");
         continue;
       }
-      TarEntry e = entry(host, name, st);
+      TarEntry e = FileEntry.of(host, name, st, options.sourceDateEpoch());
       if (st.isRegularFile() && st.nlink() > 1) {
         String first = firstNameOfInode.putIfAbsent(st.inodeKey(), name);
         if (first != null) {
@@ -193,54 +194,6 @@ public final class LayerWriter {
       plan.putIfAbsent(path.substring(0, i), null);
       i = path.indexOf('/', i + 1);
     }
-  }
-
-  private TarEntry entry(Path host, String name, FileStat st) throws IOException {
-    char type =
-        switch (st.type()) {
-          case FileStat.S_IFREG -> TarEntry.FILE;
-          case FileStat.S_IFDIR -> TarEntry.DIR;
-          case FileStat.S_IFLNK -> TarEntry.SYMLINK;
-          case FileStat.S_IFCHR -> TarEntry.CHAR;
-          case FileStat.S_IFBLK -> TarEntry.BLOCK;
-          case FileStat.S_IFIFO -> TarEntry.FIFO;
-          default -> throw new LayerException(name, "unsupported file type " + st.type());
-        };
-    long mtime = st.mtimeSec();
-    int mtimeNs = st.mtimeNsec();
-    Long epoch = options.sourceDateEpoch();
-    if (epoch != null && (mtime > epoch || (mtime == epoch && mtimeNs > 0))) {
-      mtime = epoch;
-      mtimeNs = 0;
-    }
-    Map<String, byte[]> xattrs = new TreeMap<>();
-    // One llistxattr per entry; the owner record is read only when it is listed (most files
-    // have no xattrs at all, so this saves a failing lgetxattr per file).
-    List<String> names = st.isSymlink() ? List.of() : Posix.llistxattr(host);
-    for (String x : names) {
-      if (!Ownership.isInternalXattr(x)) {
-        byte[] v = Posix.lgetxattr(host, x);
-        if (v != null) {
-          xattrs.put(x, v);
-        }
-      }
-    }
-    int[] owner =
-        names.contains(Ownership.XATTR) ? Ownership.of(host, st) : new int[] {st.uid(), st.gid()};
-    String link = st.isSymlink() ? Files.readSymbolicLink(host).toString() : "";
-    return new TarEntry(
-        name,
-        type,
-        st.permissions(),
-        owner[0],
-        owner[1],
-        st.isRegularFile() ? st.size() : 0,
-        mtime,
-        mtimeNs,
-        link,
-        st.rdevMajor(),
-        st.rdevMinor(),
-        xattrs);
   }
 
   private TarEntry whiteoutEntry(String name) {

@@ -1,6 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.posix.Errno;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -48,8 +49,7 @@ public final class RootReader implements AutoCloseable {
   public static final Hidden NONE = (p, d) -> false;
 
   private static final int MAX_LINKS = 40; // as Linux's MAXSYMLINKS
-  private static final int DIR_PATH = Posix.O_PATH | Posix.O_DIRECTORY;
-  private static final long RESOLVE = Posix.RESOLVE_IN_ROOT | Posix.RESOLVE_NO_MAGICLINKS;
+  private static final int DIR_PATH = DirFds.DIR_PATH;
   private static final int KEEP = 64;
 
   private final Path root;
@@ -71,7 +71,7 @@ public final class RootReader implements AutoCloseable {
     this.root = root;
     this.hidden = hidden;
     this.rootFd = Posix.open(root, DIR_PATH, 0);
-    if (!Files.isDirectory(fdPath(rootFd))) {
+    if (!Files.isDirectory(DirFds.fdPath(rootFd))) {
       Posix.close(rootFd);
       throw new PosixException(
           "read",
@@ -79,20 +79,7 @@ public final class RootReader implements AutoCloseable {
           Errno.ENOENT,
           "needs /proc mounted: pinned directories are reached as /proc/self/fd/N");
     }
-    this.openat2 = useOpenat2 && probeOpenat2(rootFd);
-  }
-
-  private static boolean probeOpenat2(int rootFd) throws PosixException {
-    try {
-      Posix.close(Posix.openat2(rootFd, ".", DIR_PATH, 0, RESOLVE));
-      return true;
-    } catch (PosixException e) {
-      // ENOSYS: kernel < 5.6; EPERM: a seccomp filter (older Docker profiles) refuses it
-      if (e.errno() == Errno.ENOSYS || e.errno() == Errno.EPERM) {
-        return false;
-      }
-      throw e;
-    }
+    this.openat2 = useOpenat2 && DirFds.probeOpenat2(rootFd);
   }
 
   public Path root() {
@@ -133,7 +120,7 @@ public final class RootReader implements AutoCloseable {
       }
       String dir = String.join("/", done);
       String rel = join(dir, c);
-      FileStat st = Posix.lstatOrNull(pinnedPath(pin(dir)).resolve(c));
+      FileStat st = Posix.lstatOrNull(FileNames.resolve(pinnedPath(pin(dir)), c));
       if (st == null || hidden.hides(rel, st.isDirectory())) {
         return null;
       }
@@ -142,7 +129,8 @@ public final class RootReader implements AutoCloseable {
         if (++links > MAX_LINKS) {
           throw new LayerException(null, "\"" + path + "\": too many levels of symbolic links");
         }
-        String target = Files.readSymbolicLink(pinnedPath(pin(dir)).resolve(c)).toString();
+        String target =
+            FileNames.text(Files.readSymbolicLink(FileNames.resolve(pinnedPath(pin(dir)), c)));
         if (target.startsWith("/")) {
           done.clear();
         }
@@ -169,7 +157,7 @@ public final class RootReader implements AutoCloseable {
   /** The target of the symlink at {@code rel}, as written. */
   public String readlink(String rel) throws IOException {
     trim();
-    return Files.readSymbolicLink(at(rel)).toString();
+    return FileNames.text(Files.readSymbolicLink(at(rel)));
   }
 
   /** The names in the directory {@code rel}, sorted; the directory is opened pinned. */
@@ -178,7 +166,7 @@ public final class RootReader implements AutoCloseable {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(pinnedPath(pinDir(rel)))) {
       for (Path p : ds) {
-        names.add(FileNames.nameOf(p, rel)); // a name that is not UTF-8 is refused, naming it
+        names.add(FileNames.name(p)); // any bytes: see FileNames
       }
     }
     names.sort(null);
@@ -199,12 +187,12 @@ public final class RootReader implements AutoCloseable {
     String name = nameOf(rel);
     int fd = Posix.openat(parent, name, Posix.O_PATH | Posix.O_NOFOLLOW, 0);
     try {
-      FileStat st = Posix.fstat(fd, root.resolve(rel));
+      FileStat st = Posix.fstat(fd, FileNames.resolve(root, rel));
       if (!st.isRegularFile()) {
-        throw new IOException(root.resolve(rel) + ": not a regular file");
+        throw new IOException(FileNames.display(root + "/" + rel) + ": not a regular file");
       }
       // reopening the O_PATH fd through its magic link opens that same inode, nothing else
-      return FileChannel.open(fdPath(fd), StandardOpenOption.READ);
+      return FileChannel.open(DirFds.fdPath(fd), StandardOpenOption.READ);
     } finally {
       Posix.close(fd);
     }
@@ -217,9 +205,9 @@ public final class RootReader implements AutoCloseable {
    */
   public Path at(String rel) throws IOException {
     if (rel.isEmpty()) {
-      return fdPath(rootFd).resolve(".");
+      return DirFds.fdPath(rootFd).resolve(".");
     }
-    return pinnedPath(pin(parentOf(rel))).resolve(nameOf(rel));
+    return FileNames.resolve(pinnedPath(pin(parentOf(rel))), nameOf(rel));
   }
 
   private static String parentOf(String rel) {
@@ -232,11 +220,7 @@ public final class RootReader implements AutoCloseable {
   }
 
   private Path pinnedPath(int fd) {
-    return fdPaths.computeIfAbsent(fd, RootReader::fdPath);
-  }
-
-  private static Path fdPath(int fd) {
-    return Path.of("/proc/self/fd/" + fd);
+    return fdPaths.computeIfAbsent(fd, DirFds::fdPath);
   }
 
   /** As {@link #pin}, naming the path in the error when it is no directory (any more). */
@@ -244,7 +228,8 @@ public final class RootReader implements AutoCloseable {
     try {
       return pin(rel);
     } catch (PosixException e) {
-      throw new IOException(root.resolve(rel) + ": cannot open directory: " + e.getMessage(), e);
+      throw new IOException(
+          FileNames.display(root + "/" + rel) + ": cannot open directory: " + e.getMessage(), e);
     }
   }
 
@@ -256,29 +241,9 @@ public final class RootReader implements AutoCloseable {
     if (fd != null) {
       return fd;
     }
-    int opened = openat2 ? Posix.openat2(rootFd, dir, DIR_PATH, 0, RESOLVE) : walk(dir);
+    int opened = DirFds.open(rootFd, dir, openat2);
     pins.put(dir, opened);
     return opened;
-  }
-
-  /** One component at a time, never following a symlink: ELOOP/ENOTDIR where one was put. */
-  private int walk(String rel) throws PosixException {
-    int cur = rootFd;
-    try {
-      for (String c : rel.split("/")) {
-        int next = Posix.openat(cur, c, DIR_PATH | Posix.O_NOFOLLOW, 0);
-        if (cur != rootFd) {
-          Posix.close(cur);
-        }
-        cur = next;
-      }
-      return cur;
-    } catch (PosixException e) {
-      if (cur != rootFd) {
-        Posix.close(cur);
-      }
-      throw e;
-    }
   }
 
   private void trim() {

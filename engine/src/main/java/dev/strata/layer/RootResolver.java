@@ -1,5 +1,6 @@
 package dev.strata.layer;
 
+import dev.strata.posix.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -65,7 +66,7 @@ public final class RootResolver {
       return root;
     }
     Path parent = resolveAll(name, comps.subList(0, comps.size() - 1));
-    return parent.resolve(comps.get(comps.size() - 1));
+    return FileNames.resolve(parent, comps.get(comps.size() - 1));
   }
 
   /** The host path of {@code comps} with every component, the last included, resolved. */
@@ -84,7 +85,7 @@ public final class RootResolver {
         }
         continue;
       }
-      Path p = join(done).resolve(c);
+      Path p = FileNames.resolve(join(done), c);
       if (knownDirs.contains(p)) {
         done.add(c);
         continue;
@@ -93,7 +94,7 @@ public final class RootResolver {
         if (++links > MAX_LINKS) {
           throw new LayerException(name, "too many levels of symbolic links");
         }
-        String target = Files.readSymbolicLink(p).toString();
+        String target = FileNames.text(Files.readSymbolicLink(p));
         if (target.startsWith("/")) {
           done.clear();
         }
@@ -115,7 +116,7 @@ public final class RootResolver {
   private Path join(List<String> comps) {
     Path p = root;
     for (String c : comps) {
-      p = p.resolve(c);
+      p = FileNames.resolve(p, c);
     }
     return p;
   }
@@ -144,7 +145,11 @@ public final class RootResolver {
     }
     mkdirs(name, dir.getParent(), scoped);
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      throw new LayerException(name, "parent " + root.relativize(dir) + " is not a directory");
+      throw new LayerException(
+          name,
+          "parent "
+              + FileNames.display(FileNames.text(root.relativize(dir)))
+              + " is not a directory");
     }
     Files.createDirectory(scoped == null ? dir : scoped.at(dir));
     knownDirs.add(dir);

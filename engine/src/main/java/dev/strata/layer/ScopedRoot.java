@@ -1,6 +1,7 @@
 package dev.strata.layer;
 
 import dev.strata.posix.Errno;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.posix.PosixException;
@@ -29,8 +30,7 @@ import java.util.Map;
  * <p>Needs /proc (the process's own fd directory). Not thread-safe; one per unpack.
  */
 final class ScopedRoot implements AutoCloseable {
-  private static final int DIR_PATH = Posix.O_PATH | Posix.O_DIRECTORY;
-  private static final long RESOLVE = Posix.RESOLVE_IN_ROOT | Posix.RESOLVE_NO_MAGICLINKS;
+  private static final int DIR_PATH = DirFds.DIR_PATH;
   private static final int KEEP = 64;
 
   private final Path root;
@@ -55,24 +55,11 @@ final class ScopedRoot implements AutoCloseable {
           Errno.ENOENT,
           "needs /proc mounted: pinned directories are reached as /proc/self/fd/N");
     }
-    this.openat2 = useOpenat2 && probeOpenat2(rootFd);
+    this.openat2 = useOpenat2 && DirFds.probeOpenat2(rootFd);
   }
 
   ScopedRoot(Path root) throws PosixException {
     this(root, true);
-  }
-
-  private static boolean probeOpenat2(int rootFd) throws PosixException {
-    try {
-      Posix.close(Posix.openat2(rootFd, ".", DIR_PATH, 0, RESOLVE));
-      return true;
-    } catch (PosixException e) {
-      // ENOSYS: kernel < 5.6; EPERM: a seccomp filter (older Docker profiles) refuses it
-      if (e.errno() == Errno.ENOSYS || e.errno() == Errno.EPERM) {
-        return false;
-      }
-      throw e;
-    }
   }
 
   /** Whether parents are opened with openat2 (else by the O_NOFOLLOW walk). */
@@ -89,11 +76,11 @@ final class ScopedRoot implements AutoCloseable {
     if (host.equals(root)) {
       return rootFdPath.resolve(".");
     }
-    return pinnedPath(pin(host.getParent())).resolve(host.getFileName().toString());
+    return pinnedPath(pin(host.getParent())).resolve(host.getFileName()); // bytes to bytes
   }
 
   private Path pinnedPath(int fd) {
-    return fd == rootFd ? rootFdPath : fdPaths.computeIfAbsent(fd, ScopedRoot::fdPath);
+    return fd == rootFd ? rootFdPath : fdPaths.computeIfAbsent(fd, DirFds::fdPath);
   }
 
   /**
@@ -106,7 +93,7 @@ final class ScopedRoot implements AutoCloseable {
     try {
       return Posix.openat(
           dir,
-          host.getFileName().toString(),
+          FileNames.name(host),
           Posix.O_WRONLY | Posix.O_CREAT | Posix.O_EXCL | Posix.O_NOFOLLOW,
           mode);
     } catch (PosixException e) {
@@ -122,10 +109,6 @@ final class ScopedRoot implements AutoCloseable {
     return pinnedPath(pin(host)).resolve(".");
   }
 
-  private static Path fdPath(int fd) {
-    return Path.of("/proc/self/fd/" + fd);
-  }
-
   private int pin(Path dir) throws IOException {
     if (dir.equals(root)) {
       return rootFd;
@@ -137,30 +120,10 @@ final class ScopedRoot implements AutoCloseable {
     if (!dir.startsWith(root)) {
       throw new IOException(dir + " is not under the unpack root " + root);
     }
-    String rel = root.relativize(dir).toString();
-    int opened = openat2 ? Posix.openat2(rootFd, rel, DIR_PATH, 0, RESOLVE) : walk(rel);
+    String rel = FileNames.text(root.relativize(dir));
+    int opened = DirFds.open(rootFd, rel, openat2);
     pins.put(dir, opened);
     return opened;
-  }
-
-  /** One component at a time, never following a symlink: ELOOP/ENOTDIR where one was put. */
-  private int walk(String rel) throws PosixException {
-    int cur = rootFd;
-    try {
-      for (String c : rel.split("/")) {
-        int next = Posix.openat(cur, c, DIR_PATH | Posix.O_NOFOLLOW, 0);
-        if (cur != rootFd) {
-          Posix.close(cur);
-        }
-        cur = next;
-      }
-      return cur;
-    } catch (PosixException e) {
-      if (cur != rootFd) {
-        Posix.close(cur);
-      }
-      throw e;
-    }
   }
 
   /** Closes pins beyond a small working set; call between entries. */
@@ -186,12 +149,12 @@ final class ScopedRoot implements AutoCloseable {
     if (host.equals(root)) {
       throw new IOException("will not remove the unpack root " + root);
     }
-    removeAt(pin(host.getParent()), host.getFileName().toString());
+    removeAt(pin(host.getParent()), FileNames.name(host));
     forget();
   }
 
   private static void removeAt(int dirFd, String name) throws IOException {
-    Path p = fdPath(dirFd).resolve(name);
+    Path p = FileNames.resolve(DirFds.fdPath(dirFd), name);
     FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
       return;
@@ -209,11 +172,11 @@ final class ScopedRoot implements AutoCloseable {
       if (fd >= 0) {
         try {
           if ((st.permissions() & 0700) != 0700) {
-            Posix.chmod(fdPath(fd), st.permissions() | 0700); // the fd's own inode
+            Posix.chmod(DirFds.fdPath(fd), st.permissions() | 0700); // the fd's own inode
           }
           List<String> children = new ArrayList<>();
-          try (DirectoryStream<Path> ds = Files.newDirectoryStream(fdPath(fd))) {
-            ds.forEach(c -> children.add(c.getFileName().toString()));
+          try (DirectoryStream<Path> ds = Files.newDirectoryStream(DirFds.fdPath(fd))) {
+            ds.forEach(c -> children.add(FileNames.name(c)));
           }
           for (String c : children) {
             removeAt(fd, c);

@@ -1,9 +1,5 @@
 package dev.strata.layer;
 
-import static java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_READ;
-import static java.nio.file.attribute.PosixFilePermission.OWNER_WRITE;
-
 import dev.strata.posix.Errno;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
@@ -11,13 +7,9 @@ import dev.strata.posix.PosixException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -54,11 +46,6 @@ public final class Trees {
   private static long remove(Path p, Set<String> seenInodes) throws IOException {
     FileStat st = Posix.lstatOrNull(p);
     if (st == null) {
-      // jnr passes a path as text, so it misses a name that is not UTF-8 (a RUN step can make
-      // one; FileNames keeps it out of layers); java.nio keeps a listed name's bytes.
-      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-        removeByBytes(p);
-      }
       return 0;
     }
     long bytes = 0;
@@ -77,23 +64,6 @@ public final class Trees {
     }
     Files.delete(p);
     return bytes;
-  }
-
-  /** As {@link #remove} through java.nio alone; the bytes freed are not counted. */
-  private static void removeByBytes(Path p) throws IOException {
-    PosixFileAttributes a =
-        Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (a.isDirectory()) {
-      Set<PosixFilePermission> perms = EnumSet.copyOf(a.permissions());
-      perms.addAll(EnumSet.of(OWNER_READ, OWNER_WRITE, OWNER_EXECUTE));
-      Files.setPosixFilePermissions(p, perms);
-      try (DirectoryStream<Path> ds = Files.newDirectoryStream(p)) {
-        for (Path c : ds) {
-          removeByBytes(c);
-        }
-      }
-    }
-    Files.delete(p);
   }
 
   /**
@@ -135,8 +105,8 @@ public final class Trees {
           ds.forEach(children::add);
         }
         for (Path c : children) {
-          copyOne(
-              c, d.resolve(FileNames.nameOf(c, s + "/")), Posix.lstat(c), inodes, dirs, warn, data);
+          // the listed name's own bytes, whatever they are (a Path resolves bytes to bytes)
+          copyOne(c, d.resolve(c.getFileName()), Posix.lstat(c), inodes, dirs, warn, data);
         }
         return;
       }

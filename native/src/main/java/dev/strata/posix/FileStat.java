@@ -1,5 +1,8 @@
 package dev.strata.posix;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
 /**
  * What {@code lstat} says about a path, with nanosecond times (from statx). Never follows a final
  * symlink.
@@ -34,6 +37,29 @@ public record FileStat(
   public static final int S_IFDIR = 0040000;
   public static final int S_IFCHR = 0020000;
   public static final int S_IFIFO = 0010000;
+
+  /** The fields of a {@code struct statx} as the kernel filled it. */
+  static FileStat ofStatx(byte[] buf) {
+    ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
+    // struct statx (include/uapi/linux/stat.h): fixed offsets.
+    return new FileStat(
+        b.getShort(28) & 0xffff,
+        b.getInt(20),
+        b.getInt(24),
+        b.getLong(40),
+        b.getLong(32),
+        b.getInt(16),
+        b.getInt(136) & 0xffffffffL,
+        b.getInt(140) & 0xffffffffL,
+        b.getInt(128) & 0xffffffffL,
+        b.getInt(132) & 0xffffffffL,
+        b.getLong(112),
+        b.getInt(120),
+        b.getLong(96),
+        b.getInt(104),
+        (b.getInt(0) & 0x800) != 0 ? b.getLong(80) : 0,
+        (b.getInt(0) & 0x800) != 0 ? b.getInt(88) : 0);
+  }
 
   /** The S_IFMT bits. */
   public int type() {

@@ -8,11 +8,11 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * Linux's mount API (fsopen, fsconfig, fsmount, move_mount; glibc >= 2.36), for an overlay whose
- * lower dirs do not fit in mount(2)'s one page of options: a 28-layer image under a long store path
- * already does not. Each lower dir is given on its own with {@code lowerdir+} (Linux >= 6.8), so
- * the stack is bounded only by overlayfs's 500 layers, as containers/storage and containerd mount
- * deep images.
+ * Mounts: mount(2) and umount2(2), and Linux's mount API (fsopen, fsconfig, fsmount, move_mount;
+ * glibc >= 2.36), for an overlay whose lower dirs do not fit in mount(2)'s one page of options: a
+ * 28-layer image under a long store path already does not. Each lower dir is given on its own with
+ * {@code lowerdir+} (Linux >= 6.8), so the stack is bounded only by overlayfs's 500 layers, as
+ * containers/storage and containerd mount deep images.
  */
 public final class FsMount {
   /** The calls, bound apart from {@link LibC} so that an older libc fails only here. */
@@ -48,6 +48,21 @@ public final class FsMount {
   }
 
   private FsMount() {}
+
+  /** mount(2); {@code data} may be null. */
+  public static void mount(String source, Path target, String fstype, long flags, String data)
+      throws PosixException {
+    if (Posix.LIBC.mount(source, FileNames.cString(target), fstype, flags, data) != 0) {
+      throw Posix.error("mount " + fstype, target);
+    }
+  }
+
+  /** umount2(2) with MNT_DETACH when {@code lazy}. */
+  public static void umount(Path target, boolean lazy) throws PosixException {
+    if (Posix.LIBC.umount2(FileNames.cString(target), lazy ? 2 : 0) != 0) {
+      throw Posix.error("umount", target);
+    }
+  }
 
   /**
    * Mounts overlayfs on {@code target}: {@code lowersTopFirst} one by one, then upper and work dir,

@@ -9,58 +9,59 @@ import jnr.ffi.types.ssize_t;
 
 /**
  * The libc calls {@link Posix} binds with jnr-ffi. Every call saves errno; paths are passed as
- * strings in the platform encoding. The l* variants never follow a final symlink.
+ * NUL-terminated bytes ({@link FileNames#cString}), so any name reaches the kernel unchanged. The
+ * l* variants never follow a final symlink.
  */
 public interface LibC {
   @SaveError
-  int lchown(String path, int uid, int gid);
+  int lchown(@In byte[] path, int uid, int gid);
 
   @SaveError
-  int chmod(String path, int mode);
+  int chmod(@In byte[] path, int mode);
 
   /** times: {atime sec, atime nsec, mtime sec, mtime nsec} (two struct timespec). */
   @SaveError
-  int utimensat(int dirfd, String path, @In long[] times, int flags);
+  int utimensat(int dirfd, @In byte[] path, @In long[] times, int flags);
 
   @SaveError
-  int mknod(String path, int mode, long dev);
+  int mknod(@In byte[] path, int mode, long dev);
 
   @SaveError
-  int mkfifo(String path, int mode);
+  int mkfifo(@In byte[] path, int mode);
 
   @SaveError
-  int lsetxattr(String path, String name, @In byte[] value, @size_t long size, int flags);
-
-  @SaveError
-  @ssize_t
-  long lgetxattr(String path, String name, @Out byte[] value, @size_t long size);
+  int lsetxattr(@In byte[] path, String name, @In byte[] value, @size_t long size, int flags);
 
   @SaveError
   @ssize_t
-  long llistxattr(String path, @Out byte[] list, @size_t long size);
+  long lgetxattr(@In byte[] path, String name, @Out byte[] value, @size_t long size);
 
   @SaveError
-  int lremovexattr(String path, String name);
+  @ssize_t
+  long llistxattr(@In byte[] path, @Out byte[] list, @size_t long size);
+
+  @SaveError
+  int lremovexattr(@In byte[] path, String name);
 
   /** struct statx is 256 bytes with a fixed, architecture-independent layout. */
   @SaveError
-  int statx(int dirfd, String path, int flags, int mask, @Out byte[] statxbuf);
+  int statx(int dirfd, @In byte[] path, int flags, int mask, @Out byte[] statxbuf);
 
   @SaveError
-  int mount(String source, String target, String fstype, long flags, String data);
+  int mount(String source, @In byte[] target, String fstype, long flags, String data);
 
   @SaveError
-  int umount2(String target, int flags);
+  int umount2(@In byte[] target, int flags);
 
   @SaveError
-  int open(String path, int flags, int mode);
+  int open(@In byte[] path, int flags, int mode);
 
   @SaveError
-  int openat(int dirfd, String path, int flags, int mode);
+  int openat(int dirfd, @In byte[] path, int flags, int mode);
 
   /** glibc >= 2.32 does AT_SYMLINK_NOFOLLOW through O_PATH and /proc (or fchmodat2). */
   @SaveError
-  int fchmodat(int dirfd, String path, int mode, int flags);
+  int fchmodat(int dirfd, @In byte[] path, int mode, int flags);
 
   @SaveError
   int close(int fd);
@@ -89,7 +90,7 @@ public interface LibC {
 
   /** syscall(2) with four integer arguments: openat2 has no glibc wrapper before 2.40. */
   @SaveError
-  long syscall(long number, long a1, String a2, @In byte[] a3, long a4);
+  long syscall(long number, long a1, @In byte[] a2, @In byte[] a3, long a4);
 
   String strerror(int errnum);
 }

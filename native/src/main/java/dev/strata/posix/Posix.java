@@ -2,9 +2,7 @@ package dev.strata.posix;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -13,35 +11,45 @@ import jnr.ffi.Runtime;
 /**
  * The calls {@code java.nio} cannot make: ownership, permission bits with setuid/sticky and
  * nanosecond times on a path without following a final symlink, device nodes and fifos, extended
- * attributes (the l* calls, which never follow a symlink), a full lstat and mount. Every method
- * throws {@link PosixException} carrying errno.
+ * attributes (the l* calls, which never follow a symlink) and a full lstat ({@link FsMount}
+ * mounts). Every method throws {@link PosixException} carrying errno.
  */
 public final class Posix {
   private static final int AT_FDCWD = -100;
   private static final int AT_SYMLINK_NOFOLLOW = 0x100;
   private static final int STATX_BASIC_STATS_AND_BTIME = 0xfff;
-  private static final byte[] EMPTY = new byte[1]; // size 0 asks the kernel for the size
+  // "" as a C string, for AT_EMPTY_PATH; apart from EMPTY, which jnr fills as an @Out buffer
+  private static final byte[] NO_PATH = new byte[1];
 
-  private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
-  private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+  static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
 
   private Posix() {}
 
-  private static PosixException error(String call, Object path) {
+  static PosixException error(String call, Path path) {
+    return error(call, display(path));
+  }
+
+  /** {@code name} is text ({@link FileNames}): shown with its bytes that are not UTF-8 escaped. */
+  private static PosixException error(String call, String name) {
     int errno = LastError.getLastError(RUNTIME);
-    return new PosixException(call, String.valueOf(path), errno, LIBC.strerror(errno));
+    return new PosixException(call, FileNames.display(name), errno, LIBC.strerror(errno));
+  }
+
+  static String display(Path path) {
+    return FileNames.display(FileNames.text(path));
   }
 
   /** Sets the owner of {@code path} itself (a symlink is not followed). */
   public static void lchown(Path path, int uid, int gid) throws PosixException {
-    if (LIBC.lchown(path.toString(), uid, gid) != 0) {
+    if (LIBC.lchown(FileNames.cString(path), uid, gid) != 0) {
       throw error("lchown", path);
     }
   }
 
   /** Sets all 07777 mode bits (setuid, setgid, sticky included); follows symlinks, as chmod(2). */
   public static void chmod(Path path, int mode) throws PosixException {
-    if (LIBC.chmod(path.toString(), mode & 07777) != 0) {
+    if (LIBC.chmod(FileNames.cString(path), mode & 07777) != 0) {
       throw error("chmod", path);
     }
   }
@@ -49,7 +57,7 @@ public final class Posix {
   /** Sets atime and mtime with nanoseconds on {@code path} itself (symlinks included). */
   public static void lutimes(Path path, long mtimeSec, int mtimeNsec) throws PosixException {
     long[] times = {mtimeSec, mtimeNsec, mtimeSec, mtimeNsec};
-    if (LIBC.utimensat(AT_FDCWD, path.toString(), times, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (LIBC.utimensat(AT_FDCWD, FileNames.cString(path), times, AT_SYMLINK_NOFOLLOW) != 0) {
       throw error("utimensat", path);
     }
   }
@@ -57,7 +65,7 @@ public final class Posix {
   /** Makes a device node; {@code type} is {@link FileStat#S_IFCHR} or {@link FileStat#S_IFBLK}. */
   public static void mknod(Path path, int type, int perm, long major, long minor)
       throws PosixException {
-    if (LIBC.mknod(path.toString(), type | (perm & 07777), makedev(major, minor)) != 0) {
+    if (LIBC.mknod(FileNames.cString(path), type | (perm & 07777), makedev(major, minor)) != 0) {
       throw error("mknod", path);
     }
   }
@@ -68,7 +76,7 @@ public final class Posix {
   }
 
   public static void mkfifo(Path path, int perm) throws PosixException {
-    if (LIBC.mkfifo(path.toString(), perm & 07777) != 0) {
+    if (LIBC.mkfifo(FileNames.cString(path), perm & 07777) != 0) {
       throw error("mkfifo", path);
     }
   }
@@ -84,11 +92,16 @@ public final class Posix {
   /** lstat with nanosecond times. */
   public static FileStat lstat(Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+    if (LIBC.statx(
+            AT_FDCWD,
+            FileNames.cString(path),
+            AT_SYMLINK_NOFOLLOW,
+            STATX_BASIC_STATS_AND_BTIME,
+            buf)
         != 0) {
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   /**
@@ -98,14 +111,19 @@ public final class Posix {
    */
   public static FileStat lstatOrNull(Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(AT_FDCWD, path.toString(), AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+    if (LIBC.statx(
+            AT_FDCWD,
+            FileNames.cString(path),
+            AT_SYMLINK_NOFOLLOW,
+            STATX_BASIC_STATS_AND_BTIME,
+            buf)
         != 0) {
       if (LastError.getLastError(RUNTIME) == Errno.ENOENT) {
         return null;
       }
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   private static final int AT_EMPTY_PATH = 0x1000;
@@ -113,11 +131,12 @@ public final class Posix {
   /** fstat of an open file, with nanosecond times; {@code path} only names it in errors. */
   public static FileStat fstat(int fd, Path path) throws PosixException {
     byte[] buf = new byte[256];
-    if (LIBC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
+    if (LIBC.statx(
+            fd, NO_PATH, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS_AND_BTIME, buf)
         != 0) {
       throw error("statx", path);
     }
-    return statx(buf);
+    return FileStat.ofStatx(buf);
   }
 
   /** Writes all of {@code b[0..len)} to {@code fd}. */
@@ -164,88 +183,25 @@ public final class Posix {
     }
   }
 
-  private static FileStat statx(byte[] buf) {
-    ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.nativeOrder());
-    // struct statx (include/uapi/linux/stat.h): fixed offsets.
-    return new FileStat(
-        b.getShort(28) & 0xffff,
-        b.getInt(20),
-        b.getInt(24),
-        b.getLong(40),
-        b.getLong(32),
-        b.getInt(16),
-        b.getInt(136) & 0xffffffffL,
-        b.getInt(140) & 0xffffffffL,
-        b.getInt(128) & 0xffffffffL,
-        b.getInt(132) & 0xffffffffL,
-        b.getLong(112),
-        b.getInt(120),
-        b.getLong(96),
-        b.getInt(104),
-        (b.getInt(0) & 0x800) != 0 ? b.getLong(80) : 0,
-        (b.getInt(0) & 0x800) != 0 ? b.getInt(88) : 0);
-  }
-
   /** Sets an extended attribute on {@code path} itself. */
   public static void lsetxattr(Path path, String name, byte[] value) throws PosixException {
-    if (LIBC.lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+    if (LIBC.lsetxattr(FileNames.cString(path), name, value, value.length, 0) != 0) {
       throw error("lsetxattr " + name, path);
     }
   }
 
   /** The value of an extended attribute, or null when {@code path} has none of that name. */
   public static byte[] lgetxattr(Path path, String name) throws PosixException {
-    // Ask the size first: most files have no such xattr, and jnr copies the whole @Out array.
-    for (int attempt = 0; attempt < 3; attempt++) {
-      long size = LIBC.lgetxattr(path.toString(), name, EMPTY, 0);
-      if (size < 0) {
-        int errno = LastError.getLastError(RUNTIME);
-        if (errno == Errno.ENODATA || errno == Errno.ENOTSUP) {
-          return null;
-        }
-        throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
-      }
-      byte[] buf = new byte[(int) Math.max(1, size)];
-      long n = LIBC.lgetxattr(path.toString(), name, buf, size);
-      if (n >= 0) {
-        return n == buf.length ? buf : java.util.Arrays.copyOf(buf, (int) n);
-      }
-      int errno = LastError.getLastError(RUNTIME);
-      if (errno != Errno.ERANGE) { // ERANGE: it grew between the calls; ask again
-        throw new PosixException("lgetxattr " + name, path.toString(), errno, LIBC.strerror(errno));
-      }
-    }
-    throw new PosixException("lgetxattr " + name, path.toString(), Errno.ERANGE, "keeps growing");
+    return XattrReads.lgetxattr(path, name);
   }
 
   /** The names of the extended attributes of {@code path} itself, in the kernel's order. */
   public static List<String> llistxattr(Path path) throws PosixException {
-    long size = LIBC.llistxattr(path.toString(), EMPTY, 0);
-    byte[] buf = size > 0 ? new byte[(int) size] : EMPTY;
-    long n = size > 0 ? LIBC.llistxattr(path.toString(), buf, buf.length) : size;
-    if (n < 0) {
-      int errno = LastError.getLastError(RUNTIME);
-      if (errno == Errno.ENOTSUP) {
-        return List.of();
-      }
-      if (errno == Errno.ERANGE) {
-        return llistxattr(path); // grew between the calls
-      }
-      throw new PosixException("llistxattr", path.toString(), errno, LIBC.strerror(errno));
-    }
-    List<String> names = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < n; i++) {
-      if (buf[i] == 0) {
-        names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
-        start = i + 1;
-      }
-    }
-    return names;
+    return XattrReads.llistxattr(path);
   }
 
   public static void lremovexattr(Path path, String name) throws PosixException {
-    if (LIBC.lremovexattr(path.toString(), name) != 0) {
+    if (LIBC.lremovexattr(FileNames.cString(path), name) != 0) {
       throw error("lremovexattr " + name, path);
     }
   }
@@ -262,7 +218,7 @@ public final class Posix {
 
   /** open(2): a file descriptor the caller must {@link #close}. */
   public static int open(Path path, int flags, int mode) throws PosixException {
-    int fd = LIBC.open(path.toString(), flags | O_CLOEXEC, mode);
+    int fd = LIBC.open(FileNames.cString(path), flags | O_CLOEXEC, mode);
     if (fd < 0) {
       throw error("open", path);
     }
@@ -271,7 +227,7 @@ public final class Posix {
 
   /** openat(2) relative to the directory fd {@code dirfd}; {@code name} is only for errors. */
   public static int openat(int dirfd, String path, int flags, int mode) throws PosixException {
-    int fd = LIBC.openat(dirfd, path, flags | O_CLOEXEC, mode);
+    int fd = LIBC.openat(dirfd, FileNames.cString(path), flags | O_CLOEXEC, mode);
     if (fd < 0) {
       throw error("openat", path);
     }
@@ -284,7 +240,7 @@ public final class Posix {
    * redirect it.
    */
   public static void lchmod(Path path, int mode) throws PosixException {
-    if (LIBC.fchmodat(AT_FDCWD, path.toString(), mode & 07777, AT_SYMLINK_NOFOLLOW) != 0) {
+    if (LIBC.fchmodat(AT_FDCWD, FileNames.cString(path), mode & 07777, AT_SYMLINK_NOFOLLOW) != 0) {
       throw error("fchmodat", path);
     }
   }
@@ -330,25 +286,10 @@ public final class Posix {
     // struct open_how { u64 flags; u64 mode; u64 resolve; }
     ByteBuffer how = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
     how.putLong((flags | O_CLOEXEC) & 0xffffffffL).putLong(mode).putLong(resolve);
-    long fd = LIBC.syscall(SYS_OPENAT2, dirfd, path, how.array(), 24);
+    long fd = LIBC.syscall(SYS_OPENAT2, dirfd, FileNames.cString(path), how.array(), 24);
     if (fd < 0) {
       throw error("openat2", path);
     }
     return (int) fd;
-  }
-
-  /** mount(2); {@code data} may be null. */
-  public static void mount(String source, Path target, String fstype, long flags, String data)
-      throws PosixException {
-    if (LIBC.mount(source, target.toString(), fstype, flags, data) != 0) {
-      throw error("mount " + fstype, target);
-    }
-  }
-
-  /** umount2(2) with MNT_DETACH when {@code lazy}. */
-  public static void umount(Path target, boolean lazy) throws PosixException {
-    if (LIBC.umount2(target.toString(), lazy ? 2 : 0) != 0) {
-      throw error("umount", target);
-    }
   }
 }

@@ -1,11 +1,11 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
-import dev.strata.layer.FileNames;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
 import dev.strata.oci.Digest;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.store.PrivateDirs;
@@ -131,7 +131,7 @@ final class CopySnapshotter implements Snapshotter {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path c : ds) {
-        String name = FileNames.nameOf(c, rel);
+        String name = FileNames.name(c);
         names.add(name);
         String path = rel + name;
         FileStat st = Posix.lstat(c);
@@ -180,7 +180,7 @@ final class CopySnapshotter implements Snapshotter {
       Set<String> now = new java.util.HashSet<>();
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path c : ds) {
-          String name = FileNames.nameOf(c, rel);
+          String name = FileNames.name(c);
           now.add(name);
           String path = rel + name;
           FileStat st = Posix.lstat(c);

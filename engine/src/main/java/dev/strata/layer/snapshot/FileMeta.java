@@ -1,6 +1,7 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Ownership;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
@@ -48,7 +49,7 @@ record FileMeta(
         st.btimeNsec(),
         (st.rdevMajor() << 32) | st.rdevMinor(),
         xattrs(p, st),
-        st.isSymlink() ? Files.readSymbolicLink(p).toString() : "");
+        st.isSymlink() ? FileNames.text(Files.readSymbolicLink(p)) : "");
   }
 
   /** The layer-visible xattrs, sorted, as one string (values in hex). */

@@ -1,10 +1,10 @@
 package dev.strata.layer.snapshot;
 
 import dev.strata.layer.Change;
-import dev.strata.layer.FileNames;
 import dev.strata.layer.LayerWriter;
 import dev.strata.layer.Trees;
 import dev.strata.layer.Unpacker;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.FsMount;
 import dev.strata.posix.Posix;
@@ -120,7 +120,7 @@ final class OverlaySnapshotter implements Snapshotter {
     String data = options(lowers, upper, wd, support.userxattr());
     try {
       if (data.length() <= MAX_MOUNT_DATA) {
-        Posix.mount("overlay", merged, "overlay", 0, data);
+        FsMount.mount("overlay", merged, "overlay", 0, data);
       } else { // too deep for one page of options: each lower dir on its own
         mountByParts(layers.size(), data.length(), lowers, upper, wd, merged);
       }
@@ -182,7 +182,7 @@ final class OverlaySnapshotter implements Snapshotter {
     private void walk(Path dir, String rel, TreeSet<Change> out) throws IOException {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path c : ds) {
-          String path = rel + FileNames.nameOf(c, rel);
+          String path = rel + FileNames.name(c);
           FileStat st = Posix.lstat(c);
           if (st.isWhiteout()) {
             out.add(new Change(path, Change.Kind.DELETED));
@@ -219,7 +219,7 @@ final class OverlaySnapshotter implements Snapshotter {
         Path p = l;
         boolean hidden = false;
         for (int i = 0; i < comps.length; i++) {
-          p = p.resolve(comps[i]);
+          p = FileNames.resolve(p, comps[i]);
           FileStat st = Posix.lstatOrNull(p);
           if (st == null) {
             break;
@@ -252,7 +252,7 @@ final class OverlaySnapshotter implements Snapshotter {
     @Override
     public void close() throws IOException {
       if (mounted) {
-        Posix.umount(merged, false);
+        FsMount.umount(merged, false);
         mounted = false;
       }
       Trees.removeAll(work);

@@ -1,6 +1,6 @@
 package dev.strata.layer.snapshot;
 
-import dev.strata.posix.Posix;
+import dev.strata.posix.FsMount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,14 +49,14 @@ public record OverlaySupport(boolean supported, boolean userxattr, String reason
       for (String d : List.of("lower", "upper", "work", "merged")) {
         Files.createDirectory(t.resolve(d));
       }
-      Posix.mount(
+      FsMount.mount(
           "overlay",
           t.resolve("merged"),
           "overlay",
           0,
           OverlaySnapshotter.options(
               List.of(t.resolve("lower")), t.resolve("upper"), t.resolve("work"), userns));
-      Posix.umount(t.resolve("merged"), false);
+      FsMount.umount(t.resolve("merged"), false);
       s = new OverlaySupport(true, userns, "");
     } catch (IOException e) {
       s = new OverlaySupport(false, userns, e.getMessage());

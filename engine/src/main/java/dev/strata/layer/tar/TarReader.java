@@ -1,20 +1,28 @@
 package dev.strata.layer.tar;
 
+import static dev.strata.layer.tar.TarFields.cBytes;
+import static dev.strata.layer.tar.TarFields.headerNameBytes;
+import static dev.strata.layer.tar.TarFields.isZero;
+import static dev.strata.layer.tar.TarFields.number;
+import static dev.strata.layer.tar.TarFields.parsePax;
+import static dev.strata.layer.tar.TarFields.utf8;
+
+import dev.strata.posix.FileNames;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads tar entries from a stream: ustar and GNU headers, PAX local and global headers (path,
  * linkpath, size, uid, gid, mtime with nanoseconds, {@code SCHILY.xattr.*} kept as raw bytes), GNU
- * long names ({@code L}, {@code K}), base-256 numbers. Refuses sparse files, bad checksums and
- * names that are not UTF-8 ({@link Utf8Names}); a stream cut short raises {@link EOFException}
- * naming the entry. Does not close the stream.
+ * long names ({@code L}, {@code K}), base-256 numbers. Names and link targets are bytes, kept as
+ * {@link FileNames} text whatever they hold (a PAX path is UTF-8 by the spec, but GNU tar and
+ * Python's tarfile write other bytes there as they are, the latter saying {@code
+ * hdrcharset=BINARY}: decoded the same way, so either is kept). Refuses sparse files and bad
+ * checksums; a stream cut short raises {@link EOFException} naming the entry. Does not close the
+ * stream.
  */
 public final class TarReader {
   private static final int BLOCK = 512;
@@ -84,22 +92,21 @@ public final class TarReader {
       // PAX overrides GNU long names, which override the header; only the one used is decoded
       // (a header field may hold a name cut at 100 bytes, mid-character, under a PAX path).
       String name =
-          name(
+          FileNames.decode(
               pax.containsKey("path")
                   ? pax.get("path")
-                  : longName != null ? longName : headerNameBytes(h),
-              null);
+                  : longName != null ? longName : headerNameBytes(h));
       String link =
-          name(
+          FileNames.decode(
               pax.containsKey("linkpath")
                   ? pax.get("linkpath")
-                  : longLink != null ? longLink : cBytes(h, 157, 100),
-              name);
+                  : longLink != null ? longLink : cBytes(h, 157, 100));
       if (pax.containsKey("size")) {
         size = paxLong(pax, "size", name);
       }
       if (pax.containsKey("GNU.sparse.major") || pax.containsKey("GNU.sparse.map")) {
-        throw new TarFormatException("entry " + name + ": PAX sparse files are not supported");
+        throw new TarFormatException(
+            "entry " + FileNames.display(name) + ": PAX sparse files are not supported");
       }
       int uid =
           pax.containsKey("uid") ? (int) paxLong(pax, "uid", name) : (int) number(h, 108, 8, "uid");
@@ -114,7 +121,8 @@ public final class TarReader {
           mtime = d.setScale(0, java.math.RoundingMode.FLOOR).longValueExact();
           mtimeNs = d.subtract(java.math.BigDecimal.valueOf(mtime)).movePointRight(9).intValue();
         } catch (NumberFormatException | ArithmeticException e) {
-          throw new TarFormatException("entry " + name + ": bad PAX mtime \"" + t + "\"");
+          throw new TarFormatException(
+              "entry " + FileNames.display(name) + ": bad PAX mtime \"" + t + "\"");
         }
       }
       Map<String, byte[]> xattrs = new HashMap<>();
@@ -140,10 +148,11 @@ public final class TarReader {
           && type != TarEntry.BLOCK
           && type != TarEntry.DIR
           && type != TarEntry.FIFO) {
-        throw new TarFormatException("entry " + name + ": unsupported tar type '" + type + "'");
+        throw new TarFormatException(
+            "entry " + FileNames.display(name) + ": unsupported tar type '" + type + "'");
       }
       if (size < 0) {
-        throw new TarFormatException("entry " + name + ": negative size");
+        throw new TarFormatException("entry " + FileNames.display(name) + ": negative size");
       }
       long devMajor =
           type == TarEntry.CHAR || type == TarEntry.BLOCK ? number(h, 329, 8, "devmajor") : 0;
@@ -193,7 +202,7 @@ public final class TarReader {
         if (n < 0) {
           throw new EOFException(
               "truncated tar stream in entry "
-                  + current.name()
+                  + FileNames.display(current.name())
                   + " ("
                   + remaining
                   + " bytes missing)");
@@ -215,7 +224,8 @@ public final class TarReader {
     while (toSkip > 0) {
       int n = in.read(sink, 0, (int) Math.min(sink.length, toSkip));
       if (n < 0) {
-        throw new EOFException("truncated tar stream in entry " + current.name());
+        throw new EOFException(
+            "truncated tar stream in entry " + FileNames.display(current.name()));
       }
       toSkip -= n;
     }
@@ -236,91 +246,26 @@ public final class TarReader {
     return body;
   }
 
-  static Map<String, byte[]> parsePax(byte[] body) throws TarFormatException {
-    Map<String, byte[]> out = new HashMap<>();
-    int pos = 0;
-    while (pos < body.length) {
-      if (body[pos] == 0) {
-        break;
-      }
-      int sp = pos;
-      while (sp < body.length && body[sp] != ' ') {
-        sp++;
-      }
-      int len;
-      try {
-        len = Integer.parseInt(new String(body, pos, sp - pos, StandardCharsets.US_ASCII));
-      } catch (NumberFormatException e) {
-        throw new TarFormatException("bad PAX record length");
-      }
-      int end = pos + len;
-      if (len <= 0 || end > body.length || body[end - 1] != '\n') {
-        throw new TarFormatException("bad PAX record");
-      }
-      int eq = sp + 1;
-      while (eq < end && body[eq] != '=') {
-        eq++;
-      }
-      if (eq >= end) {
-        throw new TarFormatException("bad PAX record: no '='");
-      }
-      String key = new String(body, sp + 1, eq - sp - 1, StandardCharsets.UTF_8);
-      byte[] value = Arrays.copyOfRange(body, eq + 1, end - 1);
-      out.put(key, value);
-      pos = end;
-    }
-    return out;
-  }
-
   private static long paxLong(Map<String, byte[]> pax, String key, String name)
       throws TarFormatException {
     String v = utf8(pax.get(key));
     try {
       return Long.parseLong(v);
     } catch (NumberFormatException e) {
-      throw new TarFormatException("entry " + name + ": bad PAX " + key + " \"" + v + "\"");
+      throw new TarFormatException(
+          "entry " + FileNames.display(name) + ": bad PAX " + key + " \"" + v + "\"");
     }
-  }
-
-  private static byte[] headerNameBytes(byte[] h) {
-    byte[] name = cBytes(h, 0, 100);
-    boolean posixUstar = h[257] == 'u' && h[262] == 0 && h[263] == '0';
-    if (posixUstar) {
-      byte[] prefix = cBytes(h, 345, 155);
-      if (prefix.length > 0) {
-        byte[] both = Arrays.copyOf(prefix, prefix.length + 1 + name.length);
-        both[prefix.length] = '/';
-        System.arraycopy(name, 0, both, prefix.length + 1, name.length);
-        return both;
-      }
-    }
-    return name;
-  }
-
-  /**
-   * An entry's name ({@code entry} null) or its link target as text; refused by name when not UTF-8
-   * (see {@link Utf8Names}).
-   */
-  private static String name(byte[] b, String entry) throws EntryNameException {
-    Optional<String> s = Utf8Names.decode(b, 0, b.length);
-    if (s.isPresent()) {
-      return s.get();
-    }
-    String what =
-        entry == null
-            ? "tar entry \"" + Utf8Names.escape(b) + "\": name"
-            : "tar entry \"" + entry + "\": link target \"" + Utf8Names.escape(b) + "\"";
-    throw new EntryNameException(
-        what
-            + " is not valid UTF-8 (Strata keeps file names as UTF-8"
-            + " and refuses other bytes rather than rename the file)");
   }
 
   private static String describe(byte[] longName, Map<String, byte[]> pax) {
     if (pax.containsKey("path")) {
-      return Utf8Names.escape(pax.get("path"));
+      return shown(pax.get("path"));
     }
-    return longName != null ? Utf8Names.escape(longName) : "(start of archive or previous entry)";
+    return longName != null ? shown(longName) : "(start of archive or previous entry)";
+  }
+
+  private static String shown(byte[] name) {
+    return FileNames.display(FileNames.decode(name));
   }
 
   private static void verifyChecksum(byte[] h, byte[] longName, Map<String, byte[]> pax)
@@ -330,7 +275,7 @@ public final class TarReader {
       want = number(h, 148, 8, "checksum");
     } catch (TarFormatException e) {
       throw new TarFormatException(
-          "not a tar stream: bad header checksum field near entry " + cString(h, 0, 100));
+          "not a tar stream: bad header checksum field near entry " + shown(cBytes(h, 0, 100)));
     }
     long unsigned = 0;
     long signed = 0;
@@ -342,77 +287,10 @@ public final class TarReader {
     if (want != unsigned && want != signed) {
       throw new TarFormatException(
           "invalid tar header checksum at entry \""
-              + cString(h, 0, 100)
+              + shown(cBytes(h, 0, 100))
               + "\" (after "
               + describe(longName, pax)
               + ")");
     }
-  }
-
-  /** Octal (NUL/space terminated) or GNU base-256 (high bit of the first byte set). */
-  static long number(byte[] h, int off, int len, String field) throws TarFormatException {
-    if ((h[off] & 0x80) != 0) {
-      long v = h[off] & 0x7f;
-      if ((h[off] & 0x40) != 0) {
-        throw new TarFormatException("negative base-256 " + field);
-      }
-      for (int i = 1; i < len; i++) {
-        if (v > (Long.MAX_VALUE >> 8)) {
-          throw new TarFormatException("base-256 " + field + " overflows");
-        }
-        v = (v << 8) | (h[off + i] & 0xff);
-      }
-      return v;
-    }
-    long v = 0;
-    int i = off;
-    int end = off + len;
-    while (i < end && (h[i] == ' ' || h[i] == 0)) {
-      i++;
-    }
-    for (; i < end; i++) {
-      byte b = h[i];
-      if (b == 0 || b == ' ') {
-        break;
-      }
-      if (b < '0' || b > '7') {
-        throw new TarFormatException("bad octal number in tar " + field + " field");
-      }
-      v = (v << 3) | (b - '0');
-    }
-    return v;
-  }
-
-  private static String cString(byte[] h, int off, int len) {
-    int end = off;
-    while (end < off + len && h[end] != 0) {
-      end++;
-    }
-    return new String(h, off, end - off, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] cBytes(byte[] h, int off, int len) {
-    int end = off;
-    while (end < off + len && h[end] != 0) {
-      end++;
-    }
-    return Arrays.copyOfRange(h, off, end);
-  }
-
-  private static byte[] cBytes(byte[] b) {
-    return cBytes(b, 0, b.length);
-  }
-
-  private static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
-  }
-
-  private static boolean isZero(byte[] h) {
-    for (byte b : h) {
-      if (b != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

@@ -1,6 +1,7 @@
 package dev.strata.layer.tar;
 
 import dev.strata.codec.BackgroundOutputStream;
+import dev.strata.posix.FileNames;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +37,15 @@ public final class TarWriter implements Closeable {
   public void write(TarEntry e, InputStream content) throws IOException {
     String name = e.isDirectory() ? e.name() + "/" : e.name();
     java.io.ByteArrayOutputStream paxBytes = new java.io.ByteArrayOutputStream();
-    byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
-    byte[] linkBytes = e.linkName().getBytes(StandardCharsets.UTF_8);
+    byte[] nameBytes = FileNames.encode(name);
+    byte[] linkBytes = FileNames.encode(e.linkName());
+    if (!FileNames.isUtf8(name) || !FileNames.isUtf8(e.linkName())) {
+      // A name that is not UTF-8 goes in the PAX path as its bytes (as GNU tar writes it), said
+      // first, as Python's tarfile does, so that a reader does not take the bytes for UTF-8.
+      record(paxBytes, "hdrcharset", "BINARY".getBytes(StandardCharsets.US_ASCII));
+    }
     if (nameBytes.length > 100 || !isAscii(name)) {
-      record(paxBytes, "path", name.getBytes(StandardCharsets.UTF_8));
+      record(paxBytes, "path", nameBytes);
     }
     if (linkBytes.length > 100 || !isAscii(e.linkName())) {
       record(paxBytes, "linkpath", linkBytes);
@@ -68,19 +74,29 @@ public final class TarWriter implements Closeable {
     if (paxBytes.size() > 0) {
       String paxName = "PaxHeaders/" + name;
       byte[] body = paxBytes.toByteArray();
-      writeHeader(truncate(paxName, 100), 'x', 0644, 0, 0, body.length, 0, "", 0, 0);
+      writeHeader(
+          field(paxName, FileNames.encode(paxName), 100),
+          'x',
+          0644,
+          0,
+          0,
+          body.length,
+          0,
+          new byte[0],
+          0,
+          0);
       out.write(body);
       pad(body.length);
     }
     writeHeader(
-        truncate(name, 100),
+        field(name, nameBytes, 100),
         e.type(),
         e.mode(),
         Math.max(0, Math.min(e.uid(), MAX_OCTAL_7)),
         Math.max(0, Math.min(e.gid(), MAX_OCTAL_7)),
         Math.min(size, MAX_OCTAL_11),
         Math.max(0, Math.min(e.mtimeSec(), MAX_OCTAL_11)),
-        truncate(e.linkName(), 100),
+        field(e.linkName(), linkBytes, 100),
         e.devMajor(),
         e.devMinor());
     if (size > 0) {
@@ -92,7 +108,7 @@ public final class TarWriter implements Closeable {
       if (got < size) {
         throw new IOException(
             "file "
-                + e.name()
+                + FileNames.display(e.name())
                 + " shrank while being archived ("
                 + (size - got)
                 + " bytes missing)");
@@ -142,10 +158,18 @@ public final class TarWriter implements Closeable {
     return true;
   }
 
-  /** Only ASCII reaches here when it is not PAX-covered, so chars are bytes. */
-  private static String truncate(String s, int max) {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    return b.length <= max ? s : new String(Arrays.copyOf(b, max), StandardCharsets.ISO_8859_1);
+  /**
+   * The ustar name or link field of {@code s}, whose bytes are {@code bytes}. A name that needs no
+   * PAX record is ASCII: its bytes. Under a PAX record, which readers take first, the field keeps
+   * what Strata always wrote there, so that layers keep their digests: the chars as ISO-8859-1 ('?'
+   * beyond it) when the UTF-8 fits, else the first {@code max} bytes; a name that is not UTF-8 has
+   * its own bytes there, cut at {@code max}.
+   */
+  private static byte[] field(String s, byte[] bytes, int max) {
+    if (bytes.length > max) {
+      return Arrays.copyOf(bytes, max);
+    }
+    return FileNames.hasEscapes(s) ? bytes : s.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** PAX record "LEN KEY=VALUE\n", where LEN counts the whole record including itself. */
@@ -165,19 +189,19 @@ public final class TarWriter implements Closeable {
   }
 
   private void writeHeader(
-      String name,
+      byte[] name,
       char type,
       int mode,
       int uid,
       int gid,
       long size,
       long mtime,
-      String link,
+      byte[] link,
       long devMajor,
       long devMinor)
       throws IOException {
     byte[] h = new byte[BLOCK];
-    putString(h, 0, 100, name);
+    System.arraycopy(name, 0, h, 0, name.length);
     putOctal(h, 100, 8, mode & 07777);
     putOctal(h, 108, 8, uid);
     putOctal(h, 116, 8, gid);
@@ -185,7 +209,7 @@ public final class TarWriter implements Closeable {
     putOctal(h, 136, 12, mtime);
     Arrays.fill(h, 148, 156, (byte) ' ');
     h[156] = (byte) type;
-    putString(h, 157, 100, link);
+    System.arraycopy(link, 0, h, 157, link.length);
     putString(h, 257, 6, "ustar");
     h[263] = '0';
     h[264] = '0';

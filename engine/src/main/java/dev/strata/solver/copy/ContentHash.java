@@ -2,6 +2,7 @@ package dev.strata.solver.copy;
 
 import dev.strata.layer.Ownership;
 import dev.strata.oci.Digest;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ final class ContentHash {
           regular.add(lines.size());
           regularPaths.add(f.path());
           // keyed by the file's own path in the root, which a later build names the same way
-          statKeys.add(StatKeys.of(src.root().resolve(f.path()), a));
+          statKeys.add(StatKeys.of(FileNames.resolve(src.root(), f.path()), a));
         } else if (type == FileStat.S_IFLNK) {
           line.append(" -> ").append(src.reader().readlink(f.path()));
         }
@@ -99,7 +99,7 @@ final class ContentHash {
     }
     String text = listing.toString();
     digests.keepListing(text);
-    return Digest.sha256(text.getBytes(StandardCharsets.UTF_8)).toString();
+    return Digest.sha256(FileNames.encode(text)).toString(); // names as their bytes, whatever they are
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.strata.solver.copy;
 import dev.strata.layer.Ownership;
 import dev.strata.layer.RootReader;
 import dev.strata.layer.RootResolver;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.FileStat;
 import dev.strata.posix.Posix;
 import dev.strata.solver.BuildException;
@@ -236,7 +237,7 @@ public final class FileCopier {
       Files.delete(dst);
     }
     if (st.isSymlink()) {
-      Files.createSymbolicLink(dst, Path.of(reader.readlink(src)));
+      Files.createSymbolicLink(dst, FileNames.path(reader.readlink(src)));
     } else if (st.isRegularFile() && st.nlink() > 1 && links.containsKey(st.inodeKey())) {
       Files.createLink(dst, links.get(st.inodeKey())); // row M: one inode, as BuildKit keeps it
     } else if (st.isRegularFile()) {

@@ -1,5 +1,6 @@
 package dev.strata.solver.copy;
 
+import dev.strata.posix.FileNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,7 +33,7 @@ public final class StatKeys {
     FileTime c = (FileTime) a.get("ctime");
     Instant ci = c.toInstant();
     return PREFIX
-        + p
+        + FileNames.text(p)
         + "\0"
         + a.get("dev")
         + " "
@@ -65,7 +66,7 @@ public final class StatKeys {
     if (!key.startsWith(PREFIX) || nul < 0) {
       return false;
     }
-    Path p = Path.of(key.substring(PREFIX.length(), nul));
+    Path p = FileNames.path(key.substring(PREFIX.length(), nul));
     try {
       return key.equals(of(p, Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS)));
     } catch (NoSuchFileException e) {

@@ -1,5 +1,6 @@
 package dev.strata.layer.snapshot;
 
+import dev.strata.posix.FileNames;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -26,7 +27,8 @@ public final class ContractMain {
                 + "\t"
                 + e.getValue().diffId()
                 + "\t"
-                + String.join("|", e.getValue().entries()));
+                // names that are not UTF-8 escaped: stdout would make '?' of their bytes
+                + FileNames.display(String.join("|", e.getValue().entries())));
       }
     }
     System.out.println(

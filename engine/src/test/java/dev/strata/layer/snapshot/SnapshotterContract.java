@@ -8,6 +8,7 @@ import dev.strata.layer.tar.TarEntry;
 import dev.strata.layer.tar.TarReader;
 import dev.strata.layer.tar.TarWriter;
 import dev.strata.oci.Digest;
+import dev.strata.posix.FileNames;
 import dev.strata.posix.Posix;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -139,8 +140,29 @@ public final class SnapshotterContract {
               Files.createDirectory(r.resolve("proc"));
             },
             List.of()));
+    s.add(
+        new Scenario(
+            "namesNotUtf8",
+            r -> {
+              Files.delete(FileNames.resolve(r, latin1("srv/caf\u00e9/old\u00e8")));
+              write(FileNames.resolve(r, latin1("srv/caf\u00e9/n\u00ff")), "n", 0644);
+              Files.createSymbolicLink(
+                  FileNames.resolve(r, latin1("srv/l\u00e9")),
+                  FileNames.path(latin1("caf\u00e9/n\u00ff")));
+            },
+            List.of(
+                "srv 5",
+                latin1("srv/caf\u00e9 5"),
+                latin1("srv/caf\u00e9/.wh.old\u00e8 0"),
+                latin1("srv/caf\u00e9/n\u00ff 0"),
+                latin1("srv/l\u00e9 2"))));
     s.add(new Scenario("noChange", r -> {}, List.of()));
     return s;
+  }
+
+  /** The name whose bytes are {@code s} in Latin-1: not UTF-8 ({@link FileNames}). */
+  static String latin1(String s) {
+    return FileNames.decode(s.getBytes(StandardCharsets.ISO_8859_1));
   }
 
   private static void write(Path p, String content, int mode) throws IOException {
@@ -168,6 +190,8 @@ public final class SnapshotterContract {
               dir(w, "srv", 0755);
               dir(w, "srv/d", 0755);
               file(w, "srv/d/x", "x", 0644, 0);
+              dir(w, latin1("srv/caf\u00e9"), 0755);
+              file(w, latin1("srv/caf\u00e9/old\u00e8"), "old", 0644, 0);
               dir(w, "usr", 0755);
               dir(w, "usr/bin", 0755);
               file(w, "usr/bin/tool", "#!/bin/sh\n", 0755, 0);

@@ -2,21 +2,25 @@ package dev.strata.layer.tar;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.strata.posix.FileNames;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Entry names are UTF-8 text, kept byte for byte, and other bytes are refused by name. */
+/** Entry names are bytes: UTF-8 or not, kept byte for byte through reader and writer. */
 class TarNamesTest {
   static final List<String> NAMES =
       List.of(
@@ -54,7 +58,7 @@ class TarNamesTest {
 
   @ParameterizedTest
   @CsvSource({
-    // raw bytes (hex) of the name,       what the error shows
+    // raw bytes (hex) of the name,       how messages show it
     "64 2f 62 61 64 ff,                   d/bad\\xff",
     // Latin-1 "Főtanúsítvány" bytes (o-double-acute is not Latin-1: f5 is 'õ')
     "46 f5 74 61 6e fa 73 ed 74 76 e1 6e 79, F\\xf5tan\\xfas\\xedtv\\xe1ny",
@@ -63,26 +67,66 @@ class TarNamesTest {
     // an encoded surrogate is not UTF-8 either
     "ed a0 80,                            \\xed\\xa0\\x80",
   })
-  void nameNotUtf8_isRefusedNamingTheEntry(String hex, String shown) throws Exception {
+  void nameNotUtf8_isKeptByteForByte(String hex, String shown) throws Exception {
     byte[] name = hex(hex);
-    TarReader r = new TarReader(new ByteArrayInputStream(ustar(name)));
-    EntryNameException e = assertThrows(EntryNameException.class, r::next);
+    TarEntry e = new TarReader(new ByteArrayInputStream(ustar(name))).next();
+    assertArrayEquals(name, FileNames.encode(e.name()));
+    assertEquals(shown.replace("\\xx", "\\x"), FileNames.display(e.name()));
+    // written again: in a PAX path (with hdrcharset=BINARY, as Python's tarfile writes it) and
+    // the ustar field, both the same bytes; read again: the same name
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(out)) {
+      w.write(e.withName(e.name()), new ByteArrayInputStream(new byte[0]));
+      w.write(new TarEntry("l", TarEntry.SYMLINK, 0777, 0, 0, 0, 1, 0, e.name(), 0, 0, null), null);
+    }
+    byte[] tar = out.toByteArray();
+    String pax = new String(tar, 512, 512, StandardCharsets.ISO_8859_1);
+    assertTrue(pax.startsWith("21 hdrcharset=BINARY\n"), pax);
+    assertTrue(pax.contains(" path=" + new String(name, StandardCharsets.ISO_8859_1) + "\n"), pax);
+    assertArrayEquals(name, Arrays.copyOfRange(tar, 1024, 1024 + name.length)); // ustar name
+    TarReader again = new TarReader(new ByteArrayInputStream(tar));
+    assertEquals(e.name(), again.next().name());
+    assertEquals(e.name(), again.next().linkName());
+  }
+
+  /** For UTF-8 names nothing changed: the layers Strata wrote before are written the same. */
+  @Test
+  void utf8Names_haveNoHdrcharset() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(out)) {
+      for (String n : NAMES) {
+        w.write(new TarEntry(n, TarEntry.DIR, 0755, 0, 0, 0, 1, 0, "", 0, 0, null), null);
+      }
+    }
+    assertFalse(new String(out.toByteArray(), StandardCharsets.ISO_8859_1).contains("hdrcharset"));
+  }
+
+  /**
+   * Layers keep their digests: the bytes for these names, links and directories are those the
+   * writer gave before names were bytes (golden, from commit 15361e3), the ustar fields under the
+   * PAX records included.
+   */
+  @Test
+  void utf8Names_sameBytesAsEver() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (TarWriter w = new TarWriter(out)) {
+      for (String n : NAMES) {
+        w.write(
+            new TarEntry(n, TarEntry.SYMLINK, 0777, 0, 0, 0, 1, 0, "../" + n, 0, 0, null), null);
+        w.write(new TarEntry(n + ".d", TarEntry.DIR, 0755, 0, 0, 0, 1, 0, "", 0, 0, null), null);
+      }
+    }
     assertEquals(
-        "tar entry \""
-            + shown
-            + "\": name is not valid UTF-8 (Strata keeps file names as UTF-8"
-            + " and refuses other bytes rather than rename the file)",
-        e.getMessage());
-    assertEquals(Optional.empty(), Utf8Names.decode(name, 0, name.length));
-    assertEquals(shown, Utf8Names.escape(name));
+        "0d98da88e4de3b4216d53573066a5aae5a99a202bbec4cc59f7f346ec5c8f4b9",
+        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(out.toByteArray())));
   }
 
   @Test
-  void escape_keepsValidText() {
+  void decode_keepsValidText() {
     for (String n : NAMES) {
       byte[] b = n.getBytes(StandardCharsets.UTF_8);
-      assertEquals(n, Utf8Names.escape(b));
-      assertEquals(Optional.of(n), Utf8Names.decode(b, 0, b.length));
+      assertEquals(n, FileNames.display(FileNames.decode(b)));
+      assertArrayEquals(b, FileNames.encode(FileNames.decode(b)));
     }
   }
 
