@@ -99,7 +99,8 @@ final class ContentHash {
     }
     String text = listing.toString();
     digests.keepListing(text);
-    return Digest.sha256(FileNames.encode(text)).toString(); // names as their bytes, whatever they are
+    return Digest.sha256(FileNames.encode(text))
+        .toString(); // names as their bytes, whatever they are
   }
 
   /**
