@@ -27,11 +27,16 @@ import java.util.TreeMap;
  *   <li>{@code url.N} (ADD): the N-th URL, a space, its {@code --checksum} or the fetched body's
  *       digest and Last-Modified
  *   <li>{@code chown} (COPY --link --chown): the resolved {@code uid:gid}
+ *   <li>{@code copier} (COPY/ADD, since v2): the version of what a copy makes of its files, {@link
+ *       #COPIER}; it changes when the same files and instruction give another layer, so that a
+ *       record of the old behaviour is not reused (v2: directories keep their source's mtime, an
+ *       existing directory keeps its owner, hard links stay links, heredocs are files: BuildKit's
+ *       behaviour, issue 18)
  * </ul>
  *
- * <p>These are the entries Strata's keys were made of before they had a type: stores warmed by
- * earlier versions still hit. A change to any entry's form must change {@link #VERSION} (and
- * CacheKey's version line with it); the golden test pins both.
+ * <p>These are the entries Strata's keys were made of before they had a type, plus {@code copier}:
+ * RUN records of stores warmed by earlier versions still hit. A change to any entry's form must
+ * change {@link #VERSION}; the golden test pins it with CacheKey's encoding.
  *
  * @param user the config's User, or null when it does not count (a linked copy)
  * @param workdir the config's WorkingDir, or null when it does not count
@@ -53,8 +58,14 @@ public record KeyInputs(
     String files,
     List<String> urls,
     String chown) {
-  /** The encoding's version; CacheKey's {@code strata-cache-key/v1} line goes with it. */
-  public static final String VERSION = "strata-step-inputs/v1";
+  /**
+   * The encoding's version. v2 added {@code copier}: COPY/ADD keys of v1 stores miss once, RUN keys
+   * are unchanged; CacheKey's {@code strata-cache-key/v1} line goes with it.
+   */
+  public static final String VERSION = "strata-step-inputs/v2";
+
+  /** The {@code copier} entry of every COPY/ADD: the copy's behaviour version (see above). */
+  public static final String COPIER = "2";
 
   public KeyInputs {
     env = env == null ? null : List.copyOf(env);
@@ -168,6 +179,9 @@ public record KeyInputs(
       m.put("url." + n, urls.get(n));
     }
     put(m, "chown", chown);
+    if (env == null) { // COPY/ADD: a RUN always has its environment
+      m.put("copier", COPIER);
+    }
     return m;
   }
 

@@ -64,7 +64,8 @@ final class LayerMaker {
       BuildRequest req = ctx.req();
       if (changes.isEmpty()) {
         CacheRecord rec =
-            new CacheRecord(null, null, null, 0, 0, createdBy, inputs.encode(), req.output().created());
+            new CacheRecord(
+                null, null, null, 0, 0, createdBy, inputs.encode(), req.output().created());
         store.withIndex(
             idx -> {
               idx.putCacheRecord(key, rec);

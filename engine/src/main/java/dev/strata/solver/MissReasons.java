@@ -214,6 +214,14 @@ final class MissReasons {
       return "";
     }
     KeyInputs before = KeyInputs.decode(r.inputs());
+    String copierNow = now.encode().get("copier");
+    if (copierNow != null && !copierNow.equals(r.inputs().get("copier"))) {
+      return "COPY/ADD behaviour changed since the record (Strata's copier "
+          + r.inputs().getOrDefault("copier", "1")
+          + " -> "
+          + copierNow
+          + ")";
+    }
     String listingBefore = listing(before.files());
     String listingNow = listing(now.files());
     Step step = state.step();
