@@ -1,5 +1,6 @@
 package dev.strata.store;
 
+import dev.strata.nshelper.UserNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -8,6 +9,8 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Directories of the store that only their owner may enter (0700), as podman keeps {@code
@@ -45,5 +48,30 @@ public final class PrivateDirs {
       mode |= 1 << (8 - p.ordinal());
     }
     return mode;
+  }
+
+  private static final Logger LOG = Logger.getLogger(Store.class.getName());
+
+  /** The stores this JVM has warned about: once per command, not once per open. */
+  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
+
+  /**
+   * Warns, once per command, about a store ({@code root}) other users may enter: a setuid file a
+   * step leaves in a cache mount would run as the builder for them. Only outside the namespace: the
+   * JVM inside runs the same command again, which warned already (a command that enters the
+   * namespace before it opens the store calls this first). Nothing for a store not made yet.
+   */
+  public static void warnIfOpenToOthers(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return;
+    }
+    int mode = PrivateDirs.mode(root);
+    if ((mode & 077) != 0 && !UserNamespace.inside() && WARNED.add(root)) {
+      String what = (mode & 055) != 0 ? "readable" : "writable";
+      LOG.warning(
+          String.format(
+              "store %s is %s by other users (mode %04o); chmod 700 %s",
+              root, what, mode & 07777, root));
+    }
   }
 }

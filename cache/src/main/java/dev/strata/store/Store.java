@@ -1,28 +1,14 @@
 package dev.strata.store;
 
 import dev.strata.index.StoreIndex;
-import dev.strata.nshelper.UserNamespace;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.Digest;
-import dev.strata.oci.ImageConfig;
-import dev.strata.oci.ImageIndex;
-import dev.strata.oci.InvalidJsonException;
-import dev.strata.oci.InvalidReferenceException;
-import dev.strata.oci.Manifest;
-import dev.strata.oci.MediaType;
-import dev.strata.oci.Reference;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.logging.Logger;
 
@@ -45,21 +31,18 @@ public final class Store implements AutoCloseable {
   /** Manifests, configs and indexes larger than this are refused (a hostile or broken store). */
   public static final long MAX_DOCUMENT = 8L << 20;
 
-  private static final byte[] OCI_LAYOUT =
-      "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
-
   private static final Logger LOG = Logger.getLogger(Store.class.getName());
-
-  /** The stores this JVM has warned about: once per command, not once per open. */
-  private static final Set<Path> WARNED = ConcurrentHashMap.newKeySet();
 
   private final Path root;
   private final Session session;
   private final Path tmp;
   private final BlobStore blobs;
+  private final ImageNames names;
+  private final IndexAccess index;
 
   private Store(Path root, Recovery recovery) throws IOException {
     this.root = root;
+    this.index = new IndexAccess(root);
     PrivateDirs.create(root.resolve(WorkArea.TMP.path()));
     PrivateDirs.create(root.resolve("index").resolve("db")); // before RocksDB makes it 0755
     if (recovery == Recovery.SWEEP_AT_OPEN) {
@@ -72,14 +55,8 @@ public final class Store implements AutoCloseable {
     try {
       this.tmp = session.dir(WorkArea.TMP);
       this.blobs = new BlobStore(root, tmp);
-      if (!Files.exists(root.resolve("oci-layout"))) {
-        AtomicFiles.write(root.resolve("oci-layout"), OCI_LAYOUT, tmp);
-      }
-      try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
-        if (!Files.exists(root.resolve("index.json"))) {
-          AtomicFiles.write(root.resolve("index.json"), ImageIndex.empty().bytes(), tmp);
-        }
-      }
+      this.names = new ImageNames(root, tmp, blobs);
+      names.createLayout();
     } catch (IOException | RuntimeException e) {
       session.close();
       throw e;
@@ -115,23 +92,11 @@ public final class Store implements AutoCloseable {
   }
 
   /**
-   * Warns, once per command, about a store other users may enter: a setuid file a step leaves in a
-   * cache mount would run as the builder for them. Only outside the namespace: the JVM inside runs
-   * the same command again, which warned already (a command that enters the namespace before it
-   * opens the store calls this first). Nothing for a store not made yet.
+   * Warns, once per command, about a store other users may enter (see {@link
+   * PrivateDirs#warnIfOpenToOthers}).
    */
   public static void warnIfOpenToOthers(Path root) throws IOException {
-    if (!Files.isDirectory(root)) {
-      return;
-    }
-    int mode = PrivateDirs.mode(root);
-    if ((mode & 077) != 0 && !UserNamespace.inside() && WARNED.add(root)) {
-      String what = (mode & 055) != 0 ? "readable" : "writable";
-      LOG.warning(
-          String.format(
-              "store %s is %s by other users (mode %04o); chmod 700 %s",
-              root, what, mode & 07777, root));
-    }
+    PrivateDirs.warnIfOpenToOthers(root);
   }
 
   /** {@code $XDG_DATA_HOME/strata}, else {@code ~/.local/share/strata}. */
@@ -211,19 +176,8 @@ public final class Store implements AutoCloseable {
    * is held only for the call, under {@code index/strata.lock}.
    */
   public <T> T withIndex(Function<StoreIndex, T> fn) {
-    StoreIndex held = heldIndex;
-    if (held != null) {
-      return fn.apply(held);
-    }
-    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index").resolve("strata.lock"));
-        StoreIndex idx = StoreIndex.open(root.resolve("index").resolve("db"))) {
-      return fn.apply(idx);
-    } catch (IOException e) {
-      throw new StoreException("cannot lock the store index: " + e.getMessage(), e);
-    }
+    return index.withIndex(fn);
   }
-
-  private volatile StoreIndex heldIndex;
 
   /**
    * Keeps the index open, under its lock, until the returned handle is closed: a burst of {@link
@@ -231,88 +185,24 @@ public final class Store implements AutoCloseable {
    * Other processes wait for the index meanwhile, so hold it only for short work.
    */
   public AutoCloseable holdIndex() {
-    Path lock = root.resolve("index").resolve("strata.lock");
-    FileLocks.Held l;
-    try {
-      l = FileLocks.exclusive(lock);
-    } catch (IOException e) {
-      throw new StoreException("cannot lock the store index: " + e.getMessage(), e);
-    }
-    StoreIndex idx;
-    try {
-      idx = StoreIndex.open(root.resolve("index").resolve("db"));
-    } catch (RuntimeException e) {
-      l.close();
-      throw e;
-    }
-    heldIndex = idx;
-    return () -> {
-      heldIndex = null;
-      try {
-        idx.close();
-      } finally {
-        l.close();
-      }
-    };
+    return index.holdIndex();
   }
 
-  // ------------------------------------------------------------------ names
+  // ------------------------------------------------------------------ names (ImageNames)
 
   /** The index.json entries, in file order. */
   public List<Descriptor> entries() {
-    return readIndex().manifests();
-  }
-
-  private ImageIndex readIndex() {
-    Path p = root.resolve("index.json");
-    try {
-      return ImageIndex.parse(Files.readAllBytes(p));
-    } catch (NoSuchFileException e) {
-      return ImageIndex.empty();
-    } catch (InvalidJsonException e) {
-      throw new StoreException(
-          p + " is corrupt (" + e.getMessage() + "); restore it or delete it to forget all names");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private interface IndexEdit {
-    List<Descriptor> apply(List<Descriptor> entries);
-  }
-
-  private void editIndex(IndexEdit edit) {
-    try (FileLocks.Held l = FileLocks.exclusive(root.resolve("index.json.lock"))) {
-      ImageIndex idx = readIndex();
-      List<Descriptor> next = edit.apply(new ArrayList<>(idx.manifests()));
-      AtomicFiles.write(root.resolve("index.json"), idx.withManifests(next).bytes(), tmp);
-    } catch (IOException e) {
-      throw new StoreException(
-          "cannot update " + root.resolve("index.json") + ": " + e.getMessage(), e);
-    }
+    return names.entries();
   }
 
   /** The store's name for a user's name: familiar form, {@code :latest} when untagged. */
   public static String canonicalName(String name) {
-    return Reference.parse(name).withDefaultTag().familiar();
+    return ImageNames.canonicalName(name);
   }
 
   /** Names the image whose manifest is {@code manifest}; an existing name is moved. */
   public void tag(Descriptor manifest, String name) {
-    String n = canonicalName(name);
-    if (!blobs.has(manifest.digest())) {
-      throw new StoreException(
-          "cannot tag " + n + ": manifest " + manifest.digest() + " is not in the store");
-    }
-    Descriptor entry =
-        new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size())
-            .withAnnotation(Descriptor.REF_NAME, n);
-    editIndex(
-        entries -> {
-          entries.removeIf(d -> n.equals(d.refName()));
-          entries.add(entry);
-          return entries;
-        });
+    names.tag(manifest, name);
   }
 
   /**
@@ -320,54 +210,17 @@ public final class Store implements AutoCloseable {
    * ref.name, listed as {@code <none>}, found by id; prune keeps it until it is removed.
    */
   public void keep(Descriptor manifest) {
-    Descriptor entry = new Descriptor(manifest.mediaType(), manifest.digest(), manifest.size());
-    editIndex(
-        entries -> {
-          if (entries.stream().noneMatch(d -> d.digest().equals(manifest.digest()))) {
-            entries.add(entry);
-          }
-          return entries;
-        });
+    names.keep(manifest);
   }
 
   /** Removes names; returns the names removed. An id or digest removes every name it has. */
   public List<String> untag(String nameOrId) {
-    StoredImage img = image(nameOrId);
-    List<String> removed = new ArrayList<>();
-    boolean byName = img.name() != null && img.name().equals(tryCanonical(nameOrId));
-    editIndex(
-        entries -> {
-          entries.removeIf(
-              d -> {
-                boolean hit =
-                    byName ? img.name().equals(d.refName()) : d.digest().equals(img.digest());
-                if (hit && d.refName() != null) {
-                  removed.add(d.refName());
-                }
-                return hit;
-              });
-          return entries;
-        });
-    return removed;
-  }
-
-  private static String tryCanonical(String name) {
-    try {
-      return canonicalName(name);
-    } catch (InvalidReferenceException e) {
-      return null;
-    }
+    return names.untag(nameOrId);
   }
 
   /** Every named image, in index.json order. */
   public List<StoredImage> images() {
-    List<StoredImage> out = new ArrayList<>();
-    for (Descriptor d : entries()) {
-      if (MediaType.isManifest(d.mediaType())) {
-        out.add(load(d.refName(), d));
-      }
-    }
-    return out;
+    return names.images();
   }
 
   /**
@@ -375,58 +228,17 @@ public final class Store implements AutoCloseable {
    * ({@code sha256:...}) or a prefix of at least 3 hex digits of the id, as podman does.
    */
   public StoredImage image(String nameOrId) {
-    return find(nameOrId).orElseThrow(() -> new ImageNotFoundException(nameOrId));
+    return names.image(nameOrId);
   }
 
+  /** As {@link #image}, empty when there is no such image. */
   public Optional<StoredImage> find(String nameOrId) {
-    List<Descriptor> entries = entries();
-    String n = tryCanonical(nameOrId);
-    if (n != null) {
-      for (Descriptor d : entries) {
-        if (n.equals(d.refName())) {
-          return Optional.of(load(d.refName(), d));
-        }
-      }
-    }
-    String hex = nameOrId.startsWith("sha256:") ? nameOrId.substring(7) : nameOrId;
-    if (hex.length() >= 3 && hex.matches("[0-9a-f]+")) {
-      for (Descriptor d : entries) {
-        if (!MediaType.isManifest(d.mediaType())) {
-          continue;
-        }
-        if (d.digest().hex().startsWith(hex) && hex.length() == 64) {
-          return Optional.of(load(d.refName(), d));
-        }
-        StoredImage img = load(d.refName(), d);
-        if (img.id().hex().startsWith(hex)) {
-          return Optional.of(img);
-        }
-      }
-    }
-    if (n == null) {
-      // Neither a valid name nor an id: say why the name is wrong.
-      Reference.parse(nameOrId);
-    }
-    return Optional.empty();
+    return names.find(nameOrId);
   }
 
   /** Reads and verifies an image's manifest and config. */
   public StoredImage load(String name, Descriptor manifestDesc) {
-    try {
-      Manifest m =
-          Manifest.parse(
-              blobs.readSmall(manifestDesc.digest(), MAX_DOCUMENT), manifestDesc.mediaType());
-      ImageConfig c = ImageConfig.parse(blobs.readSmall(m.config().digest(), MAX_DOCUMENT));
-      return new StoredImage(name, manifestDesc, m, c);
-    } catch (InvalidJsonException e) {
-      throw new StoreException(
-          "image "
-              + (name == null ? manifestDesc.digest() : name)
-              + " is unreadable: "
-              + e.getMessage());
-    } catch (IOException e) {
-      throw new StoreException("cannot read image " + name + ": " + e.getMessage(), e);
-    }
+    return names.load(name, manifestDesc);
   }
 
   // ------------------------------------------------------------------ prune
@@ -466,49 +278,7 @@ public final class Store implements AutoCloseable {
 
   /** As {@link #prune(Set)}, then {@code derived} under the same lock. */
   public <T> PruneResult<T> prune(Set<Digest> extraRoots, Derived<T> derived) {
-    try (FileLocks.Held gc = FileLocks.exclusive(root.resolve("gc.lock"))) {
-      Set<Digest> live = new HashSet<>(extraRoots);
-      // Read under the lock: a build that records a layer holds it shared until done.
-      live.addAll(withIndex(StoreIndex::cachedBlobs));
-      for (Descriptor d : entries()) {
-        mark(d, live);
-      }
-      List<Digest> removed = new ArrayList<>();
-      long bytes = 0;
-      for (Digest b : blobs.list()) {
-        if (!live.contains(b)) {
-          long size = blobs.size(b);
-          if (blobs.delete(b)) {
-            removed.add(b);
-            bytes += size;
-          }
-        }
-      }
-      withIndex(
-          idx -> {
-            idx.forgetBlobs(removed);
-            return null;
-          });
-      return new PruneResult<>(removed, bytes, derived.prune(this));
-    } catch (IOException e) {
-      throw new StoreException("prune failed: " + e.getMessage(), e);
-    }
-  }
-
-  private void mark(Descriptor d, Set<Digest> live) throws IOException {
-    if (!live.add(d.digest()) || !blobs.has(d.digest())) {
-      return;
-    }
-    if (MediaType.isManifest(d.mediaType())) {
-      Manifest m = Manifest.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT), d.mediaType());
-      live.add(m.config().digest());
-      m.layers().forEach(l -> live.add(l.digest()));
-    } else if (MediaType.isIndex(d.mediaType())) {
-      for (Descriptor child :
-          ImageIndex.parse(blobs.readSmall(d.digest(), MAX_DOCUMENT)).manifests()) {
-        mark(child, live);
-      }
-    }
+    return new BlobSweep(this, root, blobs).prune(extraRoots, derived);
   }
 
   @Override
