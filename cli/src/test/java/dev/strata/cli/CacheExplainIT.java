@@ -132,6 +132,10 @@ class CacheExplainIT {
     // a build arg
     build(s, ctx, st, "--build-arg", "VERSION=1.2.4");
     assertEquals("ARG VERSION changed: dev -> 1.2.4", step(json(st), 5).get("reason").asText());
+    // the COPY between the ARG and the RUN misses too (the ARG's value is in the key chain, as
+    // before): it names the build arg, not a bare "parent step's key changed"
+    assertEquals(
+        "--build-arg VERSION changed: (none) -> 1.2.4", step(json(st), 4).get("reason").asText());
 
     // the base image re-imported with other content
     Path extra = dir.resolve("extra");

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -113,6 +114,8 @@ final class BuildRun {
     o.put("dockerfile", req.source().dockerfile().name());
     o.put("dockerfilePath", MissReasons.dockerfilePath(req));
     o.put("time", started.toString());
+    ObjectNode args = o.putObject("buildArgs"); // for a later miss to name the one that changed
+    new TreeMap<>(req.source().buildArgs()).forEach(args::put);
     o.put("target", plan.targetStage().displayName());
     o.put("imageDigest", img.digest().toString());
     o.put("imageId", img.id().toString());

@@ -5,11 +5,16 @@ import dev.strata.buildcache.CacheKey;
 import dev.strata.buildcache.CacheRecord;
 import dev.strata.buildcache.InputsDiff;
 import dev.strata.buildcache.KeyInputs;
+import dev.strata.frontend.instructions.Instruction;
+import dev.strata.frontend.instructions.KeyValue;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.frontend.plan.Step;
 import dev.strata.oci.Digest;
 import dev.strata.store.Store;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -158,6 +163,11 @@ final class MissReasons {
     if (stage.baseStage() != null) {
       return own(stage, ps, "stage " + stage.base() + " changed");
     }
+    String args = buildArgsChange(stage, position);
+    if (!args.isEmpty()) {
+      return own(
+          stage, ps, args); // an ARG step above changed the chain, whose value came from here
+    }
     return own(stage, ps, "parent step's key changed (" + clip(parent.toString()) + ")");
   }
 
@@ -200,6 +210,35 @@ final class MissReasons {
     Cause c = new Cause(ps.number(), ps.text() + " (STEP " + ps.number() + "): " + reason);
     firstCause.putIfAbsent(stage.index(), c);
     return new Explained(reason, true, ps.number());
+  }
+
+  /**
+   * The {@code --build-arg} values, of the ARGs this stage declares above {@code position}, that
+   * differ from the previous build's: "" when none (or the previous build did not record them).
+   */
+  private String buildArgsChange(Stage stage, int position) {
+    JsonNode before = previous().map(b -> b.get("buildArgs")).orElse(null);
+    if (before == null) {
+      return "";
+    }
+    Map<String, String> now = ctx.req().source().buildArgs();
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < position - 1 && i < stage.steps().size(); i++) {
+      if (stage.steps().get(i).instruction() instanceof Instruction.Arg a) {
+        for (KeyValue kv : a.declarations()) {
+          String was = before.hasNonNull(kv.key()) ? before.get(kv.key()).asText() : null;
+          String is = now.get(kv.key());
+          if (!Objects.equals(was, is) && !out.contains(kv.key())) {
+            out.add("--build-arg " + kv.key() + " changed: " + shown(was) + " -> " + shown(is));
+          }
+        }
+      }
+    }
+    return String.join("; ", out);
+  }
+
+  private static String shown(String v) {
+    return v == null ? "(none)" : clip(v);
   }
 
   /** What changed in the step's own inputs since the previous record: "" when nothing. */
