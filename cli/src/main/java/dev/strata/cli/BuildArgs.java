@@ -49,6 +49,8 @@ final class BuildArgs {
     }
     outputsOf(Compression.GZIP);
     c.tags.forEach(Store::canonicalName);
+    c.buildx.labels();
+    c.buildx.annotations();
     BuildCommand.checkIsolation(c.spec, c.isolation);
   }
 
@@ -83,6 +85,7 @@ final class BuildArgs {
   private List<BuildOutput> outputsOf(Compression compression) {
     List<BuildOutput> outs = new ArrayList<>();
     c.outputs.forEach(o -> outs.add(BuildOutput.parse(o).withCompression(compression)));
+    c.buildx.pushes(c.tags).forEach(o -> outs.add(o.withCompression(compression)));
     return outs;
   }
 
@@ -104,7 +107,11 @@ final class BuildArgs {
     return new BuildRequest(
         new BuildRequest.Source(
             ctx, new BuildRequest.Dockerfile(dockerfile, shownName), c.target, args),
-        new BuildRequest.Output(c.tags, outs, Times.created(), sde),
+        new BuildRequest.Output(
+            new BuildRequest.Image(c.tags, c.buildx.labels(), c.buildx.annotations()),
+            outs,
+            Times.created(),
+            sde),
         new BuildRequest.CachePolicy(
             c.noCache,
             cacheSpecs(c.cacheFrom, CacheSpec::from),
