@@ -51,6 +51,7 @@ final class BuildArgs {
     c.tags.forEach(Store::canonicalName);
     c.buildx.labels();
     c.buildx.annotations();
+    c.buildx.addHosts();
     BuildCommand.checkIsolation(c.spec, c.isolation);
   }
 
@@ -117,7 +118,7 @@ final class BuildArgs {
             cacheSpecs(c.cacheFrom, CacheSpec::from),
             cacheSpecs(c.cacheTo, CacheSpec::to)),
         new BuildRequest.RunAccess(
-            net,
+            new BuildRequest.Network(net, c.buildx.addHosts()),
             BuildSecrets.parse(c.secrets),
             BuildSsh.parse(c.ssh),
             c.allow.contains(BuildCommand.SECURITY_INSECURE)));

@@ -1,6 +1,7 @@
 package dev.strata.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.oci.Digest;
 import dev.strata.oci.Json;
 import dev.strata.solver.BuildException;
 import dev.strata.solver.BuildOutput;
@@ -10,6 +11,8 @@ import dev.strata.store.Store;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +60,12 @@ final class BuildxFlags {
       description = "Also push the image to each -t name (--output type=registry,name=NAME).")
   boolean push;
 
+  @Option(
+      names = "--add-host",
+      paramLabel = "HOST:IP",
+      description = "A line of /etc/hosts for RUN steps (HOST=IP too).")
+  List<String> addHosts = new ArrayList<>();
+
   @Option(names = "--load", description = "Into the store (what every build does).")
   boolean load;
 
@@ -101,6 +110,42 @@ final class BuildxFlags {
     return m;
   }
 
+  /**
+   * {@code --add-host}s as /etc/hosts lines, {@code IP<TAB>HOST} as Docker writes them. HOST=IP or
+   * HOST:IP (split at the first {@code =}, else the first {@code :}, so an IPv6 address keeps its
+   * colons), the address a literal (never looked up); Docker's {@code host-gateway} has no meaning
+   * without a bridge and is refused.
+   */
+  List<String> addHosts() {
+    List<String> lines = new ArrayList<>();
+    for (String h : addHosts) {
+      int at = h.indexOf('=') >= 0 ? h.indexOf('=') : h.indexOf(':');
+      String name = at < 0 ? "" : h.substring(0, at);
+      String ip = at < 0 ? "" : h.substring(at + 1);
+      if (name.isEmpty() || !name.matches("[^\\s#]+") || !isIpLiteral(ip)) {
+        throw new BuildException("--add-host " + h + ": want HOST:IP (an IPv4 or IPv6 address)");
+      }
+      lines.add(ip + "\t" + name);
+    }
+    return lines;
+  }
+
+  private static boolean isIpLiteral(String ip) {
+    if (ip.matches(
+        "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)")) {
+      return true;
+    }
+    if (!ip.contains(":") || !ip.matches("[0-9A-Fa-f:.]+")) {
+      return false;
+    }
+    try {
+      InetAddress.getByName(ip); // with a colon: parsed as an IPv6 literal, never looked up
+      return true;
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
   /** {@code --push}: a registry output per tag; buildx refuses it without a name, as here. */
   List<BuildOutput> pushes(List<String> tags) {
     if (push && tags.isEmpty()) {
@@ -133,7 +178,9 @@ final class BuildxFlags {
     if (metadataFile != null) {
       ObjectNode o = Json.object();
       o.put("containerimage.config.digest", id);
-      o.put("containerimage.digest", r.manifestDigest().toString());
+      // pushed: the registry's manifest (compressed layers), the one a digest reference names
+      Digest d = r.pushedDigest() != null ? r.pushedDigest() : r.manifestDigest();
+      o.put("containerimage.digest", d.toString());
       if (!tags.isEmpty()) {
         o.put("image.name", String.join(",", tags.stream().map(Store::canonicalName).toList()));
       }

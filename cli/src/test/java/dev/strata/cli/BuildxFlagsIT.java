@@ -85,6 +85,55 @@ class BuildxFlagsIT {
     assertFalse(img2.get("manifest").has("annotations"), img2.toString());
   }
 
+  private static String runCache(Path stats) throws Exception {
+    JsonNode st = Json.parse(Files.readAllBytes(stats)).get("steps");
+    StringBuilder sb = new StringBuilder();
+    st.forEach(x -> sb.append(x.get("cache").isNull() ? "-" : x.get("cache").asText()).append(' '));
+    return sb.toString().strip();
+  }
+
+  @Test
+  void addHostIsSeenByRunStepsAndIsPartOfTheirKey() throws Exception {
+    Path s = StrataProcess.busyboxStore(dir);
+    Path ctx =
+        StrataProcess.context(
+            dir,
+            "FROM busybox\nRUN cat /etc/hosts > /seen\nRUN --network=none cat /etc/hosts > /none || true\n",
+            Map.of());
+    Path st = dir.resolve("st.json");
+    strata(s, "build", "--stats-json", st.toString(), ctx.toString()).ok();
+    assertEquals("- miss miss", runCache(st));
+    Path out = dir.resolve("out");
+    strata(
+            s,
+            "build",
+            "--add-host",
+            "db.local:10.1.2.3",
+            "--add-host",
+            "v6.local=fd00::1",
+            "--stats-json",
+            st.toString(),
+            "-o",
+            "type=local,dest=" + out,
+            ctx.toString())
+        .ok();
+    assertEquals("- miss miss", runCache(st), "--add-host is part of the RUN keys");
+    for (String f : new String[] {"seen", "none"}) {
+      String hosts = Files.readString(out.resolve(f));
+      assertTrue(hosts.contains("10.1.2.3\tdb.local\nfd00::1\tv6.local\n"), f + ": " + hosts);
+      assertTrue(hosts.contains("localhost"), f + ": " + hosts);
+    }
+    Path etcHosts = out.resolve("etc/hosts");
+    assertFalse(
+        Files.exists(etcHosts) && Files.readString(etcHosts).contains("db.local"),
+        "the hosts file stays out of the layers");
+    strata(s, "build", "--stats-json", st.toString(), ctx.toString()).ok();
+    assertEquals("- hit hit", runCache(st), "without --add-host the keys are as before");
+    StrataProcess.Result bad = strata(s, "build", "--add-host", "db:example.com", ctx.toString());
+    assertEquals(1, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("Error: --add-host db:example.com"), bad.err());
+  }
+
   @Test
   void badValuesAndUnknownFlagsAreRefusedByName() throws Exception {
     Path s = StrataProcess.busyboxStore(dir);

@@ -105,7 +105,7 @@ public record BuildRequest(Source source, Output output, CachePolicy cache, RunA
   /**
    * What RUN steps are given from the caller.
    *
-   * @param network the default network of RUN steps
+   * @param network the default network of RUN steps and their extra /etc/hosts lines
    * @param secrets {@code --secret} values by id, for {@code RUN --mount=type=secret} (small: at
    *     most {@link #MAX_SECRET} bytes each, as BuildKit's limit)
    * @param sshAgents {@code --ssh} agent sockets by id, for {@code RUN --mount=type=ssh}
@@ -113,13 +113,26 @@ public record BuildRequest(Source source, Output output, CachePolicy cache, RunA
    *     with every capability of the user namespace and no seccomp filter (BuildKit's entitlement)
    */
   public record RunAccess(
-      NetworkMode network,
+      Network network,
       Map<String, byte[]> secrets,
       Map<String, Path> sshAgents,
       boolean allowInsecure) {
     public RunAccess {
       secrets = Map.copyOf(secrets);
       sshAgents = Map.copyOf(sshAgents);
+    }
+  }
+
+  /**
+   * The network RUN steps are given.
+   *
+   * @param mode the default network of RUN steps
+   * @param extraHosts {@code --add-host}s as /etc/hosts lines ({@code IP\tNAME}), in order; part of
+   *     every RUN's key when there are some (none: the key is as before)
+   */
+  public record Network(NetworkMode mode, List<String> extraHosts) {
+    public Network {
+      extraHosts = List.copyOf(extraHosts);
     }
   }
 }

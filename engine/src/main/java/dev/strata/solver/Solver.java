@@ -87,15 +87,20 @@ public final class Solver {
     }
     buffered.replay(tools.progress());
     tools.progress().info("every step cached: no namespace entered");
-    new Exports(tools, registry).push(req.output().exports(), built.get().image());
-    return Optional.of(built.get().result());
+    return Optional.of(
+        built
+            .get()
+            .result()
+            .withPushed(
+                new Exports(tools, registry).push(req.output().exports(), built.get().image())));
   }
 
   /** The build, every step that misses run. */
   public BuildResult solve(BuildRequest req) throws IOException, InterruptedException {
     Built built = solve(req, tools, false).orElseThrow(); // only the cache-only attempt is empty
-    new Exports(tools, registry).push(req.output().exports(), built.image());
-    return built.result();
+    return built
+        .result()
+        .withPushed(new Exports(tools, registry).push(req.output().exports(), built.image()));
   }
 
   /** The image made and what the build says of it. */
