@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An image manifest, OCI (image-spec manifest.md) or Docker v2 schema 2, over its JSON tree so that
@@ -54,12 +56,22 @@ public final class Manifest {
 
   /** A new OCI image manifest. */
   public static Manifest oci(Descriptor config, List<Descriptor> layers) {
+    return oci(config, layers, Map.of());
+  }
+
+  /** A new OCI image manifest with these {@code annotations} (none: no field, as before). */
+  public static Manifest oci(
+      Descriptor config, List<Descriptor> layers, Map<String, String> annotations) {
     ObjectNode o = Json.object();
     o.put("schemaVersion", 2);
     o.put("mediaType", MediaType.OCI_MANIFEST);
     o.set("config", config.toJson());
     ArrayNode a = o.putArray("layers");
     layers.forEach(d -> a.add(d.toJson()));
+    if (!annotations.isEmpty()) {
+      ObjectNode an = o.putObject("annotations");
+      new TreeMap<>(annotations).forEach(an::put); // sorted keys, as Go writes a map
+    }
     return new Manifest(o, MediaType.OCI_MANIFEST);
   }
 

@@ -49,6 +49,9 @@ final class BuildArgs {
     }
     outputsOf(Compression.GZIP);
     c.tags.forEach(Store::canonicalName);
+    c.buildx.labels();
+    c.buildx.annotations();
+    c.buildx.addHosts();
     BuildCommand.checkIsolation(c.spec, c.isolation);
   }
 
@@ -83,6 +86,7 @@ final class BuildArgs {
   private List<BuildOutput> outputsOf(Compression compression) {
     List<BuildOutput> outs = new ArrayList<>();
     c.outputs.forEach(o -> outs.add(BuildOutput.parse(o).withCompression(compression)));
+    c.buildx.pushes(c.tags).forEach(o -> outs.add(o.withCompression(compression)));
     return outs;
   }
 
@@ -104,13 +108,17 @@ final class BuildArgs {
     return new BuildRequest(
         new BuildRequest.Source(
             ctx, new BuildRequest.Dockerfile(dockerfile, shownName), c.target, args),
-        new BuildRequest.Output(c.tags, outs, Times.created(), sde),
+        new BuildRequest.Output(
+            new BuildRequest.Image(c.tags, c.buildx.labels(), c.buildx.annotations()),
+            outs,
+            Times.created(),
+            sde),
         new BuildRequest.CachePolicy(
             c.noCache,
             cacheSpecs(c.cacheFrom, CacheSpec::from),
             cacheSpecs(c.cacheTo, CacheSpec::to)),
         new BuildRequest.RunAccess(
-            net,
+            new BuildRequest.Network(net, c.buildx.addHosts()),
             BuildSecrets.parse(c.secrets),
             BuildSsh.parse(c.ssh),
             c.allow.contains(BuildCommand.SECURITY_INSECURE)));

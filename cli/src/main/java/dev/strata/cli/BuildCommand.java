@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,6 +45,7 @@ import picocli.CommandLine.Spec;
 final class BuildCommand implements Callable<Integer> {
   @ParentCommand StrataCommand top;
   @Spec CommandSpec spec;
+  @Mixin BuildxFlags buildx = new BuildxFlags();
 
   @Option(
       names = {"-f", "--file"},
@@ -140,8 +142,7 @@ final class BuildCommand implements Callable<Integer> {
           "An ssh-agent for RUN --mount=type=ssh: its socket, or $SSH_AUTH_SOCK (--ssh default).")
   List<String> ssh = new ArrayList<>();
 
-  /** buildx's entitlement for RUN --security=insecure. */
-  static final String SECURITY_INSECURE = "security.insecure";
+  static final String SECURITY_INSECURE = "security.insecure"; // buildx's entitlement
 
   @Option(
       names = "--allow",
@@ -191,12 +192,10 @@ final class BuildCommand implements Callable<Integer> {
       argv.set(argv.indexOf("-"), tmp.toString());
       file = tmp.toString();
     }
-    PrintStream log = new PrintStream(new FileOutputStream(FileDescriptor.err), true);
+    PrintStream log = buildx.log(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     ProgressMode mode;
     try {
-      mode =
-          ProgressMode.resolve(
-              top.progress, Terminal.isTty(Terminal.STDERR), System.getenv("TERM"));
+      mode = buildx.mode(top.progress);
     } catch (ProgressMode.UnknownModeException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -221,6 +220,7 @@ final class BuildCommand implements Callable<Integer> {
           isolation, idMapping, Main.class.getName(), withProgress(argv, mode));
     }
     BuildResult result = built.get().result();
+    buildx.write(result, tags);
     spec.commandLine().getOut().println(result.imageId());
     CacheGc.afterBuild(top, log);
     return 0;

@@ -181,6 +181,41 @@ class RegistryIT {
   }
 
   @Test
+  void buildxPushPushesEachTagWithItsAnnotations() throws Exception {
+    Path a = dir.resolve("a");
+    importBusybox(a);
+    Path ctx = Files.createDirectories(dir.resolve("ctx"));
+    Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo x > /x\n");
+    String ref = registry.host() + "/strata/buildx:1";
+    Path meta = dir.resolve("meta.json");
+    strata(
+            a,
+            "build",
+            "-t",
+            ref,
+            "--push",
+            "--annotation",
+            "org.opencontainers.image.revision=abc",
+            "--metadata-file",
+            meta.toString(),
+            ctx.toString())
+        .ok();
+    JsonNode inspected =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
+    JsonNode m = Json.parse(Files.readAllBytes(meta));
+    assertEquals(m.get("containerimage.digest").asText(), inspected.get("Digest").asText());
+    JsonNode raw =
+        json(
+            StrataProcess.run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+                .ok()
+                .out());
+    assertEquals("abc", raw.get("annotations").get("org.opencontainers.image.revision").asText());
+  }
+
+  @Test
   void skopeoReadsWhatStrataPushedAndAFreshStorePullsTheSameDigest() throws Exception {
     Path a = dir.resolve("a");
     String id = importBusybox(a);

@@ -4,6 +4,8 @@ import dev.strata.remotecache.CacheSpec;
 import dev.strata.sandbox.NetworkMode;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -46,16 +48,43 @@ public record BuildRequest(Source source, Output output, CachePolicy cache, RunA
   /**
    * What the build makes.
    *
-   * @param tags names to give the result, canonical form
+   * @param image the names and marks the result is given
    * @param exports where the result goes besides the tags ({@code --output})
    * @param created the creation time of history and config (SOURCE_DATE_EPOCH or now)
    * @param sourceDateEpoch when set, layer mtimes are clamped to it
    */
   public record Output(
-      List<String> tags, List<BuildOutput> exports, Instant created, Long sourceDateEpoch) {
+      Image image, List<BuildOutput> exports, Instant created, Long sourceDateEpoch) {
     public Output {
-      tags = List.copyOf(tags);
       exports = List.copyOf(exports);
+    }
+
+    /** Named {@code tags}, without labels or annotations. */
+    public Output(
+        List<String> tags, List<BuildOutput> exports, Instant created, Long sourceDateEpoch) {
+      this(new Image(tags, Map.of(), Map.of()), exports, created, sourceDateEpoch);
+    }
+
+    /** Names to give the result, canonical form. */
+    public List<String> tags() {
+      return image.tags();
+    }
+  }
+
+  /**
+   * The names and marks of the result.
+   *
+   * @param tags names to give the result, canonical form
+   * @param labels {@code --label}s: set in the final image's config over its stage's own LABELs
+   *     (buildx's), no step and no history entry
+   * @param annotations {@code --annotation}s: the image manifest's {@code annotations}
+   */
+  public record Image(
+      List<String> tags, Map<String, String> labels, Map<String, String> annotations) {
+    public Image {
+      tags = List.copyOf(tags);
+      labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+      annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
   }
 
@@ -76,7 +105,7 @@ public record BuildRequest(Source source, Output output, CachePolicy cache, RunA
   /**
    * What RUN steps are given from the caller.
    *
-   * @param network the default network of RUN steps
+   * @param network the default network of RUN steps and their extra /etc/hosts lines
    * @param secrets {@code --secret} values by id, for {@code RUN --mount=type=secret} (small: at
    *     most {@link #MAX_SECRET} bytes each, as BuildKit's limit)
    * @param sshAgents {@code --ssh} agent sockets by id, for {@code RUN --mount=type=ssh}
@@ -84,13 +113,26 @@ public record BuildRequest(Source source, Output output, CachePolicy cache, RunA
    *     with every capability of the user namespace and no seccomp filter (BuildKit's entitlement)
    */
   public record RunAccess(
-      NetworkMode network,
+      Network network,
       Map<String, byte[]> secrets,
       Map<String, Path> sshAgents,
       boolean allowInsecure) {
     public RunAccess {
       secrets = Map.copyOf(secrets);
       sshAgents = Map.copyOf(sshAgents);
+    }
+  }
+
+  /**
+   * The network RUN steps are given.
+   *
+   * @param mode the default network of RUN steps
+   * @param extraHosts {@code --add-host}s as /etc/hosts lines ({@code IP\tNAME}), in order; part of
+   *     every RUN's key when there are some (none: the key is as before)
+   */
+  public record Network(NetworkMode mode, List<String> extraHosts) {
+    public Network {
+      extraHosts = List.copyOf(extraHosts);
     }
   }
 }

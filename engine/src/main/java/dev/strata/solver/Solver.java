@@ -1,5 +1,6 @@
 package dev.strata.solver;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.frontend.DockerfileException;
 import dev.strata.frontend.DockerfileFrontend;
 import dev.strata.frontend.ignore.DockerIgnore;
@@ -9,6 +10,7 @@ import dev.strata.frontend.plan.BuildPlan;
 import dev.strata.frontend.plan.Stage;
 import dev.strata.oci.Descriptor;
 import dev.strata.oci.ImageConfig;
+import dev.strata.oci.Json;
 import dev.strata.oci.Manifest;
 import dev.strata.oci.MediaType;
 import dev.strata.registry.RegistryOptions;
@@ -24,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -84,15 +87,20 @@ public final class Solver {
     }
     buffered.replay(tools.progress());
     tools.progress().info("every step cached: no namespace entered");
-    new Exports(tools, registry).push(req.output().exports(), built.get().image());
-    return Optional.of(built.get().result());
+    return Optional.of(
+        built
+            .get()
+            .result()
+            .withPushed(
+                new Exports(tools, registry).push(req.output().exports(), built.get().image())));
   }
 
   /** The build, every step that misses run. */
   public BuildResult solve(BuildRequest req) throws IOException, InterruptedException {
     Built built = solve(req, tools, false).orElseThrow(); // only the cache-only attempt is empty
-    new Exports(tools, registry).push(req.output().exports(), built.image());
-    return built.result();
+    return built
+        .result()
+        .withPushed(new Exports(tools, registry).push(req.output().exports(), built.image()));
   }
 
   /** The image made and what the build says of it. */
@@ -264,10 +272,17 @@ public final class Solver {
             .config()
             .withField(
                 "created", ImageConfig.timestamp(ConfigOp.historyTime(target.config(), req)));
+    if (!req.output().image().labels().isEmpty()) { // --label: over the stage's LABELs, keys sorted
+      Map<String, String> labels = new TreeMap<>(config.labels());
+      labels.putAll(req.output().image().labels());
+      ObjectNode l = Json.object();
+      labels.forEach(l::put);
+      config = config.withConfigField("Labels", l);
+    }
     byte[] cb = config.bytes();
     Descriptor cd = new Descriptor(MediaType.OCI_CONFIG, store.blobs().writeBytes(cb), cb.length);
     List<Descriptor> layers = target.layers().stream().map(StageResult.Layer::blob).toList();
-    Manifest m = Manifest.oci(cd, layers);
+    Manifest m = Manifest.oci(cd, layers, req.output().image().annotations());
     byte[] mb = m.bytes();
     return new Descriptor(MediaType.OCI_MANIFEST, store.blobs().writeBytes(mb), mb.length);
   }

@@ -1,6 +1,7 @@
 package dev.strata.solver.export;
 
 import dev.strata.archive.ArchiveFormat;
+import dev.strata.oci.Digest;
 import dev.strata.registry.RegistryOptions;
 import dev.strata.solver.BuildException;
 import dev.strata.solver.BuildOutput;
@@ -9,6 +10,7 @@ import dev.strata.solver.IoErrorText;
 import dev.strata.store.StoredImage;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A build's {@code --output}s: the exporter of each type. Files are written as soon as the image is
@@ -47,13 +49,18 @@ public final class Exports {
     }
   }
 
-  /** The type=registry outputs; a failure is the registry client's error, naming the action. */
-  public void push(List<BuildOutput> outputs, StoredImage image) throws IOException {
+  /**
+   * The type=registry outputs; a failure is the registry client's error, naming the action. Gives
+   * the digest of the manifest last pushed, if any (what buildx reports as containerimage.digest).
+   */
+  public Optional<Digest> push(List<BuildOutput> outputs, StoredImage image) throws IOException {
+    Digest pushed = null;
     for (BuildOutput o : outputs) {
       if (o.type().equals("registry")) {
-        exporter(o).export(image, o);
+        pushed = ((RegistryExporter) exporter(o)).push(image, o).digest();
       }
     }
+    return Optional.ofNullable(pushed);
   }
 
   private Exporter exporter(BuildOutput o) {

@@ -27,6 +27,11 @@ final class RegistryExporter implements Exporter {
 
   @Override
   public void export(StoredImage image, BuildOutput output) throws IOException {
+    push(image, output);
+  }
+
+  /** Pushes {@code image}; the manifest as pushed (its layers compressed: another digest). */
+  public Descriptor push(StoredImage image, BuildOutput output) throws IOException {
     Descriptor d =
         new ImageTransports(store, registry)
             .push(
@@ -34,5 +39,6 @@ final class RegistryExporter implements Exporter {
                 ImageTransports.parse("docker://" + output.name()),
                 output.compression() != null ? output.compression() : Compression.GZIP);
     progress.info("pushed " + output.name() + "@" + d.digest());
+    return d;
   }
 }

@@ -56,7 +56,7 @@ public final class RunOp implements Operation {
             c.workingDir(),
             runEnv(step, c),
             step.env().shell(),
-            network(step).name().toLowerCase(Locale.ROOT),
+            networkInput(step),
             mountsInput(step)));
   }
 
@@ -86,10 +86,17 @@ public final class RunOp implements Operation {
   /** The RUN's {@code --network}, else the build's. */
   NetworkMode network(Step step) {
     return switch (step.run().network()) {
-      case DEFAULT -> ctx.req().run().network();
+      case DEFAULT -> ctx.req().run().network().mode();
       case NONE -> NetworkMode.NONE;
       case HOST -> NetworkMode.HOST;
     };
+  }
+
+  /** The key's network input: the mode, then the --add-host lines when there are some. */
+  private String networkInput(Step step) {
+    String mode = network(step).name().toLowerCase(Locale.ROOT);
+    List<String> hosts = ctx.req().run().network().extraHosts();
+    return hosts.isEmpty() ? mode : mode + " add-host " + String.join(",", hosts);
   }
 
   /**
@@ -163,8 +170,9 @@ public final class RunOp implements Operation {
       Instruction.Run r, Step step, BuildProgress.Step ps, ImageConfig config, Path rootfs)
       throws IOException, InterruptedException {
     String workdir = config.workingDir();
-    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, ctx)) {
-      runInSandbox(r, step, ps, config, rootfs, mounts);
+    try (RunMounts mounts = RunMounts.prepare(step.mounts(), workdir, ctx);
+        ExtraHosts hosts = ExtraHosts.write(ctx.store().tmp(), network(step), ctx.req())) {
+      runInSandbox(r, step, ps, config, rootfs, mounts, hosts);
     }
   }
 
@@ -174,7 +182,8 @@ public final class RunOp implements Operation {
       BuildProgress.Step ps,
       ImageConfig config,
       Path rootfs,
-      RunMounts mounts)
+      RunMounts mounts,
+      ExtraHosts hosts)
       throws IOException, InterruptedException {
     List<String> argv = new ArrayList<>();
     if (r.command().exec()) {
@@ -205,7 +214,7 @@ public final class RunOp implements Operation {
                 workdir.isEmpty() ? Optional.empty() : Optional.of(workdir),
                 network(step),
                 Optional.of("strata"))
-            .withMounts(mounts.mounts())
+            .withMounts(hosts.after(mounts.mounts()))
             .withSecurity(security(step));
     HelperFailureTap out = new HelperFailureTap(new StepOutput(ctx.progress(), ps));
     int code = ctx.sandbox().run(spec, out, out);
