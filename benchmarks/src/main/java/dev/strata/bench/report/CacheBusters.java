@@ -117,7 +117,7 @@ public final class CacheBusters {
         for (String f : m.group(1).split(",\\s*")) {
           f = f.replaceFirst("\\s*\\(.*$", ""); // a size change: "a.go (120 -> 121 bytes)"
           if (!f.isBlank() && !f.strip().matches("(and )?\\d+ more")) {
-            out.add(f.strip());
+            out.add(contextPath(f.strip(), changed));
           }
         }
         return out;
@@ -155,6 +155,18 @@ public final class CacheBusters {
       out.add(dockerfile == null ? "Dockerfile" : dockerfile);
     }
     return out;
+  }
+
+  /**
+   * A reason names a file relative to its COPY source ({@code a.txt} of {@code COPY src/ ...}); the
+   * changed context file it is ({@code src/a.txt}), when exactly one matches, else the name.
+   */
+  static String contextPath(String named, List<String> changed) {
+    if (changed.contains(named)) {
+      return named;
+    }
+    List<String> under = changed.stream().filter(c -> c.endsWith("/" + named)).toList();
+    return under.size() == 1 ? under.get(0) : named;
   }
 
   /** Whether context path {@code file} is selected by COPY source {@code source}. */

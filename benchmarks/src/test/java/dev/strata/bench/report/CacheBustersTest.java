@@ -45,6 +45,23 @@ class CacheBustersTest {
   }
 
   @Test
+  void aNameRelativeToTheCopySourceIsTheChangedContextFile() {
+    StepResult s =
+        new StepResult(
+            0,
+            null,
+            4,
+            "COPY src/ /app/src/",
+            "miss",
+            "1 file changed: a.txt (4 -> 8 bytes)",
+            1,
+            1);
+    assertEquals(
+        Set.of("src/a.txt"),
+        CacheBusters.blamedFiles(s, List.of("src/a.txt", "deps.txt"), false, "Dockerfile"));
+  }
+
+  @Test
   void sizesAndOtherListsInTheReasonAreLeftOut() {
     StepResult s =
         new StepResult(
