@@ -69,7 +69,8 @@ public final class InputsDiff {
     }
   }
 
-  private static String shown(String v) {
+  /** A value as a reason shows it: {@code (none)} when absent, {@code ""} when empty, clipped. */
+  public static String shown(String v) {
     return v == null ? "(none)" : v.isEmpty() ? "\"\"" : clip(v);
   }
 

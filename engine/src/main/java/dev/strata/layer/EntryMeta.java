@@ -39,27 +39,7 @@ final class EntryMeta {
       }
       FileStat st = Posix.fstat(fd, host);
       Ownership.applyToNewFile(fd, host, st, e.uid(), e.gid());
-      for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
-        if (Ownership.isInternalXattr(x.getKey())) {
-          continue;
-        }
-        try {
-          Posix.fsetxattr(fd, x.getKey(), x.getValue(), host);
-        } catch (PosixException ex) {
-          if (ex.errno() != Errno.EPERM
-              && ex.errno() != Errno.ENOTSUP
-              && ex.errno() != Errno.EACCES) {
-            throw ex;
-          }
-          warn.accept(
-              "xattr "
-                  + x.getKey()
-                  + " of "
-                  + FileNames.display(e.name())
-                  + " not kept: "
-                  + ex.getMessage());
-        }
-      }
+      xattrs(e, (name, value) -> Posix.fsetxattr(fd, name, value, host));
       Posix.fchmod(fd, e.mode(), host); // after chown, which clears setuid
       Posix.futimes(fd, e.mtimeSec(), e.mtimeNsec(), host);
     } finally {
@@ -74,20 +54,29 @@ final class EntryMeta {
   void finish(Path p, TarEntry e, boolean mayRecord) throws IOException {
     FileStat st = Posix.lstat(p);
     Ownership.apply(p, st, e.uid(), e.gid(), mayRecord, warn);
-    xattrs(p, e);
+    xattrs(e, (name, value) -> Posix.lsetxattr(p, name, value));
     if (!st.isSymlink()) {
       Posix.lchmod(p, e.mode()); // after chown, which clears setuid
     }
     Posix.lutimes(p, e.mtimeSec(), e.mtimeNsec());
   }
 
-  private void xattrs(Path p, TarEntry e) throws PosixException {
+  /** How an xattr is set: on a pinned fd or on a path that is not followed. */
+  private interface XattrSetter {
+    void set(String name, byte[] value) throws PosixException;
+  }
+
+  /**
+   * Sets the entry's xattrs but Strata's own; one the filesystem or the user may not have (EPERM,
+   * ENOTSUP, EACCES) is a warning naming it, not a failure.
+   */
+  private void xattrs(TarEntry e, XattrSetter setter) throws PosixException {
     for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
       if (Ownership.isInternalXattr(x.getKey())) {
         continue;
       }
       try {
-        Posix.lsetxattr(p, x.getKey(), x.getValue());
+        setter.set(x.getKey(), x.getValue());
       } catch (PosixException ex) {
         if (ex.errno() != Errno.EPERM
             && ex.errno() != Errno.ENOTSUP

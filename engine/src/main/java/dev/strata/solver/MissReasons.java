@@ -229,16 +229,18 @@ final class MissReasons {
           String was = before.hasNonNull(kv.key()) ? before.get(kv.key()).asText() : null;
           String is = now.get(kv.key());
           if (!Objects.equals(was, is) && !out.contains(kv.key())) {
-            out.add("--build-arg " + kv.key() + " changed: " + shown(was) + " -> " + shown(is));
+            out.add(
+                "--build-arg "
+                    + kv.key()
+                    + " changed: "
+                    + InputsDiff.shown(was)
+                    + " -> "
+                    + InputsDiff.shown(is));
           }
         }
       }
     }
     return String.join("; ", out);
-  }
-
-  private static String shown(String v) {
-    return v == null ? "(none)" : clip(v);
   }
 
   /** What changed in the step's own inputs since the previous record: "" when nothing. */
